@@ -1,0 +1,413 @@
+/*
+ * JNI surface of the AIO transport: thin wrappers that take addresses and ints and return -errno.
+ * Every Java method lives in io.netty.contrib.channel.aio.Native or NativeStaticallyReferencedJniMethods.
+ * IMPORTANT: the tables at the end must be consistent with those two Java classes.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/eventfd.h>
+#include <sys/uio.h>
+#include <linux/fs.h>
+#include <jni.h>
+
+#include "netty_jni_util.h"
+#include "netty_unix.h"
+#include "netty_aio_syscall.h"
+
+#define STATICALLY_CLASSNAME "io/netty/contrib/channel/aio/NativeStaticallyReferencedJniMethods"
+#define NATIVE_CLASSNAME "io/netty/contrib/channel/aio/Native"
+#define LIBRARY_NAME "netty_transport_aio_native"
+
+/* Fields read to find the fd behind a FileChannel, as Netty's epoll transport does for sendfile. */
+static jclass fileChannelImplClass = NULL;
+static jfieldID fileChannelFdFieldId = NULL;
+static jfieldID fileDescriptorFdFieldId = NULL;
+static jfieldID defaultFileRegionFileFieldId = NULL;
+static char* staticPackagePrefix = NULL;
+static int unixRegistered = 0;
+
+/* ---- constants ----------------------------------------------------------------------------------- */
+
+#define CONSTANT(name, value) \
+    static jint netty_aio_##name(JNIEnv* env, jclass clazz) { return (jint) (value); }
+
+CONSTANT(iocbCmdPread, IOCB_CMD_PREAD)
+CONSTANT(iocbCmdPwrite, IOCB_CMD_PWRITE)
+CONSTANT(iocbCmdFsync, IOCB_CMD_FSYNC)
+CONSTANT(iocbCmdFdsync, IOCB_CMD_FDSYNC)
+CONSTANT(iocbCmdPoll, IOCB_CMD_POLL)
+CONSTANT(iocbCmdNoop, IOCB_CMD_NOOP)
+CONSTANT(iocbCmdPreadv, IOCB_CMD_PREADV)
+CONSTANT(iocbCmdPwritev, IOCB_CMD_PWRITEV)
+CONSTANT(iocbFlagResfd, IOCB_FLAG_RESFD)
+CONSTANT(iocbFlagIoprio, IOCB_FLAG_IOPRIO)
+CONSTANT(sizeofIocb, sizeof(struct iocb))
+CONSTANT(offsetofIocbData, offsetof(struct iocb, aio_data))
+CONSTANT(offsetofIocbKey, offsetof(struct iocb, aio_key))
+CONSTANT(offsetofIocbRwFlags, offsetof(struct iocb, aio_rw_flags))
+CONSTANT(offsetofIocbOpcode, offsetof(struct iocb, aio_lio_opcode))
+CONSTANT(offsetofIocbReqPrio, offsetof(struct iocb, aio_reqprio))
+CONSTANT(offsetofIocbFd, offsetof(struct iocb, aio_fildes))
+CONSTANT(offsetofIocbBuf, offsetof(struct iocb, aio_buf))
+CONSTANT(offsetofIocbNbytes, offsetof(struct iocb, aio_nbytes))
+CONSTANT(offsetofIocbOffset, offsetof(struct iocb, aio_offset))
+CONSTANT(offsetofIocbFlags, offsetof(struct iocb, aio_flags))
+CONSTANT(offsetofIocbResFd, offsetof(struct iocb, aio_resfd))
+CONSTANT(sizeofIoEvent, sizeof(struct io_event))
+CONSTANT(offsetofIoEventData, offsetof(struct io_event, data))
+CONSTANT(offsetofIoEventObj, offsetof(struct io_event, obj))
+CONSTANT(offsetofIoEventRes, offsetof(struct io_event, res))
+CONSTANT(offsetofIoEventRes2, offsetof(struct io_event, res2))
+CONSTANT(oRdonly, O_RDONLY)
+CONSTANT(oWronly, O_WRONLY)
+CONSTANT(oRdwr, O_RDWR)
+CONSTANT(oCreat, O_CREAT)
+CONSTANT(oTrunc, O_TRUNC)
+CONSTANT(oDirect, O_DIRECT)
+CONSTANT(oCloexec, O_CLOEXEC)
+CONSTANT(oNoatime, O_NOATIME)
+CONSTANT(efdCloexec, EFD_CLOEXEC)
+CONSTANT(efdNonblock, EFD_NONBLOCK)
+CONSTANT(efdSemaphore, EFD_SEMAPHORE)
+CONSTANT(posixFadvNormal, POSIX_FADV_NORMAL)
+CONSTANT(posixFadvRandom, POSIX_FADV_RANDOM)
+CONSTANT(posixFadvSequential, POSIX_FADV_SEQUENTIAL)
+CONSTANT(posixFadvWillneed, POSIX_FADV_WILLNEED)
+CONSTANT(posixFadvDontneed, POSIX_FADV_DONTNEED)
+CONSTANT(posixFadvNoreuse, POSIX_FADV_NOREUSE)
+CONSTANT(rwfHipri, RWF_HIPRI)
+CONSTANT(rwfDsync, RWF_DSYNC)
+CONSTANT(rwfSync, RWF_SYNC)
+CONSTANT(rwfNowait, RWF_NOWAIT)
+CONSTANT(rwfAppend, RWF_APPEND)
+CONSTANT(errnoEagain, EAGAIN)
+CONSTANT(errnoEinval, EINVAL)
+CONSTANT(errnoEnosys, ENOSYS)
+CONSTANT(errnoEbadf, EBADF)
+CONSTANT(errnoEinprogress, EINPROGRESS)
+
+/* ---- AIO ----------------------------------------------------------------------------------------- */
+
+static jlong netty_aio_ioSetup0(JNIEnv* env, jclass clazz, jint nr) {
+    aio_context_t ctx = 0;
+    long res = netty_aio_io_setup((unsigned) nr, &ctx);
+    return res < 0 ? (jlong) res : (jlong) ctx;
+}
+
+static jint netty_aio_ioDestroy0(JNIEnv* env, jclass clazz, jlong ctx) {
+    return (jint) netty_aio_io_destroy((aio_context_t) ctx);
+}
+
+static jint netty_aio_ioSubmit0(JNIEnv* env, jclass clazz, jlong ctx, jint nr, jlong iocbpp) {
+    return (jint) netty_aio_io_submit((aio_context_t) ctx, nr, (struct iocb**) (intptr_t) iocbpp);
+}
+
+static jint netty_aio_ioGetEvents0(JNIEnv* env, jclass clazz, jlong ctx, jint minNr, jint nr, jlong events,
+                                   jlong timeoutNanos) {
+    return (jint) netty_aio_io_getevents((aio_context_t) ctx, minNr, nr, (struct io_event*) (intptr_t) events,
+                                         (int64_t) timeoutNanos);
+}
+
+static jint netty_aio_ioCancel0(JNIEnv* env, jclass clazz, jlong ctx, jlong iocb, jlong result) {
+    return (jint) netty_aio_io_cancel((aio_context_t) ctx, (struct iocb*) (intptr_t) iocb,
+                                      (struct io_event*) (intptr_t) result);
+}
+
+/* ---- eventfd ------------------------------------------------------------------------------------- */
+
+static jint netty_aio_eventFd0(JNIEnv* env, jclass clazz, jint initval, jint flags) {
+    int fd = eventfd((unsigned) initval, flags);
+    return fd < 0 ? -errno : fd;
+}
+
+static jlong netty_aio_eventFdRead0(JNIEnv* env, jclass clazz, jint fd) {
+    uint64_t value;
+    for (;;) {
+        ssize_t res = read(fd, &value, sizeof(value));
+        if (res == sizeof(value)) {
+            /* eventfd(2): the counter never exceeds 0xfffffffffffffffe, so it fits a positive jlong's range
+             * for every value the transport writes. */
+            return (jlong) value;
+        }
+        if (res < 0 && errno == EINTR) {
+            continue;
+        }
+        return res < 0 ? -errno : -EIO;
+    }
+}
+
+static jint netty_aio_eventFdWrite0(JNIEnv* env, jclass clazz, jint fd, jlong value) {
+    uint64_t v = (uint64_t) value;
+    for (;;) {
+        ssize_t res = write(fd, &v, sizeof(v));
+        if (res == sizeof(v)) {
+            return 0;
+        }
+        if (res < 0 && errno == EINTR) {
+            continue;
+        }
+        return res < 0 ? -errno : -EIO;
+    }
+}
+
+/* ---- files --------------------------------------------------------------------------------------- */
+
+static jint netty_aio_open0(JNIEnv* env, jclass clazz, jbyteArray path, jint flags, jint mode) {
+    char buf[PATH_MAX];
+    jsize len = (*env)->GetArrayLength(env, path);
+    if (len <= 0 || len >= PATH_MAX) {
+        return -ENAMETOOLONG;
+    }
+    (*env)->GetByteArrayRegion(env, path, 0, len, (jbyte*) buf);
+    buf[len] = '\0';
+    if (memchr(buf, '\0', len) != NULL) {
+        return -EINVAL;
+    }
+    for (;;) {
+        int fd = open(buf, flags, (mode_t) mode);
+        if (fd >= 0) {
+            return fd;
+        }
+        if (errno != EINTR) {
+            return -errno;
+        }
+    }
+}
+
+static jint netty_aio_close0(JNIEnv* env, jclass clazz, jint fd) {
+    /* close(2): never retry on EINTR, the descriptor is released either way. */
+    return close(fd) < 0 && errno != EINTR ? -errno : 0;
+}
+
+/* out: [mask, dioMemAlign, dioOffsetAlign, devMajor, devMinor, blksize, size] */
+static jint netty_aio_statx0(JNIEnv* env, jclass clazz, jint fd, jlongArray out) {
+    struct netty_aio_file_info info;
+    long res = netty_aio_statx(fd, &info);
+    if (res < 0) {
+        return (jint) res;
+    }
+    jlong values[7] = { info.mask, info.dio_mem_align, info.dio_offset_align, info.dev_major, info.dev_minor,
+                        info.blksize, (jlong) info.size };
+    (*env)->SetLongArrayRegion(env, out, 0, 7, values);
+    return 0;
+}
+
+static jint netty_aio_fadvise0(JNIEnv* env, jclass clazz, jint fd, jlong offset, jlong len, jint advice) {
+    /* posix_fadvise(3) returns the error number instead of setting errno. */
+    return -posix_fadvise(fd, (off_t) offset, (off_t) len, advice);
+}
+
+/* out: [nrCache, nrDirty, nrWriteback, nrEvicted, nrRecentlyEvicted] in pages */
+static jint netty_aio_cachestat0(JNIEnv* env, jclass clazz, jint fd, jlong offset, jlong len, jlongArray out) {
+    struct netty_aio_cachestat cs;
+    long res = netty_aio_cachestat(fd, (uint64_t) offset, (uint64_t) len, &cs);
+    if (res < 0) {
+        return (jint) res;
+    }
+    jlong values[5] = { (jlong) cs.nr_cache, (jlong) cs.nr_dirty, (jlong) cs.nr_writeback, (jlong) cs.nr_evicted,
+                        (jlong) cs.nr_recently_evicted };
+    (*env)->SetLongArrayRegion(env, out, 0, 5, values);
+    return 0;
+}
+
+static jlong netty_aio_preadv2_0(JNIEnv* env, jclass clazz, jint fd, jlong address, jint len, jlong offset,
+                                 jint flags) {
+    struct iovec iov = { .iov_base = (void*) (intptr_t) address, .iov_len = (size_t) len };
+    for (;;) {
+        ssize_t res = preadv2(fd, &iov, 1, (off_t) offset, flags);
+        if (res >= 0) {
+            return (jlong) res;
+        }
+        if (errno != EINTR) {
+            return -errno;
+        }
+    }
+}
+
+static jint netty_aio_pagesize0(JNIEnv* env, jclass clazz) {
+    return (jint) sysconf(_SC_PAGESIZE);
+}
+
+/* ---- FileChannel internals (as Netty's epoll sendfile reads them) -------------------------------- */
+
+static jboolean netty_aio_fileChannelFdSupported0(JNIEnv* env, jclass clazz) {
+    return fileChannelImplClass != NULL && fileDescriptorFdFieldId != NULL && defaultFileRegionFileFieldId != NULL;
+}
+
+static jint netty_aio_fileChannelFd0(JNIEnv* env, jclass clazz, jobject channel) {
+    if (fileChannelImplClass == NULL || fileChannelFdFieldId == NULL || fileDescriptorFdFieldId == NULL) {
+        return -ENOSYS;
+    }
+    if (channel == NULL || !(*env)->IsInstanceOf(env, channel, fileChannelImplClass)) {
+        return -EINVAL;
+    }
+    jobject fdObject = (*env)->GetObjectField(env, channel, fileChannelFdFieldId);
+    if (fdObject == NULL) {
+        return -EBADF;
+    }
+    jint fd = (*env)->GetIntField(env, fdObject, fileDescriptorFdFieldId);
+    (*env)->DeleteLocalRef(env, fdObject);
+    return fd < 0 ? -EBADF : fd;
+}
+
+static jobject netty_aio_fileRegionChannel0(JNIEnv* env, jclass clazz, jobject region) {
+    if (defaultFileRegionFileFieldId == NULL || region == NULL) {
+        return NULL;
+    }
+    return (*env)->GetObjectField(env, region, defaultFileRegionFileFieldId);
+}
+
+/* Binds Netty's unix-common classes (Errors, FileDescriptor, Buffer) to this library, so that they work
+ * even when no other Netty native transport is loaded. Called from Java under Unix.registerInternal(..). */
+static jint netty_aio_registerUnix(JNIEnv* env, jclass clazz) {
+    /* Returns the JNI version on success. */
+    if (netty_unix_register(env, staticPackagePrefix) == JNI_ERR) {
+        return JNI_ERR;
+    }
+    unixRegistered = 1;
+    return JNI_OK;
+}
+
+/* ---- registration -------------------------------------------------------------------------------- */
+
+#define METHOD(name, sig) { #name, sig, (void*) netty_aio_##name }
+
+static const JNINativeMethod staticallyReferencedMethods[] = {
+    METHOD(iocbCmdPread, "()I"), METHOD(iocbCmdPwrite, "()I"), METHOD(iocbCmdFsync, "()I"),
+    METHOD(iocbCmdFdsync, "()I"), METHOD(iocbCmdPoll, "()I"), METHOD(iocbCmdNoop, "()I"),
+    METHOD(iocbCmdPreadv, "()I"), METHOD(iocbCmdPwritev, "()I"), METHOD(iocbFlagResfd, "()I"),
+    METHOD(iocbFlagIoprio, "()I"), METHOD(sizeofIocb, "()I"), METHOD(offsetofIocbData, "()I"),
+    METHOD(offsetofIocbKey, "()I"), METHOD(offsetofIocbRwFlags, "()I"), METHOD(offsetofIocbOpcode, "()I"),
+    METHOD(offsetofIocbReqPrio, "()I"), METHOD(offsetofIocbFd, "()I"), METHOD(offsetofIocbBuf, "()I"),
+    METHOD(offsetofIocbNbytes, "()I"), METHOD(offsetofIocbOffset, "()I"), METHOD(offsetofIocbFlags, "()I"),
+    METHOD(offsetofIocbResFd, "()I"), METHOD(sizeofIoEvent, "()I"), METHOD(offsetofIoEventData, "()I"),
+    METHOD(offsetofIoEventObj, "()I"), METHOD(offsetofIoEventRes, "()I"), METHOD(offsetofIoEventRes2, "()I"),
+    METHOD(oRdonly, "()I"), METHOD(oWronly, "()I"), METHOD(oRdwr, "()I"), METHOD(oCreat, "()I"),
+    METHOD(oTrunc, "()I"), METHOD(oDirect, "()I"), METHOD(oCloexec, "()I"), METHOD(oNoatime, "()I"),
+    METHOD(efdCloexec, "()I"), METHOD(efdNonblock, "()I"), METHOD(efdSemaphore, "()I"),
+    METHOD(posixFadvNormal, "()I"), METHOD(posixFadvRandom, "()I"), METHOD(posixFadvSequential, "()I"),
+    METHOD(posixFadvWillneed, "()I"), METHOD(posixFadvDontneed, "()I"), METHOD(posixFadvNoreuse, "()I"),
+    METHOD(rwfHipri, "()I"), METHOD(rwfDsync, "()I"), METHOD(rwfSync, "()I"), METHOD(rwfNowait, "()I"),
+    METHOD(rwfAppend, "()I"), METHOD(errnoEagain, "()I"), METHOD(errnoEinval, "()I"), METHOD(errnoEnosys, "()I"),
+    METHOD(errnoEbadf, "()I"), METHOD(errnoEinprogress, "()I"), METHOD(pagesize0, "()I"),
+};
+
+static const JNINativeMethod nativeMethods[] = {
+    METHOD(registerUnix, "()I"),
+    METHOD(ioSetup0, "(I)J"),
+    METHOD(ioDestroy0, "(J)I"),
+    METHOD(ioSubmit0, "(JIJ)I"),
+    METHOD(ioGetEvents0, "(JIIJJ)I"),
+    METHOD(ioCancel0, "(JJJ)I"),
+    METHOD(eventFd0, "(II)I"),
+    METHOD(eventFdRead0, "(I)J"),
+    METHOD(eventFdWrite0, "(IJ)I"),
+    METHOD(open0, "([BII)I"),
+    METHOD(close0, "(I)I"),
+    METHOD(statx0, "(I[J)I"),
+    METHOD(fadvise0, "(IJJI)I"),
+    METHOD(cachestat0, "(IJJ[J)I"),
+    METHOD(preadv2_0, "(IJIJI)J"),
+    METHOD(fileChannelFdSupported0, "()Z"),
+    METHOD(fileChannelFd0, "(Ljava/nio/channels/FileChannel;)I"),
+};
+
+/* The DefaultFileRegion method's signature names a Netty class, so it is built with the shading prefix. */
+static jint register_file_region_method(JNIEnv* env, const char* packagePrefix) {
+    char* sig = netty_jni_util_prepend(packagePrefix, "io/netty/channel/DefaultFileRegion;)Ljava/nio/channels/FileChannel;");
+    if (sig == NULL) {
+        return JNI_ERR;
+    }
+    char* fullSig = netty_jni_util_prepend("(L", sig);
+    free(sig);
+    if (fullSig == NULL) {
+        return JNI_ERR;
+    }
+    JNINativeMethod method = { "fileRegionChannel0", fullSig, (void*) netty_aio_fileRegionChannel0 };
+    jint res = netty_jni_util_register_natives(env, packagePrefix, NATIVE_CLASSNAME, &method, 1);
+    free(fullSig);
+    return res;
+}
+
+/* Looks up the private fields behind FileChannel and DefaultFileRegion. Missing fields only switch off
+ * DefaultFileRegion interception: they are never an error. */
+static void lookup_file_fields(JNIEnv* env, const char* packagePrefix) {
+    jclass implClass = (*env)->FindClass(env, "sun/nio/ch/FileChannelImpl");
+    if (implClass != NULL) {
+        fileChannelFdFieldId = (*env)->GetFieldID(env, implClass, "fd", "Ljava/io/FileDescriptor;");
+        if (fileChannelFdFieldId != NULL) {
+            fileChannelImplClass = (*env)->NewGlobalRef(env, implClass);
+        }
+        (*env)->DeleteLocalRef(env, implClass);
+    }
+    (*env)->ExceptionClear(env);
+    jclass fdClass = (*env)->FindClass(env, "java/io/FileDescriptor");
+    if (fdClass != NULL) {
+        fileDescriptorFdFieldId = (*env)->GetFieldID(env, fdClass, "fd", "I");
+        (*env)->DeleteLocalRef(env, fdClass);
+    }
+    (*env)->ExceptionClear(env);
+    char* regionName = netty_jni_util_prepend(packagePrefix, "io/netty/channel/DefaultFileRegion");
+    if (regionName != NULL) {
+        jclass regionClass = (*env)->FindClass(env, regionName);
+        if (regionClass != NULL) {
+            defaultFileRegionFileFieldId =
+                    (*env)->GetFieldID(env, regionClass, "file", "Ljava/nio/channels/FileChannel;");
+            (*env)->DeleteLocalRef(env, regionClass);
+        }
+        free(regionName);
+    }
+    (*env)->ExceptionClear(env);
+}
+
+static void netty_aio_native_unload(JNIEnv* env) {
+    netty_jni_util_unregister_natives(env, staticPackagePrefix, STATICALLY_CLASSNAME);
+    netty_jni_util_unregister_natives(env, staticPackagePrefix, NATIVE_CLASSNAME);
+    if (unixRegistered) {
+        netty_unix_unregister(env, staticPackagePrefix);
+        unixRegistered = 0;
+    }
+    free(staticPackagePrefix);
+    staticPackagePrefix = NULL;
+    NETTY_JNI_UTIL_UNLOAD_CLASS(env, fileChannelImplClass);
+    fileChannelFdFieldId = NULL;
+    fileDescriptorFdFieldId = NULL;
+    defaultFileRegionFileFieldId = NULL;
+}
+
+static jint netty_aio_native_load(JNIEnv* env, const char* packagePrefix) {
+    if (netty_jni_util_register_natives(env, packagePrefix, STATICALLY_CLASSNAME, staticallyReferencedMethods,
+            sizeof(staticallyReferencedMethods) / sizeof(staticallyReferencedMethods[0])) != 0) {
+        goto error;
+    }
+    if (netty_jni_util_register_natives(env, packagePrefix, NATIVE_CLASSNAME, nativeMethods,
+            sizeof(nativeMethods) / sizeof(nativeMethods[0])) != 0) {
+        goto error;
+    }
+    if (register_file_region_method(env, packagePrefix) != 0) {
+        goto error;
+    }
+    lookup_file_fields(env, packagePrefix);
+    if (packagePrefix != NULL) {
+        staticPackagePrefix = strdup(packagePrefix);
+    }
+    return NETTY_JNI_UTIL_JNI_VERSION;
+error:
+    netty_jni_util_unregister_natives(env, packagePrefix, STATICALLY_CLASSNAME);
+    netty_jni_util_unregister_natives(env, packagePrefix, NATIVE_CLASSNAME);
+    return JNI_ERR;
+}
+
+JNIEXPORT jint JNI_OnLoad(JavaVM* vm, void* reserved) {
+    return netty_jni_util_JNI_OnLoad(vm, reserved, LIBRARY_NAME, netty_aio_native_load);
+}
+
+JNIEXPORT void JNI_OnUnload(JavaVM* vm, void* reserved) {
+    netty_jni_util_JNI_OnUnload(vm, reserved, netty_aio_native_unload);
+}

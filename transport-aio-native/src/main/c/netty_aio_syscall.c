@@ -1,0 +1,96 @@
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/syscall.h>
+#include <linux/stat.h>
+
+#include "netty_aio_syscall.h"
+
+#ifndef __NR_cachestat
+/* Same number on every architecture that has it (include/uapi/asm-generic/unistd.h, Linux 6.5). */
+#define __NR_cachestat 451
+#endif
+
+static long result(long res) {
+    return res < 0 ? -errno : res;
+}
+
+long netty_aio_io_setup(unsigned nr, aio_context_t* ctx) {
+    *ctx = 0; /* io_setup(2): the context must be zero on entry. */
+    return result(syscall(__NR_io_setup, nr, ctx));
+}
+
+long netty_aio_io_destroy(aio_context_t ctx) {
+    long res;
+    do {
+        res = result(syscall(__NR_io_destroy, ctx));
+    } while (res == -EINTR);
+    return res;
+}
+
+long netty_aio_io_submit(aio_context_t ctx, long nr, struct iocb** iocbpp) {
+    long res;
+    do {
+        res = result(syscall(__NR_io_submit, ctx, nr, iocbpp));
+    } while (res == -EINTR);
+    return res;
+}
+
+static int64_t now_ns(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t) ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+long netty_aio_io_getevents(aio_context_t ctx, long min_nr, long nr, struct io_event* events, int64_t timeout_ns) {
+    if (timeout_ns < 0) {
+        long res;
+        do {
+            res = result(syscall(__NR_io_getevents, ctx, min_nr, nr, events, NULL));
+        } while (res == -EINTR);
+        return res;
+    }
+    const int64_t deadline = now_ns() + timeout_ns;
+    int64_t remaining = timeout_ns;
+    for (;;) {
+        struct timespec ts = { .tv_sec = remaining / 1000000000LL, .tv_nsec = remaining % 1000000000LL };
+        long res = result(syscall(__NR_io_getevents, ctx, min_nr, nr, events, &ts));
+        if (res != -EINTR) {
+            return res;
+        }
+        remaining = deadline - now_ns();
+        if (remaining < 0) {
+            remaining = 0;
+        }
+    }
+}
+
+long netty_aio_io_cancel(aio_context_t ctx, struct iocb* iocb, struct io_event* result_event) {
+    return result(syscall(__NR_io_cancel, ctx, iocb, result_event));
+}
+
+long netty_aio_statx(int fd, struct netty_aio_file_info* info) {
+    struct statx stx;
+    memset(&stx, 0, sizeof(stx));
+    long res = result(syscall(__NR_statx, fd, "", AT_EMPTY_PATH, STATX_BASIC_STATS | STATX_DIOALIGN, &stx));
+    if (res < 0) {
+        return res;
+    }
+    info->mask = stx.stx_mask;
+    info->dio_mem_align = (stx.stx_mask & STATX_DIOALIGN) ? stx.stx_dio_mem_align : 0;
+    info->dio_offset_align = (stx.stx_mask & STATX_DIOALIGN) ? stx.stx_dio_offset_align : 0;
+    info->dev_major = stx.stx_dev_major;
+    info->dev_minor = stx.stx_dev_minor;
+    info->blksize = stx.stx_blksize;
+    info->size = stx.stx_size;
+    return 0;
+}
+
+long netty_aio_cachestat(int fd, uint64_t off, uint64_t len, struct netty_aio_cachestat* out) {
+    struct netty_aio_cachestat_range range = { .off = off, .len = len };
+    memset(out, 0, sizeof(*out));
+    return result(syscall(__NR_cachestat, fd, &range, out, 0));
+}

@@ -1,0 +1,46 @@
+/*
+ * Raw Linux system calls used by the AIO transport. No libaio: the kernel ABI is called directly,
+ * and every wrapper returns a non-negative result or -errno (never sets errno for the caller).
+ */
+#ifndef NETTY_AIO_SYSCALL_H_
+#define NETTY_AIO_SYSCALL_H_
+
+#include <stdint.h>
+#include <linux/aio_abi.h>
+
+/* cachestat(2), Linux 6.5. Declared here because older uapi headers do not have it.
+ * IMPORTANT: layout must match include/uapi/linux/mman.h of the kernel. */
+struct netty_aio_cachestat_range {
+    uint64_t off;
+    uint64_t len;
+};
+
+struct netty_aio_cachestat {
+    uint64_t nr_cache;
+    uint64_t nr_dirty;
+    uint64_t nr_writeback;
+    uint64_t nr_evicted;
+    uint64_t nr_recently_evicted;
+};
+
+/* What statx(2) tells about a file: see netty_aio_statx(). */
+struct netty_aio_file_info {
+    uint32_t mask;
+    uint32_t dio_mem_align;
+    uint32_t dio_offset_align;
+    uint32_t dev_major;
+    uint32_t dev_minor;
+    uint32_t blksize;
+    uint64_t size;
+};
+
+long netty_aio_io_setup(unsigned nr, aio_context_t* ctx);
+long netty_aio_io_destroy(aio_context_t ctx);
+long netty_aio_io_submit(aio_context_t ctx, long nr, struct iocb** iocbpp);
+/* timeout_ns < 0 blocks; restarted on EINTR with the remaining time. */
+long netty_aio_io_getevents(aio_context_t ctx, long min_nr, long nr, struct io_event* events, int64_t timeout_ns);
+long netty_aio_io_cancel(aio_context_t ctx, struct iocb* iocb, struct io_event* result);
+long netty_aio_statx(int fd, struct netty_aio_file_info* info);
+long netty_aio_cachestat(int fd, uint64_t off, uint64_t len, struct netty_aio_cachestat* out);
+
+#endif /* NETTY_AIO_SYSCALL_H_ */

@@ -1,0 +1,142 @@
+package io.netty.contrib.channel.aio;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.buffer.Unpooled;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * Fails a test class whose code leaked a buffer (Netty's detector at PARANOID reports {@code LEAK:}) or left an AIO
+ * context behind ({@code /proc/sys/fs/aio-nr} did not come back to where it was). Contexts are checked after each
+ * test, or after all tests with {@link #perClass()} (for tests whose event loops live as long as the class).
+ */
+public final class LeakAndContextCheck implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback,
+        AfterEachCallback {
+
+    private static final Logger LEAK_LOGGER = Logger.getLogger("io.netty.util.ResourceLeakDetector");
+    private static final List<String> LEAKS = new ArrayList<>();
+
+    static {
+        LEAK_LOGGER.addHandler(new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                String message = record.getMessage();
+                if (message != null && message.contains("LEAK:")) {
+                    synchronized (LEAKS) {
+                        LEAKS.add(message);
+                    }
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        });
+    }
+
+    private final boolean perTest;
+    private long aioNrBefore;
+
+    public LeakAndContextCheck() {
+        this(true);
+    }
+
+    private LeakAndContextCheck(boolean perTest) {
+        this.perTest = perTest;
+    }
+
+    /** Checks AIO contexts once, after all tests of the class. */
+    public static LeakAndContextCheck perClass() {
+        return new LeakAndContextCheck(false);
+    }
+
+    /** The system-wide count of AIO events reserved by live contexts. */
+    public static long aioNr() {
+        return Long.parseLong(readProc("/proc/sys/fs/aio-nr"));
+    }
+
+    /** One line of a procfs file (they report a size of 0, so "read all bytes" reads too little). */
+    public static String readProc(String path) {
+        try (BufferedReader reader = Files.newBufferedReader(Paths.get(path), StandardCharsets.US_ASCII)) {
+            return reader.readLine().trim();
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        Aio.isAvailable(); // its probe context is created and closed before the baseline is taken
+        if (!perTest) {
+            aioNrBefore = aioNr();
+        }
+    }
+
+    @Override
+    public void beforeEach(ExtensionContext context) {
+        if (perTest) {
+            aioNrBefore = aioNr();
+        }
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) {
+        if (perTest) {
+            assertEquals(aioNrBefore, aioNr(), "an AIO context leaked (/proc/sys/fs/aio-nr)");
+        }
+        assertNoLeaks();
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        if (!perTest) {
+            assertEquals(aioNrBefore, aioNr(), "an AIO context leaked (/proc/sys/fs/aio-nr)");
+        }
+        assertNoLeaks();
+    }
+
+    /** Collects garbage and lets the leak detector report what it found. */
+    public static void assertNoLeaks() {
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+            System.runFinalization();
+            // The detector reports when a tracked buffer is allocated after a leaked one was collected.
+            for (int j = 0; j < 16; j++) {
+                ByteBuf a = PooledByteBufAllocator.DEFAULT.directBuffer(64);
+                ByteBuf b = Unpooled.directBuffer(64);
+                a.release();
+                b.release();
+            }
+        }
+        List<String> leaks;
+        synchronized (LEAKS) {
+            leaks = new ArrayList<>(LEAKS);
+            LEAKS.clear();
+        }
+        if (!leaks.isEmpty()) {
+            fail(leaks.size() + " leak report(s):\n" + String.join("\n", leaks));
+        }
+    }
+}

@@ -1,0 +1,275 @@
+package io.netty.contrib.channel.aio;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.unix.Buffer;
+import io.netty.util.internal.ObjectUtil;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+/**
+ * A mutable I/O control block, the Java form of {@code struct iocb}, stored in native memory of its own.
+ * <p>
+ * Setters are named after the struct's fields without {@code aio_} and return {@code this}; getters have the same
+ * names. While the block is in flight (between {@link AioContext#submit} and the reaping of its event) it cannot be
+ * changed, and the buffer object given to it stays reachable; a {@link ByteBuf} is retained on submit and released
+ * when the event is reaped, so memory under a read can never be freed before the kernel is done with it.
+ * <p>
+ * Instances are not thread-safe.
+ */
+public final class AioControlBlock {
+
+    /** {@code IOCB_CMD_PREAD}: positional read into {@code buf}. */
+    public static final int IOCB_CMD_PREAD = Native.IOCB_CMD_PREAD;
+    /** {@code IOCB_CMD_PWRITE}: positional write from {@code buf}. */
+    public static final int IOCB_CMD_PWRITE = Native.IOCB_CMD_PWRITE;
+    /** {@code IOCB_CMD_FSYNC}. */
+    public static final int IOCB_CMD_FSYNC = Native.IOCB_CMD_FSYNC;
+    /** {@code IOCB_CMD_FDSYNC}. */
+    public static final int IOCB_CMD_FDSYNC = Native.IOCB_CMD_FDSYNC;
+    /** {@code IOCB_CMD_POLL}: one-shot poll, the event mask in {@code buf}. */
+    public static final int IOCB_CMD_POLL = Native.IOCB_CMD_POLL;
+    /** {@code IOCB_CMD_NOOP}. */
+    public static final int IOCB_CMD_NOOP = Native.IOCB_CMD_NOOP;
+    /** {@code IOCB_CMD_PREADV}: {@code buf} points at an iovec array of {@code nbytes} entries. */
+    public static final int IOCB_CMD_PREADV = Native.IOCB_CMD_PREADV;
+    /** {@code IOCB_CMD_PWRITEV}: {@code buf} points at an iovec array of {@code nbytes} entries. */
+    public static final int IOCB_CMD_PWRITEV = Native.IOCB_CMD_PWRITEV;
+    /** {@code IOCB_FLAG_RESFD}: signal the eventfd in {@code resfd} on completion. */
+    public static final int IOCB_FLAG_RESFD = Native.IOCB_FLAG_RESFD;
+    /** {@code IOCB_FLAG_IOPRIO}: {@code reqprio} holds an I/O priority. */
+    public static final int IOCB_FLAG_IOPRIO = Native.IOCB_FLAG_IOPRIO;
+
+    private final ByteBuffer iocb;
+    private final long address;
+    private Object buffer;
+    private ByteBuf retained;
+    private AioContext owner;
+
+    /**
+     * Creates a control block with every field zero.
+     */
+    public AioControlBlock() {
+        iocb = ByteBuffer.allocateDirect(Native.SIZEOF_IOCB).order(ByteOrder.nativeOrder());
+        address = Buffer.memoryAddress(iocb);
+    }
+
+    /** The native address of the {@code struct iocb}: what {@link AioEvent#obj()} reports on completion. */
+    public long address() {
+        return address;
+    }
+
+    /** {@code true} between {@link AioContext#submit} and the reaping of its event. */
+    public boolean isInFlight() {
+        return owner != null;
+    }
+
+    public AioControlBlock data(long data) {
+        checkMutable();
+        iocb.putLong(Native.IOCB_DATA, data);
+        return this;
+    }
+
+    public long data() {
+        return iocb.getLong(Native.IOCB_DATA);
+    }
+
+    /** {@code aio_key}: set by the kernel on submit. */
+    public int key() {
+        return iocb.getInt(Native.IOCB_KEY);
+    }
+
+    /** {@code aio_rw_flags}: {@code RWF_*} flags, as for {@code preadv2(2)}. */
+    public AioControlBlock rwFlags(int rwFlags) {
+        checkMutable();
+        iocb.putInt(Native.IOCB_RW_FLAGS, rwFlags);
+        return this;
+    }
+
+    public int rwFlags() {
+        return iocb.getInt(Native.IOCB_RW_FLAGS);
+    }
+
+    /** {@code aio_lio_opcode}: one of the {@code IOCB_CMD_*} constants. */
+    public AioControlBlock opcode(int opcode) {
+        checkMutable();
+        checkRange(opcode, 0, 0xFFFF, "opcode");
+        iocb.putShort(Native.IOCB_OPCODE, (short) opcode);
+        return this;
+    }
+
+    public int opcode() {
+        return iocb.getShort(Native.IOCB_OPCODE) & 0xFFFF;
+    }
+
+    /** {@code aio_reqprio}: used with {@link #IOCB_FLAG_IOPRIO}. */
+    public AioControlBlock reqPrio(int reqPrio) {
+        checkMutable();
+        checkRange(reqPrio, Short.MIN_VALUE, Short.MAX_VALUE, "reqPrio");
+        iocb.putShort(Native.IOCB_REQPRIO, (short) reqPrio);
+        return this;
+    }
+
+    public int reqPrio() {
+        return iocb.getShort(Native.IOCB_REQPRIO);
+    }
+
+    /** {@code aio_fildes}: the file descriptor to operate on. */
+    public AioControlBlock fd(int fd) {
+        checkMutable();
+        ObjectUtil.checkPositiveOrZero(fd, "fd");
+        iocb.putInt(Native.IOCB_FD, fd);
+        return this;
+    }
+
+    public int fd() {
+        return iocb.getInt(Native.IOCB_FD);
+    }
+
+    /** {@code aio_offset}: the file offset. */
+    public AioControlBlock offset(long offset) {
+        checkMutable();
+        ObjectUtil.checkPositiveOrZero(offset, "offset");
+        iocb.putLong(Native.IOCB_OFFSET, offset);
+        return this;
+    }
+
+    public long offset() {
+        return iocb.getLong(Native.IOCB_OFFSET);
+    }
+
+    /** {@code aio_flags}: {@link #IOCB_FLAG_RESFD} and/or {@link #IOCB_FLAG_IOPRIO}. */
+    public AioControlBlock flags(int flags) {
+        checkMutable();
+        iocb.putInt(Native.IOCB_FLAGS, flags);
+        return this;
+    }
+
+    public int flags() {
+        return iocb.getInt(Native.IOCB_FLAGS);
+    }
+
+    /** {@code aio_resfd}: the eventfd signalled on completion when {@link #IOCB_FLAG_RESFD} is set. */
+    public AioControlBlock resFd(int resFd) {
+        checkMutable();
+        ObjectUtil.checkPositiveOrZero(resFd, "resFd");
+        iocb.putInt(Native.IOCB_RESFD, resFd);
+        return this;
+    }
+
+    public int resFd() {
+        return iocb.getInt(Native.IOCB_RESFD);
+    }
+
+    /**
+     * Points {@code aio_buf}/{@code aio_nbytes} at the bytes between the buffer's position and limit.
+     *
+     * @throws IllegalArgumentException if the buffer is not direct
+     */
+    public AioControlBlock buffer(ByteBuffer buffer) {
+        checkMutable();
+        ObjectUtil.checkNotNull(buffer, "buffer");
+        if (!buffer.isDirect()) {
+            throw new IllegalArgumentException("buffer must be direct: the kernel reads and writes native memory");
+        }
+        setBuffer(Buffer.memoryAddress(buffer) + buffer.position(), buffer.remaining(), buffer);
+        return this;
+    }
+
+    /**
+     * Points {@code aio_buf}/{@code aio_nbytes} at {@code length} bytes of {@code buffer} from {@code index}. The
+     * buffer is retained while the block is in flight.
+     *
+     * @throws IllegalArgumentException if the buffer is not direct or not one contiguous region
+     * @throws IndexOutOfBoundsException if the range is outside the buffer's capacity
+     */
+    public AioControlBlock buffer(ByteBuf buffer, int index, int length) {
+        checkMutable();
+        ObjectUtil.checkNotNull(buffer, "buffer");
+        long bufferAddress = Buffers.address(buffer, index, length);
+        setBuffer(bufferAddress, length, buffer);
+        return this;
+    }
+
+    /**
+     * Points {@code aio_buf}/{@code aio_nbytes} at raw native memory (an iovec array for the vectored opcodes, an
+     * event mask for {@link #IOCB_CMD_POLL}). The caller keeps that memory valid while the block is in flight.
+     */
+    public AioControlBlock buffer(long address, long length) {
+        checkMutable();
+        ObjectUtil.checkPositiveOrZero(length, "length");
+        if (address == 0 && length != 0) {
+            throw new IllegalArgumentException("address is 0 (NULL) with a length of " + length);
+        }
+        setBuffer(address, length, null);
+        return this;
+    }
+
+    public long bufferAddress() {
+        return iocb.getLong(Native.IOCB_BUF);
+    }
+
+    public long bufferLength() {
+        return iocb.getLong(Native.IOCB_NBYTES);
+    }
+
+    /** The buffer object last given to a {@code buffer(..)} setter, or {@code null}. */
+    public Object bufferObject() {
+        return buffer;
+    }
+
+    /** Zeroes every field and forgets the buffer. */
+    public AioControlBlock clear() {
+        checkMutable();
+        for (int i = 0; i < Native.SIZEOF_IOCB; i++) {
+            iocb.put(i, (byte) 0);
+        }
+        buffer = null;
+        return this;
+    }
+
+    private void setBuffer(long bufferAddress, long length, Object object) {
+        iocb.putLong(Native.IOCB_BUF, bufferAddress);
+        iocb.putLong(Native.IOCB_NBYTES, length);
+        buffer = object;
+    }
+
+    void markInFlight(AioContext context) {
+        owner = context;
+        if (buffer instanceof ByteBuf) {
+            retained = ((ByteBuf) buffer).retain();
+        }
+    }
+
+    void markDone() {
+        owner = null;
+        ByteBuf buf = retained;
+        if (buf != null) {
+            retained = null;
+            buf.release();
+        }
+    }
+
+    AioContext owner() {
+        return owner;
+    }
+
+    private void checkMutable() {
+        if (owner != null) {
+            throw new IllegalStateException("control block is in flight: it cannot change before its event is reaped");
+        }
+    }
+
+    private static void checkRange(int value, int min, int max, String name) {
+        if (value < min || value > max) {
+            throw new IllegalArgumentException(name + ": " + value + " (expected: " + min + ".." + max + ')');
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "AioControlBlock(opcode: " + opcode() + ", fd: " + fd() + ", offset: " + offset() + ", buf: 0x"
+                + Long.toHexString(bufferAddress()) + ", nbytes: " + bufferLength() + ", data: " + data()
+                + ", flags: " + flags() + ", resfd: " + resFd() + (isInFlight() ? ", in flight)" : ")");
+    }
+}

@@ -1,0 +1,90 @@
+package io.netty.contrib.channel.aio;
+
+import io.netty.channel.unix.FileDescriptor;
+
+import java.io.Closeable;
+import java.io.IOException;
+
+/**
+ * An {@code eventfd(2)}: the descriptor that {@link AioControlBlock#IOCB_FLAG_RESFD} signals when an operation
+ * completes. Close it when done.
+ */
+public final class AioEventFd implements Closeable {
+
+    private final FileDescriptor fd;
+    private final boolean nonBlocking;
+
+    /** A non-blocking, close-on-exec eventfd with a counter of 0. */
+    public AioEventFd() throws IOException {
+        this(0, true, false);
+    }
+
+    /**
+     * @param initialValue the counter's first value
+     * @param nonBlocking {@code EFD_NONBLOCK}: {@link #read()} returns 0 instead of waiting
+     * @param semaphore {@code EFD_SEMAPHORE}: each read takes 1 from the counter
+     */
+    public AioEventFd(int initialValue, boolean nonBlocking, boolean semaphore) throws IOException {
+        if (initialValue < 0) {
+            throw new IllegalArgumentException("initialValue: " + initialValue + " (expected: >= 0)");
+        }
+        int flags = Native.EFD_CLOEXEC | (nonBlocking ? Native.EFD_NONBLOCK : 0)
+                | (semaphore ? Native.EFD_SEMAPHORE : 0);
+        int res = Native.eventFd0(initialValue, flags);
+        Native.check("eventfd", res);
+        fd = new FileDescriptor(res);
+        this.nonBlocking = nonBlocking;
+    }
+
+    /** The descriptor, to register with epoll or to put in {@link AioControlBlock#resFd(int)}. */
+    public FileDescriptor fd() {
+        return fd;
+    }
+
+    /** The descriptor's number. */
+    public int intValue() {
+        return fd.intValue();
+    }
+
+    public boolean isOpen() {
+        return fd.isOpen();
+    }
+
+    /**
+     * Reads and resets the counter. A non-blocking eventfd whose counter is 0 returns 0.
+     */
+    public long read() throws IOException {
+        checkOpen();
+        long res = Native.eventFdRead0(fd.intValue());
+        if (res == -Native.EAGAIN && nonBlocking) {
+            return 0;
+        }
+        Native.check("eventfd_read", res);
+        return res;
+    }
+
+    /** Adds {@code value} (at least 1) to the counter. */
+    public void write(long value) throws IOException {
+        checkOpen();
+        if (value <= 0) {
+            throw new IllegalArgumentException("value: " + value + " (expected: > 0)");
+        }
+        Native.check("eventfd_write", Native.eventFdWrite0(fd.intValue(), value));
+    }
+
+    private void checkOpen() throws IOException {
+        if (!fd.isOpen()) {
+            throw new IOException("eventfd is closed");
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        fd.close();
+    }
+
+    @Override
+    public String toString() {
+        return "AioEventFd(" + fd.intValue() + ')';
+    }
+}

@@ -1,0 +1,160 @@
+package io.netty.contrib.channel.aio;
+
+import io.netty.channel.DefaultFileRegion;
+import io.netty.channel.unix.Errors;
+import io.netty.channel.unix.Unix;
+import io.netty.util.internal.ClassInitializerUtil;
+import io.netty.util.internal.NativeLibraryLoader;
+import io.netty.util.internal.PlatformDependent;
+import io.netty.util.internal.ThrowableUtil;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+
+import static io.netty.contrib.channel.aio.NativeStaticallyReferencedJniMethods.*;
+
+/**
+ * The JNI surface: every native call of the transport. Each {@code xxx0} method returns a non-negative result or
+ * {@code -errno}; the wrappers around them turn errors into {@link IOException}s that name the call and the errno.
+ * IMPORTANT: this needs to be consistent with the {@code nativeMethods} table in {@code netty_aio_native.c}.
+ */
+final class Native {
+
+    static {
+        // Classes looked up by JNI_OnLoad are loaded first, to avoid a class-loader deadlock
+        // (https://github.com/netty/netty/issues/11209).
+        ClassInitializerUtil.tryLoadClasses(Native.class, DefaultFileRegion.class, FileChannel.class,
+                java.io.FileDescriptor.class);
+        try {
+            // A side-effect free call: the library may already have been loaded by the application.
+            sizeofIocb();
+        } catch (UnsatisfiedLinkError ignore) {
+            loadNativeLibrary();
+        }
+        Unix.registerInternal(() -> {
+            if (registerUnix() != 0) {
+                throw new UnsatisfiedLinkError("netty_unix_register failed");
+            }
+        });
+    }
+
+    static final int IOCB_CMD_PREAD = iocbCmdPread();
+    static final int IOCB_CMD_PWRITE = iocbCmdPwrite();
+    static final int IOCB_CMD_FSYNC = iocbCmdFsync();
+    static final int IOCB_CMD_FDSYNC = iocbCmdFdsync();
+    static final int IOCB_CMD_POLL = iocbCmdPoll();
+    static final int IOCB_CMD_NOOP = iocbCmdNoop();
+    static final int IOCB_CMD_PREADV = iocbCmdPreadv();
+    static final int IOCB_CMD_PWRITEV = iocbCmdPwritev();
+    static final int IOCB_FLAG_RESFD = iocbFlagResfd();
+    static final int IOCB_FLAG_IOPRIO = iocbFlagIoprio();
+
+    static final int SIZEOF_IOCB = sizeofIocb();
+    static final int IOCB_DATA = offsetofIocbData();
+    static final int IOCB_KEY = offsetofIocbKey();
+    static final int IOCB_RW_FLAGS = offsetofIocbRwFlags();
+    static final int IOCB_OPCODE = offsetofIocbOpcode();
+    static final int IOCB_REQPRIO = offsetofIocbReqPrio();
+    static final int IOCB_FD = offsetofIocbFd();
+    static final int IOCB_BUF = offsetofIocbBuf();
+    static final int IOCB_NBYTES = offsetofIocbNbytes();
+    static final int IOCB_OFFSET = offsetofIocbOffset();
+    static final int IOCB_FLAGS = offsetofIocbFlags();
+    static final int IOCB_RESFD = offsetofIocbResFd();
+
+    static final int SIZEOF_IO_EVENT = sizeofIoEvent();
+    static final int IO_EVENT_DATA = offsetofIoEventData();
+    static final int IO_EVENT_OBJ = offsetofIoEventObj();
+    static final int IO_EVENT_RES = offsetofIoEventRes();
+    static final int IO_EVENT_RES2 = offsetofIoEventRes2();
+
+    static final int O_RDONLY = oRdonly();
+    static final int O_WRONLY = oWronly();
+    static final int O_RDWR = oRdwr();
+    static final int O_CREAT = oCreat();
+    static final int O_TRUNC = oTrunc();
+    static final int O_DIRECT = oDirect();
+    static final int O_CLOEXEC = oCloexec();
+    static final int O_NOATIME = oNoatime();
+
+    static final int EFD_CLOEXEC = efdCloexec();
+    static final int EFD_NONBLOCK = efdNonblock();
+    static final int EFD_SEMAPHORE = efdSemaphore();
+
+    static final int POSIX_FADV_NORMAL = posixFadvNormal();
+    static final int POSIX_FADV_RANDOM = posixFadvRandom();
+    static final int POSIX_FADV_SEQUENTIAL = posixFadvSequential();
+    static final int POSIX_FADV_WILLNEED = posixFadvWillneed();
+    static final int POSIX_FADV_DONTNEED = posixFadvDontneed();
+    static final int POSIX_FADV_NOREUSE = posixFadvNoreuse();
+
+    static final int RWF_HIPRI = rwfHipri();
+    static final int RWF_DSYNC = rwfDsync();
+    static final int RWF_SYNC = rwfSync();
+    static final int RWF_NOWAIT = rwfNowait();
+    static final int RWF_APPEND = rwfAppend();
+
+    static final int EAGAIN = errnoEagain();
+    static final int EINVAL = errnoEinval();
+    static final int ENOSYS = errnoEnosys();
+    static final int EBADF = errnoEbadf();
+    static final int EINPROGRESS = errnoEinprogress();
+
+    static final int PAGE_SIZE = pagesize0();
+
+    private Native() {
+    }
+
+    /** An {@link IOException} naming the call and the errno; {@code res} is {@code -errno}. */
+    static IOException newIOException(String call, long res) {
+        return Errors.newIOException(call, (int) res);
+    }
+
+    static void check(String call, long res) throws IOException {
+        if (res < 0) {
+            throw newIOException(call, res);
+        }
+    }
+
+    private static native int registerUnix();
+
+    static native long ioSetup0(int maxEvents);
+    static native int ioDestroy0(long ctx);
+    static native int ioSubmit0(long ctx, int nr, long iocbpp);
+    static native int ioGetEvents0(long ctx, int minNr, int nr, long events, long timeoutNanos);
+    static native int ioCancel0(long ctx, long iocb, long result);
+
+    static native int eventFd0(int initval, int flags);
+    static native long eventFdRead0(int fd);
+    static native int eventFdWrite0(int fd, long value);
+
+    static native int open0(byte[] path, int flags, int mode);
+    static native int close0(int fd);
+    static native int statx0(int fd, long[] out);
+    static native int fadvise0(int fd, long offset, long len, int advice);
+    static native int cachestat0(int fd, long offset, long len, long[] out);
+    static native long preadv2_0(int fd, long address, int len, long offset, int flags);
+
+    static native boolean fileChannelFdSupported0();
+    static native int fileChannelFd0(FileChannel channel);
+    static native FileChannel fileRegionChannel0(DefaultFileRegion region);
+
+    private static void loadNativeLibrary() {
+        if (!"linux".equals(PlatformDependent.normalizedOs())) {
+            throw new IllegalStateException("Linux AIO is only supported on Linux");
+        }
+        String staticLibName = "netty_transport_aio_native";
+        String sharedLibName = staticLibName + '_' + PlatformDependent.normalizedArch();
+        ClassLoader cl = PlatformDependent.getClassLoader(Native.class);
+        try {
+            NativeLibraryLoader.load(sharedLibName, cl);
+        } catch (UnsatisfiedLinkError e1) {
+            try {
+                NativeLibraryLoader.load(staticLibName, cl);
+            } catch (UnsatisfiedLinkError e2) {
+                ThrowableUtil.addSuppressed(e1, e2);
+                throw e1;
+            }
+        }
+    }
+}

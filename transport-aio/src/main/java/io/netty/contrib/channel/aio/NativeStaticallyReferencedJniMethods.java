@@ -1,0 +1,79 @@
+package io.netty.contrib.channel.aio;
+
+/**
+ * Constants and struct layouts read from C when {@link Native} initializes.
+ * <p>
+ * These methods live in their own class because they are called from {@link Native}'s static initializer: had they
+ * been declared in {@link Native} itself, a native method registration that failed would surface as a class-init
+ * cycle instead of a clear {@link UnsatisfiedLinkError}. IMPORTANT: this needs to be consistent with the
+ * {@code staticallyReferencedMethods} table in {@code netty_aio_native.c}.
+ */
+final class NativeStaticallyReferencedJniMethods {
+
+    private NativeStaticallyReferencedJniMethods() {
+    }
+
+    static native int iocbCmdPread();
+    static native int iocbCmdPwrite();
+    static native int iocbCmdFsync();
+    static native int iocbCmdFdsync();
+    static native int iocbCmdPoll();
+    static native int iocbCmdNoop();
+    static native int iocbCmdPreadv();
+    static native int iocbCmdPwritev();
+    static native int iocbFlagResfd();
+    static native int iocbFlagIoprio();
+
+    static native int sizeofIocb();
+    static native int offsetofIocbData();
+    static native int offsetofIocbKey();
+    static native int offsetofIocbRwFlags();
+    static native int offsetofIocbOpcode();
+    static native int offsetofIocbReqPrio();
+    static native int offsetofIocbFd();
+    static native int offsetofIocbBuf();
+    static native int offsetofIocbNbytes();
+    static native int offsetofIocbOffset();
+    static native int offsetofIocbFlags();
+    static native int offsetofIocbResFd();
+
+    static native int sizeofIoEvent();
+    static native int offsetofIoEventData();
+    static native int offsetofIoEventObj();
+    static native int offsetofIoEventRes();
+    static native int offsetofIoEventRes2();
+
+    static native int oRdonly();
+    static native int oWronly();
+    static native int oRdwr();
+    static native int oCreat();
+    static native int oTrunc();
+    static native int oDirect();
+    static native int oCloexec();
+    static native int oNoatime();
+
+    static native int efdCloexec();
+    static native int efdNonblock();
+    static native int efdSemaphore();
+
+    static native int posixFadvNormal();
+    static native int posixFadvRandom();
+    static native int posixFadvSequential();
+    static native int posixFadvWillneed();
+    static native int posixFadvDontneed();
+    static native int posixFadvNoreuse();
+
+    static native int rwfHipri();
+    static native int rwfDsync();
+    static native int rwfSync();
+    static native int rwfNowait();
+    static native int rwfAppend();
+
+    static native int errnoEagain();
+    static native int errnoEinval();
+    static native int errnoEnosys();
+    static native int errnoEbadf();
+    static native int errnoEinprogress();
+
+    static native int pagesize0();
+}

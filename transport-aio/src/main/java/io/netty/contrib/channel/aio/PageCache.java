@@ -1,0 +1,112 @@
+package io.netty.contrib.channel.aio;
+
+import io.netty.channel.unix.FileDescriptor;
+import io.netty.util.internal.ObjectUtil;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * The page cache as seen from one file: how much of a range is resident ({@code cachestat(2)}, Linux 6.5) and
+ * eviction ({@code posix_fadvise(POSIX_FADV_DONTNEED)}), which makes a file cold without root.
+ */
+public final class PageCache {
+
+    /** The page size: residency is counted in whole pages. */
+    public static final int PAGE_SIZE = Native.PAGE_SIZE;
+
+    private PageCache() {
+    }
+
+    /** {@code true} if this kernel has {@code cachestat(2)}. */
+    public static boolean isResidencySupported() {
+        return Holder.CACHESTAT;
+    }
+
+    /**
+     * How many bytes of {@code [offset, offset + length)} are in the page cache, counted in whole pages and capped to
+     * {@code length}.
+     */
+    public static long residentBytes(File file, long offset, long length) throws IOException {
+        try (AioFileDescriptor fd = AioFiles.open(file, AioFiles.O_RDONLY)) {
+            return residentBytes(fd, offset, length);
+        }
+    }
+
+    /** As {@link #residentBytes(File, long, long)}, for an open descriptor. */
+    public static long residentBytes(FileDescriptor fd, long offset, long length) throws IOException {
+        return Math.min(length, residentPages(fd, offset, length) * PAGE_SIZE);
+    }
+
+    /**
+     * {@code true} if every page of {@code [offset, offset + length)} is in the page cache; the range must lie in
+     * the file. An empty range is resident.
+     */
+    public static boolean isResident(FileDescriptor fd, long offset, long length) throws IOException {
+        if (length == 0) {
+            return true;
+        }
+        long pages = (offset + length - 1) / PAGE_SIZE - offset / PAGE_SIZE + 1;
+        return residentPages(fd, offset, length) >= pages;
+    }
+
+    static long residentPages(FileDescriptor fd, long offset, long length) throws IOException {
+        ObjectUtil.checkNotNull(fd, "fd");
+        checkRange(offset, length);
+        if (length == 0) {
+            return 0;
+        }
+        long[] out = new long[5];
+        Native.check("cachestat", Native.cachestat0(fd.intValue(), offset, length, out));
+        return out[0];
+    }
+
+    /** Drops the clean pages of a whole file from the page cache. */
+    public static void evict(File file) throws IOException {
+        evict(file, 0, 0);
+    }
+
+    /**
+     * Writes the file's dirty pages back, then drops the pages of {@code [offset, offset + length)} from the page
+     * cache ({@code length} 0: to the end of the file).
+     */
+    public static void evict(File file, long offset, long length) throws IOException {
+        ObjectUtil.checkNotNull(file, "file");
+        checkRange(offset, length);
+        try (FileChannel channel = FileChannel.open(file.toPath(), StandardOpenOption.READ)) {
+            channel.force(false);
+            Native.check("posix_fadvise",
+                    Native.fadvise0(AioFiles.fd(channel), offset, length, Native.POSIX_FADV_DONTNEED));
+        }
+    }
+
+    /**
+     * Drops the clean pages of {@code [offset, offset + length)} from the page cache ({@code length} 0: to the end
+     * of the file). Dirty pages stay until written back.
+     */
+    public static void evict(FileDescriptor fd, long offset, long length) throws IOException {
+        ObjectUtil.checkNotNull(fd, "fd");
+        checkRange(offset, length);
+        Native.check("posix_fadvise", Native.fadvise0(fd.intValue(), offset, length, Native.POSIX_FADV_DONTNEED));
+    }
+
+    private static void checkRange(long offset, long length) {
+        ObjectUtil.checkPositiveOrZero(offset, "offset");
+        ObjectUtil.checkPositiveOrZero(length, "length");
+        if (offset + length < 0) {
+            throw new IllegalArgumentException("offset + length overflows: " + offset + " + " + length);
+        }
+    }
+
+    private static final class Holder {
+        static final boolean CACHESTAT = probe();
+
+        private static boolean probe() {
+            long[] out = new long[5];
+            // fd 0 may be anything; ENOSYS is the only answer that means "no cachestat".
+            return Native.cachestat0(0, 0, 1, out) != -Native.ENOSYS;
+        }
+    }
+}
