@@ -103,7 +103,23 @@ public final class AioContext implements AutoCloseable {
     public int submit(AioControlBlock... iocbs) throws IOException {
         checkOpen();
         ObjectUtil.checkNotNull(iocbs, "iocbs");
-        int n = iocbs.length;
+        int res = submit(iocbs, iocbs.length);
+        if (res < 0) {
+            if (res == -Native.EAGAIN) {
+                throw new IOException("io_submit(..) failed with error(" + res + "): no room for more operations in"
+                        + " flight (" + inFlight.size() + " in flight, maxEvents " + maxEvents + ')',
+                        Native.newIOException("io_submit", res));
+            }
+            throw Native.newIOException("io_submit", res);
+        }
+        return res;
+    }
+
+    /**
+     * Submits the first {@code n} blocks; returns how many were submitted or {@code -errno}, without throwing for
+     * kernel errors (the event loop's path, where an exception per refused submit would cost too much).
+     */
+    int submit(AioControlBlock[] iocbs, int n) {
         if (n == 0) {
             return 0;
         }
@@ -111,7 +127,10 @@ public final class AioContext implements AutoCloseable {
         int marked = 0;
         try {
             for (; marked < n; marked++) {
-                AioControlBlock iocb = ObjectUtil.checkNotNull(iocbs[marked], "iocbs[" + marked + ']');
+                AioControlBlock iocb = iocbs[marked];
+                if (iocb == null) {
+                    throw new NullPointerException("iocbs[" + marked + ']');
+                }
                 if (iocb.isInFlight()) {
                     throw new IllegalStateException("iocbs[" + marked + "] is already in flight: " + iocb);
                 }
@@ -125,12 +144,7 @@ public final class AioContext implements AutoCloseable {
         int res = Native.ioSubmit0(ctx, n, Buffer.memoryAddress(ptrs));
         if (res < 0) {
             unmark(iocbs, 0, n);
-            if (res == -Native.EAGAIN) {
-                throw new IOException("io_submit(..) failed with error(" + res + "): no room for more operations in"
-                        + " flight (" + inFlight.size() + " in flight, maxEvents " + maxEvents + ')',
-                        Native.newIOException("io_submit", res));
-            }
-            throw Native.newIOException("io_submit", res);
+            return res;
         }
         for (int i = 0; i < res; i++) {
             inFlight.put(iocbs[i].address(), iocbs[i]);
@@ -170,9 +184,18 @@ public final class AioContext implements AutoCloseable {
         } else {
             timeoutNanos = toNanosSaturated(timeout);
         }
-        ByteBuffer array = events(events.length);
-        int res = Native.ioGetEvents0(ctx, minNr, events.length, Buffer.memoryAddress(array), timeoutNanos);
+        int res = getEvents(minNr, events, events.length, timeoutNanos);
         Native.check("io_getevents", res);
+        return res;
+    }
+
+    /**
+     * Reaps up to {@code nr} events into {@code events}; returns how many or {@code -errno}. {@code timeoutNanos}
+     * below 0 waits for ever.
+     */
+    int getEvents(int minNr, AioEvent[] events, int nr, long timeoutNanos) {
+        ByteBuffer array = events(nr);
+        int res = Native.ioGetEvents0(ctx, minNr, nr, Buffer.memoryAddress(array), timeoutNanos);
         for (int i = 0; i < res; i++) {
             AioEvent event = events[i];
             if (event == null) {

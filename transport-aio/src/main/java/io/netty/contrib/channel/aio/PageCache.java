@@ -45,11 +45,18 @@ public final class PageCache {
      * the file. An empty range is resident.
      */
     public static boolean isResident(FileDescriptor fd, long offset, long length) throws IOException {
+        ObjectUtil.checkNotNull(fd, "fd");
+        checkRange(offset, length);
+        return isResident(fd.intValue(), offset, length, new long[5]);
+    }
+
+    /** The event loop's check: no argument checks, {@code out} reused, {@code false} on any error. */
+    static boolean isResident(int fd, long offset, long length, long[] out) {
         if (length == 0) {
             return true;
         }
         long pages = (offset + length - 1) / PAGE_SIZE - offset / PAGE_SIZE + 1;
-        return residentPages(fd, offset, length) >= pages;
+        return Native.cachestat0(fd, offset, length, out) == 0 && out[0] >= pages;
     }
 
     static long residentPages(FileDescriptor fd, long offset, long length) throws IOException {

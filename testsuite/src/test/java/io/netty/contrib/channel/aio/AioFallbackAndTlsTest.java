@@ -1,0 +1,121 @@
+package io.netty.contrib.channel.aio;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/** TLS through AIO, and every fallback: NIO loops, direct I/O switched off, io_setup refused. */
+class AioFallbackAndTlsTest {
+
+    @RegisterExtension
+    static final LeakAndContextCheck CHECK = LeakAndContextCheck.perClass();
+
+    private static Path dir;
+    private static File[] files;
+
+    @BeforeAll
+    static void setUp() throws Exception {
+        Aio.ensureAvailability();
+        dir = TestFiles.directory("fallback");
+        long[] sizes = {1, 4097, 524289, 2_000_003};
+        files = new File[sizes.length];
+        for (int i = 0; i < sizes.length; i++) {
+            files[i] = TestFiles.create(dir, "f-" + sizes[i], sizes[i], 500 + i);
+        }
+    }
+
+    private static void downloadAll(TestServer server, boolean tls) throws Exception {
+        try (TestClient client = new TestClient(server.port(), tls)) {
+            for (File file : files) {
+                AioDeliveryTest.download(server, client, "REGION", file, 0, file.length());
+                if (file.length() > 10) {
+                    AioDeliveryTest.download(server, client, "AIOREGION", file, 3, file.length() - 5);
+                }
+            }
+            client.send("MIX " + files[2].getName() + " 1 1000 " + files[3].getName() + " 7 1500000");
+            assertEquals("<A>", new String(client.readBytes(3), "US-ASCII"));
+            assertEquals(TestFiles.sha256(files[2], 1, 1000), client.sha256(1000));
+            assertEquals("<B>", new String(client.readBytes(3), "US-ASCII"));
+            assertEquals(TestFiles.sha256(files[3], 7, 1500000), client.sha256(1500000));
+            assertEquals("<C>", new String(client.readBytes(3), "US-ASCII"));
+        }
+    }
+
+    @Test
+    void tlsGetsAioToo() throws Exception {
+        try (TestServer server = new TestServer(dir, true, true, AioFileRegionConfig.DEFAULT)) {
+            downloadAll(server, true);
+            AioMetrics metrics = server.metrics();
+            assertTrue(metrics.readsCompleted() > 0, metrics.toString());
+            assertEquals(0, metrics.fallbacks(), metrics.toString());
+        }
+    }
+
+    @Test
+    void nioLoopFallsBackToTheRegionsOwnPath() throws Exception {
+        try (TestServer server = new TestServer(dir, false, false, AioFileRegionConfig.DEFAULT)) {
+            downloadAll(server, false);
+            AioMetrics metrics = server.metrics();
+            assertEquals(0, metrics.readsSubmitted(), metrics.toString());
+            assertEquals(metrics.regions(), metrics.fallbacks(AioMetrics.Fallback.NOT_EPOLL), metrics.toString());
+        }
+    }
+
+    @Test
+    void nioLoopWithTlsCopiesTheRegionIntoBuffers() throws Exception {
+        try (TestServer server = new TestServer(dir, false, true, AioFileRegionConfig.DEFAULT)) {
+            downloadAll(server, true);
+            AioMetrics metrics = server.metrics();
+            assertEquals(0, metrics.readsSubmitted(), metrics.toString());
+            assertTrue(metrics.fallbacks(AioMetrics.Fallback.NOT_EPOLL) > 0, metrics.toString());
+        }
+    }
+
+    @Test
+    void directIoCanBeSwitchedOff() throws Exception {
+        AioFileRegionConfig off = AioFileRegionConfig.builder().directIo(AioFileRegionConfig.DirectIo.DISABLED).build();
+        try (TestServer server = new TestServer(dir, true, false, off)) {
+            downloadAll(server, false);
+            AioMetrics metrics = server.metrics();
+            assertEquals(0, metrics.readsSubmitted(), metrics.toString());
+            assertEquals(metrics.regions(), metrics.fallbacks(AioMetrics.Fallback.DISABLED), metrics.toString());
+        }
+    }
+
+    @Test
+    void smallChunksDeepReadAheadAndNoPageCacheChecks() throws Exception {
+        AioFileRegionConfig config = AioFileRegionConfig.builder().chunkSize(4096).readAhead(8)
+                .pageCachePolicy(AioFileRegionConfig.PageCachePolicy.ALWAYS_DIRECT).build();
+        try (TestServer server = new TestServer(dir, true, false, config)) {
+            downloadAll(server, false);
+            AioMetrics metrics = server.metrics();
+            assertTrue(metrics.readsCompleted() > 2_000_000 / 4096, metrics.toString());
+            assertEquals(0, metrics.pageCacheReads(), metrics.toString());
+        }
+    }
+
+    @Test
+    void aRefusedIoSetupFallsBackAndLosesNothing() throws Exception {
+        assumeTrue(TestFiles.isRoot(), "needs root to lower fs.aio-max-nr");
+        Path maxNr = Paths.get("/proc/sys/fs/aio-max-nr");
+        String saved = LeakAndContextCheck.readProc(maxNr.toString());
+        try (TestServer server = new TestServer(dir, true, false, AioFileRegionConfig.DEFAULT)) {
+            Files.write(maxNr, String.valueOf(LeakAndContextCheck.aioNr()).getBytes("US-ASCII"));
+            downloadAll(server, false);
+            AioMetrics metrics = server.metrics();
+            assertEquals(0, metrics.readsSubmitted(), metrics.toString());
+            assertTrue(metrics.fallbacks(AioMetrics.Fallback.SETUP_FAILED) > 0, metrics.toString());
+        } finally {
+            Files.write(maxNr, saved.getBytes("US-ASCII"));
+        }
+    }
+}

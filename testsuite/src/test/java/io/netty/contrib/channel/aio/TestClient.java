@@ -1,0 +1,85 @@
+package io.netty.contrib.channel.aio;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+
+/** A blocking client on loopback that sends request lines and hashes what comes back. */
+final class TestClient implements AutoCloseable {
+
+    private final Socket socket;
+    private final DataInputStream in;
+    private final OutputStream out;
+
+    TestClient(int port, boolean tls) throws Exception {
+        if (tls) {
+            SSLContext ctx = SSLContext.getInstance("TLS");
+            ctx.init(null, TestServer.CERT.toTrustManagerFactory().getTrustManagers(), null);
+            SSLSocket s = (SSLSocket) ctx.getSocketFactory().createSocket("127.0.0.1", port);
+            s.startHandshake();
+            socket = s;
+        } else {
+            socket = new Socket("127.0.0.1", port);
+        }
+        socket.setSoTimeout(60_000);
+        in = new DataInputStream(socket.getInputStream());
+        out = socket.getOutputStream();
+    }
+
+    void send(String line) throws IOException {
+        out.write((line + "\n").getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+    }
+
+    /** SHA-256 of the next {@code count} bytes. */
+    String sha256(long count) throws IOException {
+        MessageDigest digest = TestFiles.sha256();
+        byte[] buf = new byte[1 << 16];
+        long left = count;
+        while (left > 0) {
+            int n = in.read(buf, 0, (int) Math.min(buf.length, left));
+            if (n < 0) {
+                throw new EOFException((count - left) + " of " + count + " bytes arrived");
+            }
+            digest.update(buf, 0, n);
+            left -= n;
+        }
+        return TestFiles.hex(digest.digest());
+    }
+
+    byte[] readBytes(int count) throws IOException {
+        byte[] b = new byte[count];
+        in.readFully(b);
+        return b;
+    }
+
+    /** Reads until the server closes; returns how many bytes came. */
+    long drainToEof() throws IOException {
+        byte[] buf = new byte[1 << 16];
+        long total = 0;
+        try {
+            for (int n; (n = in.read(buf)) > 0; ) {
+                total += n;
+            }
+        } catch (IOException e) {
+            // a reset counts as the end too
+        }
+        return total;
+    }
+
+    InputStream input() {
+        return in;
+    }
+
+    @Override
+    public void close() throws IOException {
+        socket.close();
+    }
+}

@@ -1,0 +1,119 @@
+package io.netty.contrib.channel.aio;
+
+import io.netty.util.internal.ObjectUtil;
+
+/**
+ * How {@link AioFileRegionHandler} streams regions. The defaults need no tuning; build another with
+ * {@link #builder()}. Immutable, and shared freely between handlers.
+ */
+public final class AioFileRegionConfig {
+
+    /** Whether to read with {@code O_DIRECT} AIO. */
+    public enum DirectIo {
+        /** AIO with {@code O_DIRECT}; fall back to the region's own path where the file system refuses it. */
+        AUTO,
+        /** Never: every region takes its own path (as if the handler were not there), counted as a fallback. */
+        DISABLED
+    }
+
+    /** What to do with data that is already in the page cache. */
+    public enum PageCachePolicy {
+        /**
+         * Serve resident data from the page cache ({@code cachestat(2)} tells): a whole resident region goes on to
+         * {@code sendfile} (or, with TLS, a copy), a resident chunk is copied with {@code preadv2(RWF_NOWAIT)}. Only
+         * data that is not resident is read from the disk with AIO.
+         */
+        SERVE_RESIDENT,
+        /** Read everything with {@code O_DIRECT} AIO, even data that is cached. */
+        ALWAYS_DIRECT
+    }
+
+    /** The configuration of {@code new AioFileRegionHandler()}. */
+    public static final AioFileRegionConfig DEFAULT = builder().build();
+
+    private final int chunkSize;
+    private final int readAhead;
+    private final DirectIo directIo;
+    private final PageCachePolicy pageCachePolicy;
+
+    private AioFileRegionConfig(Builder builder) {
+        chunkSize = builder.chunkSize;
+        readAhead = builder.readAhead;
+        directIo = builder.directIo;
+        pageCachePolicy = builder.pageCachePolicy;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Bytes per AIO read and per buffer written to the channel. */
+    public int chunkSize() {
+        return chunkSize;
+    }
+
+    /** Chunks of one region read ahead of the socket: memory per connection is at most this × chunk size. */
+    public int readAhead() {
+        return readAhead;
+    }
+
+    public DirectIo directIo() {
+        return directIo;
+    }
+
+    public PageCachePolicy pageCachePolicy() {
+        return pageCachePolicy;
+    }
+
+    @Override
+    public String toString() {
+        return "AioFileRegionConfig(chunkSize: " + chunkSize + ", readAhead: " + readAhead + ", directIo: " + directIo
+                + ", pageCache: " + pageCachePolicy + ')';
+    }
+
+    /** Builds an {@link AioFileRegionConfig}. */
+    public static final class Builder {
+        private int chunkSize = 512 * 1024;
+        private int readAhead = 2;
+        private DirectIo directIo = DirectIo.AUTO;
+        private PageCachePolicy pageCachePolicy = PageCachePolicy.SERVE_RESIDENT;
+
+        private Builder() {
+        }
+
+        /**
+         * Bytes per read, a power of two from 4 KiB to 16 MiB (default 512 KiB).
+         */
+        public Builder chunkSize(int chunkSize) {
+            if (chunkSize < 4096 || chunkSize > 16 << 20 || Integer.bitCount(chunkSize) != 1) {
+                throw new IllegalArgumentException("chunkSize: " + chunkSize
+                        + " (expected: a power of two from 4096 to 16777216)");
+            }
+            this.chunkSize = chunkSize;
+            return this;
+        }
+
+        /** Reads in flight per region, 1 to 64 (default 2). */
+        public Builder readAhead(int readAhead) {
+            if (readAhead < 1 || readAhead > 64) {
+                throw new IllegalArgumentException("readAhead: " + readAhead + " (expected: 1..64)");
+            }
+            this.readAhead = readAhead;
+            return this;
+        }
+
+        public Builder directIo(DirectIo directIo) {
+            this.directIo = ObjectUtil.checkNotNull(directIo, "directIo");
+            return this;
+        }
+
+        public Builder pageCachePolicy(PageCachePolicy pageCachePolicy) {
+            this.pageCachePolicy = ObjectUtil.checkNotNull(pageCachePolicy, "pageCachePolicy");
+            return this;
+        }
+
+        public AioFileRegionConfig build() {
+            return new AioFileRegionConfig(this);
+        }
+    }
+}

@@ -1,0 +1,178 @@
+package io.netty.contrib.channel.aio;
+
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.internal.ObjectUtil;
+import io.netty.util.internal.logging.InternalLogger;
+import io.netty.util.internal.logging.InternalLoggerFactory;
+
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Counters of one event loop's file delivery through {@link AioFileRegionHandler}: AIO reads, bytes, what came from
+ * the page cache instead of the disk, and every fallback by reason. Written only by the loop's thread; readable
+ * from any thread.
+ */
+public final class AioMetrics {
+
+    private static final InternalLogger logger = InternalLoggerFactory.getInstance(AioMetrics.class);
+    private static final ConcurrentMap<EventExecutor, AioMetrics> LOOPS = new ConcurrentHashMap<>();
+    private static final AtomicBoolean[] LOGGED = new AtomicBoolean[Fallback.values().length];
+
+    static {
+        for (int i = 0; i < LOGGED.length; i++) {
+            LOGGED[i] = new AtomicBoolean();
+        }
+    }
+
+    /** Why a region was not (or not entirely) read through AIO. */
+    public enum Fallback {
+        /** The channel's event loop is not an epoll loop (NIO, io_uring): the region's own path was used. */
+        NOT_EPOLL,
+        /** The native library or the kernel's AIO is not available ({@link Aio#unavailabilityCause()}). */
+        AIO_UNAVAILABLE,
+        /** {@code io_setup} failed (for example {@code fs.aio-max-nr} used up). */
+        SETUP_FAILED,
+        /** The file system refused {@code O_DIRECT}. */
+        DIRECT_IO_REFUSED,
+        /** The descriptor behind the region's {@code FileChannel} could not be read on this JDK. */
+        FILE_DESCRIPTOR_UNAVAILABLE,
+        /** {@code io_submit} kept failing with {@code EAGAIN}: the chunk was read synchronously. */
+        SUBMIT_EAGAIN,
+        /** Direct I/O is switched off in the {@link AioFileRegionConfig}. */
+        DISABLED
+    }
+
+    private final long[] fallbacks = new long[Fallback.values().length];
+    private volatile long regions;
+    private volatile long readsSubmitted;
+    private volatile long readsCompleted;
+    private volatile long bytesRead;
+    private volatile long pageCacheReads;
+    private volatile long pageCacheBytes;
+    private volatile long errors;
+    private volatile int inFlight;
+    private volatile long fallbackSum;
+
+    AioMetrics() {
+    }
+
+    /**
+     * The metrics of one event loop (all zero if nothing was delivered on it yet).
+     */
+    public static AioMetrics of(EventExecutor loop) {
+        ObjectUtil.checkNotNull(loop, "loop");
+        AioMetrics metrics = LOOPS.get(loop);
+        return metrics != null ? metrics : new AioMetrics();
+    }
+
+    /** The metrics of a loop, created on first use and dropped when the loop terminates. */
+    static AioMetrics forLoop(EventExecutor loop) {
+        AioMetrics metrics = LOOPS.get(loop);
+        if (metrics == null) {
+            metrics = new AioMetrics();
+            AioMetrics old = LOOPS.putIfAbsent(loop, metrics);
+            if (old != null) {
+                return old;
+            }
+            loop.terminationFuture().addListener(f -> LOOPS.remove(loop));
+        }
+        return metrics;
+    }
+
+    /** Regions handled (streamed through AIO, served from the page cache or passed on as a fallback). */
+    public long regions() {
+        return regions;
+    }
+
+    /** AIO reads submitted with {@code io_submit}. */
+    public long readsSubmitted() {
+        return readsSubmitted;
+    }
+
+    /** AIO reads whose completion was reaped. */
+    public long readsCompleted() {
+        return readsCompleted;
+    }
+
+    /** Bytes read by AIO (whole aligned reads, which may be a little more than the regions asked for). */
+    public long bytesRead() {
+        return bytesRead;
+    }
+
+    /** AIO reads submitted and not reaped yet. */
+    public int inFlight() {
+        return inFlight;
+    }
+
+    /** Chunks (or whole regions) served from the page cache without touching the disk. */
+    public long pageCacheReads() {
+        return pageCacheReads;
+    }
+
+    /** Bytes served from the page cache. */
+    public long pageCacheBytes() {
+        return pageCacheBytes;
+    }
+
+    /** Reads that failed ({@code res < 0}, or a file that shrank). */
+    public long errors() {
+        return errors;
+    }
+
+    /** How many times the given fallback was taken. */
+    public long fallbacks(Fallback reason) {
+        synchronized (fallbacks) {
+            return fallbacks[reason.ordinal()];
+        }
+    }
+
+    /** How many fallbacks were taken, all reasons together. */
+    public long fallbacks() {
+        return fallbackSum;
+    }
+
+    void regionStarted() {
+        regions++;
+    }
+
+    void readSubmitted() {
+        readsSubmitted++;
+        inFlight++;
+    }
+
+    void readCompleted(long bytes) {
+        readsCompleted++;
+        inFlight--;
+        if (bytes > 0) {
+            bytesRead += bytes;
+        }
+    }
+
+    void pageCacheRead(long bytes) {
+        pageCacheReads++;
+        pageCacheBytes += bytes;
+    }
+
+    void error() {
+        errors++;
+    }
+
+    void fallback(Fallback reason, Object detail) {
+        synchronized (fallbacks) {
+            fallbacks[reason.ordinal()]++;
+        }
+        fallbackSum++;
+        if (LOGGED[reason.ordinal()].compareAndSet(false, true)) {
+            logger.info("AIO file delivery falls back ({}): {} (logged once per reason)", reason, detail);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "AioMetrics(regions: " + regions + ", reads: " + readsSubmitted + '/' + readsCompleted + ", bytes: "
+                + bytesRead + ", in flight: " + inFlight + ", page cache: " + pageCacheReads + '/' + pageCacheBytes
+                + ", errors: " + errors + ", fallbacks: " + fallbackSum + ')';
+    }
+}
