@@ -181,7 +181,9 @@ final class AioFileStream {
             }
             chunk.dataIndex = 0;
             chunk.done = true;
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException e) {
+            readFailed(e);
+        } catch (RuntimeException e) {
             metrics.error();
             fail(e);
         }
@@ -219,6 +221,18 @@ final class AioFileStream {
             handler.streamFinished(this);
         } else {
             promise.tryFailure(cause);
+        }
+    }
+
+    /**
+     * The file could not be read: the region fails and, as Netty does when a write fails with an
+     * {@link IOException}, the channel is closed if it auto-closes (the peer would otherwise wait for the rest).
+     */
+    private void readFailed(IOException cause) {
+        metrics.error();
+        fail(cause);
+        if (ctx.channel().config().isAutoClose()) {
+            ctx.close();
         }
     }
 
@@ -317,16 +331,14 @@ final class AioFileStream {
                 res = readSynchronously();
             }
             if (res < 0) {
-                metrics.error();
                 IOException cause = Errors.newIOException("aio read", (int) res);
-                fail(new IOException("reading " + region + " at offset " + offset + " failed: "
+                readFailed(new IOException("reading " + region + " at offset " + offset + " failed: "
                         + cause.getMessage(), cause));
                 return;
             }
             if (offset + res < end) {
-                metrics.error();
-                fail(new IOException("File shrank: the region ends at " + end + " but the file ends at "
-                        + (offset + res) + " (" + region + ')'));
+                readFailed(new IOException("File shrank: it ends at " + (offset + res) + ", before the end of the"
+                        + " region at " + AioFileStream.this.end + " (" + region + ')'));
                 return;
             }
             done = true;

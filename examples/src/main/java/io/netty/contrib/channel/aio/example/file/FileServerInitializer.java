@@ -1,0 +1,41 @@
+package io.netty.contrib.channel.aio.example.file;
+
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.contrib.channel.aio.AioFileRegionHandler;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.stream.ChunkedWriteHandler;
+
+/** The pipeline of one connection; the mode decides only how file bodies travel. */
+final class FileServerInitializer extends ChannelInitializer<SocketChannel> {
+
+    private final FileServer server;
+    private final SslContext ssl;
+
+    FileServerInitializer(FileServer server, SslContext ssl) {
+        this.server = server;
+        this.ssl = ssl;
+    }
+
+    @Override
+    protected void initChannel(SocketChannel ch) {
+        server.track(ch);
+        ChannelPipeline p = ch.pipeline();
+        if (ssl != null) {
+            p.addLast(ssl.newHandler(ch.alloc()));
+        }
+        FileServerOptions.Mode mode = server.options().mode;
+        if (mode == FileServerOptions.Mode.AIO) {
+            p.addLast(new AioFileRegionHandler()); // the one line: below the codec that emits the FileRegions
+        }
+        p.addLast(new HttpServerCodec());
+        p.addLast(new HttpObjectAggregator(64 * 1024));
+        if (mode == FileServerOptions.Mode.CHUNKED) {
+            p.addLast(new ChunkedWriteHandler());
+        }
+        p.addLast(new FileServerHandler(server.options().root, mode, server::isStopping));
+    }
+}

@@ -1,0 +1,128 @@
+package io.netty.contrib.channel.aio.example.file;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.Locale;
+
+/** The file server's command line. */
+final class FileServerOptions {
+
+    /** How file bodies are written. */
+    enum Mode {
+        /** {@code DefaultFileRegion} through {@code AioFileRegionHandler}: O_DIRECT AIO on the channel's loop. */
+        AIO,
+        /** {@code DefaultFileRegion} without the handler: {@code sendfile(2)} on the loop. */
+        SENDFILE,
+        /** {@code ChunkedNioFile} through {@code ChunkedWriteHandler}: blocking reads and a copy, on the loop. */
+        CHUNKED
+    }
+
+    static final String USAGE = String.join("\n",
+            "usage: java -jar file-server.jar [options]",
+            "  --root DIR      directory to serve (default: the current directory)",
+            "  --port N        TCP port, 0 for any free port (default: 8080)",
+            "  --bind ADDR     address to listen on (default: 127.0.0.1)",
+            "  --threads N     event loops (default: the number of cores)",
+            "  --mode MODE     aio | sendfile | chunked (default: aio)",
+            "  --tls           HTTPS with a self-signed certificate",
+            "  --help          this text");
+
+    Path root = Paths.get("").toAbsolutePath();
+    int port = 8080;
+    InetAddress bind;
+    int threads = Runtime.getRuntime().availableProcessors();
+    Mode mode = Mode.AIO;
+    boolean tls;
+    boolean help;
+
+    /** Parses the arguments; throws {@link IllegalArgumentException} with a one-line message on a bad one. */
+    static FileServerOptions parse(String... args) {
+        FileServerOptions o = new FileServerOptions();
+        String bind = "127.0.0.1";
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            switch (arg) {
+                case "--help":
+                case "-h":
+                    o.help = true;
+                    break;
+                case "--tls":
+                    o.tls = true;
+                    break;
+                case "--root":
+                    o.root = Paths.get(value(args, ++i, arg));
+                    break;
+                case "--port":
+                    o.port = intValue(args, ++i, arg, 0, 65535);
+                    break;
+                case "--bind":
+                    bind = value(args, ++i, arg);
+                    break;
+                case "--threads":
+                    o.threads = intValue(args, ++i, arg, 1, 1024);
+                    break;
+                case "--mode":
+                    String mode = value(args, ++i, arg);
+                    try {
+                        o.mode = Mode.valueOf(mode.toUpperCase(Locale.ROOT));
+                    } catch (IllegalArgumentException e) {
+                        throw new IllegalArgumentException("--mode must be aio, sendfile or chunked, not '" + mode + "'");
+                    }
+                    break;
+                default:
+                    throw new IllegalArgumentException("unknown option '" + arg + "' (try --help)");
+            }
+        }
+        if (o.help) {
+            return o;
+        }
+        try {
+            o.bind = InetAddress.getByName(bind);
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException("--bind: not an address: '" + bind + "'");
+        }
+        File root = o.root.toFile();
+        if (!root.isDirectory()) {
+            throw new IllegalArgumentException("--root: not a directory: " + o.root.toAbsolutePath());
+        }
+        try {
+            o.root = o.root.toRealPath();
+        } catch (IOException e) {
+            throw new IllegalArgumentException("--root: " + o.root + ": " + e.getMessage());
+        }
+        if (!Files.isReadable(o.root)) {
+            throw new IllegalArgumentException("--root: not readable: " + o.root);
+        }
+        if (o.tls && o.mode == Mode.SENDFILE) {
+            throw new IllegalArgumentException("--mode sendfile cannot serve --tls (sendfile bypasses TLS); use aio or"
+                    + " chunked");
+        }
+        return o;
+    }
+
+    private static String value(String[] args, int i, String option) {
+        if (i >= args.length || args[i].startsWith("--")) {
+            throw new IllegalArgumentException(option + " needs a value");
+        }
+        return args[i];
+    }
+
+    private static int intValue(String[] args, int i, String option, int min, int max) {
+        String v = value(args, i, option);
+        try {
+            int n = Integer.parseInt(v);
+            if (n >= min && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException ignore) {
+            // reported below
+        }
+        throw new IllegalArgumentException(option + " must be a number from " + min + " to " + max + ", not '" + v
+                + "'");
+    }
+}

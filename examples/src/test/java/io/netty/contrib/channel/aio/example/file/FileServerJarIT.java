@@ -1,0 +1,92 @@
+package io.netty.contrib.channel.aio.example.file;
+
+import io.netty.contrib.channel.aio.TestFiles;
+import org.junit.jupiter.api.Test;
+
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The real {@code target/file-server.jar}, as the README runs it. */
+class FileServerJarIT {
+
+    private static final String JAR = System.getProperty("fileServerJar", "target/file-server.jar");
+
+    private static Process java(Path dir, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(System.getProperty("java.home") + "/bin/java");
+        cmd.add("-jar");
+        cmd.add(new File(JAR).getAbsolutePath());
+        cmd.addAll(List.of(args));
+        return new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
+    }
+
+    private static String output(Process p) throws Exception {
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS), "the server did not exit");
+        return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+    }
+
+    @Test
+    void servesTheCurrentDirectoryAndStopsWithZeroOnSigterm() throws Exception {
+        Path dir = TestFiles.directory("jar-root");
+        File file = TestFiles.create(dir, "data.bin", 5_000_000, 3);
+        Process server = java(dir, "--port", "0");
+        try {
+            BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(),
+                    StandardCharsets.UTF_8));
+            String banner = out.readLine();
+            Matcher m = Pattern.compile("Serving (\\S+) on http://127\\.0\\.0\\.1:(\\d+)/ \\(mode aio, ").matcher(banner);
+            assertTrue(m.find(), banner);
+            assertEquals(dir.toRealPath().toString(), m.group(1));
+            String url = "http://127.0.0.1:" + m.group(2) + "/data.bin";
+
+            Path saved = dir.getParent().resolve("jar-download.bin");
+            Process curl = new ProcessBuilder("curl", "-s", "--fail", "-o", saved.toString(), url)
+                    .redirectErrorStream(true).start();
+            assertEquals(0, curl.waitFor(), new String(curl.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+            assertEquals(TestFiles.sha256(file, 0, file.length()), TestFiles.sha256(saved.toFile(), 0, file.length()));
+            assertEquals(file.length(), Files.size(saved));
+
+            server.destroy(); // SIGTERM
+            assertTrue(server.waitFor(30, TimeUnit.SECONDS), "no graceful stop within 30 s");
+            assertEquals(0, server.exitValue());
+        } finally {
+            server.destroyForcibly();
+        }
+    }
+
+    @Test
+    void badOptionsAreOneLineAndExitTwo() throws Exception {
+        Path dir = TestFiles.directory("jar-root");
+        Process unknown = java(dir, "--frobnicate");
+        String text = output(unknown);
+        assertEquals(2, unknown.exitValue(), text);
+        assertEquals("file-server: unknown option '--frobnicate' (try --help)", text);
+
+        Process missing = java(dir, "--root", "does/not/exist");
+        text = output(missing);
+        assertEquals(2, missing.exitValue(), text);
+        assertTrue(text.startsWith("file-server: --root: not a directory: ") && !text.contains("\n"), text);
+
+        Process mode = java(dir, "--mode", "turbo");
+        text = output(mode);
+        assertEquals(2, mode.exitValue(), text);
+        assertEquals("file-server: --mode must be aio, sendfile or chunked, not 'turbo'", text);
+
+        Process help = java(dir, "--help");
+        text = output(help);
+        assertEquals(0, help.exitValue(), text);
+        assertTrue(text.contains("--mode MODE"), text);
+    }
+}

@@ -1,0 +1,368 @@
+package io.netty.contrib.channel.aio.example.file;
+
+import io.netty.contrib.channel.aio.AioMetrics;
+import io.netty.contrib.channel.aio.LeakAndContextCheck;
+import io.netty.contrib.channel.aio.PageCache;
+import io.netty.contrib.channel.aio.TestFiles;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
+import java.io.File;
+import java.io.RandomAccessFile;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The file server in all three modes (and with TLS), driven by curl, the JDK HttpClient and raw sockets.
+ */
+class FileServerTest {
+
+    static {
+        // The server's certificate is self-signed for "localhost"; the client trusts it and connects to 127.0.0.1.
+        System.setProperty("jdk.internal.httpclient.disableHostnameVerification", "true");
+    }
+
+    @RegisterExtension
+    static final LeakAndContextCheck CHECK = LeakAndContextCheck.perClass();
+
+    private static Path root;
+    private static File big;
+    private static File text;
+    private static final List<FileServer> servers = new ArrayList<>();
+
+    @BeforeAll
+    static void files() throws Exception {
+        root = TestFiles.directory("www");
+        big = TestFiles.create(root, "big.bin", 3_000_017, 1);
+        text = root.resolve("hello.txt").toFile();
+        Files.write(text.toPath(), "hello, world\n".getBytes(StandardCharsets.UTF_8));
+        Files.write(root.resolve("empty.txt"), new byte[0]);
+        Files.createDirectories(root.resolve("sub dir"));
+        Files.write(root.resolve("sub dir").resolve("a <b>&\"c\".txt"), "x".getBytes(StandardCharsets.UTF_8));
+        Files.deleteIfExists(root.resolve("escape"));
+        Files.createSymbolicLink(root.resolve("escape"), Paths.get("/etc/passwd"));
+        Files.deleteIfExists(root.resolve("inside"));
+        Files.createSymbolicLink(root.resolve("inside"), Paths.get("hello.txt"));
+    }
+
+    @AfterAll
+    static void stopServers() throws Exception {
+        for (FileServer server : servers) {
+            server.close();
+        }
+    }
+
+    private static FileServer server(String mode) throws Exception {
+        List<String> args = new ArrayList<>(List.of("--root", root.toString(), "--port", "0", "--threads", "1"));
+        String m = mode.replace("+tls", "");
+        args.add("--mode");
+        args.add(m);
+        if (mode.endsWith("+tls")) {
+            args.add("--tls");
+        }
+        FileServer server = FileServer.start(args.toArray(new String[0]));
+        servers.add(server);
+        return server;
+    }
+
+    private static HttpClient client() throws Exception {
+        SSLContext trustAll = SSLContext.getInstance("TLS");
+        trustAll.init(null, new TrustManager[] {new X509TrustManager() {
+            @Override
+            public void checkClientTrusted(X509Certificate[] chain, String authType) {
+            }
+
+            @Override
+            public void checkServerTrusted(X509Certificate[] chain, String authType) {
+            }
+
+            @Override
+            public X509Certificate[] getAcceptedIssuers() {
+                return new X509Certificate[0];
+            }
+        }}, null);
+        return HttpClient.newBuilder().sslContext(trustAll).version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(10)).build();
+    }
+
+    private static HttpResponse<byte[]> get(HttpClient client, FileServer server, String path, String... headers)
+            throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(server.url() + path)).timeout(Duration.ofSeconds(30));
+        for (int i = 0; i < headers.length; i += 2) {
+            b.header(headers[i], headers[i + 1]);
+        }
+        return client.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    /** Downloads with curl; returns the SHA-256 of what it saved. */
+    private static String curl(FileServer server, String path) throws Exception {
+        File out = root.getParent().resolve("curl-" + System.nanoTime()).toFile();
+        Process p = new ProcessBuilder("curl", "-s", "-k", "--fail", "-o", out.getPath(), server.url() + path)
+                .redirectErrorStream(true).start();
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "curl did not finish");
+        assertEquals(0, p.exitValue(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+        try {
+            return TestFiles.sha256(out, 0, out.length());
+        } finally {
+            Files.delete(out.toPath());
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"aio", "sendfile", "chunked", "aio+tls", "chunked+tls"})
+    void downloadsAreByteExact(String mode) throws Exception {
+        FileServer server = server(mode);
+        PageCache.evict(big);
+        String expected = TestFiles.sha256(big, 0, big.length());
+        PageCache.evict(big);
+        assertEquals(expected, curl(server, "big.bin"));
+        assertEquals(TestFiles.sha256(text, 0, text.length()), curl(server, "hello.txt"));
+        HttpResponse<byte[]> res = get(client(), server, "big.bin");
+        assertEquals(200, res.statusCode());
+        assertEquals(expected, TestFiles.hex(TestFiles.sha256().digest(res.body())));
+        assertEquals("application/octet-stream", res.headers().firstValue("content-type").orElse(null));
+        assertEquals("text/plain; charset=utf-8",
+                get(client(), server, "hello.txt").headers().firstValue("content-type").orElse(null));
+        HttpResponse<byte[]> empty = get(client(), server, "empty.txt");
+        assertEquals(200, empty.statusCode());
+        assertEquals(0, empty.body().length);
+        assertEquals("hello, world\n", new String(get(client(), server, "inside").body(), StandardCharsets.UTF_8));
+        if (mode.startsWith("aio") && !mode.endsWith("tls")) {
+            AioMetrics metrics = AioMetrics.of(serverLoop(server));
+            assertTrue(metrics.readsCompleted() > 0 || metrics.pageCacheReads() > 0, metrics.toString());
+        }
+    }
+
+    private static io.netty.channel.EventLoop serverLoop(FileServer server) {
+        return server.loop();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"aio", "sendfile", "chunked"})
+    void everyRangeForm(String mode) throws Exception {
+        FileServer server = server(mode);
+        HttpClient c = client();
+        long len = big.length();
+
+        HttpResponse<byte[]> single = get(c, server, "big.bin", "Range", "bytes=10-19");
+        assertEquals(206, single.statusCode());
+        assertEquals("bytes 10-19/" + len, single.headers().firstValue("content-range").orElse(null));
+        assertArrayEquals(TestFiles.read(big, 10, 10), single.body());
+
+        HttpResponse<byte[]> suffix = get(c, server, "big.bin", "Range", "bytes=-100");
+        assertEquals(206, suffix.statusCode());
+        assertArrayEquals(TestFiles.read(big, len - 100, 100), suffix.body());
+
+        HttpResponse<byte[]> open = get(c, server, "big.bin", "Range", "bytes=2999000-");
+        assertEquals(206, open.statusCode());
+        assertEquals("bytes 2999000-" + (len - 1) + '/' + len, open.headers().firstValue("content-range").get());
+        assertArrayEquals(TestFiles.read(big, 2_999_000, (int) (len - 2_999_000)), open.body());
+
+        HttpResponse<byte[]> beyond = get(c, server, "big.bin", "Range", "bytes=100-99999999");
+        assertEquals(206, beyond.statusCode());
+        assertEquals(len - 100, beyond.body().length);
+
+        HttpResponse<byte[]> multi = get(c, server, "big.bin", "Range", "bytes=0-1,1000-1999,-5");
+        assertEquals(206, multi.statusCode());
+        String type = multi.headers().firstValue("content-type").get();
+        assertTrue(type.startsWith("multipart/byteranges; boundary="), type);
+        String boundary = type.substring(type.indexOf('=') + 1);
+        byte[] expected = concat(
+                part(boundary, 0, 1, len), TestFiles.read(big, 0, 2),
+                part(boundary, 1000, 1999, len), TestFiles.read(big, 1000, 1000),
+                part(boundary, len - 5, len - 1, len), TestFiles.read(big, len - 5, 5),
+                ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII));
+        assertArrayEquals(expected, multi.body());
+
+        HttpResponse<byte[]> unsatisfiable = get(c, server, "big.bin", "Range", "bytes=" + len + "-");
+        assertEquals(416, unsatisfiable.statusCode());
+        assertEquals("bytes */" + len, unsatisfiable.headers().firstValue("content-range").orElse(null));
+
+        HttpResponse<byte[]> malformed = get(c, server, "big.bin", "Range", "bytes=abc");
+        assertEquals(200, malformed.statusCode());
+        assertEquals(len, malformed.body().length);
+
+        String etag = single.headers().firstValue("etag").get();
+        HttpResponse<byte[]> ifRangeMatch = get(c, server, "big.bin", "Range", "bytes=0-4", "If-Range", etag);
+        assertEquals(206, ifRangeMatch.statusCode());
+        HttpResponse<byte[]> ifRangeStale = get(c, server, "big.bin", "Range", "bytes=0-4", "If-Range", "\"old\"");
+        assertEquals(200, ifRangeStale.statusCode());
+        assertEquals(len, ifRangeStale.body().length);
+    }
+
+    private static byte[] part(String boundary, long first, long last, long len) {
+        return ("\r\n--" + boundary + "\r\nContent-Type: application/octet-stream\r\nContent-Range: bytes " + first
+                + '-' + last + '/' + len + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+    }
+
+    private static byte[] concat(byte[]... parts) {
+        int n = 0;
+        for (byte[] p : parts) {
+            n += p.length;
+        }
+        byte[] all = new byte[n];
+        int i = 0;
+        for (byte[] p : parts) {
+            System.arraycopy(p, 0, all, i, p.length);
+            i += p.length;
+        }
+        return all;
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"aio", "sendfile", "chunked"})
+    void headAndConditionalRequests(String mode) throws Exception {
+        FileServer server = server(mode);
+        try (RawHttp http = new RawHttp(server.port())) {
+            http.send("HEAD /big.bin HTTP/1.1\r\nHost: x\r\n\r\n");
+            RawHttp.Response head = http.read(true);
+            assertEquals(200, head.status);
+            assertEquals(String.valueOf(big.length()), head.header("content-length"));
+            String etag = head.header("etag");
+            String lastModified = head.header("last-modified");
+            assertNotNull(etag);
+            assertNotNull(lastModified);
+            assertEquals("bytes", head.header("accept-ranges"));
+
+            http.send("GET /big.bin HTTP/1.1\r\nHost: x\r\nIf-None-Match: \"x\", " + etag + "\r\n\r\n");
+            RawHttp.Response notModified = http.read(false);
+            assertEquals(304, notModified.status);
+            assertEquals(etag, notModified.header("etag"));
+
+            http.send("GET /big.bin HTTP/1.1\r\nHost: x\r\nIf-Modified-Since: " + lastModified + "\r\n\r\n");
+            assertEquals(304, http.read(false).status);
+
+            http.send("GET /big.bin HTTP/1.1\r\nHost: x\r\nIf-Modified-Since: Thu, 01 Jan 1970 00:00:00 GMT\r\n\r\n");
+            RawHttp.Response modified = http.read(false);
+            assertEquals(200, modified.status);
+            assertEquals(big.length(), modified.body.length);
+
+            http.send("GET /big.bin HTTP/1.1\r\nHost: x\r\nIf-None-Match: \"other\"\r\nIf-Modified-Since: "
+                    + lastModified + "\r\n\r\n");
+            assertEquals(200, http.read(false).status, "If-None-Match wins over If-Modified-Since");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"aio", "sendfile", "chunked"})
+    void nothingOutsideTheRootIsServed(String mode) throws Exception {
+        FileServer server = server(mode);
+        String[][] cases = {
+            {"/../etc/passwd", "403"},
+            {"/%2e%2e/%2e%2e/etc/passwd", "403"},
+            {"/sub%20dir/%2E%2E/%2E%2E/etc/passwd", "403"},
+            {"/sub%20dir%2f..%2f..%2fetc%2fpasswd", "403"},
+            {"/escape", "403"},
+            {"/hello.txt%00.png", "403"},
+            {"/missing.txt", "404"},
+            {"/%zz", "400"},
+        };
+        try (RawHttp http = new RawHttp(server.port())) {
+            for (String[] c : cases) {
+                http.send(RawHttp.get(c[0]));
+                RawHttp.Response r = http.read(false);
+                assertEquals(Integer.parseInt(c[1]), r.status, c[0]);
+                if (c[1].equals("400")) {
+                    assertTrue(http.closedByPeer(), "a bad request closes the connection");
+                }
+            }
+        }
+        try (RawHttp http = new RawHttp(server.port())) {
+            http.send("POST /hello.txt HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n");
+            RawHttp.Response r = http.read(false);
+            assertEquals(405, r.status);
+            assertEquals("GET, HEAD", r.header("allow"));
+            http.send("GARBAGE\r\n\r\n");
+            assertEquals(400, http.read(false).status);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"aio", "sendfile", "chunked"})
+    void keepAlivePipeliningAndListings(String mode) throws Exception {
+        FileServer server = server(mode);
+        try (RawHttp http = new RawHttp(server.port())) {
+            // Three requests in one write: three responses, in order, on the same connection.
+            http.send(RawHttp.get("/big.bin") + RawHttp.get("/hello.txt") + RawHttp.get("/sub%20dir/"));
+            RawHttp.Response first = http.read(false);
+            assertEquals(200, first.status);
+            assertArrayEquals(TestFiles.read(big, 0, (int) big.length()), first.body);
+            RawHttp.Response second = http.read(false);
+            assertEquals("hello, world\n", new String(second.body, StandardCharsets.UTF_8));
+            RawHttp.Response listing = http.read(false);
+            assertEquals(200, listing.status);
+            String html = new String(listing.body, StandardCharsets.UTF_8);
+            assertTrue(html.contains("href=\"a%20%3Cb%3E%26%22c%22.txt\""), html);
+            assertTrue(html.contains(">a &lt;b&gt;&amp;&quot;c&quot;.txt<"), html);
+            assertTrue(!html.contains("<b>"), html);
+
+            http.send(RawHttp.get("/sub%20dir"));
+            RawHttp.Response redirect = http.read(false);
+            assertEquals(301, redirect.status);
+            assertEquals("/sub%20dir/", redirect.header("location"));
+
+            http.send("GET /hello.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+            RawHttp.Response last = http.read(false);
+            assertEquals("close", last.header("connection"));
+            assertTrue(http.closedByPeer());
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"aio", "sendfile", "chunked"})
+    void aClientThatHangsUpOrAFileThatShrinksLeavesTheServerServing(String mode) throws Exception {
+        FileServer server = server(mode);
+        File large = TestFiles.create(root, "large-" + mode + ".bin", 48 << 20, 2);
+        PageCache.evict(large);
+        try (RawHttp http = new RawHttp(server.port())) {
+            http.send(RawHttp.get("/" + large.getName()));
+            http.readRaw(64 * 1024);
+        }
+        try (RawHttp http = new RawHttp(server.port())) {
+            http.send(RawHttp.get("/" + large.getName()));
+            http.readRaw(1 << 20);
+            try (RandomAccessFile raf = new RandomAccessFile(large, "rw")) {
+                raf.setLength(8 << 20);
+            }
+            // The server cannot finish the response: it must close the connection, not hang.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            byte[] buf = new byte[1 << 16];
+            boolean closed = false;
+            java.io.InputStream in = http.input();
+            while (!closed && System.nanoTime() < deadline) {
+                try {
+                    closed = in.read(buf) < 0;
+                } catch (java.net.SocketTimeoutException e) {
+                    break; // still open: the server neither sent nor closed
+                } catch (java.io.IOException e) {
+                    closed = true; // reset by the server
+                }
+            }
+            assertTrue(closed, "the connection of a truncated file is closed");
+        }
+        assertEquals(TestFiles.sha256(text, 0, text.length()), curl(server, "hello.txt"));
+        assertTrue(large.delete());
+    }
+}

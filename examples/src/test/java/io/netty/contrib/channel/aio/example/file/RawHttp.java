@@ -1,0 +1,94 @@
+package io.netty.contrib.channel.aio.example.file;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/** HTTP/1.1 over a plain socket, for what real clients refuse to send (raw "..", NUL) and for pipelining. */
+final class RawHttp implements AutoCloseable {
+
+    static final class Response {
+        int status;
+        final Map<String, String> headers = new HashMap<>();
+        byte[] body;
+
+        String header(String name) {
+            return headers.get(name.toLowerCase(Locale.ROOT));
+        }
+    }
+
+    private final Socket socket;
+    private final DataInputStream in;
+
+    RawHttp(int port) throws IOException {
+        socket = new Socket("127.0.0.1", port);
+        socket.setSoTimeout(30_000);
+        in = new DataInputStream(socket.getInputStream());
+    }
+
+    void send(String request) throws IOException {
+        socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+        socket.getOutputStream().flush();
+    }
+
+    static String get(String path) {
+        return "GET " + path + " HTTP/1.1\r\nHost: localhost\r\n\r\n";
+    }
+
+    /** Reads one response; {@code head} for a response to HEAD (no body whatever Content-Length says). */
+    Response read(boolean head) throws IOException {
+        Response r = new Response();
+        String status = line();
+        r.status = Integer.parseInt(status.split(" ")[1]);
+        for (String l; !(l = line()).isEmpty(); ) {
+            int colon = l.indexOf(':');
+            r.headers.put(l.substring(0, colon).trim().toLowerCase(Locale.ROOT), l.substring(colon + 1).trim());
+        }
+        String length = r.header("content-length");
+        r.body = new byte[head || length == null ? 0 : Integer.parseInt(length)];
+        in.readFully(r.body);
+        return r;
+    }
+
+    /** Reads n bytes of a body without parsing, then leaves the rest unread. */
+    byte[] readRaw(int n) throws IOException {
+        byte[] b = new byte[n];
+        in.readFully(b);
+        return b;
+    }
+
+    java.io.InputStream input() {
+        return in;
+    }
+
+    boolean closedByPeer() throws IOException {
+        try {
+            return in.read() < 0;
+        } catch (IOException e) {
+            return true;
+        }
+    }
+
+    private String line() throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (int c; (c = in.read()) != '\n'; ) {
+            if (c < 0) {
+                throw new IOException("connection closed in the middle of a response");
+            }
+            if (c != '\r') {
+                out.write(c);
+            }
+        }
+        return out.toString(StandardCharsets.ISO_8859_1);
+    }
+
+    @Override
+    public void close() throws IOException {
+        socket.close();
+    }
+}
