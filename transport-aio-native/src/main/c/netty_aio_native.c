@@ -180,11 +180,6 @@ static jint netty_aio_open0(JNIEnv* env, jclass clazz, jbyteArray path, jint fla
     }
 }
 
-static jint netty_aio_close0(JNIEnv* env, jclass clazz, jint fd) {
-    /* close(2): never retry on EINTR, the descriptor is released either way. */
-    return close(fd) < 0 && errno != EINTR ? -errno : 0;
-}
-
 /* out: [mask, dioMemAlign, dioOffsetAlign, devMajor, devMinor, blksize, size] */
 static jint netty_aio_statx0(JNIEnv* env, jclass clazz, jint fd, jlongArray out) {
     struct netty_aio_file_info info;
@@ -309,7 +304,6 @@ static const JNINativeMethod nativeMethods[] = {
     METHOD(eventFdRead0, "(I)J"),
     METHOD(eventFdWrite0, "(IJ)I"),
     METHOD(open0, "([BII)I"),
-    METHOD(close0, "(I)I"),
     METHOD(statx0, "(I[J)I"),
     METHOD(fadvise0, "(IJJI)I"),
     METHOD(cachestat0, "(IJJ[J)I"),

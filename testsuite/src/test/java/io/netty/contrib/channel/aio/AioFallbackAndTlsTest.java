@@ -118,4 +118,29 @@ class AioFallbackAndTlsTest {
             Files.write(maxNr, saved.getBytes("US-ASCII"));
         }
     }
+
+    @Test
+    void aFileSystemThatRefusesDirectIoFallsBack() throws Exception {
+        assumeTrue(TestFiles.isRoot(), "needs root to mount a ramfs");
+        Path mount = TestFiles.directory("ramfs");
+        Process p = new ProcessBuilder("mount", "-t", "ramfs", "ramfs", mount.toString()).inheritIO().start();
+        assumeTrue(p.waitFor() == 0, "could not mount a ramfs");
+        try {
+            File file = TestFiles.create(mount, "on-ramfs.bin", 1_500_000, 77);
+            // ramfs pages are always resident: ask for O_DIRECT regardless, so that the refusal is what is tested.
+            AioFileRegionConfig direct = AioFileRegionConfig.builder()
+                    .pageCachePolicy(AioFileRegionConfig.PageCachePolicy.ALWAYS_DIRECT).build();
+            try (TestServer server = new TestServer(mount, true, false, direct);
+                 TestClient client = new TestClient(server.port(), false)) {
+                client.send("REGION on-ramfs.bin 5 1400000");
+                assertEquals(TestFiles.sha256(file, 5, 1_400_000), client.sha256(1_400_000));
+                assertEquals(null, server.nextResult());
+                AioMetrics metrics = server.metrics();
+                assertEquals(0, metrics.readsSubmitted(), metrics.toString());
+                assertEquals(1, metrics.fallbacks(AioMetrics.Fallback.DIRECT_IO_REFUSED), metrics.toString());
+            }
+        } finally {
+            new ProcessBuilder("umount", mount.toString()).inheritIO().start().waitFor();
+        }
+    }
 }

@@ -129,7 +129,6 @@ final class Native {
     static native int eventFdWrite0(int fd, long value);
 
     static native int open0(byte[] path, int flags, int mode);
-    static native int close0(int fd);
     static native int statx0(int fd, long[] out);
     static native int fadvise0(int fd, long offset, long len, int advice);
     static native int cachestat0(int fd, long offset, long len, long[] out);

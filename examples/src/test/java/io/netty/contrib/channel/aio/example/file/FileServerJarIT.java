@@ -89,4 +89,30 @@ class FileServerJarIT {
         assertEquals(0, help.exitValue(), text);
         assertTrue(text.contains("--mode MODE"), text);
     }
+
+    @Test
+    void aTransferInFlightFinishesBeforeTheServerStops() throws Exception {
+        Path dir = TestFiles.directory("jar-root-slow");
+        File file = TestFiles.create(dir, "slow.bin", 40 << 20, 4);
+        Process server = java(dir, "--port", "0");
+        try {
+            String banner = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8))
+                    .readLine();
+            Matcher m = Pattern.compile("127\\.0\\.0\\.1:(\\d+)/").matcher(banner);
+            assertTrue(m.find(), banner);
+            Path saved = dir.getParent().resolve("slow-download.bin");
+            // About two seconds of transfer at 20 MB/s; the server is told to stop half a second in.
+            Process curl = new ProcessBuilder("curl", "-s", "--fail", "--limit-rate", "20M", "-o", saved.toString(),
+                    "http://127.0.0.1:" + m.group(1) + "/slow.bin").redirectErrorStream(true).start();
+            Thread.sleep(500);
+            server.destroy(); // SIGTERM while the file is being sent
+            assertTrue(curl.waitFor(30, TimeUnit.SECONDS), "curl did not finish");
+            assertEquals(0, curl.exitValue(), new String(curl.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+            assertEquals(TestFiles.sha256(file, 0, file.length()), TestFiles.sha256(saved.toFile(), 0, file.length()));
+            assertTrue(server.waitFor(30, TimeUnit.SECONDS), "no graceful stop within 30 s");
+            assertEquals(0, server.exitValue());
+        } finally {
+            server.destroyForcibly();
+        }
+    }
 }
