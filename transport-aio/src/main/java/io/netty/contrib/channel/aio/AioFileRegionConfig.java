@@ -1,6 +1,7 @@
 package io.netty.contrib.channel.aio;
 
 import io.netty.util.internal.ObjectUtil;
+import io.netty.util.internal.SystemPropertyUtil;
 
 /**
  * How {@link AioFileRegionHandler} streams regions. The defaults need no tuning; build another with
@@ -71,18 +72,23 @@ public final class AioFileRegionConfig {
                 + ", pageCache: " + pageCachePolicy + ')';
     }
 
-    /** Builds an {@link AioFileRegionConfig}. */
+    /**
+     * Builds an {@link AioFileRegionConfig}. The defaults of chunk size and read-ahead can be changed for a whole JVM
+     * with {@code -Dio.netty.contrib.aio.chunkSize} and {@code -Dio.netty.contrib.aio.readAhead}.
+     */
     public static final class Builder {
-        private int chunkSize = 512 * 1024;
+        private int chunkSize = 1024 * 1024;
         private int readAhead = 2;
         private DirectIo directIo = DirectIo.AUTO;
         private PageCachePolicy pageCachePolicy = PageCachePolicy.SERVE_RESIDENT;
 
         private Builder() {
+            chunkSize(SystemPropertyUtil.getInt("io.netty.contrib.aio.chunkSize", chunkSize));
+            readAhead(SystemPropertyUtil.getInt("io.netty.contrib.aio.readAhead", readAhead));
         }
 
         /**
-         * Bytes per read, a power of two from 4 KiB to 16 MiB (default 512 KiB).
+         * Bytes per read, a power of two from 4 KiB to 16 MiB (default 1 MiB).
          */
         public Builder chunkSize(int chunkSize) {
             if (chunkSize < 4096 || chunkSize > 16 << 20 || Integer.bitCount(chunkSize) != 1) {
