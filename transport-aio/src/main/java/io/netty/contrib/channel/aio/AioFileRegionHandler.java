@@ -34,7 +34,8 @@ import java.util.ArrayDeque;
  * <p>
  * Where AIO cannot be used (a loop that is not epoll, a file system that refuses O_DIRECT, AIO unavailable) the
  * region takes its own path (sendfile or transferTo; a blocking copy under TLS), counted in {@link AioMetrics} and
- * logged once. The handler keeps per-channel state: use one instance per channel.
+ * logged once. The handler keeps per-channel state: use one instance per channel, on the channel's own event loop
+ * (added with an {@code EventExecutorGroup} of its own it falls back, counted as {@code NOT_EPOLL}).
  */
 public class AioFileRegionHandler extends ChannelDuplexHandler {
 
@@ -130,7 +131,10 @@ public class AioFileRegionHandler extends ChannelDuplexHandler {
             reason = AioMetrics.Fallback.DISABLED;
         } else if (!Aio.isAvailable()) {
             reason = AioMetrics.Fallback.AIO_UNAVAILABLE;
-        } else if (!(loop instanceof IoEventLoop) || !((IoEventLoop) loop).isCompatible(AioLoop.class)) {
+        } else if (!(loop instanceof IoEventLoop) || !((IoEventLoop) loop).isCompatible(AioLoop.class)
+                || ctx.executor() != loop) {
+            // Also when the handler was added with an executor of its own: completions arrive on the channel's
+            // loop, and the stream's state must stay on one thread.
             reason = AioMetrics.Fallback.NOT_EPOLL;
         } else if (!AioFiles.fileRegionFdSupported()) {
             reason = AioMetrics.Fallback.FILE_DESCRIPTOR_UNAVAILABLE;

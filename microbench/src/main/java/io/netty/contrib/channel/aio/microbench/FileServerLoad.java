@@ -1,7 +1,6 @@
 package io.netty.contrib.channel.aio.microbench;
 
 import io.netty.contrib.channel.aio.PageCache;
-import io.netty.contrib.channel.aio.example.file.FileServer;
 
 import java.io.DataInputStream;
 import java.io.File;
@@ -9,9 +8,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.RandomAccessFile;
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadInfo;
-import java.lang.management.ThreadMXBean;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -37,7 +33,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * Each mode is first run unmeasured for a third of the time, to warm the JIT up for all of them alike.
  * <p>
  * {@code java -jar microbench/target/load-bench.jar [--seconds N] [--connections N] [--file-size BYTES]
- * [--files N] [--modes aio,sendfile,chunked] [--hot] [--dir DIR]}
+ * [--files N] [--modes aio,sendfile,chunked,sendfile@io_uring,nginx,nginx-threads] [--hot] [--dir DIR]}. A mode is
+ * {@code mode[@transport]} of the project's server, or {@code nginx} / {@code nginx-threads} (needs nginx on the PATH).
  */
 public final class FileServerLoad {
 
@@ -102,7 +99,7 @@ public final class FileServerLoad {
         }
     }
 
-    /** Runs one mode and returns its numbers. */
+    /** Runs one mode (see {@link Target#start}) and returns its numbers; the CPU is the serving thread's. */
     public static Result run(String mode, Path dir, int files, int fileSize, int connections, int seconds,
                              boolean cold) throws Exception {
         List<File> paths = prepare(dir, files, fileSize);
@@ -117,11 +114,7 @@ public final class FileServerLoad {
                 }
             }
         }
-        FileServer server = FileServer.start("--root", dir.toString(), "--port", "0", "--threads", "1",
-                "--mode", mode);
-        try {
-            long loopThread = loopThreadId(server);
-            ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        try (Target server = Target.start(mode, dir)) {
             AtomicBoolean stop = new AtomicBoolean();
             AtomicLong bytes = new AtomicLong();
             AtomicLong errors = new AtomicLong();
@@ -137,7 +130,7 @@ public final class FileServerLoad {
             }
             long[] probe = new long[1 << 16];
             Thread prober = new Thread(() -> probe(server.port(), stop, errors, probe), "load-probe");
-            long cpuBefore = threads.getThreadCpuTime(loopThread);
+            long cpuBefore = server.cpuNanos();
             long start = System.nanoTime();
             clients.forEach(Thread::start);
             prober.start();
@@ -149,7 +142,7 @@ public final class FileServerLoad {
             prober.join();
             double elapsed = (System.nanoTime() - start) / 1e9;
 
-            long cpu = threads.getThreadCpuTime(loopThread) - cpuBefore;
+            long cpu = server.cpuNanos() - cpuBefore;
 
             Result r = new Result();
             r.mode = mode;
@@ -164,8 +157,6 @@ public final class FileServerLoad {
             r.probeP99Ms = percentile(p, 0.99);
             r.loopCpuMsPerGib = bytes.get() == 0 ? 0 : cpu / 1e6 / (bytes.get() / (double) (1L << 30));
             return r;
-        } finally {
-            server.close();
         }
     }
 
@@ -270,17 +261,6 @@ public final class FileServerLoad {
             left -= n;
         }
         return length;
-    }
-
-    private static long loopThreadId(FileServer server) throws Exception {
-        // The loop's thread starts with the server; find it by name among live threads.
-        long[] ids = new long[1];
-        server.loop().submit(() -> ids[0] = Thread.currentThread().getId()).sync();
-        ThreadInfo info = ManagementFactory.getThreadMXBean().getThreadInfo(ids[0]);
-        if (info == null) {
-            throw new IllegalStateException("event loop thread not found");
-        }
-        return ids[0];
     }
 
     private static long[] merge(List<long[]> arrays) {

@@ -3,6 +3,7 @@ package io.netty.contrib.channel.aio.example.file;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.Epoll;
@@ -11,6 +12,9 @@ import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.uring.IoUring;
+import io.netty.channel.uring.IoUringIoHandler;
+import io.netty.channel.uring.IoUringServerSocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.contrib.channel.aio.Aio;
 import io.netty.handler.ssl.SslContext;
@@ -35,6 +39,7 @@ public final class FileServer implements AutoCloseable {
     static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
 
     private final FileServerOptions options;
+    private final FileServerOptions.Transport transport;
     private final EventLoopGroup group;
     private final Channel serverChannel;
     private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
@@ -42,17 +47,31 @@ public final class FileServer implements AutoCloseable {
 
     private FileServer(FileServerOptions options) throws Exception {
         this.options = options;
-        boolean epoll = Epoll.isAvailable();
-        group = new MultiThreadIoEventLoopGroup(options.threads,
-                epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+        transport = resolve(options.transport);
+        IoHandlerFactory factory;
+        Class<? extends ServerChannel> channelClass;
+        switch (transport) {
+            case EPOLL:
+                Epoll.ensureAvailability();
+                factory = EpollIoHandler.newFactory();
+                channelClass = EpollServerSocketChannel.class;
+                break;
+            case IO_URING:
+                IoUring.ensureAvailability();
+                factory = IoUringIoHandler.newFactory();
+                channelClass = IoUringServerSocketChannel.class;
+                break;
+            default:
+                factory = NioIoHandler.newFactory();
+                channelClass = NioServerSocketChannel.class;
+        }
+        group = new MultiThreadIoEventLoopGroup(options.threads, factory);
         try {
             SslContext ssl = null;
             if (options.tls) {
                 SelfSignedCertificate cert = new SelfSignedCertificate("localhost");
                 ssl = SslContextBuilder.forServer(cert.certificate(), cert.privateKey()).build();
             }
-            Class<? extends ServerChannel> channelClass =
-                    epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
             serverChannel = new ServerBootstrap().group(group).channel(channelClass)
                     .childHandler(new FileServerInitializer(this, ssl))
                     .bind(new InetSocketAddress(options.bind, options.port)).sync().channel();
@@ -60,6 +79,13 @@ public final class FileServer implements AutoCloseable {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             throw e;
         }
+    }
+
+    private static FileServerOptions.Transport resolve(FileServerOptions.Transport transport) {
+        if (transport != FileServerOptions.Transport.AUTO) {
+            return transport;
+        }
+        return Epoll.isAvailable() ? FileServerOptions.Transport.EPOLL : FileServerOptions.Transport.NIO;
     }
 
     /** Starts a server; it runs until {@link #close()}. */
@@ -89,6 +115,11 @@ public final class FileServer implements AutoCloseable {
         FileServer server;
         try {
             server = new FileServer(options);
+        } catch (UnsatisfiedLinkError e) {
+            System.err.println("file-server: --transport " + options.transport.name().toLowerCase(java.util.Locale.ROOT)
+                    + " is not available here: " + e.getCause());
+            System.exit(2);
+            return;
         } catch (Exception e) {
             System.err.println("file-server: cannot listen on " + options.bind.getHostAddress() + ':' + options.port
                     + ": " + e.getMessage());
@@ -107,7 +138,7 @@ public final class FileServer implements AutoCloseable {
     /** The line printed at start: address, root and mode. */
     String describe() {
         String mode = options.mode.name().toLowerCase(java.util.Locale.ROOT);
-        String transport = Epoll.isAvailable() ? "epoll" : "nio";
+        String transport = this.transport.name().toLowerCase(java.util.Locale.ROOT);
         if (options.mode == FileServerOptions.Mode.AIO && !Aio.isAvailable()) {
             mode += " (AIO unavailable, regions take their own path: " + Aio.unavailabilityCause() + ')';
         }

@@ -22,6 +22,15 @@ final class FileServerOptions {
         CHUNKED
     }
 
+    /** Which Netty transport carries the connections. */
+    enum Transport {
+        /** epoll when available, else NIO. */
+        AUTO,
+        EPOLL,
+        IO_URING,
+        NIO
+    }
+
     static final String USAGE = String.join("\n",
             "usage: java -jar file-server.jar [options]",
             "  --root DIR      directory to serve (default: the current directory)",
@@ -29,6 +38,7 @@ final class FileServerOptions {
             "  --bind ADDR     address to listen on (default: 127.0.0.1)",
             "  --threads N     event loops (default: the number of cores)",
             "  --mode MODE     aio | sendfile | chunked (default: aio)",
+            "  --transport T   auto | epoll | io_uring | nio (default: auto, epoll when available)",
             "  --tls           HTTPS with a self-signed certificate",
             "  --help          this text");
 
@@ -37,6 +47,7 @@ final class FileServerOptions {
     InetAddress bind;
     int threads = Runtime.getRuntime().availableProcessors();
     Mode mode = Mode.AIO;
+    Transport transport = Transport.AUTO;
     boolean tls;
     boolean help;
 
@@ -72,6 +83,15 @@ final class FileServerOptions {
                         o.mode = Mode.valueOf(mode.toUpperCase(Locale.ROOT));
                     } catch (IllegalArgumentException e) {
                         throw new IllegalArgumentException("--mode must be aio, sendfile or chunked, not '" + mode + "'");
+                    }
+                    break;
+                case "--transport":
+                    String transport = value(args, ++i, arg);
+                    try {
+                        o.transport = Transport.valueOf(transport.toUpperCase(Locale.ROOT).replace('-', '_'));
+                    } catch (IllegalArgumentException e) {
+                        throw new IllegalArgumentException("--transport must be auto, epoll, io_uring or nio, not '"
+                                + transport + "'");
                     }
                     break;
                 default:

@@ -33,6 +33,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The file server in all three modes (and with TLS), driven by curl, the JDK HttpClient and raw sockets.
@@ -77,6 +78,13 @@ class FileServerTest {
     private static FileServer server(String mode) throws Exception {
         List<String> args = new ArrayList<>(List.of("--root", root.toString(), "--port", "0", "--threads", "1"));
         String m = mode.replace("+tls", "");
+        if (m.contains("@")) {
+            args.add("--transport");
+            args.add(m.substring(m.indexOf('@') + 1));
+            m = m.substring(0, m.indexOf('@'));
+            assumeTrue(io.netty.channel.uring.IoUring.isAvailable() || !mode.contains("io_uring"),
+                    "io_uring is not available here");
+        }
         args.add("--mode");
         args.add(m);
         if (mode.endsWith("+tls")) {
@@ -131,7 +139,8 @@ class FileServerTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"aio", "sendfile", "chunked", "aio+tls", "chunked+tls"})
+    @ValueSource(strings = {"aio", "sendfile", "chunked", "aio+tls", "chunked+tls", "aio@io_uring",
+                            "sendfile@io_uring", "aio@nio"})
     void downloadsAreByteExact(String mode) throws Exception {
         FileServer server = server(mode);
         PageCache.evict(big);
@@ -149,7 +158,7 @@ class FileServerTest {
         assertEquals(200, empty.statusCode());
         assertEquals(0, empty.body().length);
         assertEquals("hello, world\n", new String(get(client(), server, "inside").body(), StandardCharsets.UTF_8));
-        if (mode.startsWith("aio") && !mode.endsWith("tls")) {
+        if (mode.equals("aio")) {
             AioMetrics metrics = AioMetrics.of(serverLoop(server));
             assertTrue(metrics.readsCompleted() > 0 || metrics.pageCacheReads() > 0, metrics.toString());
         }
