@@ -2,6 +2,7 @@ package io.netty.contrib.channel.aio.example.file;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -45,6 +46,7 @@ public final class FileServer implements AutoCloseable {
     private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private volatile boolean stopping;
 
+    @SuppressWarnings("deprecation") // SelfSignedCertificate: enough for --tls in an example server
     private FileServer(FileServerOptions options) throws Exception {
         this.options = options;
         transport = resolve(options.transport);
@@ -109,6 +111,8 @@ public final class FileServer implements AutoCloseable {
             System.out.println(FileServerOptions.USAGE);
             return;
         }
+        // sun.misc.Signal, not a shutdown hook: a JVM ended by a signal exits with 128 + signal even when its hooks
+        // complete, and a graceful stop must exit with 0.
         CountDownLatch stop = new CountDownLatch(1);
         Signal.handle(new Signal("INT"), s -> stop.countDown());
         Signal.handle(new Signal("TERM"), s -> stop.countDown());
@@ -160,8 +164,8 @@ public final class FileServer implements AutoCloseable {
     }
 
     /** An event loop of the server (the only one with {@code --threads 1}). */
-    public io.netty.channel.EventLoop loop() {
-        return group.next() instanceof io.netty.channel.EventLoop ? (io.netty.channel.EventLoop) group.next() : null;
+    public EventLoop loop() {
+        return group.next();
     }
 
     FileServerOptions options() {
