@@ -68,6 +68,7 @@ final class FileServerHandler extends SimpleChannelInboundHandler<FullHttpReques
     private final FileServerOptions.Mode mode;
     private final BooleanSupplier stopping;
     private int responsesInFlight;
+    private boolean failureLogged;
 
     FileServerHandler(Path root, FileServerOptions.Mode mode, BooleanSupplier stopping) {
         this.root = root;
@@ -275,9 +276,8 @@ final class FileServerHandler extends SimpleChannelInboundHandler<FullHttpReques
         }
         // A body cut short (file truncated, read error) breaks the response's framing: the connection must go.
         body.addListener((ChannelFutureListener) f -> {
-            if (!f.isSuccess() && ctx.channel().isActive()) {
-                logger.info("{} body of {} bytes at {} failed: {}", ctx.channel().remoteAddress(), count, position,
-                        f.cause().toString());
+            if (!f.isSuccess()) {
+                logFailure(ctx, "body of " + count + " bytes at " + position, f.cause());
                 ctx.close();
             }
         });
@@ -419,7 +419,7 @@ final class FileServerHandler extends SimpleChannelInboundHandler<FullHttpReques
         last.addListener((ChannelFutureListener) f -> {
             responsesInFlight--;
             if (!f.isSuccess()) {
-                logger.info("{} {}: {}", ctx.channel().remoteAddress(), what, f.cause().toString());
+                logFailure(ctx, what, f.cause());
                 ctx.close();
             } else if (!keepAlive || stopping.getAsBoolean() && responsesInFlight == 0) {
                 ctx.close();
@@ -427,9 +427,17 @@ final class FileServerHandler extends SimpleChannelInboundHandler<FullHttpReques
         });
     }
 
+    /** One line per failed connection: what failed first (later failures are its consequences). */
+    private void logFailure(ChannelHandlerContext ctx, String what, Throwable cause) {
+        if (!failureLogged) {
+            failureLogged = true;
+            logger.info("{} {}: {}", ctx.channel().remoteAddress(), what, cause.toString());
+        }
+    }
+
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        logger.info("{}: {}", ctx.channel().remoteAddress(), cause.toString());
+        logFailure(ctx, "connection", cause);
         ctx.close();
     }
 }
