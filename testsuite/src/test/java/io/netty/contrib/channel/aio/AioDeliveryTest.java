@@ -149,6 +149,24 @@ class AioDeliveryTest {
     }
 
     @Test
+    void writesQueuedBehindARegionCountTowardWritability() throws Exception {
+        File file = TestFiles.create(dir, "queued", 3_000_000, 23);
+        String expected = TestFiles.sha256(file, 0, file.length());
+        PageCache.evict(file);
+        try (TestClient client = new TestClient(server.port(), false)) {
+            client.send("QUEUE queued 0 " + file.length() + " 1048576");
+            assertEquals(expected, client.sha256(file.length()));
+            byte[] tail = client.readBytes(1 << 20);
+            for (byte b : tail) {
+                assertEquals('x', b);
+            }
+            assertNull(server.nextResult());
+        }
+        assertEquals(Boolean.FALSE, server.writable.poll(10, TimeUnit.SECONDS),
+                "1 MiB queued behind a streaming region must make the channel unwritable");
+    }
+
+    @Test
     void unchangedDefaultFileRegionCodeGoesThroughAio() throws Exception {
         File file = TestFiles.create(dir, "default-region", 2_000_000, 13);
         AioMetrics metrics = server.metrics();

@@ -40,6 +40,8 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code AIOREGION path position count}: an {@link AioFileRegion}</li>
  *   <li>{@code MIX p1 pos1 count1 p2 pos2 count2}: the bytes {@code <A>}, region 1, {@code <B>}, region 2,
  *       {@code <C>}, written back to back</li>
+ *   <li>{@code QUEUE path position count n}: a region, then {@code n} bytes 'x'; whether the channel was writable
+ *       right after both writes lands in {@link #writable}</li>
  * </ul>
  * Each region's outcome (null for success, else the cause) lands in {@link #results}; a failed region closes the
  * connection, as an HTTP server would.
@@ -61,6 +63,7 @@ final class TestServer implements AutoCloseable {
     final Channel server;
     final BlockingQueue<Object> results = new LinkedBlockingQueue<>();
     final BlockingQueue<Long> progress = new LinkedBlockingQueue<>();
+    final BlockingQueue<Boolean> writable = new LinkedBlockingQueue<>();
     private final Path root;
 
     TestServer(Path root, boolean epoll, boolean tls, AioFileRegionConfig config) throws Exception {
@@ -123,6 +126,14 @@ final class TestServer implements AutoCloseable {
                     ctx.write(Unpooled.copiedBuffer("<B>", StandardCharsets.US_ASCII));
                     writeRegion(ctx, true, w[4], Long.parseLong(w[5]), Long.parseLong(w[6]));
                     ctx.writeAndFlush(Unpooled.copiedBuffer("<C>", StandardCharsets.US_ASCII));
+                    break;
+                case "QUEUE":
+                    writeRegion(ctx, false, w[1], Long.parseLong(w[2]), Long.parseLong(w[3]));
+                    byte[] tail = new byte[Integer.parseInt(w[4])];
+                    java.util.Arrays.fill(tail, (byte) 'x');
+                    ctx.write(Unpooled.wrappedBuffer(tail));
+                    writable.add(ctx.channel().isWritable());
+                    ctx.flush();
                     break;
                 default:
                     ctx.close();

@@ -7,6 +7,7 @@ import io.netty.channel.ChannelPromise;
 import io.netty.channel.DefaultFileRegion;
 import io.netty.channel.EventLoop;
 import io.netty.channel.IoEventLoop;
+import io.netty.channel.PendingWriteQueue;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.internal.ObjectUtil;
@@ -14,7 +15,6 @@ import io.netty.util.internal.ObjectUtil;
 import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
-import java.util.ArrayDeque;
 
 /**
  * Streams file regions through Linux AIO on the channel's own event loop. Add it once, before the handlers that
@@ -40,7 +40,8 @@ import java.util.ArrayDeque;
 public class AioFileRegionHandler extends ChannelDuplexHandler {
 
     private final AioFileRegionConfig config;
-    private final ArrayDeque<Object[]> queued = new ArrayDeque<>();
+    /** Writes that came after the active region; their bytes count toward the channel's writability. */
+    private PendingWriteQueue queued;
     private ChannelHandlerContext ctx;
     private AioMetrics metrics;
     private AioFileStream active;
@@ -62,13 +63,14 @@ public class AioFileRegionHandler extends ChannelDuplexHandler {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        queued = new PendingWriteQueue(ctx);
         metrics = AioMetrics.forLoop(ctx.executor());
     }
 
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
         if (active != null || !queued.isEmpty()) {
-            queued.add(new Object[] {msg, promise});
+            queued.add(msg, promise);
         } else if (msg instanceof DefaultFileRegion && ctx.channel().isActive()) {
             startRegion((DefaultFileRegion) msg, promise);
         } else {
@@ -103,11 +105,13 @@ public class AioFileRegionHandler extends ChannelDuplexHandler {
         active = null;
         boolean wrote = false;
         while (active == null && !queued.isEmpty()) {
-            Object[] entry = queued.poll();
-            if (entry[0] instanceof DefaultFileRegion && ctx.channel().isActive()) {
-                startRegion((DefaultFileRegion) entry[0], (ChannelPromise) entry[1]);
+            Object msg = queued.current();
+            if (msg instanceof DefaultFileRegion && ctx.channel().isActive()) {
+                DefaultFileRegion region = (DefaultFileRegion) msg;
+                region.retain(); // remove() releases the message it hands back only as a promise
+                startRegion(region, queued.remove());
             } else {
-                ctx.write(entry[0], (ChannelPromise) entry[1]);
+                queued.removeAndWrite();
                 wrote = true;
             }
         }
@@ -212,10 +216,8 @@ public class AioFileRegionHandler extends ChannelDuplexHandler {
         if (stream != null) {
             stream.fail(cause);
         }
-        while (!queued.isEmpty()) {
-            Object[] entry = queued.poll();
-            ReferenceCountUtil.safeRelease(entry[0]);
-            ((ChannelPromise) entry[1]).tryFailure(cause);
+        if (queued != null) {
+            queued.removeAndFailAll(cause);
         }
     }
 }
