@@ -33,6 +33,11 @@ final class AioLoop implements EpollIoHandle {
 
     /** Reads in flight per loop, at most. */
     static final int MAX_IN_FLIGHT = SystemPropertyUtil.getInt("io.netty.contrib.aio.maxInFlight", 128);
+    /**
+     * Events asked of {@code io_setup}; the kernel may give more (a page of ring at least). Tests set it below
+     * {@link #MAX_IN_FLIGHT} to make {@code io_submit} refuse reads with {@code EAGAIN}.
+     */
+    static final int CONTEXT_EVENTS = SystemPropertyUtil.getInt("io.netty.contrib.aio.contextEvents", MAX_IN_FLIGHT);
     /** Bytes of completions handled per wake-up before the loop turns to its other channels. */
     static final int COMPLETION_BUDGET_BYTES =
             SystemPropertyUtil.getInt("io.netty.contrib.aio.completionBudgetBytes", 2 << 20);
@@ -89,7 +94,7 @@ final class AioLoop implements EpollIoHandle {
     private AioLoop(IoEventLoop loop, AioMetrics metrics) throws IOException {
         this.loop = loop;
         this.metrics = metrics;
-        AioContext ctx = new AioContext(MAX_IN_FLIGHT);
+        AioContext ctx = new AioContext(CONTEXT_EVENTS);
         try {
             eventFd = new AioEventFd();
         } catch (IOException | RuntimeException e) {
@@ -216,6 +221,7 @@ final class AioLoop implements EpollIoHandle {
                 remaining -= res;
                 eagainSince = 0;
             } else if (res == -Native.EAGAIN || res == 0) {
+                metrics.submitDeferred();
                 break;
             } else {
                 // The first block was refused (EBADF, EINVAL, ...): it fails alone, the rest go on.

@@ -55,6 +55,7 @@ public final class AioMetrics {
     private volatile long pageCacheReads;
     private volatile long pageCacheBytes;
     private volatile long errors;
+    private volatile long submitsDeferred;
     private volatile int inFlight;
     private volatile long fallbackSum;
 
@@ -124,6 +125,14 @@ public final class AioMetrics {
         return errors;
     }
 
+    /**
+     * How many times {@code io_submit} took none of the reads offered ({@code EAGAIN}): they waited for a completion
+     * and were offered again.
+     */
+    public long submitsDeferred() {
+        return submitsDeferred;
+    }
+
     /** How many times the given fallback was taken. */
     public long fallbacks(Fallback reason) {
         synchronized (fallbacks) {
@@ -162,6 +171,10 @@ public final class AioMetrics {
         errors++;
     }
 
+    void submitDeferred() {
+        submitsDeferred++;
+    }
+
     void fallback(Fallback reason, Object detail) {
         synchronized (fallbacks) {
             fallbacks[reason.ordinal()]++;
@@ -176,6 +189,6 @@ public final class AioMetrics {
     public String toString() {
         return "AioMetrics(regions: " + regions + ", reads: " + readsSubmitted + '/' + readsCompleted + ", bytes: "
                 + bytesRead + ", in flight: " + inFlight + ", page cache: " + pageCacheReads + '/' + pageCacheBytes
-                + ", errors: " + errors + ", fallbacks: " + fallbackSum + ')';
+                + ", errors: " + errors + ", deferred submits: " + submitsDeferred + ", fallbacks: " + fallbackSum + ')';
     }
 }

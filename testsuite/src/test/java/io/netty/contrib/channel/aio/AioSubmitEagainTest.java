@@ -1,0 +1,77 @@
+package io.netty.contrib.channel.aio;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.io.File;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * io_submit refusing reads with EAGAIN: the kernel's ring is made smaller than the loop's bound on reads in flight,
+ * so that more reads are offered than the context takes. They must wait and go out later, and no byte may be lost.
+ * Runs in a JVM of its own (the testsuite forks one per class): the properties are read once, when AioLoop loads.
+ */
+class AioSubmitEagainTest {
+
+    static {
+        System.setProperty("io.netty.contrib.aio.maxInFlight", "512");
+        System.setProperty("io.netty.contrib.aio.contextEvents", "1");
+    }
+
+    @RegisterExtension
+    static final LeakAndContextCheck CHECK = LeakAndContextCheck.perClass();
+
+    @Test
+    void refusedReadsWaitForRoomAndLoseNothing() throws Exception {
+        Aio.ensureAvailability();
+        assertEquals(512, AioLoop.MAX_IN_FLIGHT, "the test needs its own JVM (surefire reuseForks=false)");
+        Path dir = TestFiles.directory("eagain");
+        List<File> files = new ArrayList<>();
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i < 24; i++) {
+            File f = TestFiles.create(dir, "e" + i, (4 << 20) + 4096L * i, 900 + i);
+            files.add(f);
+            expected.add(TestFiles.sha256(f, 0, f.length()));
+            PageCache.evict(f);
+        }
+        // 4 KiB reads, 32 ahead per region: 24 regions offer up to 768 reads at once, the ring holds ~126.
+        AioFileRegionConfig config = AioFileRegionConfig.builder().chunkSize(4096).readAhead(32)
+                .pageCachePolicy(AioFileRegionConfig.PageCachePolicy.ALWAYS_DIRECT).build();
+        try (TestServer server = new TestServer(dir, true, false, config)) {
+            ExecutorService pool = Executors.newFixedThreadPool(files.size());
+            try {
+                List<Future<String>> results = new ArrayList<>();
+                for (File f : files) {
+                    results.add(pool.submit(() -> {
+                        try (TestClient client = new TestClient(server.port(), false)) {
+                            client.send("REGION " + f.getName() + " 0 " + f.length());
+                            return client.sha256(f.length());
+                        }
+                    }));
+                }
+                for (int i = 0; i < files.size(); i++) {
+                    assertEquals(expected.get(i), results.get(i).get(120, TimeUnit.SECONDS), files.get(i).getName());
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+            for (int i = 0; i < files.size(); i++) {
+                assertNull(server.nextResult());
+            }
+            AioMetrics metrics = server.metrics();
+            assertTrue(metrics.submitsDeferred() > 0, "io_submit never refused a read: " + metrics);
+            assertEquals(metrics.readsSubmitted(), metrics.readsCompleted(), metrics.toString());
+            assertEquals(0, metrics.errors(), metrics.toString());
+        }
+    }
+}
