@@ -24,8 +24,13 @@ class FileServerJarIT {
     private static final String JAR = System.getProperty("fileServerJar", "target/file-server.jar");
 
     private static Process java(Path dir, String... args) throws Exception {
+        return javaWith(dir, List.of(), args);
+    }
+
+    private static Process javaWith(Path dir, List<String> jvmArgs, String... args) throws Exception {
         List<String> cmd = new ArrayList<>();
         cmd.add(System.getProperty("java.home") + "/bin/java");
+        cmd.addAll(jvmArgs);
         cmd.add("-jar");
         cmd.add(new File(JAR).getAbsolutePath());
         cmd.addAll(List.of(args));
@@ -109,6 +114,31 @@ class FileServerJarIT {
             assertTrue(curl.waitFor(30, TimeUnit.SECONDS), "curl did not finish");
             assertEquals(0, curl.exitValue(), new String(curl.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
             assertEquals(TestFiles.sha256(file, 0, file.length()), TestFiles.sha256(saved.toFile(), 0, file.length()));
+            assertTrue(server.waitFor(30, TimeUnit.SECONDS), "no graceful stop within 30 s");
+            assertEquals(0, server.exitValue());
+        } finally {
+            server.destroyForcibly();
+        }
+    }
+
+    @Test
+    void withoutNativeLibrariesItStillServesEveryByte() throws Exception {
+        Path dir = TestFiles.directory("jar-root-nonative");
+        File file = TestFiles.create(dir, "plain.bin", 3_000_000, 5);
+        Process server = javaWith(dir, List.of("-Dio.netty.transport.noNative=true"), "--port", "0");
+        try {
+            BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(),
+                    StandardCharsets.UTF_8));
+            String banner = out.readLine();
+            assertTrue(banner.contains("AIO unavailable") && banner.contains(", nio, "), banner);
+            Matcher m = Pattern.compile("127\\.0\\.0\\.1:(\\d+)/").matcher(banner);
+            assertTrue(m.find(), banner);
+            Path saved = dir.getParent().resolve("nonative-download.bin");
+            Process curl = new ProcessBuilder("curl", "-s", "--fail", "-o", saved.toString(),
+                    "http://127.0.0.1:" + m.group(1) + "/plain.bin").redirectErrorStream(true).start();
+            assertEquals(0, curl.waitFor(), new String(curl.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+            assertEquals(TestFiles.sha256(file, 0, file.length()), TestFiles.sha256(saved.toFile(), 0, file.length()));
+            server.destroy();
             assertTrue(server.waitFor(30, TimeUnit.SECONDS), "no graceful stop within 30 s");
             assertEquals(0, server.exitValue());
         } finally {
