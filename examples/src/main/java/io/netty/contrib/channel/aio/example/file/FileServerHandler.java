@@ -21,6 +21,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.internal.logging.InternalLogger;
 import io.netty.util.internal.logging.InternalLoggerFactory;
 
@@ -432,6 +433,18 @@ final class FileServerHandler extends SimpleChannelInboundHandler<FullHttpReques
         if (!failureLogged) {
             failureLogged = true;
             logger.info("{} {}: {}", ctx.channel().remoteAddress(), what, cause.toString());
+        }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (evt instanceof IdleStateEvent) {
+            if (responsesInFlight > 0) {
+                logFailure(ctx, "stalled", new IOException("no progress for the idle timeout; closing"));
+            }
+            ctx.close();
+        } else {
+            super.userEventTriggered(ctx, evt);
         }
     }
 

@@ -8,6 +8,9 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.stream.ChunkedWriteHandler;
+import io.netty.handler.timeout.IdleStateHandler;
+
+import java.util.concurrent.TimeUnit;
 
 /** The pipeline of one connection; the mode decides only how file bodies travel. */
 final class FileServerInitializer extends ChannelInitializer<SocketChannel> {
@@ -31,6 +34,9 @@ final class FileServerInitializer extends ChannelInitializer<SocketChannel> {
         if (mode == FileServerOptions.Mode.AIO) {
             p.addLast(new AioFileRegionHandler()); // the one line: below the codec that emits the FileRegions
         }
+        // Nothing read and no byte of output consumed for that long: a stalled client or an idle keep-alive
+        // connection. observeOutput: a slow client that still takes bytes is not idle, even mid-chunk.
+        p.addLast(new IdleStateHandler(true, 0, 0, server.options().idleTimeoutSeconds, TimeUnit.SECONDS));
         p.addLast(new HttpServerCodec());
         p.addLast(new HttpObjectAggregator(64 * 1024));
         if (mode == FileServerOptions.Mode.CHUNKED) {

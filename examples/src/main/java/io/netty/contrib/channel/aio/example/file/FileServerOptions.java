@@ -39,6 +39,7 @@ final class FileServerOptions {
             "  --threads N     event loops (default: the number of cores)",
             "  --mode MODE     aio | sendfile | chunked (default: aio)",
             "  --transport T   auto | epoll | io_uring | nio (default: auto, epoll when available)",
+            "  --idle-timeout S  close a connection that neither reads nor writes for S seconds (default: 60)",
             "  --tls           HTTPS with a self-signed certificate",
             "  --help          this text");
 
@@ -48,6 +49,7 @@ final class FileServerOptions {
     int threads = Runtime.getRuntime().availableProcessors();
     Mode mode = Mode.AIO;
     Transport transport = Transport.AUTO;
+    int idleTimeoutSeconds = 60;
     boolean tls;
     boolean help;
 
@@ -84,6 +86,9 @@ final class FileServerOptions {
                     } catch (IllegalArgumentException e) {
                         throw new IllegalArgumentException("--mode must be aio, sendfile or chunked, not '" + mode + "'");
                     }
+                    break;
+                case "--idle-timeout":
+                    o.idleTimeoutSeconds = intValue(args, ++i, arg, 1, 86400);
                     break;
                 case "--transport":
                     String transport = value(args, ++i, arg);

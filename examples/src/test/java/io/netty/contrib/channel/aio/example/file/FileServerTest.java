@@ -75,8 +75,9 @@ class FileServerTest {
         }
     }
 
-    private static FileServer server(String mode) throws Exception {
+    private static FileServer server(String mode, String... extra) throws Exception {
         List<String> args = new ArrayList<>(List.of("--root", root.toString(), "--port", "0", "--threads", "1"));
+        args.addAll(List.of(extra));
         String m = mode.replace("+tls", "");
         if (m.contains("@")) {
             args.add("--transport");
@@ -373,5 +374,63 @@ class FileServerTest {
         }
         assertEquals(TestFiles.sha256(text, 0, text.length()), curl(server, "hello.txt"));
         assertTrue(large.delete());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"aio", "sendfile", "chunked"})
+    void aStalledClientAndAnIdleConnectionAreClosed(String mode) throws Exception {
+        FileServer server = server(mode, "--idle-timeout", "1");
+        File large = TestFiles.create(root, "stall-" + mode + ".bin", 32 << 20, 6);
+        try (RawHttp stalled = new RawHttp(server.port()); RawHttp idle = new RawHttp(server.port())) {
+            // Reads the headers and a little of the body, then stops reading: the server's writes stall.
+            stalled.send(RawHttp.get("/" + large.getName()));
+            stalled.readRaw(1024);
+            idle.send(RawHttp.get("/hello.txt"));
+            assertEquals(200, idle.read(false).status);
+            Thread.sleep(3000);
+            assertTrue(idle.closedByPeer(), "an idle keep-alive connection is closed after the idle timeout");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            boolean closed = false;
+            byte[] buf = new byte[1 << 16];
+            while (!closed && System.nanoTime() < deadline) {
+                try {
+                    closed = stalled.input().read(buf) < 0;
+                } catch (java.net.SocketTimeoutException e) {
+                    break;
+                } catch (java.io.IOException e) {
+                    closed = true;
+                }
+            }
+            assertTrue(closed, "a stalled transfer is closed after the idle timeout");
+        }
+        assertEquals(TestFiles.sha256(text, 0, text.length()), curl(server, "hello.txt"));
+        assertTrue(large.delete());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"aio", "sendfile", "chunked"})
+    void aSlowClientThatKeepsReadingIsNotCutOff(String mode) throws Exception {
+        FileServer server = server(mode, "--idle-timeout", "1");
+        File file = TestFiles.create(root, "slow-" + mode + ".bin", 12 << 20, 7);
+        try (RawHttp slow = new RawHttp(server.port())) {
+            slow.send(RawHttp.get("/" + file.getName()));
+            // About 2.6 MB/s, far slower than the server: its writes stall on a full socket for seconds, yet bytes
+            // keep moving.
+            java.security.MessageDigest digest = TestFiles.sha256();
+            java.io.InputStream in = slow.input();
+            RawHttp.Response head = slow.readHeaders();
+            assertEquals(200, head.status);
+            long left = file.length();
+            byte[] buf = new byte[64 * 1024];
+            while (left > 0) {
+                int n = in.read(buf, 0, (int) Math.min(buf.length, left));
+                assertTrue(n > 0, "the server closed a client that was still reading");
+                digest.update(buf, 0, n);
+                left -= n;
+                Thread.sleep(25);
+            }
+            assertEquals(TestFiles.sha256(file, 0, file.length()), TestFiles.hex(digest.digest()));
+        }
+        assertTrue(file.delete());
     }
 }

@@ -42,6 +42,15 @@ final class RawHttp implements AutoCloseable {
 
     /** Reads one response; {@code head} for a response to HEAD (no body whatever Content-Length says). */
     Response read(boolean head) throws IOException {
+        Response r = readHeaders();
+        String length = r.header("content-length");
+        r.body = new byte[head || length == null ? 0 : Integer.parseInt(length)];
+        in.readFully(r.body);
+        return r;
+    }
+
+    /** Reads a status line and headers, leaving the body unread. */
+    Response readHeaders() throws IOException {
         Response r = new Response();
         String status = line();
         r.status = Integer.parseInt(status.split(" ")[1]);
@@ -49,9 +58,6 @@ final class RawHttp implements AutoCloseable {
             int colon = l.indexOf(':');
             r.headers.put(l.substring(0, colon).trim().toLowerCase(Locale.ROOT), l.substring(colon + 1).trim());
         }
-        String length = r.header("content-length");
-        r.body = new byte[head || length == null ? 0 : Integer.parseInt(length)];
-        in.readFully(r.body);
         return r;
     }
 
