@@ -39,7 +39,7 @@ final class FileServerOptions {
             "  --threads N     event loops (default: the number of cores)",
             "  --mode MODE     aio | sendfile | chunked (default: aio)",
             "  --transport T   auto | epoll | io_uring | nio (default: auto, epoll when available)",
-            "  --idle-timeout S  close a connection that neither reads nor writes for S seconds (default: 60)",
+            "  --idle-timeout S  close idle connections and stalled responses after S seconds (default: 60)",
             "  --tls           HTTPS with a self-signed certificate",
             "  --help          this text");
 
