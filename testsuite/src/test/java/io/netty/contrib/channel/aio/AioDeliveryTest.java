@@ -58,6 +58,33 @@ class AioDeliveryTest {
         assertNull(server.nextResult());
     }
 
+    /**
+     * Downloads every file whole on a connection of its own, all at once, checks each against its expected SHA-256
+     * and each region's outcome.
+     */
+    static void downloadAtOnce(TestServer server, List<File> files, List<String> expected) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(files.size());
+        try {
+            List<Future<String>> results = new ArrayList<>();
+            for (File file : files) {
+                results.add(pool.submit(() -> {
+                    try (TestClient client = new TestClient(server.port(), false)) {
+                        client.send("REGION " + file.getName() + " 0 " + file.length());
+                        return client.sha256(file.length());
+                    }
+                }));
+            }
+            for (int i = 0; i < files.size(); i++) {
+                assertEquals(expected.get(i), results.get(i).get(120, TimeUnit.SECONDS), files.get(i).getName());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        for (int i = 0; i < files.size(); i++) {
+            assertNull(server.nextResult());
+        }
+    }
+
     @Test
     void deliversEverySizeAndRangeByteExactFromDisk() throws Exception {
         long[] sizes = {0, 1, 511, 512, 513, 4095, 4096, 4097, 524287, 524288, 524289, 1048577, 3_000_001};
@@ -105,26 +132,7 @@ class AioDeliveryTest {
         }
         AioMetrics metrics = server.metrics();
         long readsBefore = metrics.readsCompleted();
-        ExecutorService pool = Executors.newFixedThreadPool(64);
-        try {
-            List<Future<String>> results = new ArrayList<>();
-            for (File file : files) {
-                results.add(pool.submit(() -> {
-                    try (TestClient client = new TestClient(server.port(), false)) {
-                        client.send("REGION " + file.getName() + " 0 " + file.length());
-                        return client.sha256(file.length());
-                    }
-                }));
-            }
-            for (int i = 0; i < files.size(); i++) {
-                assertEquals(expected.get(i), results.get(i).get(60, TimeUnit.SECONDS), files.get(i).getName());
-            }
-        } finally {
-            pool.shutdownNow();
-        }
-        for (int i = 0; i < files.size(); i++) {
-            assertNull(server.nextResult());
-        }
+        downloadAtOnce(server, files, expected);
         assertTrue(metrics.readsCompleted() - readsBefore >= 64, metrics.toString());
     }
 

@@ -7,13 +7,8 @@ import java.io.File;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -48,26 +43,7 @@ class AioSubmitEagainTest {
         AioFileRegionConfig config = AioFileRegionConfig.builder().chunkSize(4096).readAhead(32)
                 .pageCachePolicy(AioFileRegionConfig.PageCachePolicy.ALWAYS_DIRECT).build();
         try (TestServer server = new TestServer(dir, true, false, config)) {
-            ExecutorService pool = Executors.newFixedThreadPool(files.size());
-            try {
-                List<Future<String>> results = new ArrayList<>();
-                for (File f : files) {
-                    results.add(pool.submit(() -> {
-                        try (TestClient client = new TestClient(server.port(), false)) {
-                            client.send("REGION " + f.getName() + " 0 " + f.length());
-                            return client.sha256(f.length());
-                        }
-                    }));
-                }
-                for (int i = 0; i < files.size(); i++) {
-                    assertEquals(expected.get(i), results.get(i).get(120, TimeUnit.SECONDS), files.get(i).getName());
-                }
-            } finally {
-                pool.shutdownNow();
-            }
-            for (int i = 0; i < files.size(); i++) {
-                assertNull(server.nextResult());
-            }
+            AioDeliveryTest.downloadAtOnce(server, files, expected);
             AioMetrics metrics = server.metrics();
             assertTrue(metrics.submitsDeferred() > 0, "io_submit never refused a read: " + metrics);
             assertEquals(metrics.readsSubmitted(), metrics.readsCompleted(), metrics.toString());

@@ -37,6 +37,22 @@ class FileServerJarIT {
         return new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
     }
 
+    /** Downloads {@code url} with curl into {@code saved} and checks it against {@code file}, byte for byte. */
+    private static void curlExact(String url, File file, Path saved) throws Exception {
+        Process curl = new ProcessBuilder("curl", "-s", "--fail", "-o", saved.toString(), url)
+                .redirectErrorStream(true).start();
+        assertEquals(0, curl.waitFor(), new String(curl.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+        assertEquals(file.length(), Files.size(saved));
+        assertEquals(TestFiles.sha256(file, 0, file.length()), TestFiles.sha256(saved.toFile(), 0, file.length()));
+    }
+
+    /** SIGTERM, then a graceful stop with exit code 0. */
+    private static void stopsWithZero(Process server) throws Exception {
+        server.destroy();
+        assertTrue(server.waitFor(30, TimeUnit.SECONDS), "no graceful stop within 30 s");
+        assertEquals(0, server.exitValue());
+    }
+
     private static String output(Process p) throws Exception {
         assertTrue(p.waitFor(30, TimeUnit.SECONDS), "the server did not exit");
         return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
@@ -56,16 +72,8 @@ class FileServerJarIT {
             assertEquals(dir.toRealPath().toString(), m.group(1));
             String url = "http://127.0.0.1:" + m.group(2) + "/data.bin";
 
-            Path saved = dir.getParent().resolve("jar-download.bin");
-            Process curl = new ProcessBuilder("curl", "-s", "--fail", "-o", saved.toString(), url)
-                    .redirectErrorStream(true).start();
-            assertEquals(0, curl.waitFor(), new String(curl.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
-            assertEquals(TestFiles.sha256(file, 0, file.length()), TestFiles.sha256(saved.toFile(), 0, file.length()));
-            assertEquals(file.length(), Files.size(saved));
-
-            server.destroy(); // SIGTERM
-            assertTrue(server.waitFor(30, TimeUnit.SECONDS), "no graceful stop within 30 s");
-            assertEquals(0, server.exitValue());
+            curlExact(url, file, dir.getParent().resolve("jar-download.bin"));
+            stopsWithZero(server);
         } finally {
             server.destroyForcibly();
         }
@@ -115,7 +123,7 @@ class FileServerJarIT {
             assertEquals(0, curl.exitValue(), new String(curl.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
             assertEquals(TestFiles.sha256(file, 0, file.length()), TestFiles.sha256(saved.toFile(), 0, file.length()));
             assertTrue(server.waitFor(30, TimeUnit.SECONDS), "no graceful stop within 30 s");
-            assertEquals(0, server.exitValue());
+            assertEquals(0, server.exitValue(), "the stop asked for while a transfer was in flight");
         } finally {
             server.destroyForcibly();
         }
@@ -133,14 +141,9 @@ class FileServerJarIT {
             assertTrue(banner.contains("AIO unavailable") && banner.contains(", nio, "), banner);
             Matcher m = Pattern.compile("127\\.0\\.0\\.1:(\\d+)/").matcher(banner);
             assertTrue(m.find(), banner);
-            Path saved = dir.getParent().resolve("nonative-download.bin");
-            Process curl = new ProcessBuilder("curl", "-s", "--fail", "-o", saved.toString(),
-                    "http://127.0.0.1:" + m.group(1) + "/plain.bin").redirectErrorStream(true).start();
-            assertEquals(0, curl.waitFor(), new String(curl.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
-            assertEquals(TestFiles.sha256(file, 0, file.length()), TestFiles.sha256(saved.toFile(), 0, file.length()));
-            server.destroy();
-            assertTrue(server.waitFor(30, TimeUnit.SECONDS), "no graceful stop within 30 s");
-            assertEquals(0, server.exitValue());
+            curlExact("http://127.0.0.1:" + m.group(1) + "/plain.bin", file,
+                    dir.getParent().resolve("nonative-download.bin"));
+            stopsWithZero(server);
         } finally {
             server.destroyForcibly();
         }

@@ -357,20 +357,7 @@ class FileServerTest {
                 raf.setLength(8 << 20);
             }
             // The server cannot finish the response: it must close the connection, not hang.
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            byte[] buf = new byte[1 << 16];
-            boolean closed = false;
-            java.io.InputStream in = http.input();
-            while (!closed && System.nanoTime() < deadline) {
-                try {
-                    closed = in.read(buf) < 0;
-                } catch (java.net.SocketTimeoutException e) {
-                    break; // still open: the server neither sent nor closed
-                } catch (java.io.IOException e) {
-                    closed = true; // reset by the server
-                }
-            }
-            assertTrue(closed, "the connection of a truncated file is closed");
+            assertTrue(http.readUntilClosed(30), "the connection of a truncated file is closed");
         }
         assertEquals(TestFiles.sha256(text, 0, text.length()), curl(server, "hello.txt"));
         assertTrue(large.delete());
@@ -389,19 +376,7 @@ class FileServerTest {
             assertEquals(200, idle.read(false).status);
             Thread.sleep(3000);
             assertTrue(idle.closedByPeer(), "an idle keep-alive connection is closed after the idle timeout");
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-            boolean closed = false;
-            byte[] buf = new byte[1 << 16];
-            while (!closed && System.nanoTime() < deadline) {
-                try {
-                    closed = stalled.input().read(buf) < 0;
-                } catch (java.net.SocketTimeoutException e) {
-                    break;
-                } catch (java.io.IOException e) {
-                    closed = true;
-                }
-            }
-            assertTrue(closed, "a stalled transfer is closed after the idle timeout");
+            assertTrue(stalled.readUntilClosed(20), "a stalled transfer is closed after the idle timeout");
         }
         assertEquals(TestFiles.sha256(text, 0, text.length()), curl(server, "hello.txt"));
         assertTrue(large.delete());

@@ -72,6 +72,27 @@ final class RawHttp implements AutoCloseable {
         return in;
     }
 
+    /**
+     * Reads and drops whatever comes until the server closes (or resets) the connection: {@code true}; {@code false}
+     * if the socket's read timeout passed with nothing, or {@code seconds} went by.
+     */
+    boolean readUntilClosed(int seconds) {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(seconds);
+        byte[] buf = new byte[1 << 16];
+        while (System.nanoTime() < deadline) {
+            try {
+                if (in.read(buf) < 0) {
+                    return true;
+                }
+            } catch (java.net.SocketTimeoutException e) {
+                return false; // still open: the server neither sent nor closed
+            } catch (IOException e) {
+                return true; // reset by the server
+            }
+        }
+        return false;
+    }
+
     boolean closedByPeer() throws IOException {
         try {
             return in.read() < 0;
