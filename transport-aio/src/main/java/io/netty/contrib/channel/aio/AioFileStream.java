@@ -140,10 +140,9 @@ final class AioFileStream {
         int length = (int) (alignUp(chunk.end) - alignedStart);
         ByteBuf buf = ALLOCATOR.directBuffer(length + memoryAlignment);
         int index = alignedIndex(buf, memoryAlignment);
-        chunk.buf = buf;
+        chunk.buffer = buf;
         chunk.dataIndex = index + (int) (chunk.start - alignedStart);
         chunk.fd = directFd.intValue();
-        chunk.buffer = buf;
         chunk.index = index;
         chunk.length = length;
         chunk.offset = alignedStart;
@@ -166,7 +165,7 @@ final class AioFileStream {
             return false;
         }
         metrics.pageCacheRead(length);
-        chunk.buf = buf;
+        chunk.buffer = buf;
         chunk.dataIndex = 0;
         chunk.done = true;
         return true;
@@ -176,7 +175,7 @@ final class AioFileStream {
     private void readThroughRegion(Chunk chunk) {
         int length = (int) (chunk.end - chunk.start);
         ByteBuf buf = ctx.alloc().buffer(length);
-        chunk.buf = buf;
+        chunk.buffer = buf;
         try {
             long relative = chunk.start - region.position();
             while (buf.writerIndex() < length) {
@@ -203,8 +202,8 @@ final class AioFileStream {
         while (!finished && !chunks.isEmpty() && chunks.peek().done) {
             Chunk chunk = chunks.poll();
             int length = (int) (chunk.end - chunk.start);
-            ByteBuf buf = chunk.buf;
-            chunk.buf = null;
+            ByteBuf buf = chunk.buffer;
+            chunk.buffer = null;
             buf.setIndex(chunk.dataIndex, chunk.dataIndex + length);
             boolean last = chunk.end == end;
             if (last) {
@@ -298,11 +297,13 @@ final class AioFileStream {
                 + chunks.size() + (aio == null ? ", synchronous)" : ")");
     }
 
-    /** One chunk of the region: a read to do, then a buffer to write. */
+    /**
+     * One chunk of the region: a read to do, then a buffer to write. {@link #buffer} is the stream's reference until
+     * it is written; while the read is {@link #requested} only {@link #complete} may release it.
+     */
     private final class Chunk extends AioLoop.Read {
         final long start;
         final long end;
-        ByteBuf buf;
         int dataIndex;
         boolean done;
         /** Handed to the loop and not completed yet: only {@link #complete} may free the buffer then. */
@@ -367,9 +368,9 @@ final class AioFileStream {
         }
 
         void releaseBuffer() {
-            ByteBuf b = buf;
+            ByteBuf b = buffer;
             if (b != null) {
-                buf = null;
+                buffer = null;
                 b.release();
             }
         }
