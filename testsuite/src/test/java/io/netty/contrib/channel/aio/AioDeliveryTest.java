@@ -85,6 +85,14 @@ class AioDeliveryTest {
         }
     }
 
+    /** After a failed transfer the server goes on: a new connection gets a new file byte for byte. */
+    private static void assertStillServes(String name, int size, long seed) throws Exception {
+        File ok = TestFiles.create(dir, name, size, seed);
+        try (TestClient client = new TestClient(server.port(), false)) {
+            download(server, client, "REGION", ok, 0, ok.length());
+        }
+    }
+
     @Test
     void deliversEverySizeAndRangeByteExactFromDisk() throws Exception {
         long[] sizes = {0, 1, 511, 512, 513, 4095, 4096, 4097, 524287, 524288, 524289, 1048577, 3_000_001};
@@ -231,10 +239,7 @@ class AioDeliveryTest {
             assertNotNull(cause);
             assertTrue(cause instanceof IOException && cause.getMessage().contains("File shrank"), cause.toString());
         }
-        File ok = TestFiles.create(dir, "after-short", 100_000, 17);
-        try (TestClient client = new TestClient(server.port(), false)) {
-            download(server, client, "REGION", ok, 0, ok.length());
-        }
+        assertStillServes("after-short", 100_000, 17);
     }
 
     @Test
@@ -254,10 +259,7 @@ class AioDeliveryTest {
             assertTrue(cause.getMessage().contains("File shrank") || cause.getMessage().contains("smaller"),
                     cause.toString());
         }
-        File ok = TestFiles.create(dir, "after-truncated", 100_000, 19);
-        try (TestClient client = new TestClient(server.port(), false)) {
-            download(server, client, "REGION", ok, 0, ok.length());
-        }
+        assertStillServes("after-truncated", 100_000, 19);
     }
 
     @Test
@@ -275,10 +277,7 @@ class AioDeliveryTest {
             Thread.sleep(10);
         }
         assertEquals(0, metrics.inFlight(), metrics.toString());
-        File ok = TestFiles.create(dir, "after-hangup", 300_000, 21);
-        try (TestClient client = new TestClient(server.port(), false)) {
-            download(server, client, "REGION", ok, 0, ok.length());
-        }
+        assertStillServes("after-hangup", 300_000, 21);
     }
 
     @Test

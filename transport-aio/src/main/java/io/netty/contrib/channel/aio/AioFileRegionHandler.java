@@ -168,9 +168,9 @@ public class AioFileRegionHandler extends ChannelDuplexHandler {
             long length = region.count() - region.transferred();
             boolean checkCache = config.pageCachePolicy() == AioFileRegionConfig.PageCachePolicy.SERVE_RESIDENT
                     && PageCache.isResidencySupported();
-            if (checkCache && !needsBytes && start + length <= channel.size()
-                    && PageCache.isResident(bufferedFd, start, length, new long[5])) {
-                // All cached: sendfile serves it without waiting for the disk.
+            if (checkCache && !needsBytes && PageCache.isResident(bufferedFd, start, length, new long[5])) {
+                // All cached: sendfile serves it without waiting for the disk. (Pages past the end of the file are
+                // never resident: a region longer than its file goes on to the path that reports it.)
                 metrics.pageCacheRead(length);
                 ctx.write(region, promise);
                 return;

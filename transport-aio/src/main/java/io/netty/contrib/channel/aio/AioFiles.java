@@ -12,6 +12,8 @@ import java.nio.charset.Charset;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 
 /**
  * Plain file operations that AIO needs and the JDK does not offer: {@code open(2)} with {@code O_DIRECT}, the
@@ -50,6 +52,9 @@ public final class AioFiles {
 
     /** Used when neither the file system nor the block device tells the alignment. */
     static final int DEFAULT_ALIGNMENT = 4096;
+
+    /** Logical block size (or -1) by device number: read from sysfs once per device, not once per file. */
+    private static final ConcurrentMap<Long, Integer> BLOCK_SIZES = new ConcurrentHashMap<>();
 
     private static final Charset FS_CHARSET = Charset.forName(System.getProperty("sun.jnu.encoding",
             Charset.defaultCharset().name()));
@@ -146,7 +151,8 @@ public final class AioFiles {
         if (offset > 0 && memory > 0) {
             return new DirectIoAlignment((int) memory, (int) offset, "statx");
         }
-        int device = logicalBlockSize(info[3], info[4]);
+        int device = BLOCK_SIZES.computeIfAbsent(info[3] << 32 | info[4], dev -> logicalBlockSize(dev >>> 32,
+                dev & 0xFFFFFFFFL));
         if (device > 0) {
             return new DirectIoAlignment(device, device, "block device");
         }
