@@ -9,14 +9,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.File;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The per-loop AIO state on a real epoll loop: batching, completion dispatch, a refused read failing alone. */
 class AioLoopTest {
@@ -36,8 +39,13 @@ class AioLoopTest {
         }
 
         @Override
-        void complete(long res) {
+        void completed(long res) {
             result.complete(res);
+        }
+
+        @Override
+        void aborted(AioLoop.Abort reason) {
+            result.completeExceptionally(new AssertionError("aborted: " + reason));
         }
 
         @Override
@@ -56,9 +64,9 @@ class AioLoopTest {
         try (AioFileDescriptor direct = AioFiles.open(file, AioFiles.O_RDONLY | AioFiles.O_DIRECT);
              AioFileDescriptor writeOnly = AioFiles.open(file, AioFiles.O_WRONLY)) {
             List<TestRead> reads = new ArrayList<>();
-            AioMetrics metrics = AioMetrics.forLoop(loop);
+            AioMetrics metrics = LoopRegistry.of(loop).metrics;
             loop.submit(() -> {
-                AioLoop aio = AioLoop.get(loop, metrics);
+                AioLoop aio = AioLoop.get(loop, AioLoopConfig.DEFAULT);
                 assertNotNull(aio);
                 // One loop iteration, one batch: good, refused (EBADF: not open for reading), good.
                 for (int i = 0; i < 3; i++) {
@@ -84,5 +92,158 @@ class AioLoopTest {
             buffers.forEach(ByteBuf::release);
             group.shutdownGracefully(50, 5000, TimeUnit.MILLISECONDS).sync();
         }
+    }
+
+    @Test
+    void oneSubmitPassTakesEveryQueuedReadThatFits() throws Exception {
+        Aio.ensureAvailability();
+        File file = TestFiles.create(TestFiles.directory("loop"), "pass.bin", 1 << 20, 32);
+        MultiThreadIoEventLoopGroup group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
+        IoEventLoop loop = (IoEventLoop) group.next();
+        List<ByteBuf> buffers = new ArrayList<>();
+        try (AioFileDescriptor direct = AioFiles.open(file, AioFiles.O_RDONLY | AioFiles.O_DIRECT)) {
+            List<TestRead> reads = new ArrayList<>();
+            AioMetrics metrics = LoopRegistry.of(loop).metrics;
+            CompletableFuture<Long> firstPass = new CompletableFuture<>();
+            loop.submit(() -> {
+                AioLoop aio = AioLoop.get(loop, AioLoopConfig.DEFAULT);
+                assertNotNull(aio);
+                // 100 reads asked for in one iteration, 128 slots free: one io_submit takes them all.
+                for (int i = 0; i < 100; i++) {
+                    ByteBuf buf = alignedBuffer(buffers);
+                    TestRead read = new TestRead(direct.intValue(), buf, index(buf), 4096, i * 4096L);
+                    reads.add(read);
+                    aio.read(read);
+                }
+                // Runs right after the submit task that the first read scheduled.
+                loop.execute(() -> firstPass.complete(metrics.readsSubmitted()));
+            }).sync();
+            assertEquals(100L, firstPass.get(10, TimeUnit.SECONDS), "reads submitted by the first pass");
+            for (TestRead read : reads) {
+                assertEquals(4096L, read.result.get(10, TimeUnit.SECONDS));
+            }
+        } finally {
+            buffers.forEach(ByteBuf::release);
+            group.shutdownGracefully(50, 5000, TimeUnit.MILLISECONDS).sync();
+        }
+    }
+
+    @Test
+    void aGoodReadQueuedBehindManyRefusedOnesIsSubmittedWithoutOtherActivity() throws Exception {
+        Aio.ensureAvailability();
+        File file = TestFiles.create(TestFiles.directory("loop"), "behind.bin", 1 << 20, 33);
+        MultiThreadIoEventLoopGroup group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
+        IoEventLoop loop = (IoEventLoop) group.next();
+        List<ByteBuf> buffers = new ArrayList<>();
+        try (AioFileDescriptor direct = AioFiles.open(file, AioFiles.O_RDONLY | AioFiles.O_DIRECT);
+             AioFileDescriptor writeOnly = AioFiles.open(file, AioFiles.O_WRONLY)) {
+            List<TestRead> refused = new ArrayList<>();
+            AioMetrics metrics = LoopRegistry.of(loop).metrics;
+            TestRead[] good = new TestRead[1];
+            loop.submit(() -> {
+                AioLoop aio = AioLoop.get(loop, AioLoopConfig.DEFAULT);
+                assertNotNull(aio);
+                // More refused reads (EBADF) than one pass can take, then one good read: nothing else happens on
+                // the loop, so only the loop itself can bring the good read to the kernel.
+                for (int i = 0; i < 200; i++) {
+                    TestRead read = new TestRead(writeOnly.intValue(), alignedBuffer(buffers), 0, 4096, 0);
+                    read.index = index(read.buffer);
+                    refused.add(read);
+                    aio.read(read);
+                }
+                ByteBuf buf = alignedBuffer(buffers);
+                good[0] = new TestRead(direct.intValue(), buf, index(buf), 4096, 8192);
+                aio.read(good[0]);
+            }).sync();
+            assertEquals(4096L, good[0].result.get(10, TimeUnit.SECONDS));
+            for (TestRead read : refused) {
+                assertEquals(-(long) Native.EBADF, read.result.get(10, TimeUnit.SECONDS));
+            }
+        } finally {
+            buffers.forEach(ByteBuf::release);
+            group.shutdownGracefully(50, 5000, TimeUnit.MILLISECONDS).sync();
+        }
+    }
+
+    @Test
+    void readsStillInFlightWhenTheDrainTimeoutEndsAreEndedAndFreed() throws Exception {
+        Aio.ensureAvailability();
+        File file = TestFiles.create(TestFiles.directory("loop"), "stranded.bin", 64 << 20, 34);
+        MultiThreadIoEventLoopGroup group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
+        IoEventLoop loop = (IoEventLoop) group.next();
+        // No time at all to drain: io_destroy waits for the reads, and their owners must still hear of them.
+        AioLoopConfig config = AioLoopConfig.builder().maxInFlight(256).drainTimeout(Duration.ZERO).build();
+        List<EndOnce> reads = new ArrayList<>();
+        try (AioFileDescriptor direct = AioFiles.open(file, AioFiles.O_RDONLY | AioFiles.O_DIRECT)) {
+            loop.submit(() -> {
+                AioLoop aio = AioLoop.get(loop, config);
+                assertNotNull(aio);
+                for (int i = 0; i < 200; i++) {
+                    ByteBuf buf = PooledByteBufAllocator.DEFAULT.directBuffer((256 << 10) + 4096);
+                    EndOnce read = new EndOnce(direct.intValue(), buf, index(buf), 256 << 10, (i % 256) * (256L << 10));
+                    reads.add(read);
+                    aio.read(read);
+                }
+                // After the submit task: the loop shuts down with the reads on the disk.
+                loop.execute(() -> group.shutdownGracefully(0, 1000, TimeUnit.MILLISECONDS));
+            }).sync();
+            assertTrue(group.awaitTermination(30, TimeUnit.SECONDS));
+            // The loop's AIO state is closed by a termination listener, which may still be running.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (reads.stream().anyMatch(r -> r.ends.get() == 0) && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            for (EndOnce read : reads) {
+                assertEquals(1, read.ends.get(), "ends of " + read);
+                assertEquals(0, read.buffer.refCnt(), "buffer of " + read);
+            }
+        } finally {
+            group.shutdownGracefully(0, 1000, TimeUnit.MILLISECONDS).sync();
+        }
+    }
+
+    /** A read that frees its buffer when it ends, and counts how many times it was ended. */
+    private static final class EndOnce extends AioLoop.Read {
+        final AtomicInteger ends = new AtomicInteger();
+
+        EndOnce(int fd, ByteBuf buf, int index, int length, long offset) {
+            this.fd = fd;
+            this.buffer = buf;
+            this.index = index;
+            this.length = length;
+            this.offset = offset;
+        }
+
+        @Override
+        void completed(long res) {
+            end();
+        }
+
+        @Override
+        void aborted(AioLoop.Abort reason) {
+            end();
+        }
+
+        private void end() {
+            if (ends.incrementAndGet() == 1) {
+                buffer.release();
+            }
+        }
+
+        @Override
+        boolean isCancelled() {
+            return false;
+        }
+    }
+
+    /** A pooled direct buffer with room for a 4 KiB-aligned 4 KiB read; released by the test. */
+    private static ByteBuf alignedBuffer(List<ByteBuf> buffers) {
+        ByteBuf buf = PooledByteBufAllocator.DEFAULT.directBuffer(8192);
+        buffers.add(buf);
+        return buf;
+    }
+
+    private static int index(ByteBuf buf) {
+        return (int) ((4096 - (buf.memoryAddress() & 4095)) & 4095);
     }
 }

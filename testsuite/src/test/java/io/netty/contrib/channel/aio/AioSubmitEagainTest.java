@@ -14,14 +14,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * io_submit refusing reads with EAGAIN: the kernel's ring is made smaller than the loop's bound on reads in flight,
  * so that more reads are offered than the context takes. They must wait and go out later, and no byte may be lost.
- * Runs in a JVM of its own (the testsuite forks one per class): the properties are read once, when AioLoop loads.
  */
 class AioSubmitEagainTest {
-
-    static {
-        System.setProperty("io.netty.contrib.aio.maxInFlight", "512");
-        System.setProperty("io.netty.contrib.aio.contextEvents", "1");
-    }
 
     @RegisterExtension
     static final LeakAndContextCheck CHECK = LeakAndContextCheck.perClass();
@@ -29,7 +23,6 @@ class AioSubmitEagainTest {
     @Test
     void refusedReadsWaitForRoomAndLoseNothing() throws Exception {
         Aio.ensureAvailability();
-        assertEquals(512, AioLoop.MAX_IN_FLIGHT, "the test needs its own JVM (surefire reuseForks=false)");
         Path dir = TestFiles.directory("eagain");
         List<File> files = new ArrayList<>();
         List<String> expected = new ArrayList<>();
@@ -41,7 +34,8 @@ class AioSubmitEagainTest {
         }
         // 4 KiB reads, 32 ahead per region: 24 regions offer up to 768 reads at once, the ring holds ~126.
         AioFileRegionConfig config = AioFileRegionConfig.builder().chunkSize(4096).readAhead(32)
-                .pageCachePolicy(AioFileRegionConfig.PageCachePolicy.ALWAYS_DIRECT).build();
+                .pageCachePolicy(AioFileRegionConfig.PageCachePolicy.ALWAYS_DIRECT)
+                .loopConfig(AioLoopConfig.builder().maxInFlight(512).contextEvents(1).build()).build();
         try (TestServer server = new TestServer(dir, true, false, config)) {
             AioDeliveryTest.downloadAtOnce(server, files, expected);
             AioMetrics metrics = server.metrics();

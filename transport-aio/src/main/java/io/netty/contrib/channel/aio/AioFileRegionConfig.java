@@ -36,12 +36,14 @@ public final class AioFileRegionConfig {
     private final int readAhead;
     private final DirectIo directIo;
     private final PageCachePolicy pageCachePolicy;
+    private final AioLoopConfig loopConfig;
 
     private AioFileRegionConfig(Builder builder) {
         chunkSize = builder.chunkSize;
         readAhead = builder.readAhead;
         directIo = builder.directIo;
         pageCachePolicy = builder.pageCachePolicy;
+        loopConfig = builder.loopConfig;
     }
 
     public static Builder builder() {
@@ -53,7 +55,10 @@ public final class AioFileRegionConfig {
         return chunkSize;
     }
 
-    /** Chunks of one region read ahead of the socket: memory per connection is at most this × chunk size. */
+    /**
+     * Chunks of one region read or waiting to be written, at most: the chunk buffers of one connection take at most
+     * this × (chunk size + one alignment unit), besides the channel's own outbound buffer.
+     */
     public int readAhead() {
         return readAhead;
     }
@@ -66,10 +71,18 @@ public final class AioFileRegionConfig {
         return pageCachePolicy;
     }
 
+    /**
+     * The settings of an event loop's AIO state, used when a region of this configuration is the first to need it on
+     * its loop (see {@link AioLoopConfig}).
+     */
+    public AioLoopConfig loopConfig() {
+        return loopConfig;
+    }
+
     @Override
     public String toString() {
         return "AioFileRegionConfig(chunkSize: " + chunkSize + ", readAhead: " + readAhead + ", directIo: " + directIo
-                + ", pageCache: " + pageCachePolicy + ')';
+                + ", pageCache: " + pageCachePolicy + ", " + loopConfig + ')';
     }
 
     /**
@@ -81,6 +94,7 @@ public final class AioFileRegionConfig {
         private int readAhead = 2;
         private DirectIo directIo = DirectIo.AUTO;
         private PageCachePolicy pageCachePolicy = PageCachePolicy.SERVE_RESIDENT;
+        private AioLoopConfig loopConfig = AioLoopConfig.DEFAULT;
 
         private Builder() {
             chunkSize(SystemPropertyUtil.getInt("io.netty.contrib.aio.chunkSize", chunkSize));
@@ -115,6 +129,12 @@ public final class AioFileRegionConfig {
 
         public Builder pageCachePolicy(PageCachePolicy pageCachePolicy) {
             this.pageCachePolicy = ObjectUtil.checkNotNull(pageCachePolicy, "pageCachePolicy");
+            return this;
+        }
+
+        /** The settings of the event loops' AIO state (default {@link AioLoopConfig#DEFAULT}). */
+        public Builder loopConfig(AioLoopConfig loopConfig) {
+            this.loopConfig = ObjectUtil.checkNotNull(loopConfig, "loopConfig");
             return this;
         }
 

@@ -6,7 +6,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.DefaultFileRegion;
 import io.netty.channel.EventLoop;
-import io.netty.channel.IoEventLoop;
 import io.netty.channel.PendingWriteQueue;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
@@ -14,7 +13,6 @@ import io.netty.util.internal.ObjectUtil;
 
 import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
-import java.nio.channels.FileChannel;
 
 /**
  * Streams file regions through Linux AIO on the channel's own event loop. Add it once, before the handlers that
@@ -45,12 +43,14 @@ public class AioFileRegionHandler extends ChannelDuplexHandler {
     private ChannelHandlerContext ctx;
     private AioMetrics metrics;
     private AioFileStream active;
+    private boolean draining;
 
     /** A handler with {@link AioFileRegionConfig#DEFAULT}. */
     public AioFileRegionHandler() {
         this(AioFileRegionConfig.DEFAULT);
     }
 
+    /** A handler with the given configuration; one configuration may be shared by many handlers. */
     public AioFileRegionHandler(AioFileRegionConfig config) {
         this.config = ObjectUtil.checkNotNull(config, "config");
     }
@@ -64,7 +64,7 @@ public class AioFileRegionHandler extends ChannelDuplexHandler {
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
         queued = new PendingWriteQueue(ctx);
-        metrics = AioMetrics.forLoop(ctx.executor());
+        metrics = LoopRegistry.of(ctx.executor()).metrics;
     }
 
     @Override
@@ -97,23 +97,39 @@ public class AioFileRegionHandler extends ChannelDuplexHandler {
         discard(new IOException("AioFileRegionHandler removed from the pipeline"));
     }
 
-    /** Called by the active stream when it has written its last chunk or failed: the queue moves on. */
-    void streamFinished(AioFileStream stream) {
+    /** The active stream no longer needs the channel: what was queued behind it moves on. */
+    private void streamDone(AioFileStream stream) {
         if (active != stream) {
             return;
         }
         active = null;
+        if (!draining) {
+            drainQueue();
+        }
+    }
+
+    /**
+     * Writes what was queued until a region has to stream again. A stream that finishes at once (a failure, or a
+     * small region under a blocking fallback) lands back here through {@link #streamDone}, which leaves the work to
+     * this loop instead of nesting another one.
+     */
+    private void drainQueue() {
+        draining = true;
         boolean wrote = false;
-        while (active == null && !queued.isEmpty()) {
-            Object msg = queued.current();
-            if (msg instanceof DefaultFileRegion && ctx.channel().isActive()) {
-                DefaultFileRegion region = (DefaultFileRegion) msg;
-                region.retain(); // remove() releases the message it hands back only as a promise
-                startRegion(region, queued.remove());
-            } else {
-                queued.removeAndWrite();
-                wrote = true;
+        try {
+            while (active == null && !queued.isEmpty()) {
+                Object msg = queued.current();
+                if (msg instanceof DefaultFileRegion && ctx.channel().isActive()) {
+                    DefaultFileRegion region = (DefaultFileRegion) msg;
+                    region.retain(); // remove() releases the message it hands back only as a promise
+                    startRegion(region, queued.remove());
+                } else {
+                    queued.removeAndWrite();
+                    wrote = true;
+                }
             }
+        } finally {
+            draining = false;
         }
         if (wrote) {
             ctx.flush();
@@ -128,86 +144,22 @@ public class AioFileRegionHandler extends ChannelDuplexHandler {
             return;
         }
         boolean needsBytes = ctx.pipeline().get(SslHandler.class) != null;
-        AioMetrics.Fallback reason = null;
-        AioLoop aio = null;
-        EventLoop loop = ctx.channel().eventLoop();
-        if (config.directIo() == AioFileRegionConfig.DirectIo.DISABLED) {
-            reason = AioMetrics.Fallback.DISABLED;
-        } else if (!Aio.isAvailable()) {
-            reason = AioMetrics.Fallback.AIO_UNAVAILABLE;
-        } else if (!(loop instanceof IoEventLoop) || !((IoEventLoop) loop).isCompatible(AioLoop.class)
-                || ctx.executor() != loop) {
-            // Also when the handler was added with an executor of its own: completions arrive on the channel's
-            // loop, and the stream's state must stay on one thread.
-            reason = AioMetrics.Fallback.NOT_EPOLL;
-        } else if (!AioFiles.fileRegionFdSupported()) {
-            reason = AioMetrics.Fallback.FILE_DESCRIPTOR_UNAVAILABLE;
-        } else {
-            aio = AioLoop.get((IoEventLoop) loop, metrics); // counts SETUP_FAILED itself
-            if (aio == null) {
-                fallback(region, promise, needsBytes);
-                return;
-            }
-        }
-        if (reason != null) {
-            metrics.fallback(reason, reason == AioMetrics.Fallback.NOT_EPOLL ? "event loop " + loop
-                    : reason == AioMetrics.Fallback.DISABLED ? config : Aio.unavailabilityCause());
-            fallback(region, promise, needsBytes);
-            return;
-        }
-        startDirect(aio, region, promise, needsBytes);
-    }
-
-    private void startDirect(AioLoop aio, DefaultFileRegion region, ChannelPromise promise, boolean needsBytes) {
-        int bufferedFd;
-        AioFileDescriptor direct;
+        ChunkReader reader;
         try {
-            FileChannel channel = AioFiles.channel(region);
-            bufferedFd = AioFiles.fd(channel);
-            long start = region.position() + region.transferred();
-            long length = region.count() - region.transferred();
-            boolean checkCache = config.pageCachePolicy() == AioFileRegionConfig.PageCachePolicy.SERVE_RESIDENT
-                    && PageCache.isResidencySupported();
-            if (checkCache && !needsBytes && PageCache.isResident(bufferedFd, start, length, new long[5])) {
-                // All cached: sendfile serves it without waiting for the disk. (Pages past the end of the file are
-                // never resident: a region longer than its file goes on to the path that reports it.)
-                metrics.pageCacheRead(length);
-                ctx.write(region, promise);
-                return;
-            }
-            try {
-                direct = AioFiles.reopen(channel, AioFiles.O_RDONLY | AioFiles.O_DIRECT);
-            } catch (IOException e) {
-                metrics.fallback(AioMetrics.Fallback.DIRECT_IO_REFUSED, e.getMessage());
-                fallback(region, promise, needsBytes);
-                return;
-            }
-            AioFiles.DirectIoAlignment alignment;
-            try {
-                alignment = AioFiles.alignment(direct);
-            } catch (IOException | RuntimeException e) {
-                direct.close();
-                throw e;
-            }
-            active = new AioFileStream(this, ctx, region, promise, config, metrics, aio, direct, bufferedFd,
-                    alignment, checkCache);
+            reader = ReaderFactory.route(ctx, region, config, metrics, needsBytes).reader();
         } catch (IOException | RuntimeException e) {
             metrics.error();
             ReferenceCountUtil.safeRelease(region);
             promise.tryFailure(e);
             return;
         }
-        active.start();
-    }
-
-    /** The region's own path: passed on as it is, or copied into buffers when a handler below needs bytes. */
-    private void fallback(DefaultFileRegion region, ChannelPromise promise, boolean needsBytes) {
-        if (!needsBytes) {
+        if (reader == null) {
             ctx.write(region, promise);
             return;
         }
-        active = new AioFileStream(this, ctx, region, promise, config, metrics, null, null, -1, null, false);
-        active.start();
+        AioFileStream stream = new AioFileStream(ctx, region, promise, reader, config);
+        active = stream;
+        stream.start(() -> streamDone(stream));
     }
 
     private void discard(Throwable cause) {

@@ -8,14 +8,11 @@ import io.netty.channel.epoll.EpollIoHandle;
 import io.netty.channel.epoll.EpollIoOps;
 import io.netty.channel.unix.FileDescriptor;
 import io.netty.util.concurrent.Future;
-import io.netty.util.internal.SystemPropertyUtil;
 import io.netty.util.internal.logging.InternalLogger;
 import io.netty.util.internal.logging.InternalLoggerFactory;
 
 import java.io.IOException;
 import java.util.ArrayDeque;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -24,31 +21,34 @@ import java.util.concurrent.TimeUnit;
  * <p>
  * Reads asked for during one loop iteration are submitted together by a task that runs at the end of it (one
  * {@code io_submit}). On an eventfd wake-up, at most a budget of completions is handled (about
- * {@link #COMPLETION_BUDGET_BYTES} bytes of them); if more may be waiting the eventfd is written again, so that other
- * channels of the loop get their turn first.
+ * {@link AioLoopConfig#completionBudgetBytes()} bytes of them); if more may be waiting the eventfd is written again,
+ * so that other channels of the loop get their turn first.
  */
 final class AioLoop implements EpollIoHandle {
 
     private static final InternalLogger logger = InternalLoggerFactory.getInstance(AioLoop.class);
 
-    /** Reads in flight per loop, at most. */
-    static final int MAX_IN_FLIGHT = SystemPropertyUtil.getInt("io.netty.contrib.aio.maxInFlight", 128);
-    /**
-     * Events asked of {@code io_setup}; the kernel may give more (a page of ring at least). Tests set it below
-     * {@link #MAX_IN_FLIGHT} to make {@code io_submit} refuse reads with {@code EAGAIN}.
-     */
-    static final int CONTEXT_EVENTS = SystemPropertyUtil.getInt("io.netty.contrib.aio.contextEvents", MAX_IN_FLIGHT);
-    /** Bytes of completions handled per wake-up before the loop turns to its other channels. */
-    static final int COMPLETION_BUDGET_BYTES =
-            SystemPropertyUtil.getInt("io.netty.contrib.aio.completionBudgetBytes", 2 << 20);
-    /** How long a refused io_submit (EAGAIN) is retried before the reads are done synchronously. */
+    /** How long a refused io_submit (EAGAIN) is retried before the reads are given up as starved. */
     private static final long EAGAIN_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     private static final long SETUP_RETRY_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** Events reaped per io_getevents call, at most. */
+    private static final int MAX_REAP = 64;
 
-    private static final Map<IoEventLoop, AioLoop> LOOPS = new ConcurrentHashMap<>();
-    private static final Map<IoEventLoop, Long> SETUP_FAILED = new ConcurrentHashMap<>();
+    /** Why a read ended without a result from the kernel. */
+    enum Abort {
+        /** The loop shut down before the read reached the kernel, or before its result could be reaped. */
+        LOOP_CLOSED,
+        /** Its owner gave up before it was submitted. */
+        CANCELLED,
+        /** {@code io_submit} kept refusing it with {@code EAGAIN}: the owner may read synchronously. */
+        SUBMIT_STARVED
+    }
 
-    /** A read to do: the stream fills the fields, the loop calls {@link #complete} on its thread. */
+    /**
+     * A read to do: the owner fills the fields, the loop ends it with exactly one call of {@link #completed} or
+     * {@link #aborted}, on the loop's thread (or, when the loop terminated without closing its registrations, on the
+     * thread that saw it terminate). The owner frees the buffer there, never before.
+     */
     abstract static class Read {
         int fd;
         ByteBuf buffer;
@@ -56,33 +56,27 @@ final class AioLoop implements EpollIoHandle {
         int length;
         long offset;
 
-        /**
-         * The read finished: {@code res} bytes or {@code -errno}. {@code -EAGAIN} means it could not be submitted
-         * for a long while, {@link #LOOP_CLOSED} that the loop shut down first, {@link #CANCELLED} that its owner
-         * gave up before it was submitted. Called exactly once per {@link AioLoop#read}: the owner frees the buffer
-         * here, never before.
-         */
-        abstract void complete(long res);
+        /** The kernel's result: the bytes read, or {@code -errno} (also when {@code io_submit} refused this read). */
+        abstract void completed(long res);
 
-        /** {@code true} if the owner no longer wants the read: it is completed with {@link #CANCELLED} unsubmitted. */
+        /** The read got no result from the kernel. */
+        abstract void aborted(Abort reason);
+
+        /** {@code true} if the owner no longer wants the read: it is aborted as {@link Abort#CANCELLED} unsubmitted. */
         abstract boolean isCancelled();
     }
 
-    /** Passed to {@link Read#complete} for reads that never reached the kernel because the loop shut down. */
-    static final long LOOP_CLOSED = Long.MIN_VALUE;
-    /** Passed to {@link Read#complete} for reads whose owner gave up before they were submitted. */
-    static final long CANCELLED = Long.MIN_VALUE + 1;
-
     private final IoEventLoop loop;
+    private final AioLoopConfig config;
+    private final AioMetrics metrics;
     private final AioContext context;
     private final AioEventFd eventFd;
-    private final AioMetrics metrics;
-    private final AioControlBlock[] blocks = new AioControlBlock[MAX_IN_FLIGHT];
-    private final Read[] reads = new Read[MAX_IN_FLIGHT];
-    private final int[] freeSlots = new int[MAX_IN_FLIGHT];
+    private final AioControlBlock[] blocks;
+    private final Read[] reads;
+    private final int[] freeSlots;
     private int freeCount;
-    private final AioControlBlock[] batch = new AioControlBlock[MAX_IN_FLIGHT];
-    private final AioEvent[] events = new AioEvent[64];
+    private final AioControlBlock[] batch;
+    private final AioEvent[] events = new AioEvent[MAX_REAP];
     private final ArrayDeque<Read> pending = new ArrayDeque<>();
     private final Runnable submitTask = this::submitPending;
     private boolean submitScheduled;
@@ -91,10 +85,12 @@ final class AioLoop implements EpollIoHandle {
     private IoRegistration registration;
     private boolean closed;
 
-    private AioLoop(IoEventLoop loop, AioMetrics metrics) throws IOException {
+    private AioLoop(IoEventLoop loop, AioLoopConfig config, AioMetrics metrics) throws IOException {
         this.loop = loop;
+        this.config = config;
         this.metrics = metrics;
-        AioContext ctx = new AioContext(CONTEXT_EVENTS);
+        int slots = config.maxInFlight();
+        AioContext ctx = new AioContext(config.contextEvents());
         try {
             eventFd = new AioEventFd();
         } catch (IOException | RuntimeException e) {
@@ -102,38 +98,42 @@ final class AioLoop implements EpollIoHandle {
             throw e;
         }
         context = ctx;
-        for (int i = 0; i < MAX_IN_FLIGHT; i++) {
-            freeSlots[i] = MAX_IN_FLIGHT - 1 - i;
+        blocks = new AioControlBlock[slots];
+        reads = new Read[slots];
+        batch = new AioControlBlock[slots];
+        freeSlots = new int[slots];
+        for (int i = 0; i < slots; i++) {
+            freeSlots[i] = slots - 1 - i;
         }
-        freeCount = MAX_IN_FLIGHT;
+        freeCount = slots;
     }
 
     /**
-     * The loop's AIO state, created on first use; {@code null} (after counting the fallback) if AIO cannot be used on
-     * this loop now. Call on the loop's thread.
+     * The loop's AIO state, created on first use with {@code config}; {@code null} (after counting the fallback) if
+     * AIO cannot be used on this loop now. Call on the loop's thread.
      */
-    static AioLoop get(IoEventLoop loop, AioMetrics metrics) {
-        AioLoop aio = LOOPS.get(loop);
+    static AioLoop get(IoEventLoop loop, AioLoopConfig config) {
+        LoopRegistry.LoopState state = LoopRegistry.of(loop);
+        AioLoop aio = state.aio;
         if (aio != null) {
             return aio.closed ? null : aio;
         }
         if (loop.isShuttingDown()) {
             return null;
         }
-        Long failedAt = SETUP_FAILED.get(loop);
-        if (failedAt != null && System.nanoTime() - failedAt < SETUP_RETRY_NANOS) {
-            metrics.fallback(AioMetrics.Fallback.SETUP_FAILED, "io_setup failed less than a second ago");
+        if (state.setupFailedAt != 0 && System.nanoTime() - state.setupFailedAt < SETUP_RETRY_NANOS) {
+            state.metrics.fallback(AioMetrics.Fallback.SETUP_FAILED, "io_setup failed less than a second ago");
             return null;
         }
         try {
-            aio = new AioLoop(loop, metrics);
+            aio = new AioLoop(loop, config, state.metrics);
         } catch (IOException | RuntimeException e) {
-            SETUP_FAILED.put(loop, System.nanoTime());
-            metrics.fallback(AioMetrics.Fallback.SETUP_FAILED, e);
+            state.setupFailedAt = System.nanoTime();
+            state.metrics.fallback(AioMetrics.Fallback.SETUP_FAILED, e);
             return null;
         }
-        SETUP_FAILED.remove(loop);
-        LOOPS.put(loop, aio);
+        state.setupFailedAt = 0;
+        state.aio = aio;
         aio.register();
         return aio;
     }
@@ -153,8 +153,6 @@ final class AioLoop implements EpollIoHandle {
                 close();
             }
         });
-        // Whatever happens to the registration, the kernel objects go when the loop goes.
-        loop.terminationFuture().addListener(f -> closeOnTermination());
     }
 
     AioMetrics metrics() {
@@ -164,7 +162,7 @@ final class AioLoop implements EpollIoHandle {
     /** Asks for a read; it is submitted at the end of this loop iteration. */
     void read(Read read) {
         if (closed) {
-            read.complete(LOOP_CLOSED);
+            abort(read, Abort.LOOP_CLOSED);
             return;
         }
         if (read.length > maxReadLength) {
@@ -181,24 +179,21 @@ final class AioLoop implements EpollIoHandle {
         }
     }
 
+    /** Offers the queued reads to the kernel, as many as there are free slots, in one {@code io_submit}. */
     private void submitPending() {
         submitScheduled = false;
         if (closed) {
             return;
         }
         int n = 0;
-        while (n < freeCount && !pending.isEmpty()) {
+        while (freeCount > 0 && !pending.isEmpty()) {
             Read read = pending.poll();
             if (read.isCancelled()) {
-                complete(read, CANCELLED);
+                abort(read, Abort.CANCELLED);
                 continue;
             }
             int slot = freeSlots[--freeCount];
-            AioControlBlock iocb = blocks[slot];
-            if (iocb == null) {
-                iocb = blocks[slot] = new AioControlBlock().opcode(AioControlBlock.IOCB_CMD_PREAD)
-                        .flags(AioControlBlock.IOCB_FLAG_RESFD).resFd(eventFd.intValue()).data(slot);
-            }
+            AioControlBlock iocb = block(slot);
             try {
                 iocb.fd(read.fd).offset(read.offset).buffer(read.buffer, read.index, read.length);
             } catch (RuntimeException e) {
@@ -214,9 +209,7 @@ final class AioLoop implements EpollIoHandle {
         while (remaining > 0) {
             int res = context.submit(batch, remaining);
             if (res > 0) {
-                for (int i = 0; i < res; i++) {
-                    metrics.readSubmitted();
-                }
+                metrics.readsSubmitted(res);
                 dropFront(res, remaining);
                 remaining -= res;
                 eagainSince = 0;
@@ -235,10 +228,22 @@ final class AioLoop implements EpollIoHandle {
         }
         if (remaining > 0) {
             requeue(remaining);
+        } else if (!pending.isEmpty() && freeCount > 0) {
+            // Refused reads gave their slots back and no completion may come to submit the rest: go on now.
+            scheduleSubmit();
         }
         for (int i = 0; i < n; i++) {
             batch[i] = null;
         }
+    }
+
+    private AioControlBlock block(int slot) {
+        AioControlBlock iocb = blocks[slot];
+        if (iocb == null) {
+            iocb = blocks[slot] = new AioControlBlock().opcode(AioControlBlock.IOCB_CMD_PREAD)
+                    .flags(AioControlBlock.IOCB_FLAG_RESFD).resFd(eventFd.intValue()).data(slot);
+        }
+        return iocb;
     }
 
     /** Drops the first {@code k} of the {@code remaining} blocks at the front of the batch. */
@@ -259,10 +264,10 @@ final class AioLoop implements EpollIoHandle {
             eagainSince = now;
         }
         if (now - eagainSince > EAGAIN_RETRY_NANOS) {
-            // The kernel keeps refusing: degrade rather than wait, the streams read these synchronously.
+            // The kernel keeps refusing: give the reads back rather than let them wait without end.
             eagainSince = 0;
             while (!pending.isEmpty()) {
-                complete(pending.poll(), -Native.EAGAIN);
+                abort(pending.poll(), Abort.SUBMIT_STARVED);
             }
         } else if (context.inFlight() == 0) {
             // No completion will come to retry from: try again shortly.
@@ -270,9 +275,11 @@ final class AioLoop implements EpollIoHandle {
         }
     }
 
-    private void freeSlot(int slot) {
+    private Read freeSlot(int slot) {
+        Read read = reads[slot];
         reads[slot] = null;
         freeSlots[freeCount++] = slot;
+        return read;
     }
 
     @Override
@@ -283,19 +290,12 @@ final class AioLoop implements EpollIoHandle {
         try {
             // Level-triggered: read the counter on every wake-up, before reaping.
             eventFd.read();
-            int budget = Math.max(1, Math.min(events.length, COMPLETION_BUDGET_BYTES / maxReadLength));
+            int budget = Math.max(1, Math.min(MAX_REAP, config.completionBudgetBytes() / maxReadLength));
             int n = context.getEvents(0, events, budget, 0);
             if (n < 0) {
                 throw Native.newIOException("io_getevents", n);
             }
-            for (int i = 0; i < n; i++) {
-                AioEvent event = events[i];
-                int slot = (int) event.data();
-                Read read = reads[slot];
-                freeSlot(slot);
-                metrics.readCompleted(event.res());
-                complete(read, event.res());
-            }
+            dispatch(n, false);
             if (n == budget && context.inFlight() > 0) {
                 // More may be waiting: come back after the loop's other work.
                 eventFd.write(1);
@@ -308,11 +308,33 @@ final class AioLoop implements EpollIoHandle {
         }
     }
 
+    /** Hands the first {@code n} reaped events to their reads; with {@code lost}, the result has nowhere to go. */
+    private void dispatch(int n, boolean lost) {
+        for (int i = 0; i < n; i++) {
+            AioEvent event = events[i];
+            Read read = freeSlot((int) event.data());
+            metrics.readCompleted(event.res());
+            if (lost) {
+                abort(read, Abort.LOOP_CLOSED);
+            } else {
+                complete(read, event.res());
+            }
+        }
+    }
+
     private static void complete(Read read, long res) {
         try {
-            read.complete(res);
+            read.completed(res);
         } catch (Throwable t) {
             logger.warn("A read's completion handler threw", t);
+        }
+    }
+
+    private static void abort(Read read, Abort reason) {
+        try {
+            read.aborted(reason);
+        } catch (Throwable t) {
+            logger.warn("A read's abort handler threw", t);
         }
     }
 
@@ -323,7 +345,7 @@ final class AioLoop implements EpollIoHandle {
 
     /**
      * Called by the loop when it shuts down (its registrations are closed): waits for the reads in flight, hands each
-     * its result, fails those not submitted yet, then destroys the context.
+     * its result, aborts those not submitted yet, then destroys the context.
      */
     @Override
     public void close() {
@@ -331,31 +353,36 @@ final class AioLoop implements EpollIoHandle {
     }
 
     /**
-     * @param terminated the loop's thread is gone: every read is completed with {@link #LOOP_CLOSED}, its real result
-     *        having nowhere to go
+     * The loop ended without closing its registrations (Netty does not when a zero quiet period ends it early). Its
+     * thread is gone: every read is aborted, its real result having nowhere to go.
      */
+    void closeOnTermination() {
+        close(true);
+    }
+
     private void close(boolean terminated) {
         if (closed) {
             return;
         }
         closed = true;
-        LOOPS.remove(loop, this);
         try {
             if (registration != null && !loop.isTerminated()) {
                 registration.cancel();
             }
             while (!pending.isEmpty()) {
-                complete(pending.poll(), LOOP_CLOSED);
+                abort(pending.poll(), Abort.LOOP_CLOSED);
             }
             drainInFlight(terminated);
         } catch (RuntimeException e) {
             logger.warn("Draining the AIO reads of {} failed", loop, e);
         } finally {
             try {
+                // io_destroy waits for whatever is still in flight.
                 context.close();
             } catch (IOException e) {
                 logger.warn("io_destroy failed on {}", loop, e);
             }
+            abortStranded();
             try {
                 eventFd.close();
             } catch (IOException e) {
@@ -367,30 +394,29 @@ final class AioLoop implements EpollIoHandle {
     private void drainInFlight(boolean terminated) {
         // io_cancel cannot stop file reads: wait for them (a disk read takes milliseconds), so that every buffer is
         // released after its read, never before.
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (context.inFlight() > 0 && System.nanoTime() < deadline) {
+        long deadline = System.nanoTime() + config.drainTimeout().toNanos();
+        while (context.inFlight() > 0 && System.nanoTime() - deadline < 0) {
             int n = context.getEvents(1, events, Math.min(events.length, context.inFlight()),
                     TimeUnit.MILLISECONDS.toNanos(100));
             if (n < 0) {
                 break;
             }
-            for (int i = 0; i < n; i++) {
-                int slot = (int) events[i].data();
-                Read read = reads[slot];
-                freeSlot(slot);
-                metrics.readCompleted(events[i].res());
-                complete(read, terminated ? LOOP_CLOSED : events[i].res());
-            }
+            dispatch(n, terminated);
         }
     }
 
-    private void closeOnTermination() {
-        if (!closed) {
-            // The loop ended without closing its registrations (Netty does not when a zero quiet period ends it
-            // early). Its thread is gone: nothing else touches this state now.
-            close(true);
+    /**
+     * Ends the reads that were still in flight when draining stopped (its deadline passed, or io_getevents failed):
+     * io_destroy waited for them, but their results were not reaped. Their owners free their buffers now.
+     */
+    private void abortStranded() {
+        for (int slot = 0; slot < reads.length; slot++) {
+            if (reads[slot] != null) {
+                Read read = freeSlot(slot);
+                metrics.readCompleted(0);
+                abort(read, Abort.LOOP_CLOSED);
+            }
         }
-        SETUP_FAILED.remove(loop);
     }
 
     @Override

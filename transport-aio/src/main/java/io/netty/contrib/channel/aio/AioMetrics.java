@@ -5,8 +5,6 @@ import io.netty.util.internal.ObjectUtil;
 import io.netty.util.internal.logging.InternalLogger;
 import io.netty.util.internal.logging.InternalLoggerFactory;
 
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -17,7 +15,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class AioMetrics {
 
     private static final InternalLogger logger = InternalLoggerFactory.getInstance(AioMetrics.class);
-    private static final ConcurrentMap<EventExecutor, AioMetrics> LOOPS = new ConcurrentHashMap<>();
     private static final AtomicBoolean[] LOGGED = new AtomicBoolean[Fallback.values().length];
 
     static {
@@ -67,22 +64,8 @@ public final class AioMetrics {
      */
     public static AioMetrics of(EventExecutor loop) {
         ObjectUtil.checkNotNull(loop, "loop");
-        AioMetrics metrics = LOOPS.get(loop);
-        return metrics != null ? metrics : new AioMetrics();
-    }
-
-    /** The metrics of a loop, created on first use and dropped when the loop terminates. */
-    static AioMetrics forLoop(EventExecutor loop) {
-        AioMetrics metrics = LOOPS.get(loop);
-        if (metrics == null) {
-            metrics = new AioMetrics();
-            AioMetrics old = LOOPS.putIfAbsent(loop, metrics);
-            if (old != null) {
-                return old;
-            }
-            loop.terminationFuture().addListener(f -> LOOPS.remove(loop));
-        }
-        return metrics;
+        LoopRegistry.LoopState state = LoopRegistry.find(loop);
+        return state != null ? state.metrics : new AioMetrics();
     }
 
     /** Regions handled (streamed through AIO, served from the page cache or passed on as a fallback). */
@@ -149,9 +132,9 @@ public final class AioMetrics {
         regions++;
     }
 
-    void readSubmitted() {
-        readsSubmitted++;
-        inFlight++;
+    void readsSubmitted(int n) {
+        readsSubmitted += n;
+        inFlight += n;
     }
 
     void readCompleted(long bytes) {

@@ -1,0 +1,140 @@
+package io.netty.contrib.channel.aio;
+
+import io.netty.util.internal.ObjectUtil;
+import io.netty.util.internal.SystemPropertyUtil;
+
+import java.time.Duration;
+
+/**
+ * Settings of the AIO state of one event loop: one AIO context, one eventfd and the reads in flight, shared by every
+ * channel of the loop. Immutable and validated when built; {@link #DEFAULT} needs no tuning.
+ * <p>
+ * The state of a loop is created by the first region that needs it, with the {@link AioLoopConfig} of that
+ * region's {@link AioFileRegionConfig}; later configurations do not change a loop that already has its state. Give
+ * every handler of a server the same configuration.
+ * <p>
+ * The defaults can be changed for a whole JVM with system properties, read once:
+ * {@code io.netty.contrib.aio.maxInFlight}, {@code io.netty.contrib.aio.contextEvents} and
+ * {@code io.netty.contrib.aio.completionBudgetBytes}.
+ */
+public final class AioLoopConfig {
+
+    /** The defaults, after the system properties. */
+    public static final AioLoopConfig DEFAULT = builder().build();
+
+    private final int maxInFlight;
+    private final int contextEvents;
+    private final int completionBudgetBytes;
+    private final Duration drainTimeout;
+
+    private AioLoopConfig(Builder builder) {
+        maxInFlight = builder.maxInFlight;
+        contextEvents = builder.contextEvents > 0 ? builder.contextEvents : builder.maxInFlight;
+        completionBudgetBytes = builder.completionBudgetBytes;
+        drainTimeout = builder.drainTimeout;
+    }
+
+    /** A builder that starts from the defaults. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Reads in flight per loop, at most; more wait in the loop's queue (default 128). */
+    public int maxInFlight() {
+        return maxInFlight;
+    }
+
+    /**
+     * Events asked of {@code io_setup(2)} (default: {@link #maxInFlight()}). The kernel may give more. A value below
+     * {@link #maxInFlight()} makes {@code io_submit} refuse reads with {@code EAGAIN}: they wait and are offered again.
+     */
+    public int contextEvents() {
+        return contextEvents;
+    }
+
+    /**
+     * Bytes of completions handled per eventfd wake-up (default 2 MiB): when more have arrived, the loop serves its
+     * other channels first and comes back for the rest.
+     */
+    public int completionBudgetBytes() {
+        return completionBudgetBytes;
+    }
+
+    /**
+     * How long a loop that shuts down waits for its reads in flight (default 30 s). Reads still in flight then are
+     * waited for by {@code io_destroy(2)} and their owners are told that the loop closed.
+     */
+    public Duration drainTimeout() {
+        return drainTimeout;
+    }
+
+    @Override
+    public String toString() {
+        return "AioLoopConfig(maxInFlight: " + maxInFlight + ", contextEvents: " + contextEvents
+                + ", completionBudgetBytes: " + completionBudgetBytes + ", drainTimeout: " + drainTimeout + ')';
+    }
+
+    /** Builds an {@link AioLoopConfig}; every setter checks its argument. */
+    public static final class Builder {
+        private static final int DEFAULT_MAX_IN_FLIGHT =
+                SystemPropertyUtil.getInt("io.netty.contrib.aio.maxInFlight", 128);
+        private static final int DEFAULT_CONTEXT_EVENTS =
+                SystemPropertyUtil.getInt("io.netty.contrib.aio.contextEvents", 0);
+        private static final int DEFAULT_COMPLETION_BUDGET =
+                SystemPropertyUtil.getInt("io.netty.contrib.aio.completionBudgetBytes", 2 << 20);
+
+        private int maxInFlight = 128;
+        private int contextEvents;
+        private int completionBudgetBytes = 2 << 20;
+        private Duration drainTimeout = Duration.ofSeconds(30);
+
+        private Builder() {
+            maxInFlight(DEFAULT_MAX_IN_FLIGHT);
+            if (DEFAULT_CONTEXT_EVENTS != 0) {
+                contextEvents(DEFAULT_CONTEXT_EVENTS);
+            }
+            completionBudgetBytes(DEFAULT_COMPLETION_BUDGET);
+        }
+
+        /** Reads in flight per loop, 1 to 65536. */
+        public Builder maxInFlight(int maxInFlight) {
+            checkRange(maxInFlight, 1, 65536, "maxInFlight");
+            this.maxInFlight = maxInFlight;
+            return this;
+        }
+
+        /** Events asked of {@code io_setup}, 1 to 65536. */
+        public Builder contextEvents(int contextEvents) {
+            checkRange(contextEvents, 1, 65536, "contextEvents");
+            this.contextEvents = contextEvents;
+            return this;
+        }
+
+        /** Bytes of completions handled per wake-up, at least 1 (one completion is always handled). */
+        public Builder completionBudgetBytes(int completionBudgetBytes) {
+            ObjectUtil.checkPositive(completionBudgetBytes, "completionBudgetBytes");
+            this.completionBudgetBytes = completionBudgetBytes;
+            return this;
+        }
+
+        /** How long a closing loop waits for its reads in flight, zero or more. */
+        public Builder drainTimeout(Duration drainTimeout) {
+            ObjectUtil.checkNotNull(drainTimeout, "drainTimeout");
+            if (drainTimeout.isNegative()) {
+                throw new IllegalArgumentException("drainTimeout: " + drainTimeout + " (expected: >= 0)");
+            }
+            this.drainTimeout = drainTimeout;
+            return this;
+        }
+
+        public AioLoopConfig build() {
+            return new AioLoopConfig(this);
+        }
+
+        private static void checkRange(int value, int min, int max, String name) {
+            if (value < min || value > max) {
+                throw new IllegalArgumentException(name + ": " + value + " (expected: " + min + ".." + max + ')');
+            }
+        }
+    }
+}

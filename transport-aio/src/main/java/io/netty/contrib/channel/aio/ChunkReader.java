@@ -1,0 +1,35 @@
+package io.netty.contrib.channel.aio;
+
+import io.netty.buffer.ByteBuf;
+
+/**
+ * Reads the chunks of one region for an {@link AioFileStream}: {@link DirectChunkReader} through AIO (or the page
+ * cache), {@link RegionChunkReader} through the region's own blocking {@code transferTo}.
+ */
+interface ChunkReader {
+
+    /** Chunks start at multiples of this (except the region's first), so that reads stay aligned. */
+    int alignment();
+
+    /** Reads bytes {@code [start, end)} of the file and hands them to {@code sink}: now, or later on the loop. */
+    void read(long start, long end, Sink sink);
+
+    /** No more chunks will be asked for: frees what the reader holds. Reads in flight keep what they need. */
+    void close();
+
+    /** Where one chunk goes: exactly one call of {@link #filled} or {@link #failed} per {@link #read}. */
+    interface Sink {
+
+        /** The chunk's bytes are the readable bytes of {@code buffer}, which the sink owns from now on. */
+        void filled(ByteBuf buffer);
+
+        /**
+         * The chunk could not be read. An {@link java.io.IOException} means that the file could not be read (an
+         * I/O error, a file that shrank, the loop shutting down).
+         */
+        void failed(Throwable cause);
+
+        /** {@code true} once the sink no longer wants the chunk: a read not started yet need not be done. */
+        boolean isCancelled();
+    }
+}

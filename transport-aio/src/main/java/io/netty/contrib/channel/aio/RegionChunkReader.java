@@ -1,0 +1,91 @@
+package io.netty.contrib.channel.aio;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.DefaultFileRegion;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.WritableByteChannel;
+
+/**
+ * Reads chunks synchronously through the region's own {@code transferTo}, into buffers of the channel's allocator:
+ * the fallback when AIO cannot be used but bytes are needed (under TLS). It blocks the loop as {@code ChunkedFile}
+ * would.
+ */
+final class RegionChunkReader implements ChunkReader {
+
+    private final DefaultFileRegion region;
+    private final ByteBufAllocator alloc;
+    private final AioMetrics metrics;
+
+    RegionChunkReader(DefaultFileRegion region, ByteBufAllocator alloc, AioMetrics metrics) {
+        this.region = region;
+        this.alloc = alloc;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public int alignment() {
+        return 1;
+    }
+
+    @Override
+    public void read(long start, long end, Sink sink) {
+        int length = (int) (end - start);
+        ByteBuf buf = alloc.buffer(length);
+        try {
+            long relative = start - region.position();
+            BufferChannel target = new BufferChannel(buf, length);
+            while (buf.writerIndex() < length) {
+                // DefaultFileRegion.transferTo throws if the file became shorter than the region.
+                long n = region.transferTo(target, relative + buf.writerIndex());
+                if (n <= 0) {
+                    throw new IOException("File shrank: read " + buf.writerIndex() + " of " + length + " bytes at "
+                            + start + " of " + region);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            buf.release();
+            metrics.error();
+            sink.failed(e);
+            return;
+        }
+        sink.filled(buf);
+    }
+
+    @Override
+    public void close() {
+        // the region is the stream's to release
+    }
+
+    /** A channel that appends to a buffer, up to a limit: the target of the region's own transferTo. */
+    private static final class BufferChannel implements WritableByteChannel {
+        private final ByteBuf buf;
+        private final int limit;
+
+        BufferChannel(ByteBuf buf, int limit) {
+            this.buf = buf;
+            this.limit = limit;
+        }
+
+        @Override
+        public int write(ByteBuffer src) {
+            int n = Math.min(src.remaining(), limit - buf.writerIndex());
+            ByteBuffer slice = src.duplicate();
+            slice.limit(slice.position() + n);
+            buf.writeBytes(slice);
+            src.position(src.position() + n);
+            return n;
+        }
+
+        @Override
+        public boolean isOpen() {
+            return true;
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+}
