@@ -180,16 +180,18 @@ static jint netty_aio_open0(JNIEnv* env, jclass clazz, jbyteArray path, jint fla
     }
 }
 
-/* out: [mask, dioMemAlign, dioOffsetAlign, devMajor, devMinor, blksize, size] */
+/* out: [mask, dioMemAlign, dioOffsetAlign, devMajor, devMinor, blksize, size, ino, mtimeSec, mtimeNsec]
+ * IMPORTANT: this needs to be consistent with Native.statx(int). */
 static jint netty_aio_statx0(JNIEnv* env, jclass clazz, jint fd, jlongArray out) {
     struct netty_aio_file_info info;
     long res = netty_aio_statx(fd, &info);
     if (res < 0) {
         return (jint) res;
     }
-    jlong values[7] = { info.mask, info.dio_mem_align, info.dio_offset_align, info.dev_major, info.dev_minor,
-                        info.blksize, (jlong) info.size };
-    (*env)->SetLongArrayRegion(env, out, 0, 7, values);
+    jlong values[10] = { info.mask, info.dio_mem_align, info.dio_offset_align, info.dev_major, info.dev_minor,
+                         info.blksize, (jlong) info.size, (jlong) info.ino, (jlong) info.mtime_sec,
+                         info.mtime_nsec };
+    (*env)->SetLongArrayRegion(env, out, 0, 10, values);
     return 0;
 }
 

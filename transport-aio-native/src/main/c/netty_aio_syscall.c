@@ -86,6 +86,9 @@ long netty_aio_statx(int fd, struct netty_aio_file_info* info) {
     info->dev_minor = stx.stx_dev_minor;
     info->blksize = stx.stx_blksize;
     info->size = stx.stx_size;
+    info->ino = stx.stx_ino;
+    info->mtime_sec = stx.stx_mtime.tv_sec;
+    info->mtime_nsec = stx.stx_mtime.tv_nsec;
     return 0;
 }
 

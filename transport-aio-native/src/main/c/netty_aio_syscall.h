@@ -32,6 +32,9 @@ struct netty_aio_file_info {
     uint32_t dev_minor;
     uint32_t blksize;
     uint64_t size;
+    uint64_t ino;
+    int64_t mtime_sec;
+    uint32_t mtime_nsec;
 };
 
 long netty_aio_io_setup(unsigned nr, aio_context_t* ctx);

@@ -30,6 +30,9 @@ class AioDeliveryTest {
     @RegisterExtension
     static final LeakAndContextCheck CHECK = LeakAndContextCheck.perClass();
 
+    static final AioFileRegionConfig SERVE_RESIDENT = AioFileRegionConfig.builder()
+            .pageCachePolicy(AioFileRegionConfig.PageCachePolicy.SERVE_RESIDENT).build();
+
     private static Path dir;
     private static TestServer server;
 
@@ -37,7 +40,9 @@ class AioDeliveryTest {
     static void start() throws Exception {
         Aio.ensureAvailability();
         dir = TestFiles.directory("delivery");
-        server = new TestServer(dir, true, false, AioFileRegionConfig.DEFAULT);
+        // Files are asked for many times here, each time cold: no admission to the page cache, so that every request
+        // tests the disk path (AioPageCacheAdmissionTest covers admission).
+        server = new TestServer(dir, true, false, SERVE_RESIDENT);
     }
 
     @AfterAll
@@ -285,7 +290,7 @@ class AioDeliveryTest {
         File file = TestFiles.create(dir, "shutdown", 128 << 20, 22);
         PageCache.evict(file);
         long aioNr = LeakAndContextCheck.aioNr();
-        TestServer own = new TestServer(dir, true, false, AioFileRegionConfig.DEFAULT);
+        TestServer own = new TestServer(dir, true, false, SERVE_RESIDENT);
         try (TestClient client = new TestClient(own.port(), false)) {
             client.send("REGION shutdown 0 " + file.length());
             client.readBytes(1 << 20);

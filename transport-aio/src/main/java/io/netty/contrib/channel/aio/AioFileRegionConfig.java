@@ -17,12 +17,20 @@ public final class AioFileRegionConfig {
         DISABLED
     }
 
-    /** What to do with data that is already in the page cache. */
+    /** How the page cache takes part: which files are served from it, and which are brought into it. */
     public enum PageCachePolicy {
         /**
+         * The default: {@link #SERVE_RESIDENT}, and a file asked for again (its count in a small per-loop frequency
+         * sketch reaches two while counts fade with age) is admitted to the page cache: the parts of it that are not
+         * cached are handed to the kernel's read-ahead ({@code posix_fadvise(WILLNEED)}, which does not wait for the
+         * disk) and served from the page cache when they have arrived, so that popular files end up in RAM and are
+         * sent with {@code sendfile}. A file seen once is read with {@code O_DIRECT} and leaves the page cache alone.
+         */
+        ADMIT_REPEATED,
+        /**
          * Serve resident data from the page cache ({@code cachestat(2)} tells): a whole resident region goes on to
-         * {@code sendfile} (or, with TLS, a copy), a resident chunk is copied with {@code preadv2(RWF_NOWAIT)}. Only
-         * data that is not resident is read from the disk with AIO.
+         * {@code sendfile} (or, with TLS, a copy), a resident chunk is sent from the page cache too. Only data that
+         * is not resident is read from the disk with AIO; nothing is brought into the page cache.
          */
         SERVE_RESIDENT,
         /** Read everything with {@code O_DIRECT} AIO, even data that is cached. */
@@ -93,7 +101,7 @@ public final class AioFileRegionConfig {
         private int chunkSize = 1024 * 1024;
         private int readAhead = 2;
         private DirectIo directIo = DirectIo.AUTO;
-        private PageCachePolicy pageCachePolicy = PageCachePolicy.SERVE_RESIDENT;
+        private PageCachePolicy pageCachePolicy = PageCachePolicy.ADMIT_REPEATED;
         private AioLoopConfig loopConfig = AioLoopConfig.DEFAULT;
 
         private Builder() {

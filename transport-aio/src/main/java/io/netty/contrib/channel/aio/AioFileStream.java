@@ -1,6 +1,5 @@
 package io.netty.contrib.channel.aio;
 
-import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -20,7 +19,7 @@ import java.util.ArrayDeque;
  * At most {@code readAhead} chunks are read or waiting to be written; no new chunk starts while the channel is not
  * writable (unless none is under way, so that the disk works while the socket drains). Memory per connection is
  * therefore at most {@code readAhead} chunk buffers (each a chunk plus one alignment unit) besides the channel's own
- * outbound buffer. Every method runs on the channel's event loop.
+ * outbound buffer. Chunks served from the page cache may be parts of the region, sent with {@code sendfile}. Every method runs on the channel's event loop.
  */
 final class AioFileStream {
 
@@ -109,16 +108,16 @@ final class AioFileStream {
     /** Writes the completed chunks at the head of the queue; {@code true} if any was written. */
     private boolean writeCompleted() {
         boolean wrote = false;
-        while (!finished && !chunks.isEmpty() && chunks.peek().buffer != null) {
+        while (!finished && !chunks.isEmpty() && chunks.peek().msg != null) {
             Chunk chunk = chunks.poll();
-            ByteBuf buf = chunk.buffer;
-            chunk.buffer = null;
+            Object msg = chunk.msg;
+            chunk.msg = null;
             boolean last = chunk.end == end;
             if (last) {
                 finished = true;
                 releaseResources();
             }
-            ctx.write(buf).addListener(new ChunkWritten((int) (chunk.end - chunk.start), last));
+            ctx.write(msg).addListener(new ChunkWritten((int) (chunk.end - chunk.start), last));
             wrote = true;
         }
         return wrote;
@@ -147,10 +146,10 @@ final class AioFileStream {
     private void abandon() {
         finished = true;
         for (Chunk chunk : chunks) {
-            ByteBuf buf = chunk.buffer;
-            if (buf != null) {
-                chunk.buffer = null;
-                buf.release();
+            Object msg = chunk.msg;
+            if (msg != null) {
+                chunk.msg = null;
+                ReferenceCountUtil.release(msg);
             }
         }
         chunks.clear();
@@ -175,8 +174,8 @@ final class AioFileStream {
     private final class Chunk implements ChunkReader.Sink {
         final long start;
         final long end;
-        /** The chunk's bytes once read; {@code null} before. */
-        ByteBuf buffer;
+        /** The chunk once read (a {@code ByteBuf} or a {@code FileRegion}); {@code null} before. */
+        Object msg;
 
         Chunk(long start, long end) {
             this.start = start;
@@ -189,12 +188,12 @@ final class AioFileStream {
         }
 
         @Override
-        public void filled(ByteBuf buf) {
+        public void filled(Object read) {
             if (finished) {
-                buf.release();
+                ReferenceCountUtil.release(read);
                 return;
             }
-            buffer = buf;
+            msg = read;
             pump();
         }
 

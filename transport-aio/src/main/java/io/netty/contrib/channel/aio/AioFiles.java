@@ -144,15 +144,15 @@ public final class AioFiles {
      */
     public static DirectIoAlignment alignment(FileDescriptor fd) throws IOException {
         ObjectUtil.checkNotNull(fd, "fd");
-        long[] info = new long[7];
-        Native.check("statx", Native.statx0(fd.intValue(), info));
-        long memory = info[1];
-        long offset = info[2];
-        if (offset > 0 && memory > 0) {
-            return new DirectIoAlignment((int) memory, (int) offset, "statx");
+        return alignment(Native.statx(fd.intValue()));
+    }
+
+    static DirectIoAlignment alignment(FileStat stat) {
+        if (stat.dioOffsetAlignment > 0 && stat.dioMemoryAlignment > 0) {
+            return new DirectIoAlignment(stat.dioMemoryAlignment, stat.dioOffsetAlignment, "statx");
         }
-        int device = BLOCK_SIZES.computeIfAbsent(info[3] << 32 | info[4], dev -> logicalBlockSize(dev >>> 32,
-                dev & 0xFFFFFFFFL));
+        int device = BLOCK_SIZES.computeIfAbsent(stat.device, dev -> logicalBlockSize(stat.deviceMajor,
+                stat.deviceMinor));
         if (device > 0) {
             return new DirectIoAlignment(device, device, "block device");
         }

@@ -82,6 +82,10 @@ final class AioLoop implements EpollIoHandle {
     private boolean submitScheduled;
     private long eagainSince;
     private int maxReadLength = 1;
+    private final DirectFileCache files;
+    private final FrequencySketch popularity = new FrequencySketch(4096);
+    private final Runnable trimTask = this::trimFiles;
+    private boolean trimScheduled;
     private IoRegistration registration;
     private boolean closed;
 
@@ -106,6 +110,7 @@ final class AioLoop implements EpollIoHandle {
             freeSlots[i] = slots - 1 - i;
         }
         freeCount = slots;
+        files = new DirectFileCache(config.openFiles(), config.openFileIdleTimeout().toNanos(), metrics);
     }
 
     /**
@@ -157,6 +162,42 @@ final class AioLoop implements EpollIoHandle {
 
     AioMetrics metrics() {
         return metrics;
+    }
+
+    /** The loop's cache of {@code O_DIRECT} descriptors; its idle files are closed by a task while it holds any. */
+    DirectFileCache files() {
+        if (!trimScheduled && !closed) {
+            trimScheduled = true;
+            loop.schedule(trimTask, Math.max(1, config.openFileIdleTimeout().toNanos() / 2), TimeUnit.NANOSECONDS);
+        }
+        return files;
+    }
+
+    private void trimFiles() {
+        trimScheduled = false;
+        if (!closed) {
+            files.trim(System.nanoTime());
+            if (files.size() > 0) {
+                files();
+            }
+        }
+    }
+
+    /**
+     * Counts a request for a file and tells whether it was asked for before, recently enough to belong in the page
+     * cache: its count in the loop's {@link FrequencySketch} has reached two.
+     */
+    boolean admit(FileStat stat) {
+        boolean admitted = popularity.add(stat.device * 0x9E3779B97F4A7C15L ^ stat.inode) >= 2;
+        if (admitted) {
+            metrics.regionAdmitted();
+        }
+        return admitted;
+    }
+
+    /** Runs {@code task} on the loop after {@code nanos}. */
+    void schedule(Runnable task, long nanos) {
+        loop.schedule(task, nanos, TimeUnit.NANOSECONDS);
     }
 
     /** Asks for a read; it is submitted at the end of this loop iteration. */
@@ -383,6 +424,7 @@ final class AioLoop implements EpollIoHandle {
                 logger.warn("io_destroy failed on {}", loop, e);
             }
             abortStranded();
+            files.close();
             try {
                 eventFd.close();
             } catch (IOException e) {

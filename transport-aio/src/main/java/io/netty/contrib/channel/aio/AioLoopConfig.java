@@ -26,12 +26,16 @@ public final class AioLoopConfig {
     private final int contextEvents;
     private final int completionBudgetBytes;
     private final Duration drainTimeout;
+    private final int openFiles;
+    private final Duration openFileIdleTimeout;
 
     private AioLoopConfig(Builder builder) {
         maxInFlight = builder.maxInFlight;
         contextEvents = builder.contextEvents > 0 ? builder.contextEvents : builder.maxInFlight;
         completionBudgetBytes = builder.completionBudgetBytes;
         drainTimeout = builder.drainTimeout;
+        openFiles = builder.openFiles;
+        openFileIdleTimeout = builder.openFileIdleTimeout;
     }
 
     /** A builder that starts from the defaults. */
@@ -68,10 +72,24 @@ public final class AioLoopConfig {
         return drainTimeout;
     }
 
+    /**
+     * Files whose {@code O_DIRECT} descriptor the loop keeps open after serving them (default 256), so that a file
+     * asked for again is not opened again; 0 keeps none.
+     */
+    public int openFiles() {
+        return openFiles;
+    }
+
+    /** How long an unused file stays in the loop's open-file cache (default 10 s). */
+    public Duration openFileIdleTimeout() {
+        return openFileIdleTimeout;
+    }
+
     @Override
     public String toString() {
         return "AioLoopConfig(maxInFlight: " + maxInFlight + ", contextEvents: " + contextEvents
-                + ", completionBudgetBytes: " + completionBudgetBytes + ", drainTimeout: " + drainTimeout + ')';
+                + ", completionBudgetBytes: " + completionBudgetBytes + ", drainTimeout: " + drainTimeout
+                + ", openFiles: " + openFiles + ", openFileIdleTimeout: " + openFileIdleTimeout + ')';
     }
 
     /** Builds an {@link AioLoopConfig}; every setter checks its argument. */
@@ -87,6 +105,8 @@ public final class AioLoopConfig {
         private int contextEvents;
         private int completionBudgetBytes = 2 << 20;
         private Duration drainTimeout = Duration.ofSeconds(30);
+        private int openFiles = 256;
+        private Duration openFileIdleTimeout = Duration.ofSeconds(10);
 
         private Builder() {
             maxInFlight(DEFAULT_MAX_IN_FLIGHT);
@@ -124,6 +144,24 @@ public final class AioLoopConfig {
                 throw new IllegalArgumentException("drainTimeout: " + drainTimeout + " (expected: >= 0)");
             }
             this.drainTimeout = drainTimeout;
+            return this;
+        }
+
+        /** Files kept open per loop, 0 to 65536. */
+        public Builder openFiles(int openFiles) {
+            checkRange(openFiles, 0, 65536, "openFiles");
+            this.openFiles = openFiles;
+            return this;
+        }
+
+        /** How long an unused file stays open, more than zero. */
+        public Builder openFileIdleTimeout(Duration openFileIdleTimeout) {
+            ObjectUtil.checkNotNull(openFileIdleTimeout, "openFileIdleTimeout");
+            if (openFileIdleTimeout.isNegative() || openFileIdleTimeout.isZero()) {
+                throw new IllegalArgumentException("openFileIdleTimeout: " + openFileIdleTimeout
+                        + " (expected: > 0)");
+            }
+            this.openFileIdleTimeout = openFileIdleTimeout;
             return this;
         }
 

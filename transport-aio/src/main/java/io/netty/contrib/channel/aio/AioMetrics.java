@@ -54,18 +54,22 @@ public final class AioMetrics {
     private volatile long errors;
     private volatile long submitsDeferred;
     private volatile int inFlight;
+    private volatile long admitted;
+    private volatile long prefetchedBytes;
+    private volatile long prefetchesLate;
+    private volatile long openFileHits;
+    private volatile long openFileMisses;
     private volatile long fallbackSum;
 
     AioMetrics() {
     }
 
     /**
-     * The metrics of one event loop (all zero if nothing was delivered on it yet).
+     * The metrics of one event loop, live: all zero until something is delivered on it, then counting.
      */
     public static AioMetrics of(EventExecutor loop) {
         ObjectUtil.checkNotNull(loop, "loop");
-        LoopRegistry.LoopState state = LoopRegistry.find(loop);
-        return state != null ? state.metrics : new AioMetrics();
+        return LoopRegistry.of(loop).metrics;
     }
 
     /** Regions handled (streamed through AIO, served from the page cache or passed on as a fallback). */
@@ -116,6 +120,31 @@ public final class AioMetrics {
         return submitsDeferred;
     }
 
+    /** Regions of files admitted to the page cache (asked for again: see the {@code ADMIT_REPEATED} policy). */
+    public long admitted() {
+        return admitted;
+    }
+
+    /** Bytes handed to the kernel's read-ahead to bring admitted files into the page cache. */
+    public long prefetchedBytes() {
+        return prefetchedBytes;
+    }
+
+    /** Prefetched chunks that had not arrived in the page cache by their deadline and were read with AIO. */
+    public long prefetchesLate() {
+        return prefetchesLate;
+    }
+
+    /** Regions whose {@code O_DIRECT} descriptor came from the loop's open-file cache. */
+    public long openFileHits() {
+        return openFileHits;
+    }
+
+    /** Regions whose file had to be opened with {@code O_DIRECT}. */
+    public long openFileMisses() {
+        return openFileMisses;
+    }
+
     /** How many times the given fallback was taken. */
     public long fallbacks(Fallback reason) {
         synchronized (fallbacks) {
@@ -150,6 +179,26 @@ public final class AioMetrics {
         pageCacheBytes += bytes;
     }
 
+    void regionAdmitted() {
+        admitted++;
+    }
+
+    void prefetched(long bytes) {
+        prefetchedBytes += bytes;
+    }
+
+    void prefetchLate() {
+        prefetchesLate++;
+    }
+
+    void openFileHit() {
+        openFileHits++;
+    }
+
+    void openFileMiss() {
+        openFileMisses++;
+    }
+
     void error() {
         errors++;
     }
@@ -172,6 +221,7 @@ public final class AioMetrics {
     public String toString() {
         return "AioMetrics(regions: " + regions + ", reads: " + readsSubmitted + '/' + readsCompleted + ", bytes: "
                 + bytesRead + ", in flight: " + inFlight + ", page cache: " + pageCacheReads + '/' + pageCacheBytes
-                + ", errors: " + errors + ", deferred submits: " + submitsDeferred + ", fallbacks: " + fallbackSum + ')';
+                + ", admitted: " + admitted + ", prefetched: " + prefetchedBytes + ", late: " + prefetchesLate
+                + ", open files: " + openFileHits + '/' + openFileMisses + ", errors: " + errors + ", deferred submits: " + submitsDeferred + ", fallbacks: " + fallbackSum + ')';
     }
 }

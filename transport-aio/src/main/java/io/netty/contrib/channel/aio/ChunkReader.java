@@ -1,7 +1,5 @@
 package io.netty.contrib.channel.aio;
 
-import io.netty.buffer.ByteBuf;
-
 /**
  * Reads the chunks of one region for an {@link AioFileStream}: {@link DirectChunkReader} through AIO (or the page
  * cache), {@link RegionChunkReader} through the region's own blocking {@code transferTo}.
@@ -20,8 +18,11 @@ interface ChunkReader {
     /** Where one chunk goes: exactly one call of {@link #filled} or {@link #failed} per {@link #read}. */
     interface Sink {
 
-        /** The chunk's bytes are the readable bytes of {@code buffer}, which the sink owns from now on. */
-        void filled(ByteBuf buffer);
+        /**
+         * The chunk is ready: {@code msg} is a {@code ByteBuf} whose readable bytes are the chunk, or (when the
+         * channel takes regions) a {@code FileRegion} of exactly the chunk. The sink owns it from now on.
+         */
+        void filled(Object msg);
 
         /**
          * The chunk could not be read. An {@link java.io.IOException} means that the file could not be read (an

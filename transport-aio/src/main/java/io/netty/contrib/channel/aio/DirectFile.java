@@ -2,15 +2,24 @@ package io.netty.contrib.channel.aio;
 
 import java.io.IOException;
 
-/** A file opened a second time with {@code O_DIRECT} for AIO reads, with its direct-I/O alignment. */
+/**
+ * A file opened a second time with {@code O_DIRECT} for AIO reads, with its direct-I/O alignment and the version of
+ * the file it was opened for. Lent out by a {@link DirectFileCache}: each {@link DirectFileCache#acquire} is matched
+ * by one {@link #release()}, and the descriptor closes when the cache has let go of it and no reader uses it.
+ */
 final class DirectFile {
 
     private final AioFileDescriptor fd;
     private final AioFiles.DirectIoAlignment alignment;
+    private final FileStat stat;
+    private int users;
+    private boolean evicted;
+    long lastUsed;
 
-    DirectFile(AioFileDescriptor fd, AioFiles.DirectIoAlignment alignment) {
+    DirectFile(AioFileDescriptor fd, AioFiles.DirectIoAlignment alignment, FileStat stat) {
         this.fd = fd;
         this.alignment = alignment;
+        this.stat = stat;
     }
 
     int fd() {
@@ -21,12 +30,43 @@ final class DirectFile {
         return alignment;
     }
 
-    /** Done with the file. Reads still in flight hold their own reference to the open file: this is safe. */
+    FileStat stat() {
+        return stat;
+    }
+
+    void acquired(long now) {
+        users++;
+        lastUsed = now;
+    }
+
+    /** A reader is done with the file. Reads still in flight hold their own reference to the open file. */
     void release() {
-        try {
-            fd.close();
-        } catch (IOException ignore) {
-            // nothing to do: the descriptor is gone either way
+        users--;
+        closeIfUnused();
+    }
+
+    /** The cache let go of the file: it closes when its last reader is done. */
+    void evict() {
+        evicted = true;
+        closeIfUnused();
+    }
+
+    boolean isOpen() {
+        return fd.isOpen();
+    }
+
+    private void closeIfUnused() {
+        if (evicted && users == 0) {
+            try {
+                fd.close();
+            } catch (IOException ignore) {
+                // nothing to do: the descriptor is gone either way
+            }
         }
+    }
+
+    @Override
+    public String toString() {
+        return "DirectFile(fd: " + fd.intValue() + ", " + stat + ", users: " + users + (evicted ? ", evicted)" : ")");
     }
 }

@@ -16,11 +16,6 @@ final class LoopRegistry {
     private LoopRegistry() {
     }
 
-    /** The state of a loop, or {@code null} if nothing was delivered on it yet. */
-    static LoopState find(EventExecutor loop) {
-        return LOOPS.get(loop);
-    }
-
     /** The state of a loop, made on first use. */
     static LoopState of(EventExecutor loop) {
         LoopState state = LOOPS.get(loop);

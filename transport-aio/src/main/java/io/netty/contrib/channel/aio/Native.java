@@ -129,7 +129,14 @@ final class Native {
     static native int eventFdWrite0(int fd, long value);
 
     static native int open0(byte[] path, int flags, int mode);
-    static native int statx0(int fd, long[] out);
+    private static native int statx0(int fd, long[] out);
+
+    /** {@code statx(2)} of an open file. */
+    static FileStat statx(int fd) throws IOException {
+        long[] out = new long[10];
+        check("statx", statx0(fd, out));
+        return new FileStat(out);
+    }
     static native int fadvise0(int fd, long offset, long len, int advice);
     static native int cachestat0(int fd, long offset, long len, long[] out);
     static native long preadv2_0(int fd, long address, int len, long offset, int flags);

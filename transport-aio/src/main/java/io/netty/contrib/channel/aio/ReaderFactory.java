@@ -73,32 +73,30 @@ final class ReaderFactory {
             return passOn(AioMetrics.Fallback.SETUP_FAILED, ctx, region, metrics, needsBytes);
         }
         FileChannel channel = AioFiles.channel(region);
-        int bufferedFd = AioFiles.fd(channel);
+        OpenRegion open = new OpenRegion(region, channel, AioFiles.fd(channel), needsBytes);
         long start = region.position() + region.transferred();
-        long length = region.count() - region.transferred();
-        boolean checkCache = config.pageCachePolicy() == AioFileRegionConfig.PageCachePolicy.SERVE_RESIDENT
+        long end = region.position() + region.count();
+        AioFileRegionConfig.PageCachePolicy policy = config.pageCachePolicy();
+        boolean useCache = policy != AioFileRegionConfig.PageCachePolicy.ALWAYS_DIRECT
                 && PageCache.isResidencySupported();
-        if (checkCache && !needsBytes && PageCache.isResident(bufferedFd, start, length, new long[5])) {
+        FileStat stat = Native.statx(open.fd);
+        // Counted on every request, served from the page cache or not, so that popularity survives eviction.
+        boolean admitted = useCache && policy == AioFileRegionConfig.PageCachePolicy.ADMIT_REPEATED
+                && aio.admit(stat);
+        if (useCache && !needsBytes && open.isResident(start, end)) {
             // All cached: sendfile serves it without waiting for the disk. (Pages past the end of the file are
             // never resident: a region longer than its file goes on to the path that reports it.)
-            metrics.pageCacheRead(length);
+            metrics.pageCacheRead(end - start);
             return Route.RESIDENT;
         }
-        AioFileDescriptor direct;
+        DirectFile direct;
         try {
-            direct = AioFiles.reopen(channel, AioFiles.O_RDONLY | AioFiles.O_DIRECT);
+            direct = aio.files().acquire(open.fd, stat);
         } catch (IOException e) {
             return fallback(AioMetrics.Fallback.DIRECT_IO_REFUSED, e.getMessage(), ctx, region, metrics, needsBytes);
         }
-        AioFiles.DirectIoAlignment alignment;
-        try {
-            alignment = AioFiles.alignment(direct);
-        } catch (IOException | RuntimeException e) {
-            direct.close();
-            throw e;
-        }
-        return new Route(new DirectChunkReader(aio, new DirectFile(direct, alignment), bufferedFd, checkCache, region),
-                null);
+        DirectChunkReader reader = new DirectChunkReader(aio, direct, open, useCache);
+        return new Route(admitted ? new PageCacheChunkReader(aio, open, reader) : reader, null);
     }
 
     private static Route fallback(AioMetrics.Fallback reason, Object detail, ChannelHandlerContext ctx,

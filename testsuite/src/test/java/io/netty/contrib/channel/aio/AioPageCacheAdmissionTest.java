@@ -1,0 +1,179 @@
+package io.netty.contrib.channel.aio;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The default page-cache policy, {@code ADMIT_REPEATED}, and the loop's open-file cache: a file asked for once is
+ * read with O_DIRECT and stays out of the page cache, a file asked for again is brought into it and served from it,
+ * a file replaced on disk is served fresh, and the cached descriptors close with the loop.
+ */
+class AioPageCacheAdmissionTest {
+
+    @RegisterExtension
+    static final LeakAndContextCheck CHECK = LeakAndContextCheck.perClass();
+
+    private static Path dir;
+    private static TestServer server;
+
+    @BeforeAll
+    static void start() throws Exception {
+        Aio.ensureAvailability();
+        assumeTrue(PageCache.isResidencySupported(), "cachestat(2) needs Linux 6.5+");
+        dir = TestFiles.directory("admission");
+        server = new TestServer(dir, true, false, AioFileRegionConfig.DEFAULT);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    /** Fetches the whole file and compares it with {@code expected} (hashed before: hashing reads the file). */
+    private static void fetch(File file, String expected) throws Exception {
+        try (TestClient client = new TestClient(server.port(), false)) {
+            client.send("REGION " + file.getName() + " 0 " + file.length());
+            assertEquals(expected, client.sha256(file.length()), file.getName());
+            assertNull(server.nextResult());
+        }
+    }
+
+    /** Hashes the file, then drops it from the page cache. */
+    private static String hashAndEvict(File file) throws IOException {
+        String sha = TestFiles.sha256(file, 0, file.length());
+        PageCache.evict(file);
+        return sha;
+    }
+
+    @Test
+    void aFileAskedForOnceStaysOutOfThePageCache() throws Exception {
+        File file = TestFiles.create(dir, "once", 3 << 20, 41);
+        String sha = hashAndEvict(file);
+        AioMetrics metrics = server.metrics();
+        long read = metrics.bytesRead();
+        fetch(file, sha);
+        assertTrue(metrics.bytesRead() - read >= file.length(), "not read with AIO: " + metrics);
+        assertEquals(0, PageCache.residentBytes(file, 0, file.length()), "cached after one request");
+    }
+
+    @Test
+    void aFileAskedForAgainEndsUpServedFromThePageCache() throws Exception {
+        File file = TestFiles.create(dir, "popular", (5 << 20) + 1234, 42);
+        String sha = hashAndEvict(file);
+        AioMetrics metrics = server.metrics();
+        fetch(file, sha); // first request: O_DIRECT
+        assertEquals(0, PageCache.residentBytes(file, 0, file.length()), "cached after one request");
+        long admitted = metrics.admitted();
+        long prefetched = metrics.prefetchedBytes();
+        fetch(file, sha); // asked again: admitted, brought into the page cache
+        assertTrue(metrics.admitted() > admitted, metrics.toString());
+        assertTrue(metrics.prefetchedBytes() > prefetched, metrics.toString());
+        assertResidentSoon(file);
+        long fromCache = metrics.pageCacheBytes();
+        long aio = metrics.bytesRead();
+        fetch(file, sha); // served from the page cache, the disk is not asked
+        assertEquals(fromCache + file.length(), metrics.pageCacheBytes(), metrics.toString());
+        assertEquals(aio, metrics.bytesRead(), metrics.toString());
+    }
+
+    @Test
+    void anAlignedRangeOfAnAdmittedFileUnderTlsIsCopiedFromThePageCache() throws Exception {
+        File file = TestFiles.create(dir, "popular-tls", 3 << 20, 43);
+        String sha = TestFiles.sha256(file, 4097, file.length() - 5000);
+        PageCache.evict(file);
+        try (TestServer tls = new TestServer(dir, true, true, AioFileRegionConfig.DEFAULT)) {
+            for (int i = 0; i < 3; i++) {
+                try (TestClient client = new TestClient(tls.port(), true)) {
+                    client.send("REGION " + file.getName() + " 4097 " + (file.length() - 5000));
+                    assertEquals(sha, client.sha256(file.length() - 5000));
+                    assertNull(tls.nextResult());
+                }
+            }
+            AioMetrics metrics = tls.metrics();
+            assertTrue(metrics.admitted() > 0, metrics.toString());
+            assertTrue(metrics.pageCacheBytes() > 0, metrics.toString());
+        }
+    }
+
+    @Test
+    void aFileReplacedOnDiskIsServedFresh() throws Exception {
+        File file = TestFiles.create(dir, "replaced", (1 << 20) + 17, 44);
+        String sha = hashAndEvict(file);
+        AioMetrics metrics = server.metrics();
+        long misses = metrics.openFileMisses();
+        long hits = metrics.openFileHits();
+        fetch(file, sha);
+        PageCache.evict(file);
+        fetch(file, sha);
+        assertEquals(misses + 1, metrics.openFileMisses(), "opened once: " + metrics);
+        assertEquals(hits + 1, metrics.openFileHits(), "then taken from the cache: " + metrics);
+        // A new file renamed over it: a new inode, which the cached descriptor must not serve.
+        File replacement = TestFiles.create(dir, "replacement.tmp", (1 << 20) + 17, 45);
+        Files.move(replacement.toPath(), file.toPath(), StandardCopyOption.REPLACE_EXISTING);
+        String replaced = hashAndEvict(file);
+        assertTrue(!replaced.equals(sha));
+        fetch(file, replaced);
+        // Rewritten in place with other bytes of the same length: a new modification time.
+        Thread.sleep(10);
+        TestFiles.create(dir, "replaced", (1 << 20) + 17, 46);
+        fetch(file, hashAndEvict(file));
+        assertEquals(misses + 3, metrics.openFileMisses(), metrics.toString());
+    }
+
+    @Test
+    void theOpenFileCacheClosesItsDescriptorsWhenTheLoopShutsDown() throws Exception {
+        File file = TestFiles.create(dir, "closing", 2 << 20, 47);
+        String sha = hashAndEvict(file);
+        TestServer own = new TestServer(dir, true, false, AioFileRegionConfig.builder()
+                .pageCachePolicy(AioFileRegionConfig.PageCachePolicy.SERVE_RESIDENT).build());
+        try {
+            try (TestClient client = new TestClient(own.port(), false)) {
+                client.send("REGION " + file.getName() + " 0 " + file.length());
+                assertEquals(sha, client.sha256(file.length()));
+                assertNull(own.nextResult());
+            }
+            assertEquals(1, openDescriptors(file), "the cached O_DIRECT descriptor");
+        } finally {
+            own.close();
+        }
+        assertEquals(0, openDescriptors(file), "descriptors of " + file + " left open");
+    }
+
+    /** Descriptors of this JVM open on {@code file}. */
+    private static long openDescriptors(File file) throws IOException {
+        Path target = file.toPath().toRealPath();
+        try (java.util.stream.Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+            return fds.filter(fd -> {
+                try {
+                    return Files.readSymbolicLink(fd).equals(target);
+                } catch (IOException e) {
+                    return false; // closed meanwhile
+                }
+            }).count();
+        }
+    }
+
+    private static void assertResidentSoon(File file) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (PageCache.residentBytes(file, 0, file.length()) < file.length() && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertEquals(file.length(), PageCache.residentBytes(file, 0, file.length()), "resident after admission");
+    }
+}

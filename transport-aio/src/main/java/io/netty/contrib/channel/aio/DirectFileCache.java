@@ -1,0 +1,113 @@
+package io.netty.contrib.channel.aio;
+
+import java.io.IOException;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+
+/**
+ * The {@code O_DIRECT} descriptors of one event loop's recently served files, so that a file asked for again needs
+ * neither a second {@code open} nor an alignment query. Keyed by device and inode; an entry serves only the version
+ * (size and modification time) it was opened for, so a file changed in place is opened again, and a file replaced
+ * on disk (a new inode) never meets the old descriptor. Bounded in entries and in idle time; every descriptor is
+ * closed when the loop's AIO state closes. Used on the loop's thread only.
+ */
+final class DirectFileCache {
+
+    private final int capacity;
+    private final long idleNanos;
+    /** Least recently used first. */
+    private final LinkedHashMap<Key, DirectFile> files = new LinkedHashMap<>(16, 0.75f, true);
+    private final AioMetrics metrics;
+
+    DirectFileCache(int capacity, long idleNanos, AioMetrics metrics) {
+        this.capacity = capacity;
+        this.idleNanos = idleNanos;
+        this.metrics = metrics;
+    }
+
+    /**
+     * The {@code O_DIRECT} descriptor of the file open as {@code bufferedFd}, whose {@code statx} is {@code stat};
+     * release it when done.
+     *
+     * @throws IOException if the file cannot be opened with {@code O_DIRECT} (the file system refuses it)
+     */
+    DirectFile acquire(int bufferedFd, FileStat stat) throws IOException {
+        long now = System.nanoTime();
+        Key key = new Key(stat.device, stat.inode);
+        DirectFile file = files.get(key);
+        if (file != null && !file.stat().sameVersion(stat)) {
+            files.remove(key);
+            file.evict();
+            file = null;
+        }
+        if (file == null) {
+            metrics.openFileMiss();
+            AioFileDescriptor fd = AioFiles.open("/proc/self/fd/" + bufferedFd,
+                    AioFiles.O_RDONLY | AioFiles.O_DIRECT, 0);
+            AioFiles.DirectIoAlignment alignment;
+            try {
+                alignment = AioFiles.alignment(stat);
+            } catch (RuntimeException e) {
+                fd.close();
+                throw e;
+            }
+            file = new DirectFile(fd, alignment, stat);
+            if (capacity > 0) {
+                files.put(key, file);
+            } else {
+                file.evict();
+            }
+        } else {
+            metrics.openFileHit();
+        }
+        file.acquired(now);
+        trim(now);
+        return file;
+    }
+
+    /** Closes the files that were not used for the idle time, and the least recently used beyond the capacity. */
+    void trim(long now) {
+        Iterator<DirectFile> it = files.values().iterator();
+        while (it.hasNext()) {
+            DirectFile eldest = it.next();
+            if (files.size() <= capacity && now - eldest.lastUsed < idleNanos) {
+                break;
+            }
+            it.remove();
+            eldest.evict();
+        }
+    }
+
+    /** How many files are cached. */
+    int size() {
+        return files.size();
+    }
+
+    /** Lets go of every file: each closes now, or when its last reader is done. */
+    void close() {
+        for (DirectFile file : files.values()) {
+            file.evict();
+        }
+        files.clear();
+    }
+
+    private static final class Key {
+        private final long device;
+        private final long inode;
+
+        Key(long device, long inode) {
+            this.device = device;
+            this.inode = inode;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Key && ((Key) o).device == device && ((Key) o).inode == inode;
+        }
+
+        @Override
+        public int hashCode() {
+            return Long.hashCode(inode * 31 + device);
+        }
+    }
+}

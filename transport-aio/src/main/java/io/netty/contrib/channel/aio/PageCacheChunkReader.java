@@ -1,0 +1,108 @@
+package io.netty.contrib.channel.aio;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Reads the chunks of a file admitted to the page cache (asked for often enough: see
+ * {@link AioFileRegionConfig.PageCachePolicy#ADMIT_REPEATED}). A chunk that is in the page cache is served from it
+ * ({@code sendfile}, or a copy when bytes are needed). A chunk that is not is handed to the kernel's read-ahead with
+ * {@code posix_fadvise(POSIX_FADV_WILLNEED)}, which starts the disk reads without waiting for them, and is served
+ * from the page cache once its pages have arrived, checked on a short timer; if they have not arrived by a deadline
+ * the chunk is read with {@code O_DIRECT} AIO instead. Either way the loop never waits for the disk, and from then on
+ * the file is served like any cached file.
+ */
+final class PageCacheChunkReader implements ChunkReader {
+
+    /** The first look: a MiB of read-ahead takes about a millisecond on an idle SSD. */
+    private static final long FIRST_CHECK_NANOS = TimeUnit.MICROSECONDS.toNanos(500);
+    private static final long RECHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+    /** After this the chunk goes to the disk with O_DIRECT: the page cache may be thrashing. */
+    private static final long DEADLINE_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+
+    private final AioLoop aio;
+    private final AioMetrics metrics;
+    private final OpenRegion file;
+    private final DirectChunkReader direct;
+
+    PageCacheChunkReader(AioLoop aio, OpenRegion file, DirectChunkReader direct) {
+        this.aio = aio;
+        this.metrics = aio.metrics();
+        this.file = file;
+        this.direct = direct;
+    }
+
+    @Override
+    public int alignment() {
+        // Chunks stay aligned for O_DIRECT, which may still read them.
+        return direct.alignment();
+    }
+
+    @Override
+    public void read(long start, long end, Sink sink) {
+        if (serveIfResident(start, end, sink, false)) {
+            return;
+        }
+        if (Native.fadvise0(file.fd, start, end - start, Native.POSIX_FADV_WILLNEED) != 0) {
+            direct.readDirect(start, end, sink);
+            return;
+        }
+        metrics.prefetched(end - start);
+        new Arrival(start, end, sink, System.nanoTime() + DEADLINE_NANOS).checkIn(FIRST_CHECK_NANOS);
+    }
+
+    /** Serves {@code [start, end)} from the page cache if it is all there; {@code checkArrived}: its data too. */
+    private boolean serveIfResident(long start, long end, Sink sink, boolean checkArrived) {
+        if (!file.isResident(start, end) || checkArrived && !file.isReadable(start, end)) {
+            return false;
+        }
+        Object msg = file.fromPageCache(start, end);
+        if (msg == null) {
+            return false;
+        }
+        metrics.pageCacheRead(end - start);
+        sink.filled(msg);
+        return true;
+    }
+
+    @Override
+    public void close() {
+        direct.close();
+    }
+
+    @Override
+    public String toString() {
+        return "PageCacheChunkReader(" + file + ')';
+    }
+
+    /** Waits for the read-ahead of one chunk. */
+    private final class Arrival implements Runnable {
+        private final long start;
+        private final long end;
+        private final Sink sink;
+        private final long deadline;
+
+        Arrival(long start, long end, Sink sink, long deadline) {
+            this.start = start;
+            this.end = end;
+            this.sink = sink;
+            this.deadline = deadline;
+        }
+
+        void checkIn(long nanos) {
+            aio.schedule(this, nanos);
+        }
+
+        @Override
+        public void run() {
+            if (sink.isCancelled() || serveIfResident(start, end, sink, true)) {
+                return;
+            }
+            if (System.nanoTime() - deadline > 0) {
+                metrics.prefetchLate();
+                direct.readDirect(start, end, sink);
+                return;
+            }
+            checkIn(RECHECK_NANOS);
+        }
+    }
+}
