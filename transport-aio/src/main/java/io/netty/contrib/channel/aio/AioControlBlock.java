@@ -44,7 +44,7 @@ public final class AioControlBlock {
     private final long address;
     private Object buffer;
     private ByteBuf retained;
-    private AioContext owner;
+    private Object owner;
 
     /**
      * Creates a control block with every field zero.
@@ -193,7 +193,13 @@ public final class AioControlBlock {
 
     /**
      * Points {@code aio_buf}/{@code aio_nbytes} at raw native memory (an iovec array for the vectored opcodes, an
-     * event mask for {@link #IOCB_CMD_POLL}). The caller keeps that memory valid while the block is in flight.
+     * event mask for {@link #IOCB_CMD_POLL}).
+     * <p>
+     * <b>Unchecked memory access.</b> Nothing can check the address: the kernel reads or writes whatever memory of
+     * this process it names, and a wrong address or length corrupts the JVM or crashes it, possibly long after the
+     * call. The caller keeps the memory allocated, and nothing else uses it, until the block's event has been reaped
+     * (or its context closed). Prefer {@link #buffer(ByteBuffer)} or {@link #buffer(ByteBuf, int, int)}, which are
+     * checked and keep their buffer alive.
      */
     public AioControlBlock buffer(long address, long length) {
         checkMutable();
@@ -234,11 +240,16 @@ public final class AioControlBlock {
         buffer = object;
     }
 
-    void markInFlight(AioContext context) {
-        owner = context;
+    /**
+     * Marks the block in flight in {@code context} (the context's kernel-side state, never the {@link AioContext}
+     * itself, so that a dropped context can be collected while its blocks are in flight). A {@link ByteBuf} is retained
+     * first: if it was already released, this throws and the block is left as it was.
+     */
+    void markInFlight(Object context) {
         if (buffer instanceof ByteBuf) {
             retained = ((ByteBuf) buffer).retain();
         }
+        owner = context;
     }
 
     void markDone() {
@@ -250,7 +261,7 @@ public final class AioControlBlock {
         }
     }
 
-    AioContext owner() {
+    Object owner() {
         return owner;
     }
 
