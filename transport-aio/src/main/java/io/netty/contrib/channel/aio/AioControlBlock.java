@@ -64,12 +64,14 @@ public final class AioControlBlock {
         return owner != null;
     }
 
+    /** {@code aio_data}: a value of the caller's, returned in {@link AioEvent#data()}. */
     public AioControlBlock data(long data) {
         checkMutable();
         iocb.putLong(Native.IOCB_DATA, data);
         return this;
     }
 
+    /** {@code aio_data}. */
     public long data() {
         return iocb.getLong(Native.IOCB_DATA);
     }
@@ -86,6 +88,7 @@ public final class AioControlBlock {
         return this;
     }
 
+    /** {@code aio_rw_flags}. */
     public int rwFlags() {
         return iocb.getInt(Native.IOCB_RW_FLAGS);
     }
@@ -98,6 +101,7 @@ public final class AioControlBlock {
         return this;
     }
 
+    /** {@code aio_lio_opcode}. */
     public int opcode() {
         return iocb.getShort(Native.IOCB_OPCODE) & 0xFFFF;
     }
@@ -110,6 +114,7 @@ public final class AioControlBlock {
         return this;
     }
 
+    /** {@code aio_reqprio}. */
     public int reqPrio() {
         return iocb.getShort(Native.IOCB_REQPRIO);
     }
@@ -122,6 +127,7 @@ public final class AioControlBlock {
         return this;
     }
 
+    /** {@code aio_fildes}. */
     public int fd() {
         return iocb.getInt(Native.IOCB_FD);
     }
@@ -134,6 +140,7 @@ public final class AioControlBlock {
         return this;
     }
 
+    /** {@code aio_offset}. */
     public long offset() {
         return iocb.getLong(Native.IOCB_OFFSET);
     }
@@ -145,6 +152,7 @@ public final class AioControlBlock {
         return this;
     }
 
+    /** {@code aio_flags}. */
     public int flags() {
         return iocb.getInt(Native.IOCB_FLAGS);
     }
@@ -157,6 +165,7 @@ public final class AioControlBlock {
         return this;
     }
 
+    /** {@code aio_resfd}. */
     public int resFd() {
         return iocb.getInt(Native.IOCB_RESFD);
     }
@@ -211,10 +220,12 @@ public final class AioControlBlock {
         return this;
     }
 
+    /** {@code aio_buf}: the address of the buffer (or what the opcode puts there). */
     public long bufferAddress() {
         return iocb.getLong(Native.IOCB_BUF);
     }
 
+    /** {@code aio_nbytes}: the buffer's length in bytes (or iovec count for the vectored opcodes). */
     public long bufferLength() {
         return iocb.getLong(Native.IOCB_NBYTES);
     }

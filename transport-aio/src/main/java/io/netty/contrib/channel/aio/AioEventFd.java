@@ -54,6 +54,7 @@ public final class AioEventFd implements Closeable {
         return fd.intValue();
     }
 
+    /** {@code false} once {@link #close()} has been called. */
     public boolean isOpen() {
         return fd.isOpen();
     }
