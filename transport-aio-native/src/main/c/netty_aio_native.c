@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -126,14 +127,15 @@ static jint netty_aio_eventFd0(JNIEnv* env, jclass clazz, jint initval, jint fla
     return fd < 0 ? -errno : fd;
 }
 
-static jlong netty_aio_eventFdRead0(JNIEnv* env, jclass clazz, jint fd) {
+/* Stores the counter at 'out' (eventfd(2): up to 0xfffffffffffffffe, so it does not fit a jlong's positive range
+ * and cannot share the return value with -errno); returns 0 or -errno. */
+static jint netty_aio_eventFdRead0(JNIEnv* env, jclass clazz, jint fd, jlong out) {
     uint64_t value;
     for (;;) {
         ssize_t res = read(fd, &value, sizeof(value));
         if (res == sizeof(value)) {
-            /* eventfd(2): the counter never exceeds 0xfffffffffffffffe, so it fits a positive jlong's range
-             * for every value the transport writes. */
-            return (jlong) value;
+            memcpy((void*) (intptr_t) out, &value, sizeof(value));
+            return 0;
         }
         if (res < 0 && errno == EINTR) {
             continue;
@@ -158,12 +160,46 @@ static jint netty_aio_eventFdWrite0(JNIEnv* env, jclass clazz, jint fd, jlong va
 
 /* ---- files --------------------------------------------------------------------------------------- */
 
+/* Arrays come from package-private callers: a null or short one is a Java exception, never a crash. The return
+ * value of a native with a pending exception is ignored by the JVM. */
+static void throw_null_pointer(JNIEnv* env, const char* name) {
+    jclass npe = (*env)->FindClass(env, "java/lang/NullPointerException");
+    if (npe != NULL) {
+        (*env)->ThrowNew(env, npe, name);
+        (*env)->DeleteLocalRef(env, npe);
+    }
+}
+
+static int check_out_array(JNIEnv* env, jlongArray out, jsize min_length) {
+    if (out == NULL) {
+        throw_null_pointer(env, "out");
+        return 0;
+    }
+    jsize length = (*env)->GetArrayLength(env, out);
+    if (length < min_length) {
+        char message[96];
+        snprintf(message, sizeof(message), "out: length %d (expected: >= %d)", (int) length, (int) min_length);
+        jclass iae = (*env)->FindClass(env, "java/lang/IllegalArgumentException");
+        if (iae != NULL) {
+            (*env)->ThrowNew(env, iae, message);
+            (*env)->DeleteLocalRef(env, iae);
+        }
+        return 0;
+    }
+    return 1;
+}
+
 static jint netty_aio_open0(JNIEnv* env, jclass clazz, jbyteArray path, jint flags, jint mode) {
     char buf[PATH_MAX];
+    if (path == NULL) {
+        throw_null_pointer(env, "path");
+        return -EFAULT;
+    }
     jsize len = (*env)->GetArrayLength(env, path);
-    if (len <= 0 || len >= PATH_MAX) {
+    if (len >= PATH_MAX) {
         return -ENAMETOOLONG;
     }
+    /* An empty path goes to the kernel too: open("") fails with ENOENT, as path_resolution(7) says. */
     (*env)->GetByteArrayRegion(env, path, 0, len, (jbyte*) buf);
     buf[len] = '\0';
     if (memchr(buf, '\0', len) != NULL) {
@@ -183,6 +219,9 @@ static jint netty_aio_open0(JNIEnv* env, jclass clazz, jbyteArray path, jint fla
 /* out: [mask, dioMemAlign, dioOffsetAlign, devMajor, devMinor, blksize, size, ino, mtimeSec, mtimeNsec]
  * IMPORTANT: this needs to be consistent with Native.statx(int). */
 static jint netty_aio_statx0(JNIEnv* env, jclass clazz, jint fd, jlongArray out) {
+    if (!check_out_array(env, out, 10)) {
+        return -EFAULT;
+    }
     struct netty_aio_file_info info;
     long res = netty_aio_statx(fd, &info);
     if (res < 0) {
@@ -202,6 +241,9 @@ static jint netty_aio_fadvise0(JNIEnv* env, jclass clazz, jint fd, jlong offset,
 
 /* out: [nrCache, nrDirty, nrWriteback, nrEvicted, nrRecentlyEvicted] in pages */
 static jint netty_aio_cachestat0(JNIEnv* env, jclass clazz, jint fd, jlong offset, jlong len, jlongArray out) {
+    if (!check_out_array(env, out, 5)) {
+        return -EFAULT;
+    }
     struct netty_aio_cachestat cs;
     long res = netty_aio_cachestat(fd, (uint64_t) offset, (uint64_t) len, &cs);
     if (res < 0) {
@@ -303,7 +345,7 @@ static const JNINativeMethod nativeMethods[] = {
     METHOD(ioGetEvents0, "(JIIJJ)I"),
     METHOD(ioCancel0, "(JJJ)I"),
     METHOD(eventFd0, "(II)I"),
-    METHOD(eventFdRead0, "(I)J"),
+    METHOD(eventFdRead0, "(IJ)I"),
     METHOD(eventFdWrite0, "(IJ)I"),
     METHOD(open0, "([BII)I"),
     METHOD(statx0, "(I[J)I"),

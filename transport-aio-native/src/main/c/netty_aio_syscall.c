@@ -1,5 +1,6 @@
 #define _GNU_SOURCE
 #include <errno.h>
+#include <stdint.h>
 #include <fcntl.h>
 #include <string.h>
 #include <time.h>
@@ -53,7 +54,10 @@ long netty_aio_io_getevents(aio_context_t ctx, long min_nr, long nr, struct io_e
         } while (res == -EINTR);
         return res;
     }
-    const int64_t deadline = now_ns() + timeout_ns;
+    /* A timeout of centuries (a Duration near Long.MAX_VALUE nanoseconds) must not overflow the deadline:
+     * saturate it, signed overflow is undefined behaviour. */
+    const int64_t now = now_ns();
+    const int64_t deadline = timeout_ns > INT64_MAX - now ? INT64_MAX : now + timeout_ns;
     int64_t remaining = timeout_ns;
     for (;;) {
         struct timespec ts = { .tv_sec = remaining / 1000000000LL, .tv_nsec = remaining % 1000000000LL };

@@ -2,7 +2,9 @@ package io.netty.contrib.channel.aio;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.unix.FileDescriptor;
+import io.netty.util.IllegalReferenceCountException;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -15,14 +17,23 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 @ExtendWith(LeakAndContextCheck.class)
 class AioContextTest {
@@ -132,7 +143,8 @@ class AioContextTest {
 
     @Test
     void directReadSignalsTheEventFdAndMatchesTheFile() throws IOException {
-        try (AioContext ctx = new AioContext(8); AioFileDescriptor fd = openDirect(); AioEventFd efd = new AioEventFd()) {
+        try (AioContext ctx = new AioContext(8); AioFileDescriptor fd = openDirect();
+             AioEventFd efd = new AioEventFd()) {
             AioFiles.DirectIoAlignment alignment = AioFiles.alignment(fd);
             ByteBuf buf = PooledByteBufAllocator.DEFAULT.directBuffer(8192 + alignment.memory());
             try {
@@ -368,6 +380,184 @@ class AioContextTest {
             assertTrue(e.getMessage().contains("error(" + -Native.EAGAIN + ")"), e.getMessage());
         } finally {
             Files.write(maxNr, saved.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        }
+    }
+
+    // 32 bytes per io_event: 2^27 + 1 slots once made an int size of 32 bytes for the native event array.
+    @Test
+    void aHugeEventArrayIsCappedAtWhatTheContextCanHold() throws IOException {
+        try (AioContext ctx = new AioContext(4);
+             AioFileDescriptor zero = AioFiles.open(new File("/dev/zero"), AioFiles.O_RDONLY)) {
+            // A ring holds more than maxEvents: 20 reads of /dev/zero (complete at submit) are in flight at once.
+            AioControlBlock[] iocbs = new AioControlBlock[20];
+            for (int i = 0; i < iocbs.length; i++) {
+                iocbs[i] = new AioControlBlock().opcode(AioControlBlock.IOCB_CMD_PREAD).fd(zero.intValue())
+                        .buffer(ByteBuffer.allocateDirect(512)).data(i);
+            }
+            assertEquals(iocbs.length, ctx.submit(iocbs));
+            AioEvent[] events = new AioEvent[(1 << 27) + 1];
+            assertEquals(iocbs.length, ctx.getEvents(iocbs.length, events, Duration.ofSeconds(10)));
+            long seen = 0;
+            for (int i = 0; i < iocbs.length; i++) {
+                assertEquals(512, events[i].res());
+                seen |= 1L << events[i].data();
+            }
+            assertEquals((1L << iocbs.length) - 1, seen, "every read reaped once");
+            assertNull(events[iocbs.length]);
+            assertEquals(0, ctx.inFlight());
+            // Nothing in flight: a minNr above what the context can hold returns what there is when the time is up.
+            assertEquals(0, ctx.getEvents(100, events, Duration.ofMillis(10)));
+        }
+    }
+
+    @Test
+    void aReleasedByteBufFailsTheSubmitAndLeavesEveryBlockReusable() throws IOException {
+        try (AioContext ctx = new AioContext(4);
+             AioFileDescriptor zero = AioFiles.open(new File("/dev/zero"), AioFiles.O_RDONLY)) {
+            ByteBuf good = Unpooled.directBuffer(512);
+            ByteBuf released = Unpooled.directBuffer(512);
+            AioControlBlock first = new AioControlBlock().opcode(AioControlBlock.IOCB_CMD_PREAD).fd(zero.intValue())
+                    .buffer(good, 0, 512).data(1);
+            AioControlBlock second = new AioControlBlock().opcode(AioControlBlock.IOCB_CMD_PREAD)
+                    .fd(zero.intValue()).buffer(released, 0, 512).data(2);
+            released.release(); // after buffer(..), before submit
+            assertThrows(IllegalReferenceCountException.class, () -> ctx.submit(second));
+            assertFalse(second.isInFlight());
+            assertThrows(IllegalReferenceCountException.class, () -> ctx.submit(first, second));
+            assertFalse(first.isInFlight());
+            assertFalse(second.isInFlight());
+            assertEquals(1, good.refCnt(), "nothing stays retained");
+            assertEquals(0, ctx.inFlight());
+
+            ByteBuf fresh = Unpooled.directBuffer(512);
+            second.clear().opcode(AioControlBlock.IOCB_CMD_PREAD).fd(zero.intValue()).buffer(fresh, 0, 512).data(2);
+            assertEquals(2, ctx.submit(first, second));
+            AioEvent[] events = new AioEvent[2];
+            assertEquals(2, ctx.getEvents(2, events, Duration.ofSeconds(10)));
+            assertEquals(512, events[0].res());
+            assertEquals(512, events[1].res());
+            assertTrue(good.release());
+            assertTrue(fresh.release());
+        }
+    }
+
+    @Test
+    void aTimeoutOfCenturiesWaitsWithoutOverflowing() throws IOException {
+        try (AioContext ctx = new AioContext(4); AioEventFd efd = new AioEventFd()) {
+            AioEvent[] events = new AioEvent[1];
+            long start = System.nanoTime();
+            assertEquals(0, ctx.getEvents(0, events, Duration.ofSeconds(Long.MAX_VALUE)));
+            assertEquals(0, ctx.getEvents(0, events, Duration.ofNanos(Long.MAX_VALUE)));
+            assertEquals(0, ctx.getEvents(0, events, Duration.ofNanos(Long.MAX_VALUE - 1)));
+            // A poll completes at once on an eventfd that can be read: the wait ends with the event.
+            efd.write(1);
+            AioControlBlock poll = new AioControlBlock().opcode(AioControlBlock.IOCB_CMD_POLL).fd(efd.intValue())
+                    .buffer(1, 0).data(9);
+            assertEquals(1, ctx.submit(poll));
+            assertEquals(1, ctx.getEvents(1, events, Duration.ofDays(365L * 300)));
+            assertEquals(9, events[0].data());
+            assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(5), "returned promptly");
+        }
+    }
+
+    @Test
+    void aRequestAboveAioMaxNrSaysSo() throws IOException {
+        long max = Long.parseLong(LeakAndContextCheck.readProc("/proc/sys/fs/aio-max-nr"));
+        assumeTrue(max < Integer.MAX_VALUE, "fs.aio-max-nr is beyond an int: " + max);
+        IOException e = assertThrows(IOException.class, () -> new AioContext((int) max + 1));
+        assertTrue(e.getMessage().contains("larger than fs.aio-max-nr (" + max + ')'), e.getMessage());
+        assertTrue(e.getMessage().contains("sysctl -w fs.aio-max-nr="), e.getMessage());
+        assertFalse(e.getMessage().contains("used up"), e.getMessage());
+        assertTrue(e.getMessage().contains("error(" + -Native.EAGAIN + ")"), e.getMessage());
+    }
+
+    @Test
+    void aDroppedContextIsDestroyedByTheCleanerAfterItsReads() throws Exception {
+        Logger logger = Logger.getLogger(AioContext.class.getName());
+        List<String> logged = new CopyOnWriteArrayList<>();
+        Handler handler = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                logged.add(record.getMessage());
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        logger.addHandler(handler);
+        try (AioFileDescriptor fd = openDirect(); AioEventFd never = new AioEventFd()) {
+            int before = LeakAndContextCheck.aioContexts();
+            ByteBuf buf = PooledByteBufAllocator.DEFAULT.directBuffer((1 << 20) + 4096);
+            String description = submitAndDrop(fd, never, buf);
+            assertEquals(before + 1, LeakAndContextCheck.aioContexts());
+            assertFalse(buf.release(), "the in-flight read holds its own reference");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (LeakAndContextCheck.aioContexts() != before || buf.refCnt() != 0) {
+                assertTrue(System.nanoTime() < deadline, "the dropped context was not destroyed");
+                System.gc();
+                Thread.sleep(10);
+            }
+            assertEquals(1, logged.size(), logged.toString());
+            assertTrue(logged.get(0).contains("LEAK") && logged.get(0).contains(description), logged.get(0));
+        } finally {
+            logger.removeHandler(handler);
+        }
+    }
+
+    /** Submits a 1 MiB read and a poll that never completes, then forgets the context and the blocks. */
+    private static String submitAndDrop(AioFileDescriptor fd, AioEventFd never, ByteBuf buf) throws IOException {
+        AioContext ctx = new AioContext(4);
+        AioControlBlock read = new AioControlBlock().opcode(AioControlBlock.IOCB_CMD_PREAD).fd(fd.intValue())
+                .buffer(buf, alignedIndex(buf, 4096), 1 << 20);
+        AioControlBlock poll = new AioControlBlock().opcode(AioControlBlock.IOCB_CMD_POLL).fd(never.intValue())
+                .buffer(1, 0);
+        assertEquals(2, ctx.submit(read, poll));
+        String description = ctx.toString();
+        return description.substring(0, description.indexOf(','));
+    }
+
+    @Test
+    void twoThreadsInsideAContextAtOnceAreRefused() throws Exception {
+        try (AioContext ctx = new AioContext(4); AioEventFd efd = new AioEventFd()) {
+            AioControlBlock poll = new AioControlBlock().opcode(AioControlBlock.IOCB_CMD_POLL).fd(efd.intValue())
+                    .buffer(1, 0).data(3);
+            assertEquals(1, ctx.submit(poll));
+            AioEvent[] waited = new AioEvent[1];
+            AtomicReference<Throwable> failure = new AtomicReference<>();
+            Thread waiter = new Thread(() -> {
+                try {
+                    assertEquals(1, ctx.getEvents(1, waited, null));
+                } catch (Throwable t) {
+                    failure.set(t);
+                }
+            }, "waiter");
+            waiter.start();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (Arrays.stream(waiter.getStackTrace()).noneMatch(e -> e.getMethodName().equals("ioGetEvents0"))) {
+                assertTrue(System.nanoTime() < deadline, "the waiter did not reach io_getevents");
+                Thread.sleep(1);
+            }
+            AioControlBlock other = new AioControlBlock().opcode(AioControlBlock.IOCB_CMD_POLL).fd(efd.intValue())
+                    .buffer(1, 0);
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> ctx.submit(other));
+            assertTrue(e.getMessage().contains("waiter"), e.getMessage());
+            assertFalse(other.isInFlight());
+            assertThrows(IllegalStateException.class, () -> ctx.getEvents(0, new AioEvent[1], Duration.ZERO));
+            assertThrows(IllegalStateException.class, () -> ctx.cancel(poll, new AioEvent()));
+            assertThrows(IllegalStateException.class, ctx::close);
+            assertFalse(ctx.isClosed());
+            efd.write(1);
+            waiter.join(TimeUnit.SECONDS.toMillis(30));
+            assertFalse(waiter.isAlive());
+            assertNull(failure.get());
+            assertEquals(3, waited[0].data());
+            // One thread after the other is fine.
+            assertEquals(0, ctx.getEvents(0, new AioEvent[1], Duration.ZERO));
         }
     }
 

@@ -52,6 +52,14 @@ class AioFilesTest {
     }
 
     @Test
+    void anEmptyPathIsNoSuchFile() {
+        // open("") fails with ENOENT (path_resolution(7)): the same answer, not a name too long.
+        IOException e = assertThrows(IOException.class, () -> AioFiles.open(new File(""), AioFiles.O_RDONLY));
+        assertTrue(e.getMessage().contains("error(-2)"), e.getMessage());
+        assertTrue(e.getMessage().contains("No such file or directory"), e.getMessage());
+    }
+
+    @Test
     void reopenGivesASecondDescriptionOfTheSameFile() throws IOException {
         try (FileChannel channel = FileChannel.open(file.toPath(), StandardOpenOption.READ)) {
             int fd = AioFiles.fd(channel);
@@ -130,6 +138,16 @@ class AioFilesTest {
         efd.close();
         assertFalse(efd.isOpen());
         assertThrows(IOException.class, efd::read);
+        try (AioEventFd big = new AioEventFd(0, true, false)) {
+            // eventfd(2): the counter goes up to 0xfffffffffffffffe; read() returns it as an unsigned long.
+            big.write(Long.MAX_VALUE);
+            big.write(Long.MAX_VALUE);
+            long counter = big.read();
+            assertEquals("fffffffffffffffe", Long.toHexString(counter));
+            assertEquals(0, big.read(), "the counter was consumed once");
+            big.write(Long.MAX_VALUE);
+            assertEquals(Long.MAX_VALUE, big.read());
+        }
         try (AioEventFd semaphore = new AioEventFd(2, true, true)) {
             assertEquals(1, semaphore.read());
             assertEquals(1, semaphore.read());

@@ -25,8 +25,9 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Fails a test class whose code leaked a buffer (Netty's detector at PARANOID reports {@code LEAK:}) or left an AIO
- * context behind ({@code /proc/sys/fs/aio-nr} did not come back to where it was). Contexts are checked after each
- * test, or after all tests with {@link #perClass()} (for tests whose event loops live as long as the class).
+ * context behind (this JVM's count of contexts, {@link #aioContexts()}, did not come back to where it was). Contexts
+ * are checked after each test, or after all tests with {@link #perClass()} (for tests whose event loops live as long
+ * as the class). Only this JVM's contexts count: other processes on the machine may open and close theirs meanwhile.
  */
 public final class LeakAndContextCheck implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback,
         AfterEachCallback {
@@ -57,7 +58,7 @@ public final class LeakAndContextCheck implements BeforeAllCallback, AfterAllCal
     }
 
     private final boolean perTest;
-    private long aioNrBefore;
+    private int contextsBefore;
 
     public LeakAndContextCheck() {
         this(true);
@@ -72,9 +73,31 @@ public final class LeakAndContextCheck implements BeforeAllCallback, AfterAllCal
         return new LeakAndContextCheck(false);
     }
 
-    /** The system-wide count of AIO events reserved by live contexts. */
+    /**
+     * The system-wide count of AIO events reserved by live contexts ({@code /proc/sys/fs/aio-nr}), for tests that lower
+     * {@code fs.aio-max-nr}. Every process on the machine changes it: to find a leak, use {@link #aioContexts()}.
+     */
     public static long aioNr() {
         return Long.parseLong(readProc("/proc/sys/fs/aio-nr"));
+    }
+
+    /**
+     * The AIO contexts alive in this JVM: each {@code io_setup(2)} maps its completion ring into the process as an
+     * anonymous {@code [aio]} mapping, removed again by {@code io_destroy(2)}. Unlike {@link #aioNr()}, other
+     * processes on the machine do not change it.
+     */
+    public static int aioContexts() {
+        try (BufferedReader reader = Files.newBufferedReader(Paths.get("/proc/self/maps"), StandardCharsets.US_ASCII)) {
+            int contexts = 0;
+            for (String line; (line = reader.readLine()) != null; ) {
+                if (line.contains("/[aio]")) {
+                    contexts++;
+                }
+            }
+            return contexts;
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
     }
 
     /** One line of a procfs file (they report a size of 0, so "read all bytes" reads too little). */
@@ -90,21 +113,21 @@ public final class LeakAndContextCheck implements BeforeAllCallback, AfterAllCal
     public void beforeAll(ExtensionContext context) {
         Aio.isAvailable(); // its probe context is created and closed before the baseline is taken
         if (!perTest) {
-            aioNrBefore = aioNr();
+            contextsBefore = aioContexts();
         }
     }
 
     @Override
     public void beforeEach(ExtensionContext context) {
         if (perTest) {
-            aioNrBefore = aioNr();
+            contextsBefore = aioContexts();
         }
     }
 
     @Override
     public void afterEach(ExtensionContext context) {
         if (perTest) {
-            assertEquals(aioNrBefore, aioNr(), "an AIO context leaked (/proc/sys/fs/aio-nr)");
+            assertNoContextLeaked();
         }
         assertNoLeaks();
     }
@@ -112,9 +135,14 @@ public final class LeakAndContextCheck implements BeforeAllCallback, AfterAllCal
     @Override
     public void afterAll(ExtensionContext context) {
         if (!perTest) {
-            assertEquals(aioNrBefore, aioNr(), "an AIO context leaked (/proc/sys/fs/aio-nr)");
+            assertNoContextLeaked();
         }
         assertNoLeaks();
+    }
+
+    private void assertNoContextLeaked() {
+        assertEquals(contextsBefore, aioContexts(),
+                "an AIO context of this JVM leaked ([aio] mappings in /proc/self/maps)");
     }
 
     /** Collects garbage and lets the leak detector report what it found. */

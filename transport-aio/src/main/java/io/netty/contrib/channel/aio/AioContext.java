@@ -4,9 +4,13 @@ import io.netty.channel.unix.Buffer;
 import io.netty.util.collection.LongObjectHashMap;
 import io.netty.util.collection.LongObjectMap;
 import io.netty.util.internal.ObjectUtil;
+import io.netty.util.internal.logging.InternalLogger;
+import io.netty.util.internal.logging.InternalLoggerFactory;
 
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.lang.ref.Cleaner;
+import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -14,57 +18,93 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 
 /**
  * A Linux AIO context ({@code io_setup(2)}) and the operations on it: {@link #submit}, {@link #getEvents},
  * {@link #cancel} and {@link #close} ({@code io_destroy(2)}).
  * <p>
  * The context keeps every submitted {@link AioControlBlock} (and the buffer behind it) reachable until its event has
- * been reaped by {@link #getEvents}, returned by {@link #cancel}, or the context has been closed. {@link #close()}
+ * been reaped by {@link #getEvents}, returned by {@link #cancel}, or the context has been destroyed. {@link #close()}
  * waits for every operation still in flight, as {@code io_destroy(2)} does.
  * <p>
- * Instances are not thread-safe: use one from one thread at a time.
+ * <b>One thread at a time.</b> A context is not thread-safe: {@link #submit}, {@link #getEvents}, {@link #cancel} and
+ * {@link #close} must not run at the same time in two threads. A thread that calls one of them while another thread
+ * is inside one gets an {@link IllegalStateException}; handing the context from one thread to another between calls
+ * is fine (with the usual happens-before, for example through an executor).
+ * <p>
+ * Close a context when done with it. One that becomes unreachable without {@link #close()} is reported as a leak
+ * (logged once, at error level) and destroyed by a cleaner thread, after its operations in flight completed; their
+ * buffers stay reachable until then.
  */
 public final class AioContext implements AutoCloseable {
+
+    private static final InternalLogger logger = InternalLoggerFactory.getInstance(AioContext.class);
 
     private static final Path AIO_MAX_NR = Paths.get("/proc/sys/fs/aio-max-nr");
     private static final Path AIO_NR = Paths.get("/proc/sys/fs/aio-nr");
 
-    private final long ctx;
+    /**
+     * No ring holds more events than this ({@code ioctx_alloc()} in fs/aio.c refuses larger ones), so neither
+     * {@code io_submit} nor {@code io_getevents} can take or return more in one call.
+     */
+    private static final int MAX_RING_EVENTS = 0x10000000 / Native.SIZEOF_IO_EVENT;
+
+    private static final Cleaner CLEANER = Cleaner.create(task -> new Thread(task, "aio-context-cleaner"));
+
+    private static final AtomicReferenceFieldUpdater<AioContext, Thread> USER =
+            AtomicReferenceFieldUpdater.newUpdater(AioContext.class, Thread.class, "user");
+
+    private final Kernel kernel;
+    private final Cleaner.Cleanable cleanable;
     private final int maxEvents;
-    private final LongObjectMap<AioControlBlock> inFlight = new LongObjectHashMap<>();
     private final ByteBuffer cancelEvent;
     private ByteBuffer pointers;
     private ByteBuffer events;
-    private boolean closed;
+    private volatile boolean closed;
+    /** The thread inside submit, getEvents, cancel or close, or {@code null}. */
+    private volatile Thread user;
 
     /**
      * Creates a context able to hold at least {@code maxEvents} operations in flight.
      *
      * @throws IllegalArgumentException if {@code maxEvents} is negative
      * @throws IOException naming {@code io_setup} and the errno: {@code EINVAL} for 0 or a value above the kernel's
-     *         limit, {@code EAGAIN} when {@code /proc/sys/fs/aio-max-nr} is used up
+     *         limit, {@code EAGAIN} when {@code maxEvents} is larger than {@code /proc/sys/fs/aio-max-nr} or the
+     *         system-wide count of events ({@code fs.aio-nr}) would exceed it
      */
     public AioContext(int maxEvents) throws IOException {
         ObjectUtil.checkPositiveOrZero(maxEvents, "maxEvents");
+        cancelEvent = ByteBuffer.allocateDirect(Native.SIZEOF_IO_EVENT).order(ByteOrder.nativeOrder());
         long res = Native.ioSetup0(maxEvents);
         if (res < 0) {
             throw ioSetupException(maxEvents, res);
         }
-        ctx = res;
         this.maxEvents = maxEvents;
-        cancelEvent = ByteBuffer.allocateDirect(Native.SIZEOF_IO_EVENT).order(ByteOrder.nativeOrder());
+        kernel = new Kernel(res, maxEvents);
+        cleanable = CLEANER.register(this, kernel);
     }
 
     private static IOException ioSetupException(int maxEvents, long res) {
         IOException cause = Native.newIOException("io_setup", res);
-        if (res == -Native.EAGAIN) {
-            return new IOException("io_setup(" + maxEvents + ") failed: the system-wide limit of AIO events is used"
-                    + " up (fs.aio-nr " + readSysctl(AIO_NR) + " of fs.aio-max-nr " + readSysctl(AIO_MAX_NR)
-                    + "); raise it with 'sysctl -w fs.aio-max-nr=N' or lower maxEvents (" + cause.getMessage()
-                    + ')', cause);
+        if (res != -Native.EAGAIN) {
+            return cause;
         }
-        return cause;
+        String max = readSysctl(AIO_MAX_NR);
+        if (isNumber(max) && maxEvents > Long.parseLong(max)) {
+            // fs/aio.c ioctx_alloc(): a request above aio-max-nr fails with EAGAIN, however few events are in use.
+            return new IOException("io_setup(" + maxEvents + ") failed: the request is larger than fs.aio-max-nr ("
+                    + max + "), the system-wide limit of AIO events; raise it with 'sysctl -w fs.aio-max-nr="
+                    + maxEvents + "' (or more) or ask for fewer events (" + cause.getMessage() + ')', cause);
+        }
+        return new IOException("io_setup(" + maxEvents + ") failed: the system-wide limit of AIO events is used"
+                + " up (fs.aio-nr " + readSysctl(AIO_NR) + " of fs.aio-max-nr " + max
+                + "); raise it with 'sysctl -w fs.aio-max-nr=N' or lower maxEvents (" + cause.getMessage() + ')',
+                cause);
+    }
+
+    private static boolean isNumber(String value) {
+        return !value.isEmpty() && value.length() < 19 && value.chars().allMatch(c -> c >= '0' && c <= '9');
     }
 
     private static String readSysctl(Path path) {
@@ -85,7 +125,7 @@ public final class AioContext implements AutoCloseable {
 
     /** How many submitted control blocks have not been reaped yet. */
     public int inFlight() {
-        return inFlight.size();
+        return kernel.inFlight.size();
     }
 
     /** {@code true} once {@link #close()} has been called. */
@@ -94,20 +134,31 @@ public final class AioContext implements AutoCloseable {
     }
 
     /**
-     * Submits control blocks with one {@code io_submit(2)} call.
+     * Submits control blocks with one {@code io_submit(2)} call. A {@link io.netty.buffer.ByteBuf} under a block is
+     * retained until its event is reaped.
      *
-     * @return how many were submitted, from the first; the others are not in flight and may be submitted again
-     * @throws IllegalStateException if the context is closed or a block is already in flight
+     * @return how many were submitted, from the first; the others are not in flight and may be submitted again. Like
+     *         the kernel, which takes no more than its ring holds, one call submits at most 8,388,608 blocks.
+     * @throws IllegalStateException if the context is closed, used by another thread at the same time, or a block is
+     *         already in flight; no block is in flight or retains its buffer then
+     * @throws io.netty.util.IllegalReferenceCountException if a block's {@code ByteBuf} was released; no block is in
+     *         flight or retains its buffer then
      * @throws IOException naming {@code io_submit} and the errno, if not even the first block could be submitted
      */
     public int submit(AioControlBlock... iocbs) throws IOException {
-        checkOpen();
         ObjectUtil.checkNotNull(iocbs, "iocbs");
-        int res = submit(iocbs, iocbs.length);
+        enter();
+        int res;
+        try {
+            checkOpen();
+            res = doSubmit(iocbs, iocbs.length);
+        } finally {
+            exit();
+        }
         if (res < 0) {
             if (res == -Native.EAGAIN) {
                 throw new IOException("io_submit(..) failed with error(" + res + "): no room for more operations in"
-                        + " flight (" + inFlight.size() + " in flight, maxEvents " + maxEvents + ')',
+                        + " flight (" + inFlight() + " in flight, maxEvents " + maxEvents + ')',
                         Native.newIOException("io_submit", res));
             }
             throw Native.newIOException("io_submit", res);
@@ -117,14 +168,25 @@ public final class AioContext implements AutoCloseable {
 
     /**
      * Submits the first {@code n} blocks; returns how many were submitted or {@code -errno}, without throwing for
-     * kernel errors (the event loop's path, where an exception per refused submit would cost too much).
+     * kernel errors (the event loop's path, where an exception per refused submit would cost too much). A closed
+     * context answers {@code -EINVAL}, as the kernel does for a context it does not know.
      */
     int submit(AioControlBlock[] iocbs, int n) {
-        if (n == 0) {
+        enter();
+        try {
+            return closed ? -Native.EINVAL : doSubmit(iocbs, Math.min(n, iocbs.length));
+        } finally {
+            exit();
+        }
+    }
+
+    private int doSubmit(AioControlBlock[] iocbs, int count) {
+        int n = Math.min(count, MAX_RING_EVENTS);
+        if (n <= 0) {
             return 0;
         }
-        ByteBuffer ptrs = pointers(n);
         int marked = 0;
+        ByteBuffer ptrs;
         try {
             for (; marked < n; marked++) {
                 AioControlBlock iocb = iocbs[marked];
@@ -134,20 +196,29 @@ public final class AioContext implements AutoCloseable {
                 if (iocb.isInFlight()) {
                     throw new IllegalStateException("iocbs[" + marked + "] is already in flight: " + iocb);
                 }
-                iocb.markInFlight(this);
-                ptrs.putLong(marked * Long.BYTES, iocb.address());
+                // Retains a ByteBuf first: a released one throws here and the block stays unmarked.
+                iocb.markInFlight(kernel);
             }
-        } catch (RuntimeException e) {
+            ptrs = pointers(n);
+        } catch (RuntimeException | Error e) {
             unmark(iocbs, 0, marked);
             throw e;
         }
-        int res = Native.ioSubmit0(ctx, n, Buffer.memoryAddress(ptrs));
+        for (int i = 0; i < n; i++) {
+            ptrs.putLong(i * Long.BYTES, iocbs[i].address());
+        }
+        int res;
+        try {
+            res = Native.ioSubmit0(kernel.ctx, n, Buffer.memoryAddress(ptrs));
+        } finally {
+            Reference.reachabilityFence(this);
+        }
         if (res < 0) {
             unmark(iocbs, 0, n);
             return res;
         }
         for (int i = 0; i < res; i++) {
-            inFlight.put(iocbs[i].address(), iocbs[i]);
+            kernel.inFlight.put(iocbs[i].address(), iocbs[i]);
         }
         unmark(iocbs, res, n);
         return res;
@@ -162,19 +233,21 @@ public final class AioContext implements AutoCloseable {
     /**
      * Reaps completed events ({@code io_getevents(2)}) into the first slots of {@code events}; a {@code null} slot
      * gets a new {@link AioEvent}.
+     * <p>
+     * One call reaps at most {@code max(maxEvents(), inFlight())} events, however long the array: no more can be
+     * waiting, so nothing is lost, and the native event array is sized by the context rather than by the caller.
+     * {@code minNr} is lowered to that bound too.
      *
      * @param minNr the least number of events to wait for, at most {@code events.length}
      * @param timeout how long to wait for {@code minNr} events; {@code null} waits for ever
      * @return the number of events filled
+     * @throws IllegalStateException if the context is closed or used by another thread at the same time
+     * @throws IOException naming {@code io_getevents} and the errno
      */
     public int getEvents(int minNr, AioEvent[] events, Duration timeout) throws IOException {
-        checkOpen();
         ObjectUtil.checkNotNull(events, "events");
         if (minNr < 0 || minNr > events.length) {
             throw new IllegalArgumentException("minNr: " + minNr + " (expected: 0.." + events.length + ')');
-        }
-        if (events.length == 0) {
-            return 0;
         }
         long timeoutNanos;
         if (timeout == null) {
@@ -184,18 +257,46 @@ public final class AioContext implements AutoCloseable {
         } else {
             timeoutNanos = toNanosSaturated(timeout);
         }
-        int res = getEvents(minNr, events, events.length, timeoutNanos);
+        enter();
+        int res;
+        try {
+            checkOpen();
+            res = doGetEvents(minNr, events, events.length, timeoutNanos);
+        } finally {
+            exit();
+        }
         Native.check("io_getevents", res);
         return res;
     }
 
     /**
      * Reaps up to {@code nr} events into {@code events}; returns how many or {@code -errno}. {@code timeoutNanos}
-     * below 0 waits for ever.
+     * below 0 waits for ever. A closed context answers {@code -EINVAL}.
      */
     int getEvents(int minNr, AioEvent[] events, int nr, long timeoutNanos) {
-        ByteBuffer array = events(nr);
-        int res = Native.ioGetEvents0(ctx, minNr, nr, Buffer.memoryAddress(array), timeoutNanos);
+        enter();
+        try {
+            return closed ? -Native.EINVAL : doGetEvents(minNr, events, nr, timeoutNanos);
+        } finally {
+            exit();
+        }
+    }
+
+    private int doGetEvents(int minNr, AioEvent[] events, int nr, long timeoutNanos) {
+        // Only operations in flight can complete, and the ring may hold more of them than maxEvents: this bound
+        // loses no event and keeps the native array proportional to the context (a caller's array of 2^27 + 1 slots
+        // once wrapped the int size to 32 bytes while the kernel was told it could write them all).
+        int n = Math.min(Math.min(nr, events.length), Math.min(MAX_RING_EVENTS, Math.max(maxEvents, inFlight())));
+        if (n <= 0) {
+            return 0;
+        }
+        ByteBuffer array = events(n);
+        int res;
+        try {
+            res = Native.ioGetEvents0(kernel.ctx, Math.min(minNr, n), n, Buffer.memoryAddress(array), timeoutNanos);
+        } finally {
+            Reference.reachabilityFence(this);
+        }
         for (int i = 0; i < res; i++) {
             AioEvent event = events[i];
             if (event == null) {
@@ -212,29 +313,36 @@ public final class AioContext implements AutoCloseable {
      * @return {@code true} if the operation was cancelled and its event written to {@code result} (it will not be
      *         reaped); {@code false} if cancellation was started and the event will arrive through
      *         {@link #getEvents} (the kernel's {@code EINPROGRESS})
+     * @throws IllegalStateException if the context is closed or used by another thread at the same time
      * @throws IOException naming {@code io_cancel} and the errno if the kernel cannot cancel it (file reads and
      *         writes cannot be cancelled: {@code EINVAL}; their events still arrive)
      */
     public boolean cancel(AioControlBlock iocb, AioEvent result) throws IOException {
-        checkOpen();
         ObjectUtil.checkNotNull(iocb, "iocb");
         ObjectUtil.checkNotNull(result, "result");
-        if (iocb.owner() != this) {
-            throw new IllegalArgumentException("iocb is not in flight in this context: " + iocb);
+        enter();
+        try {
+            checkOpen();
+            if (iocb.owner() != kernel) {
+                throw new IllegalArgumentException("iocb is not in flight in this context: " + iocb);
+            }
+            int res = Native.ioCancel0(kernel.ctx, iocb.address(), Buffer.memoryAddress(cancelEvent));
+            if (res == -Native.EINPROGRESS) {
+                return false;
+            }
+            Native.check("io_cancel", res);
+            fill(result, cancelEvent, 0);
+            return true;
+        } finally {
+            exit();
+            Reference.reachabilityFence(this);
         }
-        int res = Native.ioCancel0(ctx, iocb.address(), Buffer.memoryAddress(cancelEvent));
-        if (res == -Native.EINPROGRESS) {
-            return false;
-        }
-        Native.check("io_cancel", res);
-        fill(result, cancelEvent, 0);
-        return true;
     }
 
     /** Reads one {@code struct io_event} and ends the in-flight life of its control block. */
     private void fill(AioEvent event, ByteBuffer array, int base) {
         long obj = array.getLong(base + Native.IO_EVENT_OBJ);
-        AioControlBlock iocb = inFlight.remove(obj);
+        AioControlBlock iocb = kernel.inFlight.remove(obj);
         event.set(array.getLong(base + Native.IO_EVENT_DATA), obj, array.getLong(base + Native.IO_EVENT_RES),
                 array.getLong(base + Native.IO_EVENT_RES2), iocb);
         if (iocb != null) {
@@ -245,19 +353,38 @@ public final class AioContext implements AutoCloseable {
     /**
      * Destroys the context ({@code io_destroy(2)}), after waiting for every operation in flight; their buffers are
      * released then. Calling it again does nothing.
+     *
+     * @throws IllegalStateException if another thread is inside this context at the same time
      */
     @Override
     public void close() throws IOException {
-        if (closed) {
-            return;
+        enter();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            int res = kernel.destroy();
+            cleanable.clean(); // the kernel context is gone: this only unregisters the safety net
+            Native.check("io_destroy", res);
+        } finally {
+            exit();
+            Reference.reachabilityFence(this);
         }
-        closed = true;
-        int res = Native.ioDestroy0(ctx);
-        for (AioControlBlock iocb : inFlight.values()) {
-            iocb.markDone();
+    }
+
+    private void enter() {
+        Thread current = Thread.currentThread();
+        if (!USER.compareAndSet(this, null, current)) {
+            Thread other = user;
+            throw new IllegalStateException("AioContext used by two threads at once: " + current.getName()
+                    + " while " + (other == null ? "another thread" : other.getName())
+                    + " is inside; use a context from one thread at a time");
         }
-        inFlight.clear();
-        Native.check("io_destroy", res);
+    }
+
+    private void exit() {
+        user = null;
     }
 
     private void checkOpen() {
@@ -268,16 +395,19 @@ public final class AioContext implements AutoCloseable {
 
     private ByteBuffer pointers(int n) {
         ByteBuffer ptrs = pointers;
-        if (ptrs == null || ptrs.capacity() < n * Long.BYTES) {
-            ptrs = pointers = ByteBuffer.allocateDirect(Math.max(n, 16) * Long.BYTES).order(ByteOrder.nativeOrder());
+        long size = (long) n * Long.BYTES;
+        if (ptrs == null || ptrs.capacity() < size) {
+            ptrs = pointers = ByteBuffer.allocateDirect(Math.toIntExact(Math.max(size, 16L * Long.BYTES)))
+                    .order(ByteOrder.nativeOrder());
         }
         return ptrs;
     }
 
     private ByteBuffer events(int n) {
         ByteBuffer array = events;
-        if (array == null || array.capacity() < n * Native.SIZEOF_IO_EVENT) {
-            array = events = ByteBuffer.allocateDirect(Math.max(n, 16) * Native.SIZEOF_IO_EVENT)
+        long size = (long) n * Native.SIZEOF_IO_EVENT;
+        if (array == null || array.capacity() < size) {
+            array = events = ByteBuffer.allocateDirect(Math.toIntExact(Math.max(size, 16L * Native.SIZEOF_IO_EVENT)))
                     .order(ByteOrder.nativeOrder());
         }
         return array;
@@ -293,7 +423,68 @@ public final class AioContext implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "AioContext(0x" + Long.toHexString(ctx) + ", maxEvents: " + maxEvents + ", in flight: "
-                + inFlight.size() + (closed ? ", closed)" : ")");
+        return kernel.name() + ", maxEvents: " + maxEvents + ", in flight: " + inFlight()
+                + (closed ? ", closed)" : ")");
+    }
+
+    /**
+     * The kernel side of a context and what must outlive the {@link AioContext} object: the blocks in flight, whose
+     * buffers the kernel may still be writing. It never refers to the {@link AioContext} (nor do blocks in flight,
+     * whose owner is this object), so that a context dropped without {@link #close()} can become unreachable; the
+     * {@link Cleaner} then runs {@link #run()} with everything the kernel uses still reachable from here.
+     */
+    private static final class Kernel implements Runnable {
+        final long ctx;
+        final int maxEvents;
+        final LongObjectMap<AioControlBlock> inFlight = new LongObjectHashMap<>();
+        private boolean destroyed;
+
+        Kernel(long ctx, int maxEvents) {
+            this.ctx = ctx;
+            this.maxEvents = maxEvents;
+        }
+
+        String name() {
+            return "AioContext(0x" + Long.toHexString(ctx);
+        }
+
+        private synchronized boolean markDestroyed() {
+            boolean first = !destroyed;
+            destroyed = true;
+            return first;
+        }
+
+        /**
+         * {@code io_destroy(2)} once (it returns when every operation in flight has completed), then the blocks'
+         * buffers are released; 0 or {@code -errno}.
+         */
+        int destroy() {
+            if (!markDestroyed()) {
+                return 0;
+            }
+            int res = Native.ioDestroy0(ctx);
+            for (AioControlBlock iocb : inFlight.values()) {
+                iocb.markDone();
+            }
+            inFlight.clear();
+            return res;
+        }
+
+        /** The cleaner's action; after {@link AioContext#close()} it finds the context destroyed and does nothing. */
+        @Override
+        public void run() {
+            synchronized (this) {
+                if (destroyed) {
+                    return;
+                }
+            }
+            logger.error("LEAK: {}, maxEvents: {}) was not closed before it became unreachable; destroying its kernel"
+                    + " context now, after its {} operation(s) in flight complete. Call AioContext.close() when done"
+                    + " with a context.", name(), maxEvents, inFlight.size());
+            int res = destroy();
+            if (res < 0) {
+                logger.warn("io_destroy of a leaked {}) failed", name(), Native.newIOException("io_destroy", res));
+            }
+        }
     }
 }

@@ -44,7 +44,7 @@ public final class AioControlBlock {
     private final long address;
     private Object buffer;
     private ByteBuf retained;
-    private AioContext owner;
+    private Object owner;
 
     /**
      * Creates a control block with every field zero.
@@ -64,12 +64,14 @@ public final class AioControlBlock {
         return owner != null;
     }
 
+    /** {@code aio_data}: a value of the caller's, returned in {@link AioEvent#data()}. */
     public AioControlBlock data(long data) {
         checkMutable();
         iocb.putLong(Native.IOCB_DATA, data);
         return this;
     }
 
+    /** {@code aio_data}. */
     public long data() {
         return iocb.getLong(Native.IOCB_DATA);
     }
@@ -86,6 +88,7 @@ public final class AioControlBlock {
         return this;
     }
 
+    /** {@code aio_rw_flags}. */
     public int rwFlags() {
         return iocb.getInt(Native.IOCB_RW_FLAGS);
     }
@@ -98,6 +101,7 @@ public final class AioControlBlock {
         return this;
     }
 
+    /** {@code aio_lio_opcode}. */
     public int opcode() {
         return iocb.getShort(Native.IOCB_OPCODE) & 0xFFFF;
     }
@@ -110,6 +114,7 @@ public final class AioControlBlock {
         return this;
     }
 
+    /** {@code aio_reqprio}. */
     public int reqPrio() {
         return iocb.getShort(Native.IOCB_REQPRIO);
     }
@@ -122,6 +127,7 @@ public final class AioControlBlock {
         return this;
     }
 
+    /** {@code aio_fildes}. */
     public int fd() {
         return iocb.getInt(Native.IOCB_FD);
     }
@@ -134,6 +140,7 @@ public final class AioControlBlock {
         return this;
     }
 
+    /** {@code aio_offset}. */
     public long offset() {
         return iocb.getLong(Native.IOCB_OFFSET);
     }
@@ -145,6 +152,7 @@ public final class AioControlBlock {
         return this;
     }
 
+    /** {@code aio_flags}. */
     public int flags() {
         return iocb.getInt(Native.IOCB_FLAGS);
     }
@@ -157,6 +165,7 @@ public final class AioControlBlock {
         return this;
     }
 
+    /** {@code aio_resfd}. */
     public int resFd() {
         return iocb.getInt(Native.IOCB_RESFD);
     }
@@ -193,7 +202,13 @@ public final class AioControlBlock {
 
     /**
      * Points {@code aio_buf}/{@code aio_nbytes} at raw native memory (an iovec array for the vectored opcodes, an
-     * event mask for {@link #IOCB_CMD_POLL}). The caller keeps that memory valid while the block is in flight.
+     * event mask for {@link #IOCB_CMD_POLL}).
+     * <p>
+     * <b>Unchecked memory access.</b> Nothing can check the address: the kernel reads or writes whatever memory of
+     * this process it names, and a wrong address or length corrupts the JVM or crashes it, possibly long after the
+     * call. The caller keeps the memory allocated, and nothing else uses it, until the block's event has been reaped
+     * (or its context closed). Prefer {@link #buffer(ByteBuffer)} or {@link #buffer(ByteBuf, int, int)}, which are
+     * checked and keep their buffer alive.
      */
     public AioControlBlock buffer(long address, long length) {
         checkMutable();
@@ -205,10 +220,12 @@ public final class AioControlBlock {
         return this;
     }
 
+    /** {@code aio_buf}: the address of the buffer (or what the opcode puts there). */
     public long bufferAddress() {
         return iocb.getLong(Native.IOCB_BUF);
     }
 
+    /** {@code aio_nbytes}: the buffer's length in bytes (or iovec count for the vectored opcodes). */
     public long bufferLength() {
         return iocb.getLong(Native.IOCB_NBYTES);
     }
@@ -234,11 +251,16 @@ public final class AioControlBlock {
         buffer = object;
     }
 
-    void markInFlight(AioContext context) {
-        owner = context;
+    /**
+     * Marks the block in flight in {@code context} (the context's kernel-side state, never the {@link AioContext}
+     * itself, so that a dropped context can be collected while its blocks are in flight). A {@link ByteBuf} is retained
+     * first: if it was already released, this throws and the block is left as it was.
+     */
+    void markInFlight(Object context) {
         if (buffer instanceof ByteBuf) {
             retained = ((ByteBuf) buffer).retain();
         }
+        owner = context;
     }
 
     void markDone() {
@@ -250,7 +272,7 @@ public final class AioControlBlock {
         }
     }
 
-    AioContext owner() {
+    Object owner() {
         return owner;
     }
 

@@ -1,9 +1,12 @@
 package io.netty.contrib.channel.aio;
 
+import io.netty.channel.unix.Buffer;
 import io.netty.channel.unix.FileDescriptor;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 
 /**
  * An {@code eventfd(2)}: the descriptor that {@link AioControlBlock#IOCB_FLAG_RESFD} signals when an operation
@@ -13,6 +16,9 @@ public final class AioEventFd implements Closeable {
 
     private final FileDescriptor fd;
     private final boolean nonBlocking;
+    /** Where {@code read(2)} puts the 8-byte counter. */
+    private final ByteBuffer counter;
+    private final long counterAddress;
 
     /** A non-blocking, close-on-exec eventfd with a counter of 0. */
     public AioEventFd() throws IOException {
@@ -34,6 +40,8 @@ public final class AioEventFd implements Closeable {
         Native.check("eventfd", res);
         fd = new FileDescriptor(res);
         this.nonBlocking = nonBlocking;
+        counter = ByteBuffer.allocateDirect(Long.BYTES).order(ByteOrder.nativeOrder());
+        counterAddress = Buffer.memoryAddress(counter);
     }
 
     /** The descriptor, to register with epoll or to put in {@link AioControlBlock#resFd(int)}. */
@@ -46,21 +54,29 @@ public final class AioEventFd implements Closeable {
         return fd.intValue();
     }
 
+    /** {@code false} once {@link #close()} has been called. */
     public boolean isOpen() {
         return fd.isOpen();
     }
 
     /**
-     * Reads and resets the counter. A non-blocking eventfd whose counter is 0 returns 0.
+     * Reads and resets the counter (takes 1 from it with {@code EFD_SEMAPHORE}). A non-blocking eventfd whose counter
+     * is 0 returns 0.
+     * <p>
+     * The counter is an unsigned 64-bit number that can reach {@code 0xfffffffffffffffe} ({@code eventfd(2)}): a value
+     * above {@link Long#MAX_VALUE} comes back negative, read it with {@link Long#toUnsignedString(long)} or compare it
+     * with {@link Long#compareUnsigned(long, long)}.
+     *
+     * @return the counter, as an unsigned {@code long}
      */
     public long read() throws IOException {
         checkOpen();
-        long res = Native.eventFdRead0(fd.intValue());
+        int res = Native.eventFdRead0(fd.intValue(), counterAddress);
         if (res == -Native.EAGAIN && nonBlocking) {
             return 0;
         }
         Native.check("eventfd_read", res);
-        return res;
+        return counter.getLong(0);
     }
 
     /** Adds {@code value} (at least 1) to the counter. */

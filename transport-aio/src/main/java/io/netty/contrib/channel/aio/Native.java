@@ -125,11 +125,12 @@ final class Native {
     static native int ioCancel0(long ctx, long iocb, long result);
 
     static native int eventFd0(int initval, int flags);
-    static native long eventFdRead0(int fd);
+    /** Stores the counter (an unsigned 64-bit value) at {@code out}; returns 0 or {@code -errno}. */
+    static native int eventFdRead0(int fd, long out);
     static native int eventFdWrite0(int fd, long value);
 
     static native int open0(byte[] path, int flags, int mode);
-    private static native int statx0(int fd, long[] out);
+    static native int statx0(int fd, long[] out);
 
     /** {@code statx(2)} of an open file. */
     static FileStat statx(int fd) throws IOException {
