@@ -15,7 +15,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * page cache. Under TLS each resident chunk is copied with {@code preadv2(RWF_NOWAIT)}, which tmpfs refuses
  * ({@code EOPNOTSUPP} on 6.18): those chunks are read with AIO instead. Which of these happens is probed on the
  * mount and checked against the kernel's version, and the delivery tests check that each region went that way,
- * byte for byte.
+ * byte for byte. The surefire execution {@code no-cachestat} runs this class again without cachestat: then nothing
+ * tells the handler that tmpfs pages are resident, and every region is read with O_DIRECT AIO.
  */
 class AioTmpfsDeliveryTest extends AbstractFileSystemDeliveryTest {
 
