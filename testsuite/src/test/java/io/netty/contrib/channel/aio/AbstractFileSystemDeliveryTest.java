@@ -28,9 +28,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * only; skipped with the reason otherwise): byte-exact regions whose sizes and offsets lie around the 512 and 4096
  * boundaries, regions that end at an unaligned end of file, small chunks, TLS, hot files, many connections at once.
  * <p>
- * What a cold region takes ({@link Route}) is decided by two facts probed on the mounted file system: whether it
- * accepts {@code O_DIRECT} and whether eviction really drops a file's pages. The subclass asserts those facts for its
- * file system; the delivery tests then check through {@link AioMetrics} that each region went that way.
+ * Which way a region goes ({@link Route}) is decided by facts probed on the mounted file system: whether it accepts
+ * {@code O_DIRECT}, whether eviction really drops a file's pages, and whether it serves cached data to
+ * {@code preadv2(RWF_NOWAIT)}. The subclass asserts those facts for its file system; the delivery tests then check
+ * through {@link AioMetrics} that each region went that way.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class AbstractFileSystemDeliveryTest {
@@ -45,11 +46,11 @@ abstract class AbstractFileSystemDeliveryTest {
     private static final AioFileRegionConfig SMALL_CHUNKS = AioFileRegionConfig.builder().chunkSize(4096)
             .readAhead(8).pageCachePolicy(AioFileRegionConfig.PageCachePolicy.ALWAYS_DIRECT).build();
 
-    /** How the handler serves a region whose file was just evicted. */
+    /** How the handler serves a region. */
     enum Route {
         /** O_DIRECT reads through the loop's AIO context. */
         AIO,
-        /** From the page cache: the file system keeps the pages whatever eviction asks. */
+        /** From the page cache: {@code sendfile}, or under TLS a {@code preadv2(RWF_NOWAIT)} copy per chunk. */
         PAGE_CACHE,
         /** The region's own path, counted as {@link AioMetrics.Fallback#DIRECT_IO_REFUSED}. */
         REFUSED
