@@ -267,20 +267,39 @@ abstract class AbstractFileSystemDeliveryTest {
     @Test
     void aMisalignedDirectRead() throws Exception {
         assumeTrue(directIoAccepted, mount.type + " refuses O_DIRECT");
-        File file = TestFiles.create(mount.dir, "misaligned", 16384, 61);
-        PageCache.evict(file);
+        ByteBuffer buffer = alignedBuffer();
+        long res = directRead(3, buffer);
+        System.out.println(mount.type + ": O_DIRECT read of 4096 bytes at offset 3 -> res " + res);
+        assertMisalignedRead(res, TestFiles.read(directReadFile(), 3, 4096), buffer);
+    }
+
+    /** 4096 bytes of direct memory aligned to 4096. */
+    static ByteBuffer alignedBuffer() {
         ByteBuffer buffer = ByteBuffer.allocateDirect(16384).alignedSlice(4096);
         buffer.limit(4096);
+        return buffer;
+    }
+
+    /**
+     * One O_DIRECT {@code IOCB_CMD_PREAD} of {@code buffer.remaining()} bytes at {@code offset} of a cold 16 KiB file,
+     * through a context of its own; returns the completion's {@code res}.
+     */
+    long directRead(long offset, ByteBuffer buffer) throws IOException {
+        File file = directReadFile();
+        PageCache.evict(file);
         AioEvent[] events = new AioEvent[1];
         try (AioContext ctx = new AioContext(4);
              AioFileDescriptor fd = AioFiles.open(file, AioFiles.O_RDONLY | AioFiles.O_DIRECT)) {
-            ctx.submit(new AioControlBlock().opcode(AioControlBlock.IOCB_CMD_PREAD).fd(fd.intValue()).offset(3)
+            ctx.submit(new AioControlBlock().opcode(AioControlBlock.IOCB_CMD_PREAD).fd(fd.intValue()).offset(offset)
                     .buffer(buffer));
             assertEquals(1, ctx.getEvents(1, events, Duration.ofSeconds(30)));
         }
-        long res = events[0].res();
-        System.out.println(mount.type + ": O_DIRECT read of 4096 bytes at offset 3 -> res " + res);
-        assertMisalignedRead(res, TestFiles.read(file, 3, 4096), buffer);
+        return events[0].res();
+    }
+
+    private File directReadFile() throws IOException {
+        File file = mount.dir.resolve("direct-read").toFile();
+        return file.length() == 16384 ? file : TestFiles.create(mount.dir, "direct-read", 16384, 61);
     }
 
     /** Checks what the file system did with a 4096-byte O_DIRECT read at offset 3 ({@code res}, the buffer). */

@@ -43,6 +43,15 @@ final class TestMount implements AutoCloseable {
      * allows it, so that a cold read reaches the disk) and mounts it.
      */
     static TestMount loop(String type, long size) throws IOException, InterruptedException {
+        return loop(type, size, 512);
+    }
+
+    /**
+     * As {@link #loop(String, long)}, on a loop device with logical sectors of {@code sectorSize} bytes (4096: a
+     * "4Kn" disk, whose file systems refuse direct I/O aligned only to 512). The mount point is named after the type
+     * and the sector size.
+     */
+    static TestMount loop(String type, long size, int sectorSize) throws IOException, InterruptedException {
         assumeRoot(type);
         String mkfs = "mkfs." + type;
         assumeTrue(onPath(mkfs) != null, mkfs + " is not installed (Debian package "
@@ -51,19 +60,24 @@ final class TestMount implements AutoCloseable {
         assumeTrue(Files.exists(Paths.get("/dev/loop-control")) || Files.exists(Paths.get("/dev/loop0")),
                 "no loop devices (/dev/loop-control)");
         Path base = TestFiles.directory("mounts");
-        Path dir = base.resolve(type);
-        Path image = base.resolve(type + ".img");
+        String name = sectorSize == 512 ? type : type + '-' + sectorSize;
+        Path dir = base.resolve(name);
+        Path image = base.resolve(name + ".img");
         cleanUp(dir, image);
         Files.createDirectories(dir);
         Files.deleteIfExists(image);
         try (RandomAccessFile raf = new RandomAccessFile(image.toFile(), "rw")) {
             raf.setLength(size); // sparse
         }
-        Result made = run(mkfs, "-q", "-f", image.toString());
+        // mkfs on the image does not see the device's sector size: it is told (mkfs.xfs -s; btrfs uses 4096 anyway).
+        Result made = sectorSize != 512 && type.equals("xfs")
+                ? run(mkfs, "-q", "-f", "-s", "size=" + sectorSize, image.toString())
+                : run(mkfs, "-q", "-f", image.toString());
         assumeTrue(made.ok(), mkfs + " failed: " + made);
-        Result attached = run("losetup", "--find", "--show", "--direct-io=on", image.toString());
+        String sectors = "--sector-size=" + sectorSize;
+        Result attached = run("losetup", "--find", "--show", "--direct-io=on", sectors, image.toString());
         if (!attached.ok()) {
-            attached = run("losetup", "--find", "--show", image.toString());
+            attached = run("losetup", "--find", "--show", sectors, image.toString());
         }
         assumeTrue(attached.ok() && attached.out.startsWith("/dev/"), "no free loop device: " + attached);
         String device = attached.out.trim();
