@@ -2,6 +2,7 @@ package io.netty.contrib.channel.aio;
 
 import io.netty.channel.unix.FileDescriptor;
 import io.netty.util.internal.ObjectUtil;
+import io.netty.util.internal.SystemPropertyUtil;
 
 import java.io.File;
 import java.io.IOException;
@@ -10,7 +11,9 @@ import java.nio.file.StandardOpenOption;
 
 /**
  * The page cache as seen from one file: how much of a range is resident ({@code cachestat(2)}, Linux 6.5) and
- * eviction ({@code posix_fadvise(POSIX_FADV_DONTNEED)}), which makes a file cold without root.
+ * eviction ({@code posix_fadvise(POSIX_FADV_DONTNEED)}), which makes a file cold without root. The system property
+ * {@code io.netty.contrib.aio.cachestat} ({@code true} by default) set to {@code false} makes the library behave as
+ * on a kernel without {@code cachestat(2)}: see {@link #isResidencySupported()}.
  */
 public final class PageCache {
 
@@ -20,7 +23,13 @@ public final class PageCache {
     private PageCache() {
     }
 
-    /** {@code true} if this kernel has {@code cachestat(2)}. */
+    /**
+     * {@code true} if this kernel has {@code cachestat(2)} and it is not switched off. Asked once per JVM: with
+     * {@code -Dio.netty.contrib.aio.cachestat=false} it answers {@code false} as on a kernel before 6.5, and
+     * {@link AioFileRegionHandler} then reads every chunk from the disk with AIO, cached or not (as with
+     * {@link AioFileRegionConfig.PageCachePolicy#ALWAYS_DIRECT}). The switch changes only this answer: the
+     * residency methods below still call {@code cachestat(2)}.
+     */
     public static boolean isResidencySupported() {
         return Holder.CACHESTAT;
     }
@@ -108,7 +117,8 @@ public final class PageCache {
     }
 
     private static final class Holder {
-        static final boolean CACHESTAT = probe();
+        static final boolean CACHESTAT = SystemPropertyUtil.getBoolean("io.netty.contrib.aio.cachestat", true)
+                && probe();
 
         private static boolean probe() {
             long[] out = new long[5];

@@ -1,0 +1,43 @@
+package io.netty.contrib.channel.aio;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.ByteBuffer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Delivery from btrfs in a loop-device image. btrfs accepts O_DIRECT but reports no {@code STATX_DIOALIGN}, and its
+ * files' device number is an anonymous one with no block queue in sysfs, so the stream aligns to the 4096 default; a
+ * misaligned O_DIRECT read is not refused but served through the page cache. Small files are stored inline in the
+ * metadata, and data is checksummed: both must still arrive byte for byte.
+ */
+class AioBtrfsDeliveryTest extends AbstractFileSystemDeliveryTest {
+
+    @Override
+    TestMount mount() throws Exception {
+        return TestMount.loop("btrfs", 300L << 20);
+    }
+
+    @Test
+    void readsColdFilesWithDirectIoAtTheDefaultAlignment() throws Exception {
+        assertTrue(directIoAccepted, "btrfs accepts O_DIRECT");
+        assertFalse(Boolean.TRUE.equals(residentAfterEvict), "eviction drops a btrfs file's pages");
+        if (!"statx".equals(alignment.source())) {
+            assertEquals("default", alignment.source(), alignment.toString());
+            assertEquals(AioFiles.DEFAULT_ALIGNMENT, alignment.offset(), alignment.toString());
+        }
+        if (kernelAtLeast(6, 1)) {
+            assertTrue(nowaitCopyAccepted, "btrfs copies cached data for preadv2(RWF_NOWAIT)");
+        }
+        assertEquals(Route.AIO, expectedRoute(AioFileRegionConfig.DEFAULT, false));
+        assertEquals(Route.AIO, expectedRoute(AioFileRegionConfig.DEFAULT, true));
+    }
+
+    @Override
+    void assertMisalignedRead(long res, byte[] expected, ByteBuffer buffer) {
+        assertServed(res, expected, buffer); // btrfs falls back to a buffered read
+    }
+}
