@@ -76,12 +76,8 @@ CONSTANT(oNoatime, O_NOATIME)
 CONSTANT(efdCloexec, EFD_CLOEXEC)
 CONSTANT(efdNonblock, EFD_NONBLOCK)
 CONSTANT(efdSemaphore, EFD_SEMAPHORE)
-CONSTANT(posixFadvNormal, POSIX_FADV_NORMAL)
-CONSTANT(posixFadvRandom, POSIX_FADV_RANDOM)
-CONSTANT(posixFadvSequential, POSIX_FADV_SEQUENTIAL)
 CONSTANT(posixFadvWillneed, POSIX_FADV_WILLNEED)
 CONSTANT(posixFadvDontneed, POSIX_FADV_DONTNEED)
-CONSTANT(posixFadvNoreuse, POSIX_FADV_NOREUSE)
 CONSTANT(rwfHipri, RWF_HIPRI)
 CONSTANT(rwfDsync, RWF_DSYNC)
 CONSTANT(rwfSync, RWF_SYNC)
@@ -92,6 +88,7 @@ CONSTANT(errnoEinval, EINVAL)
 CONSTANT(errnoEnosys, ENOSYS)
 CONSTANT(errnoEbadf, EBADF)
 CONSTANT(errnoEinprogress, EINPROGRESS)
+CONSTANT(errnoEopnotsupp, EOPNOTSUPP)
 
 /* ---- AIO ----------------------------------------------------------------------------------------- */
 
@@ -330,11 +327,11 @@ static const JNINativeMethod staticallyReferencedMethods[] = {
     METHOD(oRdonly, "()I"), METHOD(oWronly, "()I"), METHOD(oRdwr, "()I"), METHOD(oCreat, "()I"),
     METHOD(oTrunc, "()I"), METHOD(oDirect, "()I"), METHOD(oCloexec, "()I"), METHOD(oNoatime, "()I"),
     METHOD(efdCloexec, "()I"), METHOD(efdNonblock, "()I"), METHOD(efdSemaphore, "()I"),
-    METHOD(posixFadvNormal, "()I"), METHOD(posixFadvRandom, "()I"), METHOD(posixFadvSequential, "()I"),
-    METHOD(posixFadvWillneed, "()I"), METHOD(posixFadvDontneed, "()I"), METHOD(posixFadvNoreuse, "()I"),
+    METHOD(posixFadvWillneed, "()I"), METHOD(posixFadvDontneed, "()I"),
     METHOD(rwfHipri, "()I"), METHOD(rwfDsync, "()I"), METHOD(rwfSync, "()I"), METHOD(rwfNowait, "()I"),
     METHOD(rwfAppend, "()I"), METHOD(errnoEagain, "()I"), METHOD(errnoEinval, "()I"), METHOD(errnoEnosys, "()I"),
-    METHOD(errnoEbadf, "()I"), METHOD(errnoEinprogress, "()I"), METHOD(pagesize0, "()I"),
+    METHOD(errnoEbadf, "()I"), METHOD(errnoEinprogress, "()I"), METHOD(errnoEopnotsupp, "()I"),
+    METHOD(pagesize0, "()I"),
 };
 
 static const JNINativeMethod nativeMethods[] = {

@@ -109,7 +109,7 @@ abstract class AbstractFileSystemDeliveryTest {
                 + (directIoAccepted ? "accepted, " + alignment : "refused")
                 + ", resident after eviction: " + residentAfterEvict + ", RWF_NOWAIT copy of cached data: "
                 + (nowaitCopyAccepted ? "works" : "refused") + ", kernel " + System.getProperty("os.version"));
-        server = new TestServer(mount.dir, true, false, AioFileRegionConfig.DEFAULT);
+        server = new TestServer(mount.dir, true, false, AioDeliveryTest.SERVE_RESIDENT);
     }
 
     @BeforeEach
@@ -185,7 +185,7 @@ abstract class AbstractFileSystemDeliveryTest {
         for (long size : SIZES) {
             files.add(TestFiles.create(mount.dir, "edge-" + size, size, size));
         }
-        deliver(server, false, AioFileRegionConfig.DEFAULT, files);
+        deliver(server, false, AioDeliveryTest.SERVE_RESIDENT, files);
     }
 
     @Test
@@ -206,8 +206,8 @@ abstract class AbstractFileSystemDeliveryTest {
         List<File> files = new ArrayList<>();
         files.add(TestFiles.create(mount.dir, "tls-a", 4097, 41));
         files.add(TestFiles.create(mount.dir, "tls-b", 1_048_577, 42));
-        try (TestServer tls = new TestServer(mount.dir, true, true, AioFileRegionConfig.DEFAULT)) {
-            deliver(tls, true, AioFileRegionConfig.DEFAULT, files);
+        try (TestServer tls = new TestServer(mount.dir, true, true, AioDeliveryTest.SERVE_RESIDENT)) {
+            deliver(tls, true, AioDeliveryTest.SERVE_RESIDENT, files);
         }
     }
 
@@ -218,7 +218,7 @@ abstract class AbstractFileSystemDeliveryTest {
 
     @Test
     void aHotFileUnderTls() throws Exception {
-        try (TestServer tls = new TestServer(mount.dir, true, true, AioFileRegionConfig.DEFAULT)) {
+        try (TestServer tls = new TestServer(mount.dir, true, true, AioDeliveryTest.SERVE_RESIDENT)) {
             deliverHot(tls, true);
         }
     }
@@ -236,7 +236,7 @@ abstract class AbstractFileSystemDeliveryTest {
             assertNull(server.nextResult());
         }
         Delta delta = new Counts(server.metrics()).minus(before, file.length());
-        Route route = route(AioFileRegionConfig.DEFAULT, tls, true);
+        Route route = route(AioDeliveryTest.SERVE_RESIDENT, tls, true);
         System.out.println(mount.type + (tls ? " TLS" : " plain") + ", hot: " + route + ", " + delta);
         assertRoute(route, delta);
     }
@@ -260,7 +260,7 @@ abstract class AbstractFileSystemDeliveryTest {
         Delta delta = new Counts(server.metrics()).minus(before, bytes);
         System.out.println(mount.type + ": 16 cold files at once, " + (bytes >> 20) + " MiB in " + millis + " ms: "
                 + delta);
-        assertRoute(expectedRoute(AioFileRegionConfig.DEFAULT, false), delta);
+        assertRoute(expectedRoute(AioDeliveryTest.SERVE_RESIDENT, false), delta);
     }
 
     /** The low-level binding on this file system: a misaligned O_DIRECT read, refused or served. */

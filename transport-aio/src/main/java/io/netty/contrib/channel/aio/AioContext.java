@@ -76,7 +76,7 @@ public final class AioContext implements AutoCloseable {
     public AioContext(int maxEvents) throws IOException {
         ObjectUtil.checkPositiveOrZero(maxEvents, "maxEvents");
         cancelEvent = ByteBuffer.allocateDirect(Native.SIZEOF_IO_EVENT).order(ByteOrder.nativeOrder());
-        long res = Native.ioSetup0(maxEvents);
+        long res = Native.ioSetup(maxEvents);
         if (res < 0) {
             throw ioSetupException(maxEvents, res);
         }
@@ -209,7 +209,7 @@ public final class AioContext implements AutoCloseable {
         }
         int res;
         try {
-            res = Native.ioSubmit0(kernel.ctx, n, Buffer.memoryAddress(ptrs));
+            res = Native.ioSubmit(kernel.ctx, n, Buffer.memoryAddress(ptrs));
         } finally {
             Reference.reachabilityFence(this);
         }
@@ -293,7 +293,7 @@ public final class AioContext implements AutoCloseable {
         ByteBuffer array = events(n);
         int res;
         try {
-            res = Native.ioGetEvents0(kernel.ctx, Math.min(minNr, n), n, Buffer.memoryAddress(array), timeoutNanos);
+            res = Native.ioGetEvents(kernel.ctx, Math.min(minNr, n), n, Buffer.memoryAddress(array), timeoutNanos);
         } finally {
             Reference.reachabilityFence(this);
         }
@@ -326,7 +326,7 @@ public final class AioContext implements AutoCloseable {
             if (iocb.owner() != kernel) {
                 throw new IllegalArgumentException("iocb is not in flight in this context: " + iocb);
             }
-            int res = Native.ioCancel0(kernel.ctx, iocb.address(), Buffer.memoryAddress(cancelEvent));
+            int res = Native.ioCancel(kernel.ctx, iocb.address(), Buffer.memoryAddress(cancelEvent));
             if (res == -Native.EINPROGRESS) {
                 return false;
             }
@@ -462,7 +462,7 @@ public final class AioContext implements AutoCloseable {
             if (!markDestroyed()) {
                 return 0;
             }
-            int res = Native.ioDestroy0(ctx);
+            int res = Native.ioDestroy(ctx);
             for (AioControlBlock iocb : inFlight.values()) {
                 iocb.markDone();
             }

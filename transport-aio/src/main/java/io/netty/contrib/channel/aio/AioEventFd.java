@@ -36,7 +36,7 @@ public final class AioEventFd implements Closeable {
         }
         int flags = Native.EFD_CLOEXEC | (nonBlocking ? Native.EFD_NONBLOCK : 0)
                 | (semaphore ? Native.EFD_SEMAPHORE : 0);
-        int res = Native.eventFd0(initialValue, flags);
+        int res = Native.eventFd(initialValue, flags);
         Native.check("eventfd", res);
         fd = new FileDescriptor(res);
         this.nonBlocking = nonBlocking;
@@ -71,7 +71,7 @@ public final class AioEventFd implements Closeable {
      */
     public long read() throws IOException {
         checkOpen();
-        int res = Native.eventFdRead0(fd.intValue(), counterAddress);
+        int res = Native.eventFdRead(fd.intValue(), counterAddress);
         if (res == -Native.EAGAIN && nonBlocking) {
             return 0;
         }
@@ -85,7 +85,7 @@ public final class AioEventFd implements Closeable {
         if (value <= 0) {
             throw new IllegalArgumentException("value: " + value + " (expected: > 0)");
         }
-        Native.check("eventfd_write", Native.eventFdWrite0(fd.intValue(), value));
+        Native.check("eventfd_write", Native.eventFdWrite(fd.intValue(), value));
     }
 
     private void checkOpen() throws IOException {

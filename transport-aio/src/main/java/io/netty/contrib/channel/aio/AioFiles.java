@@ -85,7 +85,7 @@ public final class AioFiles {
                 throw new IllegalArgumentException("path contains a NUL byte: " + path);
             }
         }
-        int fd = Native.open0(bytes, flags | Native.O_CLOEXEC, mode);
+        int fd = Native.open(bytes, flags | Native.O_CLOEXEC, mode);
         if (fd < 0) {
             IOException cause = Native.newIOException("open", fd);
             throw new IOException("open(" + path + ") failed: " + cause.getMessage(), cause);
@@ -113,7 +113,7 @@ public final class AioFiles {
         if (!channel.isOpen()) {
             throw new IOException("FileChannel is closed");
         }
-        int fd = Native.fileChannelFd0(channel);
+        int fd = Native.fileChannelFd(channel);
         if (fd == -Native.ENOSYS) {
             throw new UnsupportedOperationException("this JDK's FileChannel has no readable file descriptor");
         }
@@ -125,13 +125,13 @@ public final class AioFiles {
 
     /** {@code true} if the descriptor of a {@link DefaultFileRegion}'s channel can be read on this JDK. */
     static boolean fileRegionFdSupported() {
-        return Native.fileChannelFdSupported0();
+        return Native.fileChannelFdSupported();
     }
 
     /** The (opened) {@link FileChannel} inside a {@link DefaultFileRegion}. */
     static FileChannel channel(DefaultFileRegion region) throws IOException {
         region.open();
-        FileChannel channel = Native.fileRegionChannel0(region);
+        FileChannel channel = Native.fileRegionChannel(region);
         if (channel == null) {
             throw new IOException("region has no FileChannel: " + region);
         }
@@ -190,7 +190,7 @@ public final class AioFiles {
         ObjectUtil.checkNotNull(buffer, "buffer");
         ObjectUtil.checkPositiveOrZero(offset, "offset");
         long address = Buffers.address(buffer, index, length);
-        long res = Native.preadv2_0(fd.intValue(), address, length, offset, flags);
+        long res = Native.preadv2(fd.intValue(), address, length, offset, flags);
         if (res == -Native.EAGAIN && (flags & Native.RWF_NOWAIT) != 0) {
             return -1;
         }

@@ -155,7 +155,7 @@ final class DirectChunkReader implements ChunkReader {
         private long readSynchronously() {
             long total = 0;
             while (total < length) {
-                long n = Native.preadv2_0(region.fd, Buffers.address(buffer, index, length) + total,
+                long n = Native.preadv2(region.fd, Buffers.address(buffer, index, length) + total,
                         (int) (length - total), offset + total, 0);
                 if (n <= 0) {
                     return n < 0 ? n : total;

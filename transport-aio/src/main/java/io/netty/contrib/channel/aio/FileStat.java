@@ -3,6 +3,9 @@ package io.netty.contrib.channel.aio;
 /** What {@code statx(2)} tells about an open file: its identity, size, modification time and direct-I/O alignment. */
 final class FileStat {
 
+    /** The slots that {@code Native.statx0} fills. */
+    static final int SLOTS = 10;
+
     final long device;
     final long inode;
     final long size;

@@ -81,12 +81,8 @@ final class Native {
     static final int EFD_NONBLOCK = efdNonblock();
     static final int EFD_SEMAPHORE = efdSemaphore();
 
-    static final int POSIX_FADV_NORMAL = posixFadvNormal();
-    static final int POSIX_FADV_RANDOM = posixFadvRandom();
-    static final int POSIX_FADV_SEQUENTIAL = posixFadvSequential();
     static final int POSIX_FADV_WILLNEED = posixFadvWillneed();
     static final int POSIX_FADV_DONTNEED = posixFadvDontneed();
-    static final int POSIX_FADV_NOREUSE = posixFadvNoreuse();
 
     static final int RWF_HIPRI = rwfHipri();
     static final int RWF_DSYNC = rwfDsync();
@@ -99,6 +95,7 @@ final class Native {
     static final int ENOSYS = errnoEnosys();
     static final int EBADF = errnoEbadf();
     static final int EINPROGRESS = errnoEinprogress();
+    static final int EOPNOTSUPP = errnoEopnotsupp();
 
     static final int PAGE_SIZE = pagesize0();
 
@@ -118,33 +115,115 @@ final class Native {
 
     private static native int registerUnix();
 
+    // The natives. Only the named wrappers below call them; they are package-private (not private) for the binding's
+    // own tests, which check that bad arguments never crash the JVM.
+
     static native long ioSetup0(int maxEvents);
     static native int ioDestroy0(long ctx);
     static native int ioSubmit0(long ctx, int nr, long iocbpp);
     static native int ioGetEvents0(long ctx, int minNr, int nr, long events, long timeoutNanos);
     static native int ioCancel0(long ctx, long iocb, long result);
-
     static native int eventFd0(int initval, int flags);
     /** Stores the counter (an unsigned 64-bit value) at {@code out}; returns 0 or {@code -errno}. */
     static native int eventFdRead0(int fd, long out);
     static native int eventFdWrite0(int fd, long value);
-
     static native int open0(byte[] path, int flags, int mode);
     static native int statx0(int fd, long[] out);
-
-    /** {@code statx(2)} of an open file. */
-    static FileStat statx(int fd) throws IOException {
-        long[] out = new long[10];
-        check("statx", statx0(fd, out));
-        return new FileStat(out);
-    }
     static native int fadvise0(int fd, long offset, long len, int advice);
     static native int cachestat0(int fd, long offset, long len, long[] out);
     static native long preadv2_0(int fd, long address, int len, long offset, int flags);
-
     static native boolean fileChannelFdSupported0();
     static native int fileChannelFd0(FileChannel channel);
     static native FileChannel fileRegionChannel0(DefaultFileRegion region);
+
+    // The wrappers. On the event loop's path they return -errno rather than throw.
+
+    /** {@code io_setup(2)}: the context, or {@code -errno}. */
+    static long ioSetup(int maxEvents) {
+        return ioSetup0(maxEvents);
+    }
+
+    /** {@code io_destroy(2)}, which waits for the operations in flight: 0 or {@code -errno}. */
+    static int ioDestroy(long ctx) {
+        return ioDestroy0(ctx);
+    }
+
+    /** {@code io_submit(2)} of {@code nr} iocb pointers at {@code iocbpp}: how many went, or {@code -errno}. */
+    static int ioSubmit(long ctx, int nr, long iocbpp) {
+        return ioSubmit0(ctx, nr, iocbpp);
+    }
+
+    /**
+     * {@code io_getevents(2)} into {@code nr} {@code struct io_event}s at {@code events}; a negative timeout waits
+     * for ever. How many were reaped, or {@code -errno}.
+     */
+    static int ioGetEvents(long ctx, int minNr, int nr, long events, long timeoutNanos) {
+        return ioGetEvents0(ctx, minNr, nr, events, timeoutNanos);
+    }
+
+    /** {@code io_cancel(2)}, the event written at {@code result}: 0 or {@code -errno}. */
+    static int ioCancel(long ctx, long iocb, long result) {
+        return ioCancel0(ctx, iocb, result);
+    }
+
+    /** {@code eventfd(2)}: the descriptor, or {@code -errno}. */
+    static int eventFd(int initval, int flags) {
+        return eventFd0(initval, flags);
+    }
+
+    /** Reads an eventfd's counter into the 8 bytes at {@code out}: 0 or {@code -errno}. */
+    static int eventFdRead(int fd, long out) {
+        return eventFdRead0(fd, out);
+    }
+
+    /** Adds {@code value} to an eventfd's counter: 0 or {@code -errno}. */
+    static int eventFdWrite(int fd, long value) {
+        return eventFdWrite0(fd, value);
+    }
+
+    /** {@code open(2)} of a NUL-free path: the descriptor, or {@code -errno}. */
+    static int open(byte[] path, int flags, int mode) {
+        return open0(path, flags, mode);
+    }
+
+    /** {@code statx(2)} of an open file. */
+    static FileStat statx(int fd) throws IOException {
+        long[] out = new long[FileStat.SLOTS];
+        check("statx", statx0(fd, out));
+        return new FileStat(out);
+    }
+
+    /** {@code posix_fadvise(2)}: 0 or {@code -errno}. */
+    static int fadvise(int fd, long offset, long length, int advice) {
+        return fadvise0(fd, offset, length, advice);
+    }
+
+    /** {@code cachestat(2)}: how many pages of the range are in the page cache, or {@code -errno}. */
+    static long cachedPages(int fd, long offset, long length) {
+        long[] out = new long[5];
+        int res = cachestat0(fd, offset, length, out);
+        return res < 0 ? res : out[0];
+    }
+
+    /** {@code preadv2(2)} of one buffer: the bytes read, or {@code -errno}. */
+    static long preadv2(int fd, long address, int length, long offset, int flags) {
+        return preadv2_0(fd, address, length, offset, flags);
+    }
+
+    /** {@code true} if the descriptor behind a {@code FileChannel} (and a region's channel) can be read. */
+    static boolean fileChannelFdSupported() {
+        return fileChannelFdSupported0();
+    }
+
+    /** The descriptor behind a JDK {@code FileChannel}, or {@code -errno}. */
+    static int fileChannelFd(FileChannel channel) {
+        return fileChannelFd0(channel);
+    }
+
+    /** The {@code FileChannel} inside a {@link DefaultFileRegion}, or {@code null}. */
+    static FileChannel fileRegionChannel(DefaultFileRegion region) {
+        return fileRegionChannel0(region);
+    }
 
     private static void loadNativeLibrary() {
         if (!"linux".equals(PlatformDependent.normalizedOs())) {

@@ -56,12 +56,8 @@ final class NativeStaticallyReferencedJniMethods {
     static native int efdNonblock();
     static native int efdSemaphore();
 
-    static native int posixFadvNormal();
-    static native int posixFadvRandom();
-    static native int posixFadvSequential();
     static native int posixFadvWillneed();
     static native int posixFadvDontneed();
-    static native int posixFadvNoreuse();
 
     static native int rwfHipri();
     static native int rwfDsync();
@@ -74,6 +70,7 @@ final class NativeStaticallyReferencedJniMethods {
     static native int errnoEnosys();
     static native int errnoEbadf();
     static native int errnoEinprogress();
+    static native int errnoEopnotsupp();
 
     static native int pagesize0();
 }

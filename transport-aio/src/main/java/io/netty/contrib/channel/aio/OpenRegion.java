@@ -23,7 +23,8 @@ final class OpenRegion {
     final FileChannel channel;
     final int fd;
     final boolean needsBytes;
-    private final long[] cachestat = new long[5];
+    /** {@code RWF_NOWAIT} copies are refused on this file (tmpfs answers {@code EOPNOTSUPP}): do not try again. */
+    private boolean noWaitRefused;
 
     OpenRegion(DefaultFileRegion region, FileChannel channel, int fd, boolean needsBytes) {
         this.region = region;
@@ -32,9 +33,14 @@ final class OpenRegion {
         this.needsBytes = needsBytes;
     }
 
+    /** {@code false} once the page cache turned out to be of no use here (copies refused): read with AIO. */
+    boolean isPageCacheUsable() {
+        return !noWaitRefused;
+    }
+
     /** {@code true} if every page of {@code [start, end)} is in the page cache. */
     boolean isResident(long start, long end) {
-        return PageCache.isResident(fd, start, end - start, cachestat);
+        return !noWaitRefused && PageCache.isResident(fd, start, end - start);
     }
 
     /**
@@ -48,10 +54,11 @@ final class OpenRegion {
             return new RegionSlice(region, channel, start, length);
         }
         ByteBuf buf = ALLOCATOR.directBuffer(length);
-        long res = Native.preadv2_0(fd, Buffers.address(buf, 0, length), length, start, Native.RWF_NOWAIT);
+        long res = Native.preadv2(fd, Buffers.address(buf, 0, length), length, start, Native.RWF_NOWAIT);
         if (res != length) {
             // EAGAIN or a short read: not (all) there.
             buf.release();
+            noWaitRefused = res == -Native.EOPNOTSUPP;
             return null;
         }
         return buf.writerIndex(length);
@@ -68,7 +75,7 @@ final class OpenRegion {
     private boolean probe(long offset) {
         ByteBuf one = ALLOCATOR.directBuffer(1);
         try {
-            return Native.preadv2_0(fd, Buffers.address(one, 0, 1), 1, offset, Native.RWF_NOWAIT) == 1;
+            return Native.preadv2(fd, Buffers.address(one, 0, 1), 1, offset, Native.RWF_NOWAIT) == 1;
         } finally {
             one.release();
         }

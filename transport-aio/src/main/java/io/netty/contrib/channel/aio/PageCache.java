@@ -56,16 +56,16 @@ public final class PageCache {
     public static boolean isResident(FileDescriptor fd, long offset, long length) throws IOException {
         ObjectUtil.checkNotNull(fd, "fd");
         checkRange(offset, length);
-        return isResident(fd.intValue(), offset, length, new long[5]);
+        return isResident(fd.intValue(), offset, length);
     }
 
-    /** The event loop's check: no argument checks, {@code out} reused, {@code false} on any error. */
-    static boolean isResident(int fd, long offset, long length, long[] out) {
+    /** The event loop's check: no argument checks, {@code false} on any error. */
+    static boolean isResident(int fd, long offset, long length) {
         if (length == 0) {
             return true;
         }
         long pages = (offset + length - 1) / PAGE_SIZE - offset / PAGE_SIZE + 1;
-        return Native.cachestat0(fd, offset, length, out) == 0 && out[0] >= pages;
+        return Native.cachedPages(fd, offset, length) >= pages;
     }
 
     static long residentPages(FileDescriptor fd, long offset, long length) throws IOException {
@@ -74,9 +74,9 @@ public final class PageCache {
         if (length == 0) {
             return 0;
         }
-        long[] out = new long[5];
-        Native.check("cachestat", Native.cachestat0(fd.intValue(), offset, length, out));
-        return out[0];
+        long pages = Native.cachedPages(fd.intValue(), offset, length);
+        Native.check("cachestat", pages);
+        return pages;
     }
 
     /** Drops the clean pages of a whole file from the page cache. */
@@ -94,7 +94,7 @@ public final class PageCache {
         try (FileChannel channel = FileChannel.open(file.toPath(), StandardOpenOption.READ)) {
             channel.force(false);
             Native.check("posix_fadvise",
-                    Native.fadvise0(AioFiles.fd(channel), offset, length, Native.POSIX_FADV_DONTNEED));
+                    Native.fadvise(AioFiles.fd(channel), offset, length, Native.POSIX_FADV_DONTNEED));
         }
     }
 
@@ -105,7 +105,7 @@ public final class PageCache {
     public static void evict(FileDescriptor fd, long offset, long length) throws IOException {
         ObjectUtil.checkNotNull(fd, "fd");
         checkRange(offset, length);
-        Native.check("posix_fadvise", Native.fadvise0(fd.intValue(), offset, length, Native.POSIX_FADV_DONTNEED));
+        Native.check("posix_fadvise", Native.fadvise(fd.intValue(), offset, length, Native.POSIX_FADV_DONTNEED));
     }
 
     private static void checkRange(long offset, long length) {
@@ -121,9 +121,8 @@ public final class PageCache {
                 && probe();
 
         private static boolean probe() {
-            long[] out = new long[5];
             // fd 0 may be anything; ENOSYS is the only answer that means "no cachestat".
-            return Native.cachestat0(0, 0, 1, out) != -Native.ENOSYS;
+            return Native.cachedPages(0, 0, 1) != -Native.ENOSYS;
         }
     }
 }

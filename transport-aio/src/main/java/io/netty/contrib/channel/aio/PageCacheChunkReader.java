@@ -42,7 +42,7 @@ final class PageCacheChunkReader implements ChunkReader {
         if (serveIfResident(start, end, sink, false)) {
             return;
         }
-        if (Native.fadvise0(file.fd, start, end - start, Native.POSIX_FADV_WILLNEED) != 0) {
+        if (!file.isPageCacheUsable() || Native.fadvise(file.fd, start, end - start, Native.POSIX_FADV_WILLNEED) != 0) {
             direct.readDirect(start, end, sink);
             return;
         }
@@ -97,7 +97,7 @@ final class PageCacheChunkReader implements ChunkReader {
             if (sink.isCancelled() || serveIfResident(start, end, sink, true)) {
                 return;
             }
-            if (System.nanoTime() - deadline > 0) {
+            if (!file.isPageCacheUsable() || System.nanoTime() - deadline > 0) {
                 metrics.prefetchLate();
                 direct.readDirect(start, end, sink);
                 return;
