@@ -44,6 +44,7 @@ public final class FileServer implements AutoCloseable {
     private final EventLoopGroup group;
     private final Channel serverChannel;
     private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+    private final FailureLog failureLog = new FailureLog();
     private volatile boolean stopping;
 
     @SuppressWarnings("deprecation") // SelfSignedCertificate: enough for --tls in an example server
@@ -170,6 +171,10 @@ public final class FileServer implements AutoCloseable {
 
     FileServerOptions options() {
         return options;
+    }
+
+    FailureLog failureLog() {
+        return failureLog;
     }
 
     boolean isStopping() {
