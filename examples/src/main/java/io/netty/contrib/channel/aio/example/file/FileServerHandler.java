@@ -630,7 +630,8 @@ final class FileServerHandler extends ChannelInboundHandlerAdapter {
      */
     private void complete(HttpRequest request, ChannelFuture last, boolean keepAlive) {
         if (!keepAlive) {
-            closing = true; // requests read after this one are not answered
+            closing = true; // requests read after this one are not answered: no need to read them
+            flow.pause();
         }
         last.addListener((ChannelFutureListener) f -> {
             responding = false;
