@@ -11,9 +11,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The server's log of failed connections. What a client does to its own connection (hangs up mid-response, resets,
- * sends what is not HTTP) is logged at DEBUG: a burst of hostile clients must not flood the log. Other failures (a file that
- * shrank, a read error) are logged at INFO, at most one line a second for the whole server; a line says how many
- * were left out before it.
+ * sends what is not HTTP) is logged at DEBUG: a burst of hostile clients must not flood the log. Other failures (a
+ * file that shrank, a read error, no descriptor left) are logged at INFO, at most one line a second for the whole
+ * server; a line says how many were left out before it.
  */
 final class FailureLog {
 

@@ -110,6 +110,7 @@ public final class FileServer implements AutoCloseable {
         return new FileServer(FileServerOptions.parse(args));
     }
 
+    /** Runs the server until SIGINT or SIGTERM; exits with 0 after a graceful stop, 2 for bad options. */
     public static void main(String[] args) throws Exception {
         String relaunchedBy = System.getenv(RELAUNCHED_BY);
         if (!namesAreUtf8() && relaunchedBy == null) {
@@ -229,6 +230,7 @@ public final class FileServer implements AutoCloseable {
         return (options.tls ? "https" : "http") + "://" + host + ':' + port() + '/';
     }
 
+    /** The port the server listens on (the one chosen when {@code --port 0}). */
     public int port() {
         return ((InetSocketAddress) serverChannel.localAddress()).getPort();
     }

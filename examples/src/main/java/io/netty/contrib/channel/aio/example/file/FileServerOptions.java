@@ -90,7 +90,8 @@ final class FileServerOptions {
                     try {
                         o.mode = Mode.valueOf(mode.toUpperCase(Locale.ROOT));
                     } catch (IllegalArgumentException e) {
-                        throw new IllegalArgumentException("--mode must be aio, sendfile or chunked, not '" + mode + "'");
+                        throw new IllegalArgumentException("--mode must be aio, sendfile or chunked, not '" + mode
+                                + "'");
                     }
                     break;
                 case "--idle-timeout":
