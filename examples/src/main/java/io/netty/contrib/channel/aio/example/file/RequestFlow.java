@@ -34,6 +34,8 @@ final class RequestFlow extends ChannelDuplexHandler {
     private ByteBuf held;
     private boolean paused;
     private boolean inBody;
+    /** When the head being received got its first byte to the decoder; 0 while none is. */
+    private long headStart;
     private ScheduledFuture<?> headerTimer;
 
     RequestFlow(long headerTimeout, TimeUnit unit) {
@@ -50,7 +52,7 @@ final class RequestFlow extends ChannelDuplexHandler {
         if (!paused) {
             paused = true;
             ctx.channel().config().setAutoRead(false);
-            cancelHeaderTimer();
+            headStart = 0;
         }
     }
 
@@ -67,7 +69,7 @@ final class RequestFlow extends ChannelDuplexHandler {
 
     /** A request head is complete: its timer stops, and what follows is its body until {@link #requestEnded()}. */
     void headReceived() {
-        cancelHeaderTimer();
+        headStart = 0;
         inBody = true;
     }
 
@@ -108,8 +110,12 @@ final class RequestFlow extends ChannelDuplexHandler {
             } else {
                 slice = held.readRetainedSlice(SLICE);
             }
-            if (!inBody && headerTimer == null && slice.isReadable()) {
-                headerTimer = ctx.executor().schedule(this::headerTimedOut, headerTimeoutNanos, TimeUnit.NANOSECONDS);
+            if (!inBody && headStart == 0 && slice.isReadable()) {
+                headStart = System.nanoTime() | 1;
+                if (headerTimer == null) {
+                    headerTimer = ctx.executor().schedule(this::checkHeaderTime, headerTimeoutNanos,
+                            TimeUnit.NANOSECONDS);
+                }
             }
             ctx.fireChannelRead(slice);
         }
@@ -118,8 +124,20 @@ final class RequestFlow extends ChannelDuplexHandler {
         }
     }
 
-    private void headerTimedOut() {
+    /**
+     * One timer per connection, not one per request: it is armed by the first head and, when it fires, re-armed for
+     * what is left of the head being received (if any), as IdleStateHandler does.
+     */
+    private void checkHeaderTime() {
         headerTimer = null;
+        if (headStart == 0) {
+            return;
+        }
+        long left = headerTimeoutNanos - (System.nanoTime() - headStart);
+        if (left > 0) {
+            headerTimer = ctx.executor().schedule(this::checkHeaderTime, left, TimeUnit.NANOSECONDS);
+            return;
+        }
         logger.debug("{}: request head not complete within {} ms; closing", ctx.channel().remoteAddress(),
                 TimeUnit.NANOSECONDS.toMillis(headerTimeoutNanos));
         ctx.close();
