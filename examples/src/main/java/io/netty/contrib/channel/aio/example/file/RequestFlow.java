@@ -18,9 +18,9 @@ import java.util.concurrent.TimeUnit;
  * read wait here undecoded. They reach the decoder in small slices, so that one read of many pipelined requests
  * decodes only a few of them past the bound. What a paused connection costs is one read's worth of bytes.
  *
- * <p>Header timeout: a request head (request line and headers) must be complete within the timeout of its first byte
- * reaching the decoder, or the connection is closed. Paused time does not count: the client cannot finish a head
- * the server does not read.
+ * <p>Header timeout: a request head (request line and headers) must be complete within the timeout once its first
+ * byte has reached the decoder, or the connection is closed. Paused time does not count: the client cannot finish a
+ * head the server does not read. A body is not timed here (GET and HEAD have none; the idle timeout still applies).
  */
 final class RequestFlow extends ChannelDuplexHandler {
 

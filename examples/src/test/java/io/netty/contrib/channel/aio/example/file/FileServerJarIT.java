@@ -18,6 +18,7 @@ import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** The real {@code target/file-server.jar}, as the README runs it. */
 class FileServerJarIT {
@@ -217,6 +218,7 @@ class FileServerJarIT {
 
     @Test
     void aFileThatCannotBeOpenedForWantOfDescriptorsIs503() throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/prlimit")), "prlimit (util-linux) is not installed");
         Path dir = TestFiles.directory("jar-root-emfile");
         Files.write(dir.resolve("data.txt"), "data\n".getBytes(StandardCharsets.UTF_8));
         Process server = java(dir, "--port", "0");
