@@ -24,26 +24,41 @@ import io.netty.handler.ssl.util.SelfSignedCertificate;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import sun.misc.Signal;
 
+import java.lang.management.ManagementFactory;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.SimpleFormatter;
 
 /**
  * The HTTP static file server: {@code java -jar examples/target/file-server.jar [--root DIR] [--port N]
- * [--bind ADDR] [--threads N] [--mode aio|sendfile|chunked] [--tls]}. SIGINT or SIGTERM stops it gracefully: it
- * stops accepting, lets the transfers in flight finish (at most {@link #STOP_TIMEOUT}), then exits with 0.
+ * [--bind ADDR] [--threads N] [--mode aio|sendfile|chunked] [--tls] …} ({@code --help} lists every option). SIGINT
+ * or SIGTERM stops it gracefully: it stops accepting, lets the transfers in flight finish (at most
+ * {@link #STOP_TIMEOUT}), then exits with 0. Started in a locale whose file names are not UTF-8 (such as
+ * {@code LC_ALL=C}), it runs itself again under {@code C.UTF-8}: see {@code relaunchWithUtf8Names}.
  */
 public final class FileServer implements AutoCloseable {
 
     static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
+
+    private static final String UTF8_LOCALE = "C.UTF-8";
+    /** Set in the environment of a server relaunched for UTF-8 file names: the launcher's process id. */
+    private static final String RELAUNCHED_BY = "FILE_SERVER_LAUNCHER_PID";
 
     private final FileServerOptions options;
     private final FileServerOptions.Transport transport;
     private final EventLoopGroup group;
     private final Channel serverChannel;
     private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+    private final FailureLog failureLog = new FailureLog();
     private volatile boolean stopping;
 
     @SuppressWarnings("deprecation") // SelfSignedCertificate: enough for --tls in an example server
@@ -95,10 +110,19 @@ public final class FileServer implements AutoCloseable {
         return new FileServer(FileServerOptions.parse(args));
     }
 
+    /** Runs the server until SIGINT or SIGTERM; exits with 0 after a graceful stop, 2 for bad options. */
     public static void main(String[] args) throws Exception {
+        String relaunchedBy = System.getenv(RELAUNCHED_BY);
+        if (!namesAreUtf8() && relaunchedBy == null) {
+            System.exit(relaunchWithUtf8Names(args));
+            return;
+        }
         if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
             System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tF %1$tT %4$s %5$s%6$s%n");
         }
+        // The first log line loads the JDK's time-zone data (lib/tzdb.dat). Loaded now, a failure logged while the
+        // process is out of descriptors (EMFILE) is written, instead of throwing an Error from the handler.
+        new SimpleFormatter().format(new LogRecord(Level.INFO, "file-server"));
         FileServerOptions options;
         try {
             options = FileServerOptions.parse(args);
@@ -131,12 +155,59 @@ public final class FileServer implements AutoCloseable {
             return;
         }
         System.out.println(server.describe());
+        if (!namesAreUtf8()) {
+            System.out.println("file-server: file names are " + System.getProperty("sun.jnu.encoding") + " here (no "
+                    + UTF8_LOCALE + " locale?): names that are not ASCII cannot be served");
+        }
         System.out.flush();
+        if (relaunchedBy != null) {
+            // The launcher that started this JVM forwards signals; should it die without doing so, stop anyway.
+            ProcessHandle.of(Long.parseLong(relaunchedBy)).ifPresent(p -> p.onExit().thenRun(stop::countDown));
+        }
         stop.await();
         System.out.println("file-server: stopping");
         server.close();
         System.out.println("file-server: stopped");
         System.exit(0);
+    }
+
+    /** {@code true} if the JDK turns file names into Strings as UTF-8 (its {@code sun.jnu.encoding}). */
+    static boolean namesAreUtf8() {
+        String encoding = System.getProperty("sun.jnu.encoding", "");
+        return encoding.equalsIgnoreCase("UTF-8") || encoding.equalsIgnoreCase("UTF8");
+    }
+
+    /**
+     * Runs the server again in a child JVM whose locale makes file names UTF-8, forwards SIGINT and SIGTERM to it,
+     * and returns its exit status.
+     *
+     * <p>Linux file names are bytes; the JDK decodes and encodes them with {@code sun.jnu.encoding}, which it takes
+     * from the locale when it starts ({@code LC_ALL}, {@code LC_CTYPE}, {@code LANG}) and which cannot be set with
+     * {@code -D}. Under the C (POSIX) locale it is ASCII: a file named {@code café.txt} can be neither opened
+     * ({@code InvalidPathException}) nor listed (its name comes out mangled). URLs carry UTF-8, so the server must
+     * name files in UTF-8 whatever locale it was started in. The child gets {@code LC_ALL=C.UTF-8} (built into glibc
+     * 2.35 and Debian's since 2.13); the same JVM options, class path and arguments; and the parent's stdin, stdout
+     * and stderr.
+     */
+    private static int relaunchWithUtf8Names(String[] args) throws Exception {
+        List<String> command = new ArrayList<>();
+        command.add(ProcessHandle.current().info().command().orElse(System.getProperty("java.home") + "/bin/java"));
+        command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(FileServer.class.getName());
+        command.addAll(Arrays.asList(args));
+        ProcessBuilder builder = new ProcessBuilder(command).inheritIO();
+        Map<String, String> env = builder.environment();
+        // Their options are already in the input arguments above: given twice, an agent would start twice.
+        env.remove("JAVA_TOOL_OPTIONS");
+        env.remove("JDK_JAVA_OPTIONS");
+        env.put("LC_ALL", UTF8_LOCALE);
+        env.put(RELAUNCHED_BY, Long.toString(ProcessHandle.current().pid()));
+        Process child = builder.start();
+        Signal.handle(new Signal("INT"), s -> child.destroy());
+        Signal.handle(new Signal("TERM"), s -> child.destroy());
+        return child.waitFor();
     }
 
     /** The line printed at start: address, root and mode. */
@@ -159,6 +230,7 @@ public final class FileServer implements AutoCloseable {
         return (options.tls ? "https" : "http") + "://" + host + ':' + port() + '/';
     }
 
+    /** The port the server listens on (the one chosen when {@code --port 0}). */
     public int port() {
         return ((InetSocketAddress) serverChannel.localAddress()).getPort();
     }
@@ -170,6 +242,10 @@ public final class FileServer implements AutoCloseable {
 
     FileServerOptions options() {
         return options;
+    }
+
+    FailureLog failureLog() {
+        return failureLog;
     }
 
     boolean isStopping() {

@@ -5,47 +5,56 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.DefaultFileRegion;
-import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.DateFormatter;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.timeout.IdleStateEvent;
-import io.netty.util.internal.logging.InternalLogger;
-import io.netty.util.internal.logging.InternalLoggerFactory;
+import io.netty.util.ReferenceCountUtil;
 
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Date;
+import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BooleanSupplier;
 
 import static io.netty.handler.codec.http.HttpResponseStatus.BAD_REQUEST;
+import static io.netty.handler.codec.http.HttpResponseStatus.EXPECTATION_FAILED;
 import static io.netty.handler.codec.http.HttpResponseStatus.FORBIDDEN;
+import static io.netty.handler.codec.http.HttpResponseStatus.INTERNAL_SERVER_ERROR;
 import static io.netty.handler.codec.http.HttpResponseStatus.METHOD_NOT_ALLOWED;
 import static io.netty.handler.codec.http.HttpResponseStatus.MOVED_PERMANENTLY;
 import static io.netty.handler.codec.http.HttpResponseStatus.NOT_FOUND;
@@ -53,64 +62,176 @@ import static io.netty.handler.codec.http.HttpResponseStatus.NOT_MODIFIED;
 import static io.netty.handler.codec.http.HttpResponseStatus.OK;
 import static io.netty.handler.codec.http.HttpResponseStatus.PARTIAL_CONTENT;
 import static io.netty.handler.codec.http.HttpResponseStatus.REQUESTED_RANGE_NOT_SATISFIABLE;
+import static io.netty.handler.codec.http.HttpResponseStatus.SERVICE_UNAVAILABLE;
 import static io.netty.handler.codec.http.HttpVersion.HTTP_1_1;
 
 /**
  * Answers GET and HEAD for files and directories under the root: Range (single, suffix, open and multiple ranges),
  * conditional requests, directory listings. File bodies are {@link DefaultFileRegion}s (aio and sendfile modes) or
  * {@link CheckedChunkedNioFile}s (chunked mode).
+ *
+ * <p>Pipelined requests are answered one at a time, in order: a response starts (and opens its file) when the one
+ * before it has been written. At most {@code --max-pipelined} requests wait behind it; then {@link RequestFlow}
+ * stops reading until half of them have been answered. So a connection holds at most one open file and a bounded
+ * number of waiting requests, whatever its client sends without reading.
  */
-final class FileServerHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+final class FileServerHandler extends ChannelInboundHandlerAdapter {
 
-    private static final InternalLogger logger = InternalLoggerFactory.getInstance(FileServerHandler.class);
     private static final String SERVER = "netty-transport-aio";
 
     private final Path root;
     private final FileServerOptions.Mode mode;
+    private final int maxPipelined;
+    private final int maxRanges;
     private final BooleanSupplier stopping;
-    private int responsesInFlight;
-    private boolean failureLogged;
+    private final RequestFlow flow;
+    private final FailureLog log;
+    private final Deque<HttpRequest> waiting = new ArrayDeque<>();
+    private ChannelHandlerContext ctx;
+    private boolean responding;
+    private boolean serving;
+    private boolean closing;
 
-    FileServerHandler(Path root, FileServerOptions.Mode mode, BooleanSupplier stopping) {
-        this.root = root;
-        this.mode = mode;
+    FileServerHandler(FileServerOptions options, BooleanSupplier stopping, RequestFlow flow, FailureLog log) {
+        root = options.root;
+        mode = options.mode;
+        maxPipelined = options.maxPipelined;
+        maxRanges = options.maxRanges;
         this.stopping = stopping;
+        this.flow = flow;
+        this.log = log;
     }
 
-    /** {@code true} when no response is being written: the connection can be closed without cutting one. */
+    /** {@code true} when no response is being written or waits: the connection can be closed without cutting one. */
     boolean isIdle() {
-        return responsesInFlight == 0;
+        return !responding && waiting.isEmpty();
     }
 
     @Override
-    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) throws Exception {
-        responsesInFlight++;
-        boolean keepAlive = HttpUtil.isKeepAlive(request) && !stopping.getAsBoolean();
-        if (request.decoderResult().isFailure()) {
-            sendError(ctx, request, BAD_REQUEST, false);
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        try {
+            if (msg instanceof HttpRequest) {
+                flow.headReceived();
+                enqueue(head((HttpRequest) msg));
+            } else if (msg instanceof HttpContent && ((HttpContent) msg).decoderResult().isFailure()) {
+                // A body that cannot be framed (a bad chunk): after the responses before it, a 400 and the end.
+                HttpRequest bad = new DefaultHttpRequest(HTTP_1_1, HttpMethod.GET, "/");
+                bad.setDecoderResult(((HttpContent) msg).decoderResult());
+                enqueue(bad);
+            }
+            // Bodies are not needed for GET and HEAD; the decoder frames them, the bytes are dropped here.
+            if (msg instanceof LastHttpContent) {
+                flow.requestEnded();
+            }
+        } finally {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    /** The head of a request, without a reference-counted body to keep while it waits. */
+    private static HttpRequest head(HttpRequest request) {
+        if (!(request instanceof FullHttpRequest)) {
+            return request;
+        }
+        HttpRequest head = new DefaultHttpRequest(request.protocolVersion(), request.method(), request.uri(),
+                request.headers());
+        head.setDecoderResult(request.decoderResult());
+        return head;
+    }
+
+    private void enqueue(HttpRequest request) {
+        if (closing) {
+            return; // the connection ends after the response being written: later requests are not answered
+        }
+        waiting.add(request);
+        if (waiting.size() >= maxPipelined) {
+            flow.pause();
+        }
+        serveNext();
+    }
+
+    /**
+     * Starts the next waiting response if none is being written. A response that completes at once calls back into
+     * here; the outer call's loop serves the next one, so the stack does not grow with the number of requests.
+     */
+    private void serveNext() {
+        if (serving) {
             return;
+        }
+        serving = true;
+        try {
+            while (!responding && !closing && !waiting.isEmpty() && ctx.channel().isActive()) {
+                HttpRequest request = waiting.poll();
+                if (waiting.size() <= maxPipelined / 2) {
+                    flow.resume();
+                }
+                responding = true;
+                try {
+                    respond(request);
+                } catch (RuntimeException e) {
+                    log.failed(ctx.channel(), request.method() + " " + request.uri(), e);
+                    closing = true;
+                    ctx.close();
+                }
+            }
+        } finally {
+            serving = false;
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        closing = true;
+        waiting.clear();
+        ctx.fireChannelInactive();
+    }
+
+    private void respond(HttpRequest request) {
+        boolean keepAlive = HttpUtil.isKeepAlive(request) && !stopping.getAsBoolean();
+        HttpResponseStatus refusal = RequestChecks.refusal(request);
+        if (refusal != null) {
+            // After a 417 the client may or may not send the body it announced: only a request without one leaves
+            // the connection's framing known.
+            boolean keep = refusal == EXPECTATION_FAILED && keepAlive && !RequestChecks.hasBody(request);
+            sendError(request, refusal, keep);
+            return;
+        }
+        if (HttpUtil.is100ContinueExpected(request) && RequestChecks.hasBody(request)) {
+            keepAlive = false; // no 100 (Continue) is sent: the final answer comes first, and the body is not read
         }
         HttpMethod method = request.method();
         if (!HttpMethod.GET.equals(method) && !HttpMethod.HEAD.equals(method)) {
             FullHttpResponse res = errorResponse(METHOD_NOT_ALLOWED);
             res.headers().set(HttpHeaderNames.ALLOW, "GET, HEAD");
-            send(ctx, request, res, keepAlive);
+            send(request, res, keepAlive);
             return;
         }
         String path;
         try {
             path = decodePath(request.uri());
         } catch (IllegalArgumentException e) {
-            sendError(ctx, request, BAD_REQUEST, false);
+            sendError(request, BAD_REQUEST, false);
             return;
         }
         if (path == null) {
-            sendError(ctx, request, FORBIDDEN, keepAlive);
+            sendError(request, FORBIDDEN, keepAlive);
             return;
         }
-        Path target = root.resolve(path.substring(1)).normalize();
+        Path target;
+        try {
+            target = root.resolve(path.substring(1)).normalize();
+        } catch (InvalidPathException e) {
+            // A name this JVM cannot represent (see FileServer's UTF-8 relaunch): no such file can be served.
+            sendError(request, NOT_FOUND, keepAlive);
+            return;
+        }
         if (!target.startsWith(root)) {
-            sendError(ctx, request, FORBIDDEN, keepAlive);
+            sendError(request, FORBIDDEN, keepAlive);
             return;
         }
         Path real;
@@ -118,30 +239,33 @@ final class FileServerHandler extends SimpleChannelInboundHandler<FullHttpReques
         try {
             real = target.toRealPath();
             attrs = Files.readAttributes(real, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (AccessDeniedException e) {
+            sendError(request, FORBIDDEN, keepAlive);
+            return;
         } catch (IOException e) {
-            sendError(ctx, request, NOT_FOUND, keepAlive);
+            sendError(request, NOT_FOUND, keepAlive);
             return;
         }
         if (!real.startsWith(root)) {
             // A symbolic link that leaves the root.
-            sendError(ctx, request, FORBIDDEN, keepAlive);
+            sendError(request, FORBIDDEN, keepAlive);
             return;
         }
         if (attrs.isDirectory()) {
             if (!path.endsWith("/")) {
                 FullHttpResponse res = new DefaultFullHttpResponse(HTTP_1_1, MOVED_PERMANENTLY, Unpooled.EMPTY_BUFFER);
                 res.headers().set(HttpHeaderNames.LOCATION, encodePath(path) + '/');
-                send(ctx, request, res, keepAlive);
+                send(request, res, keepAlive);
                 return;
             }
-            sendListing(ctx, request, path, real, keepAlive);
+            sendListing(request, path, real, keepAlive);
             return;
         }
         if (!attrs.isRegularFile()) {
-            sendError(ctx, request, FORBIDDEN, keepAlive);
+            sendError(request, FORBIDDEN, keepAlive);
             return;
         }
-        sendFile(ctx, request, real, keepAlive);
+        sendFile(request, real, keepAlive);
     }
 
     /**
@@ -168,16 +292,12 @@ final class FileServerHandler extends SimpleChannelInboundHandler<FullHttpReques
         return path;
     }
 
-    private void sendFile(ChannelHandlerContext ctx, FullHttpRequest request, Path file, boolean keepAlive)
-            throws IOException {
+    private void sendFile(HttpRequest request, Path file, boolean keepAlive) {
         FileChannel channel;
         try {
             channel = FileChannel.open(file, StandardOpenOption.READ);
-        } catch (NoSuchFileException e) {
-            sendError(ctx, request, NOT_FOUND, keepAlive);
-            return;
         } catch (IOException e) {
-            sendError(ctx, request, FORBIDDEN, keepAlive);
+            sendError(request, failedOpen("open", e), keepAlive);
             return;
         }
         boolean ownsChannel = true;
@@ -189,21 +309,22 @@ final class FileServerHandler extends SimpleChannelInboundHandler<FullHttpReques
             HttpHeaders req = request.headers();
 
             if (notModified(req, etag, modified)) {
+                // No Content-Length: a 304's would have to be the 200's (RFC 9110, section 8.6).
                 FullHttpResponse res = new DefaultFullHttpResponse(HTTP_1_1, NOT_MODIFIED, Unpooled.EMPTY_BUFFER);
                 res.headers().set(HttpHeaderNames.ETAG, etag).set(HttpHeaderNames.LAST_MODIFIED, lastModified);
-                send(ctx, request, res, keepAlive);
+                send(request, res, keepAlive);
                 return;
             }
 
             List<long[]> ranges = null;
             String range = req.get(HttpHeaderNames.RANGE);
             if (range != null && ifRangeMatches(req.get(HttpHeaderNames.IF_RANGE), etag, modified)) {
-                ranges = ByteRanges.parse(range, length);
+                ranges = ByteRanges.parse(range, length, maxRanges);
             }
             if (ranges != null && ranges.isEmpty()) {
                 FullHttpResponse res = errorResponse(REQUESTED_RANGE_NOT_SATISFIABLE);
                 res.headers().set(HttpHeaderNames.CONTENT_RANGE, "bytes */" + length);
-                send(ctx, request, res, keepAlive);
+                send(request, res, keepAlive);
                 return;
             }
 
@@ -223,54 +344,138 @@ final class FileServerHandler extends SimpleChannelInboundHandler<FullHttpReques
                 headers(res, etag, lastModified, keepAlive);
                 ctx.write(res);
                 if (!head && count > 0) {
-                    writeBody(ctx, channel, first, count);
                     ownsChannel = false;
+                    writeBody(channel, first, count);
                 }
-            } else {
-                String boundary = Long.toHexString(ThreadLocalRandom.current().nextLong()) + "aio";
-                List<ByteBuf> partHeaders = new ArrayList<>();
-                long total = 0;
-                for (long[] r : ranges) {
-                    ByteBuf h = Unpooled.copiedBuffer("\r\n--" + boundary + "\r\nContent-Type: " + contentType
-                            + "\r\nContent-Range: bytes " + r[0] + '-' + r[1] + '/' + length + "\r\n\r\n",
-                            StandardCharsets.US_ASCII);
-                    partHeaders.add(h);
-                    total += h.readableBytes() + r[1] - r[0] + 1;
-                }
-                ByteBuf end = Unpooled.copiedBuffer("\r\n--" + boundary + "--\r\n", StandardCharsets.US_ASCII);
-                total += end.readableBytes();
-                res = new DefaultHttpResponse(HTTP_1_1, PARTIAL_CONTENT);
-                res.headers().set(HttpHeaderNames.CONTENT_TYPE, "multipart/byteranges; boundary=" + boundary);
-                HttpUtil.setContentLength(res, total);
-                headers(res, etag, lastModified, keepAlive);
-                ctx.write(res);
-                if (head) {
-                    partHeaders.forEach(ByteBuf::release);
-                    end.release();
-                } else {
-                    for (int i = 0; i < ranges.size(); i++) {
-                        ctx.write(partHeaders.get(i));
-                        long[] r = ranges.get(i);
-                        writeBody(ctx, FileChannel.open(file, StandardOpenOption.READ), r[0], r[1] - r[0] + 1);
-                    }
-                    ctx.write(end);
-                }
+                complete(request, ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT), keepAlive);
+                return;
             }
-            ChannelFuture last = ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
-            complete(ctx, request, last, keepAlive);
+            Multipart parts = new Multipart(file, ranges, contentType, length);
+            res = new DefaultHttpResponse(HTTP_1_1, PARTIAL_CONTENT);
+            res.headers().set(HttpHeaderNames.CONTENT_TYPE, "multipart/byteranges; boundary=" + parts.boundary);
+            HttpUtil.setContentLength(res, parts.contentLength());
+            headers(res, etag, lastModified, keepAlive);
+            ctx.write(res);
+            if (head) {
+                complete(request, ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT), keepAlive);
+            } else {
+                ownsChannel = false;
+                writePart(request, parts, 0, channel, keepAlive);
+            }
+        } catch (IOException e) {
+            // The file could not be read after it was opened: nothing of the response has been written yet.
+            sendError(request, failedOpen("stat", e), keepAlive);
         } finally {
             if (ownsChannel) {
-                channel.close();
+                closeQuietly(channel);
             }
         }
     }
 
+    /** The ranges of a {@code multipart/byteranges} body and their part headers. */
+    private static final class Multipart {
+        final Path file;
+        final List<long[]> ranges;
+        final String contentType;
+        final long length;
+        final String boundary = Long.toHexString(ThreadLocalRandom.current().nextLong()) + "aio";
+
+        Multipart(Path file, List<long[]> ranges, String contentType, long length) {
+            this.file = file;
+            this.ranges = ranges;
+            this.contentType = contentType;
+            this.length = length;
+        }
+
+        String partHeader(int i) {
+            long[] r = ranges.get(i);
+            return "\r\n--" + boundary + "\r\nContent-Type: " + contentType + "\r\nContent-Range: bytes " + r[0] + '-'
+                    + r[1] + '/' + length + "\r\n\r\n";
+        }
+
+        String end() {
+            return "\r\n--" + boundary + "--\r\n";
+        }
+
+        long contentLength() {
+            long total = end().length();
+            for (int i = 0; i < ranges.size(); i++) {
+                total += partHeader(i).length() + ranges.get(i)[1] - ranges.get(i)[0] + 1;
+            }
+            return total;
+        }
+    }
+
+    /**
+     * Writes part {@code i} with {@code channel} (then closed), and the next part, with a file opened again, only
+     * once this one has been sent: a response holds one open file at a time.
+     */
+    private void writePart(HttpRequest request, Multipart parts, int i, FileChannel channel, boolean keepAlive) {
+        long[] r = parts.ranges.get(i);
+        ctx.write(Unpooled.copiedBuffer(parts.partHeader(i), StandardCharsets.US_ASCII));
+        ChannelFuture body = writeBody(channel, r[0], r[1] - r[0] + 1);
+        if (i + 1 == parts.ranges.size()) {
+            ctx.write(Unpooled.copiedBuffer(parts.end(), StandardCharsets.US_ASCII));
+            complete(request, ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT), keepAlive);
+            return;
+        }
+        ctx.flush();
+        body.addListener((ChannelFutureListener) f -> {
+            if (!f.isSuccess() || !ctx.channel().isActive()) {
+                return; // writeBody's listener has closed the connection
+            }
+            FileChannel next;
+            try {
+                next = FileChannel.open(parts.file, StandardOpenOption.READ);
+            } catch (IOException e) {
+                failedOpen("open", e); // the response has begun: its framing cannot be kept, the connection goes
+                ctx.close();
+                return;
+            }
+            writePart(request, parts, i + 1, next, keepAlive);
+        });
+    }
+
+    /**
+     * The status of a request whose file could not be opened or read: 404 and 403 for what the client asked, 503 (and
+     * a log line) when the server is out of file descriptors, 500 (and a log line) for other errors.
+     */
+    private HttpResponseStatus failedOpen(String what, IOException e) {
+        if (e instanceof NoSuchFileException) {
+            return NOT_FOUND;
+        }
+        if (e instanceof AccessDeniedException) {
+            return FORBIDDEN;
+        }
+        log.failed(ctx.channel(), what + " " + e.getMessage(), e);
+        if (e instanceof FileSystemException && String.valueOf(((FileSystemException) e).getReason())
+                .startsWith("Too many open files")) {
+            return SERVICE_UNAVAILABLE; // EMFILE or ENFILE: a moment later it may work
+        }
+        return INTERNAL_SERVER_ERROR;
+    }
+
+    private static void closeQuietly(FileChannel channel) {
+        try {
+            channel.close();
+        } catch (IOException ignore) {
+            // nothing was written through it
+        }
+    }
+
     /** The file's bytes, as the mode sends them; the channel is closed when they have been sent. */
-    private void writeBody(ChannelHandlerContext ctx, FileChannel channel, long position, long count)
-            throws IOException {
+    private ChannelFuture writeBody(FileChannel channel, long position, long count) {
         ChannelFuture body;
         if (mode == FileServerOptions.Mode.CHUNKED) {
-            body = ctx.write(new CheckedChunkedNioFile(channel, position, count, 64 * 1024));
+            CheckedChunkedNioFile chunks;
+            try {
+                chunks = new CheckedChunkedNioFile(channel, position, count, 64 * 1024);
+            } catch (IOException e) {
+                closeQuietly(channel);
+                ctx.close(); // the response has begun: its framing cannot be kept
+                return ctx.newFailedFuture(e);
+            }
+            body = ctx.write(chunks);
         } else {
             // Unchanged application code: in aio mode the AioFileRegionHandler below the codec streams it.
             body = ctx.write(new DefaultFileRegion(channel, position, count));
@@ -278,10 +483,11 @@ final class FileServerHandler extends SimpleChannelInboundHandler<FullHttpReques
         // A body cut short (file truncated, read error) breaks the response's framing: the connection must go.
         body.addListener((ChannelFutureListener) f -> {
             if (!f.isSuccess()) {
-                logFailure(ctx, "body of " + count + " bytes at " + position, f.cause());
+                log.failed(ctx.channel(), "body of " + count + " bytes at " + position, f.cause());
                 ctx.close();
             }
         });
+        return body;
     }
 
     private static boolean notModified(HttpHeaders req, String etag, long modified) {
@@ -315,15 +521,14 @@ final class FileServerHandler extends SimpleChannelInboundHandler<FullHttpReques
         return date != null && date.getTime() / 1000 == modified / 1000;
     }
 
-    private void sendListing(ChannelHandlerContext ctx, FullHttpRequest request, String path, Path dir,
-                             boolean keepAlive) {
+    private void sendListing(HttpRequest request, String path, Path dir, boolean keepAlive) {
         List<String> names = new ArrayList<>();
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
             for (Path entry : entries) {
                 names.add(entry.getFileName().toString() + (Files.isDirectory(entry) ? "/" : ""));
             }
         } catch (IOException e) {
-            sendError(ctx, request, FORBIDDEN, keepAlive);
+            sendError(request, failedOpen("list", e), keepAlive);
             return;
         }
         Collections.sort(names);
@@ -342,7 +547,7 @@ final class FileServerHandler extends SimpleChannelInboundHandler<FullHttpReques
         ByteBuf body = Unpooled.copiedBuffer(html, StandardCharsets.UTF_8);
         FullHttpResponse res = new DefaultFullHttpResponse(HTTP_1_1, OK, body);
         res.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/html; charset=utf-8");
-        send(ctx, request, res, keepAlive);
+        send(request, res, keepAlive);
     }
 
     private static String encodeSegment(String name) {
@@ -385,13 +590,18 @@ final class FileServerHandler extends SimpleChannelInboundHandler<FullHttpReques
         return res;
     }
 
-    private void sendError(ChannelHandlerContext ctx, FullHttpRequest request, HttpResponseStatus status,
-                           boolean keepAlive) {
-        send(ctx, request, errorResponse(status), keepAlive);
+    private void sendError(HttpRequest request, HttpResponseStatus status, boolean keepAlive) {
+        FullHttpResponse res = errorResponse(status);
+        if (status == SERVICE_UNAVAILABLE) {
+            res.headers().set(HttpHeaderNames.RETRY_AFTER, 1);
+        }
+        send(request, res, keepAlive);
     }
 
-    private void send(ChannelHandlerContext ctx, FullHttpRequest request, FullHttpResponse res, boolean keepAlive) {
-        HttpUtil.setContentLength(res, res.content().readableBytes());
+    private void send(HttpRequest request, FullHttpResponse res, boolean keepAlive) {
+        if (res.status().code() != NOT_MODIFIED.code()) {
+            HttpUtil.setContentLength(res, res.content().readableBytes());
+        }
         headers(res, null, null, keepAlive);
         if (HttpMethod.HEAD.equals(request.method())) {
             // Same headers as GET, no body.
@@ -399,7 +609,7 @@ final class FileServerHandler extends SimpleChannelInboundHandler<FullHttpReques
             res.release();
             res = head;
         }
-        complete(ctx, request, ctx.writeAndFlush(res), keepAlive);
+        complete(request, ctx.writeAndFlush(res), keepAlive);
     }
 
     private static void headers(HttpResponse res, String etag, String lastModified, boolean keepAlive) {
@@ -414,38 +624,40 @@ final class FileServerHandler extends SimpleChannelInboundHandler<FullHttpReques
         }
     }
 
-    /** After the response's last byte: keep the connection, or close it (asked for, stopping, or an error). */
-    private void complete(ChannelHandlerContext ctx, FullHttpRequest request, ChannelFuture last, boolean keepAlive) {
-        String what = request.method() + " " + request.uri();
+    /**
+     * After the response's last byte: serve the next request, or close (asked for, stopping, or an error). The
+     * listener may run at once, inside {@link #serveNext()}: its loop then starts the next response.
+     */
+    private void complete(HttpRequest request, ChannelFuture last, boolean keepAlive) {
+        if (!keepAlive) {
+            closing = true; // requests read after this one are not answered: no need to read them
+            flow.pause();
+        }
         last.addListener((ChannelFutureListener) f -> {
-            responsesInFlight--;
+            responding = false;
             if (!f.isSuccess()) {
-                logFailure(ctx, what, f.cause());
+                closing = true;
+                log.failed(ctx.channel(), request.method() + " " + request.uri(), f.cause());
                 ctx.close();
-            } else if (!keepAlive || stopping.getAsBoolean() && responsesInFlight == 0) {
+            } else if (closing || stopping.getAsBoolean()) {
+                closing = true;
                 ctx.close();
+            } else {
+                serveNext();
             }
         });
-    }
-
-    /** One line per failed connection: what failed first (later failures are its consequences). */
-    private void logFailure(ChannelHandlerContext ctx, String what, Throwable cause) {
-        if (!failureLogged) {
-            failureLogged = true;
-            logger.info("{} {}: {}", ctx.channel().remoteAddress(), what, cause.toString());
-        }
     }
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
         if (evt instanceof IdleStateEvent) {
-            if (responsesInFlight > 0) {
+            if (responding) {
                 // IdleStateHandler fires its first event whatever the output did; with observeOutput a later one
                 // comes only if no byte was consumed since. A response in flight is stalled only then.
                 if (((IdleStateEvent) evt).isFirst()) {
                     return;
                 }
-                logFailure(ctx, "stalled", new IOException("no progress for the idle timeout; closing"));
+                log.failed(ctx.channel(), "stalled", new IOException("no progress for the idle timeout; closing"));
             }
             ctx.close();
         } else {
@@ -455,7 +667,7 @@ final class FileServerHandler extends SimpleChannelInboundHandler<FullHttpReques
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        logFailure(ctx, "connection", cause);
+        log.failed(ctx.channel(), "connection", cause);
         ctx.close();
     }
 }

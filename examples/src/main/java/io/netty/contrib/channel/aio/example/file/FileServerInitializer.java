@@ -4,7 +4,6 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.contrib.channel.aio.AioFileRegionHandler;
-import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.stream.ChunkedWriteHandler;
@@ -37,11 +36,13 @@ final class FileServerInitializer extends ChannelInitializer<SocketChannel> {
         // Nothing read and no byte of output consumed for that long: a stalled client or an idle keep-alive
         // connection. observeOutput: a slow client that still takes bytes is not idle, even mid-chunk.
         p.addLast(new IdleStateHandler(true, 0, 0, server.options().idleTimeoutSeconds, TimeUnit.SECONDS));
+        // Below the codec: what is read, when, and how long a request head may take to arrive.
+        RequestFlow flow = new RequestFlow(server.options().headerTimeoutSeconds, TimeUnit.SECONDS);
+        p.addLast(flow);
         p.addLast(new HttpServerCodec());
-        p.addLast(new HttpObjectAggregator(64 * 1024));
         if (mode == FileServerOptions.Mode.CHUNKED) {
             p.addLast(new ChunkedWriteHandler());
         }
-        p.addLast(new FileServerHandler(server.options().root, mode, server::isStopping));
+        p.addLast(new FileServerHandler(server.options(), server::isStopping, flow, server.failureLog()));
     }
 }

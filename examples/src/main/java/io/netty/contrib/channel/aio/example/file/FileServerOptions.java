@@ -40,6 +40,9 @@ final class FileServerOptions {
             "  --mode MODE     aio | sendfile | chunked (default: aio)",
             "  --transport T   auto | epoll | io_uring | nio (default: auto, epoll when available)",
             "  --idle-timeout S  close idle connections and stalled responses after S seconds (default: 60)",
+            "  --header-timeout S  close a connection whose request head is not complete in S seconds (default: 30)",
+            "  --max-pipelined N  requests read ahead of the response being sent; then reading pauses (default: 16)",
+            "  --max-ranges N  a Range header with more ranges is ignored: the whole file is sent (default: 16)",
             "  --tls           HTTPS with a self-signed certificate",
             "  --help          this text");
 
@@ -50,6 +53,9 @@ final class FileServerOptions {
     Mode mode = Mode.AIO;
     Transport transport = Transport.AUTO;
     int idleTimeoutSeconds = 60;
+    int headerTimeoutSeconds = 30;
+    int maxPipelined = 16;
+    int maxRanges = 16;
     boolean tls;
     boolean help;
 
@@ -84,11 +90,21 @@ final class FileServerOptions {
                     try {
                         o.mode = Mode.valueOf(mode.toUpperCase(Locale.ROOT));
                     } catch (IllegalArgumentException e) {
-                        throw new IllegalArgumentException("--mode must be aio, sendfile or chunked, not '" + mode + "'");
+                        throw new IllegalArgumentException("--mode must be aio, sendfile or chunked, not '" + mode
+                                + "'");
                     }
                     break;
                 case "--idle-timeout":
                     o.idleTimeoutSeconds = intValue(args, ++i, arg, 1, 86400);
+                    break;
+                case "--header-timeout":
+                    o.headerTimeoutSeconds = intValue(args, ++i, arg, 1, 86400);
+                    break;
+                case "--max-pipelined":
+                    o.maxPipelined = intValue(args, ++i, arg, 1, 1024);
+                    break;
+                case "--max-ranges":
+                    o.maxRanges = intValue(args, ++i, arg, 1, 1024);
                     break;
                 case "--transport":
                     String transport = value(args, ++i, arg);

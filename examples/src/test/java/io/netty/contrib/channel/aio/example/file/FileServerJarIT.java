@@ -11,12 +11,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** The real {@code target/file-server.jar}, as the README runs it. */
 class FileServerJarIT {
@@ -28,13 +30,49 @@ class FileServerJarIT {
     }
 
     private static Process javaWith(Path dir, List<String> jvmArgs, String... args) throws Exception {
+        return javaWith(dir, jvmArgs, Map.of(), args);
+    }
+
+    /** The jar in {@code dir}, with more JVM options and environment variables ({@code ""} removes one). */
+    private static Process javaWith(Path dir, List<String> jvmArgs, Map<String, String> env, String... args)
+            throws Exception {
         List<String> cmd = new ArrayList<>();
         cmd.add(System.getProperty("java.home") + "/bin/java");
         cmd.addAll(jvmArgs);
         cmd.add("-jar");
         cmd.add(new File(JAR).getAbsolutePath());
         cmd.addAll(List.of(args));
-        return new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
+        ProcessBuilder builder = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true);
+        env.forEach((name, value) -> {
+            if (value.isEmpty()) {
+                builder.environment().remove(name);
+            } else {
+                builder.environment().put(name, value);
+            }
+        });
+        return builder.start();
+    }
+
+    /** The port in the server's first line of output. */
+    private static int port(Process server) throws Exception {
+        String banner = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8))
+                .readLine();
+        Matcher m = Pattern.compile("127\\.0\\.0\\.1:(\\d+)/").matcher(String.valueOf(banner));
+        assertTrue(m.find(), banner);
+        return Integer.parseInt(m.group(1));
+    }
+
+    /** The process that serves: the jar's JVM, or the child it started to name files in UTF-8. */
+    private static long servingPid(Process server) {
+        return server.descendants().mapToLong(ProcessHandle::pid).findFirst().orElse(server.pid());
+    }
+
+    /** curl's output for {@code url}, which must succeed. */
+    private static byte[] curlBody(String url) throws Exception {
+        Process curl = new ProcessBuilder("curl", "-s", "--fail", url).start();
+        byte[] body = curl.getInputStream().readAllBytes();
+        assertEquals(0, curl.waitFor(), url);
+        return body;
     }
 
     /** Downloads {@code url} with curl into {@code saved} and checks it against {@code file}, byte for byte. */
@@ -67,7 +105,8 @@ class FileServerJarIT {
             BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(),
                     StandardCharsets.UTF_8));
             String banner = out.readLine();
-            Matcher m = Pattern.compile("Serving (\\S+) on http://127\\.0\\.0\\.1:(\\d+)/ \\(mode aio, ").matcher(banner);
+            Matcher m = Pattern.compile("Serving (\\S+) on http://127\\.0\\.0\\.1:(\\d+)/ \\(mode aio, ")
+                    .matcher(banner);
             assertTrue(m.find(), banner);
             assertEquals(dir.toRealPath().toString(), m.group(1));
             String url = "http://127.0.0.1:" + m.group(2) + "/data.bin";
@@ -147,5 +186,129 @@ class FileServerJarIT {
         } finally {
             server.destroyForcibly();
         }
+    }
+
+    @Test
+    void nonAsciiNamesAreServedAndListedUnderTheCLocale() throws Exception {
+        Path dir = TestFiles.directory("jar-root-c-locale");
+        // The name is made from its UTF-8 bytes by the shell: whatever locale this JVM runs in.
+        Process make = new ProcessBuilder("sh", "-c", "printf 'caf\\303\\251\\n' > \"$(printf 'caf\\303\\251.txt')\"")
+                .directory(dir.toFile()).redirectErrorStream(true).start();
+        assertEquals(0, make.waitFor(), new String(make.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+        Map<String, String> cLocale = Map.of("LC_ALL", "C", "LANG", "", "LC_CTYPE", "", "LANGUAGE", "");
+        Process server = javaWith(dir, List.of(), cLocale, "--port", "0");
+        try {
+            int port = port(server);
+            byte[] cafe = "caf\u00e9".getBytes(StandardCharsets.UTF_8);
+            byte[] body = curlBody("http://127.0.0.1:" + port + "/caf%C3%A9.txt");
+            assertEquals(new String(cafe, StandardCharsets.UTF_8) + "\n", new String(body, StandardCharsets.UTF_8));
+            String listing = new String(curlBody("http://127.0.0.1:" + port + "/"), StandardCharsets.UTF_8);
+            assertTrue(listing.contains("href=\"caf%C3%A9.txt\""), listing);
+            assertTrue(listing.contains(">caf\u00e9.txt<"), listing);
+            List<ProcessHandle> children = server.descendants().collect(java.util.stream.Collectors.toList());
+            stopsWithZero(server);
+            for (ProcessHandle child : children) {
+                assertTrue(child.onExit().get(10, TimeUnit.SECONDS) != null && !child.isAlive(), "child left running");
+            }
+        } finally {
+            server.descendants().forEach(ProcessHandle::destroyForcibly);
+            server.destroyForcibly();
+        }
+    }
+
+    @Test
+    void aFileThatCannotBeOpenedForWantOfDescriptorsIs503() throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/prlimit")), "prlimit (util-linux) is not installed");
+        Path dir = TestFiles.directory("jar-root-emfile");
+        Files.write(dir.resolve("data.txt"), "data\n".getBytes(StandardCharsets.UTF_8));
+        Process server = java(dir, "--port", "0");
+        try (RawHttp http = new RawHttp(port(server))) {
+            http.send(RawHttp.get("/data.txt"));
+            assertEquals(200, http.read(false).status);
+            long pid = servingPid(server);
+            // Its open-file limit becomes its lowest free descriptor: the next open() fails with EMFILE.
+            setOpenFileLimit(pid, lowestFreeDescriptor(pid));
+            http.send(RawHttp.get("/data.txt") + RawHttp.get("/"));
+            RawHttp.Response file = http.read(false);
+            assertEquals(503, file.status);
+            assertEquals("1", file.header("retry-after"));
+            assertEquals(503, http.read(false).status, "a listing");
+            setOpenFileLimit(pid, 20_000);
+            http.send(RawHttp.get("/data.txt"));
+            assertEquals(200, http.read(false).status, "once descriptors are free again");
+            stopsWithZero(server);
+        } finally {
+            server.destroyForcibly();
+        }
+    }
+
+    private static int lowestFreeDescriptor(long pid) throws Exception {
+        java.util.Set<Integer> used = new java.util.HashSet<>();
+        try (java.util.stream.Stream<Path> fds = Files.list(Path.of("/proc/" + pid + "/fd"))) {
+            fds.forEach(fd -> used.add(Integer.parseInt(fd.getFileName().toString())));
+        }
+        int fd = 0;
+        while (used.contains(fd)) {
+            fd++;
+        }
+        return fd;
+    }
+
+    private static void setOpenFileLimit(long pid, int soft) throws Exception {
+        Process prlimit = new ProcessBuilder("prlimit", "--pid", Long.toString(pid), "--nofile=" + soft + ":")
+                .redirectErrorStream(true).start();
+        assertEquals(0, prlimit.waitFor(), new String(prlimit.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void pipeliningWithoutReadingLeavesTheServerItsDescriptorsAndMemory() throws Exception {
+        Path dir = TestFiles.directory("jar-root-pipelining");
+        File file = TestFiles.create(dir, "big.bin", 5 << 20, 8);
+        Process server = javaWith(dir, List.of("-Xmx96m"), "--port", "0");
+        List<RawHttp> attackers = new ArrayList<>();
+        try {
+            int port = port(server);
+            long pid = servingPid(server);
+            Path saved = dir.getParent().resolve("pipelining-download.bin");
+            curlExact("http://127.0.0.1:" + port + "/big.bin", file, saved);
+            int fdsBefore = TestServers.openFiles(pid);
+            long rssBefore = rssKiB(pid);
+            // The pattern that took the server to its descriptor limit within a second: three connections that each
+            // send 10,000 requests and read nothing.
+            for (int i = 0; i < 3; i++) {
+                RawHttp attacker = new RawHttp(port);
+                attackers.add(attacker);
+                attacker.sendInBackground(RawHttp.get("/big.bin"), 10_000);
+            }
+            int mostFds = 0;
+            long mostRss = 0;
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+            while (System.nanoTime() < end) {
+                curlExact("http://127.0.0.1:" + port + "/big.bin", file, saved);
+                mostFds = Math.max(mostFds, TestServers.openFiles(pid));
+                mostRss = Math.max(mostRss, rssKiB(pid));
+            }
+            // Each connection: its socket and one response's file (opened twice in aio mode); and curl's.
+            assertTrue(mostFds - fdsBefore <= 4 * 3 + 4, "descriptors: " + fdsBefore + " before, " + mostFds);
+            assertTrue(mostRss - rssBefore < 128 * 1024, "RSS KiB: " + rssBefore + " before, " + mostRss);
+            for (RawHttp attacker : attackers) {
+                attacker.close();
+            }
+            stopsWithZero(server);
+        } finally {
+            for (RawHttp attacker : attackers) {
+                attacker.close();
+            }
+            server.destroyForcibly();
+        }
+    }
+
+    private static long rssKiB(long pid) throws Exception {
+        for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", ""));
+            }
+        }
+        throw new AssertionError("no VmRSS for " + pid);
     }
 }

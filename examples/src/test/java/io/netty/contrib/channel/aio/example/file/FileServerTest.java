@@ -6,44 +6,32 @@ import io.netty.contrib.channel.aio.PageCache;
 import io.netty.contrib.channel.aio.TestFiles;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 import java.io.File;
 import java.io.RandomAccessFile;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.security.cert.X509Certificate;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The file server in all three modes (and with TLS), driven by curl, the JDK HttpClient and raw sockets.
  */
 class FileServerTest {
-
-    static {
-        // The server's certificate is self-signed for "localhost"; the client trusts it and connects to 127.0.0.1.
-        System.setProperty("jdk.internal.httpclient.disableHostnameVerification", "true");
-    }
 
     @RegisterExtension
     static final LeakAndContextCheck CHECK = LeakAndContextCheck.perClass();
@@ -76,67 +64,22 @@ class FileServerTest {
     }
 
     private static FileServer server(String mode, String... extra) throws Exception {
-        List<String> args = new ArrayList<>(List.of("--root", root.toString(), "--port", "0", "--threads", "1"));
-        args.addAll(List.of(extra));
-        String m = mode.replace("+tls", "");
-        if (m.contains("@")) {
-            args.add("--transport");
-            args.add(m.substring(m.indexOf('@') + 1));
-            m = m.substring(0, m.indexOf('@'));
-            assumeTrue(io.netty.channel.uring.IoUring.isAvailable() || !mode.contains("io_uring"),
-                    "io_uring is not available here");
-        }
-        args.add("--mode");
-        args.add(m);
-        if (mode.endsWith("+tls")) {
-            args.add("--tls");
-        }
-        FileServer server = FileServer.start(args.toArray(new String[0]));
+        FileServer server = TestServers.start(root, mode, extra);
         servers.add(server);
         return server;
     }
 
-    private static HttpClient client() throws Exception {
-        SSLContext trustAll = SSLContext.getInstance("TLS");
-        trustAll.init(null, new TrustManager[] {new X509TrustManager() {
-            @Override
-            public void checkClientTrusted(X509Certificate[] chain, String authType) {
-            }
-
-            @Override
-            public void checkServerTrusted(X509Certificate[] chain, String authType) {
-            }
-
-            @Override
-            public X509Certificate[] getAcceptedIssuers() {
-                return new X509Certificate[0];
-            }
-        }}, null);
-        return HttpClient.newBuilder().sslContext(trustAll).version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(10)).build();
+    private static HttpClient client() {
+        return TestServers.client();
     }
 
     private static HttpResponse<byte[]> get(HttpClient client, FileServer server, String path, String... headers)
             throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(server.url() + path)).timeout(Duration.ofSeconds(30));
-        for (int i = 0; i < headers.length; i += 2) {
-            b.header(headers[i], headers[i + 1]);
-        }
-        return client.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+        return TestServers.get(client, server, path, headers);
     }
 
-    /** Downloads with curl; returns the SHA-256 of what it saved. */
     private static String curl(FileServer server, String path) throws Exception {
-        File out = root.getParent().resolve("curl-" + System.nanoTime()).toFile();
-        Process p = new ProcessBuilder("curl", "-s", "-k", "--fail", "-o", out.getPath(), server.url() + path)
-                .redirectErrorStream(true).start();
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "curl did not finish");
-        assertEquals(0, p.exitValue(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
-        try {
-            return TestFiles.sha256(out, 0, out.length());
-        } finally {
-            Files.delete(out.toPath());
-        }
+        return TestServers.curl(root, server, path);
     }
 
     @ParameterizedTest
@@ -220,6 +163,114 @@ class FileServerTest {
         HttpResponse<byte[]> ifRangeStale = get(c, server, "big.bin", "Range", "bytes=0-4", "If-Range", "\"old\"");
         assertEquals(200, ifRangeStale.statusCode());
         assertEquals(len, ifRangeStale.body().length);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"aio", "sendfile", "chunked"})
+    void rangesNeverSendMoreThanTheFile(String mode) throws Exception {
+        FileServer server = server(mode, "--max-ranges", "5");
+        long len = big.length();
+        try (RawHttp http = new RawHttp(server.port())) {
+            // The whole file three times over: the file once, with 200.
+            http.send(ranged("/big.bin", "bytes=0-,0-,0-"));
+            RawHttp.Response thrice = http.read(false);
+            assertEquals(200, thrice.status);
+            assertEquals(len, thrice.body.length);
+
+            // Overlapping and touching ranges coalesce; the parts keep the order of their first range.
+            http.send(ranged("/big.bin", "bytes=5000-5099,0-99,50-149,150-199,5050-5200"));
+            RawHttp.Response merged = http.read(false);
+            assertEquals(206, merged.status);
+            String boundary = merged.header("content-type").substring(merged.header("content-type").indexOf('=') + 1);
+            assertArrayEquals(concat(
+                    part(boundary, 5000, 5200, len), TestFiles.read(big, 5000, 201),
+                    part(boundary, 0, 199, len), TestFiles.read(big, 0, 200),
+                    ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII)), merged.body);
+
+            // Ranges that coalesce into one are a single-part 206.
+            http.send(ranged("/big.bin", "bytes=10-19,0-9,20-29"));
+            RawHttp.Response one = http.read(false);
+            assertEquals(206, one.status);
+            assertEquals("bytes 0-29/" + len, one.header("content-range"));
+            assertArrayEquals(TestFiles.read(big, 0, 30), one.body);
+
+            // More ranges than --max-ranges: the header is ignored.
+            http.send(ranged("/big.bin", "bytes=0-0,10-10,20-20,30-30,40-40,50-50"));
+            RawHttp.Response many = http.read(false);
+            assertEquals(200, many.status);
+            assertEquals(len, many.body.length);
+
+            // HEAD of a multipart response announces the length that GET sends.
+            http.send("HEAD /big.bin HTTP/1.1\r\nHost: x\r\nRange: bytes=0-9,100-109\r\n\r\n");
+            RawHttp.Response head = http.read(true);
+            assertEquals(206, head.status);
+            String headBoundary = head.header("content-type").substring(head.header("content-type").indexOf('=') + 1);
+            assertEquals(part(headBoundary, 0, 9, len).length + part(headBoundary, 100, 109, len).length + 20
+                    + ("\r\n--" + headBoundary + "--\r\n").length(), Long.parseLong(head.header("content-length")));
+        }
+    }
+
+    private static String ranged(String path, String range) {
+        return "GET " + path + " HTTP/1.1\r\nHost: x\r\nRange: " + range + "\r\n\r\n";
+    }
+
+    @Test
+    void hostVersionExpectationAndNotModifiedAsHttpRequires() throws Exception {
+        FileServer server = server("aio");
+        String[][] refused = {
+            // RFC 9112, section 3.2: an HTTP/1.1 request without Host, with two, or with an invalid one.
+            {"GET /hello.txt HTTP/1.1\r\n\r\n", "400"},
+            {"GET /hello.txt HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", "400"},
+            {"GET /hello.txt HTTP/1.0\r\nHost: a\r\nHost: a\r\n\r\n", "400"},
+            {"GET /hello.txt HTTP/1.1\r\nHost: a/b\r\n\r\n", "400"},
+            {"GET /hello.txt HTTP/1.1\r\nHost: a:b\r\n\r\n", "400"},
+            {"GET /hello.txt HTTP/1.1\r\nHost: [::1\r\n\r\n", "400"},
+            // RFC 9110, section 2.5: a major version this server does not implement.
+            {"GET /hello.txt HTTP/2.0\r\nHost: x\r\n\r\n", "505"},
+            {"GET /hello.txt HTTP/9.9\r\nHost: x\r\n\r\n", "505"},
+            // RFC 9110, section 10.1.1: an expectation other than 100-continue; Connection: close is honoured.
+            {"GET /hello.txt HTTP/1.1\r\nHost: x\r\nExpect: foo\r\nConnection: close\r\n\r\n", "417"},
+        };
+        for (String[] c : refused) {
+            try (RawHttp http = new RawHttp(server.port())) {
+                http.send(c[0]);
+                RawHttp.Response r = http.read(false);
+                assertEquals(Integer.parseInt(c[1]), r.status, c[0]);
+                assertTrue(http.closedByPeer(), "the connection is closed after: " + c[0]);
+            }
+        }
+        String[] served = {
+            "GET /hello.txt HTTP/1.0\r\n\r\n",
+            "GET /hello.txt HTTP/1.1\r\nHost: [::1]:8080\r\n\r\n",
+            "GET /hello.txt HTTP/1.1\r\nHost: 127.0.0.1:80\r\n\r\n",
+            "GET /hello.txt HTTP/1.1\r\nHost: \r\n\r\n",
+            "GET /hello.txt HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\n\r\n",
+            "GET /hello.txt HTTP/1.2\r\nHost: x\r\n\r\n",
+        };
+        for (String request : served) {
+            try (RawHttp http = new RawHttp(server.port())) {
+                http.send(request);
+                RawHttp.Response r = http.read(false);
+                assertEquals(200, r.status, request);
+                assertEquals("hello, world\n", new String(r.body, StandardCharsets.UTF_8), request);
+            }
+        }
+        try (RawHttp http = new RawHttp(server.port())) {
+            // Without a body, a 417 leaves a keep-alive connection usable.
+            http.send("GET /hello.txt HTTP/1.1\r\nHost: x\r\nExpect: foo\r\n\r\n" + RawHttp.get("/hello.txt"));
+            assertEquals(417, http.read(false).status);
+            assertEquals(200, http.read(false).status);
+
+            // A 304 carries no Content-Length (RFC 9110, section 8.6: it could only be the 200's).
+            http.send(RawHttp.get("/hello.txt"));
+            String etag = http.read(false).header("etag");
+            http.send("GET /hello.txt HTTP/1.1\r\nHost: x\r\nIf-None-Match: " + etag + "\r\n\r\n");
+            RawHttp.Response notModified = http.read(false);
+            assertEquals(304, notModified.status);
+            assertNull(notModified.header("content-length"));
+            http.send(RawHttp.get("/hello.txt"));
+            assertEquals(200, http.read(false).status, "the connection is still in step after the 304");
+        }
     }
 
     private static byte[] part(String boundary, long first, long last, long len) {

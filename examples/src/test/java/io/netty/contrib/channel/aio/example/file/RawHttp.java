@@ -1,5 +1,6 @@
 package io.netty.contrib.channel.aio.example.file;
 
+import javax.net.ssl.SSLSocket;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
@@ -9,7 +10,7 @@ import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 
-/** HTTP/1.1 over a plain socket, for what real clients refuse to send (raw "..", NUL) and for pipelining. */
+/** HTTP/1.1 over a plain (or TLS) socket, for what real clients refuse to send (raw "..", NUL) and for pipelining. */
 final class RawHttp implements AutoCloseable {
 
     static final class Response {
@@ -22,18 +23,61 @@ final class RawHttp implements AutoCloseable {
         }
     }
 
+    private final Socket tcp;
     private final Socket socket;
     private final DataInputStream in;
 
     RawHttp(int port) throws IOException {
-        socket = new Socket("127.0.0.1", port);
+        this(port, false);
+    }
+
+    /** A connection to 127.0.0.1, over TLS (trusting any certificate) if {@code tls}. */
+    RawHttp(int port, boolean tls) throws IOException {
+        tcp = new Socket("127.0.0.1", port);
+        if (tls) {
+            SSLSocket ssl = (SSLSocket) TestServers.trustAll().getSocketFactory().createSocket(tcp, "localhost", port,
+                    true);
+            ssl.startHandshake();
+            socket = ssl;
+        } else {
+            socket = tcp;
+        }
         socket.setSoTimeout(30_000);
         in = new DataInputStream(socket.getInputStream());
+    }
+
+    /** Gives up reading after {@code millis} (a {@code SocketTimeoutException}). */
+    void readTimeout(int millis) throws IOException {
+        socket.setSoTimeout(millis);
     }
 
     void send(String request) throws IOException {
         socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
         socket.getOutputStream().flush();
+    }
+
+    /**
+     * Sends {@code request} {@code times} times from a thread of its own, and returns that thread; it ends when all
+     * is sent or the connection is closed. For a server that stops reading: the writes then block.
+     */
+    Thread sendInBackground(String request, int times) {
+        Thread t = new Thread(() -> {
+            StringBuilder batch = new StringBuilder();
+            try {
+                for (int i = 0; i < times; i++) {
+                    batch.append(request);
+                    if (batch.length() > 16 * 1024 || i == times - 1) {
+                        send(batch.toString());
+                        batch.setLength(0);
+                    }
+                }
+            } catch (IOException e) {
+                // closed
+            }
+        }, "send-in-background");
+        t.setDaemon(true);
+        t.start();
+        return t;
     }
 
     static String get(String path) {
@@ -114,8 +158,12 @@ final class RawHttp implements AutoCloseable {
         return out.toString(StandardCharsets.ISO_8859_1);
     }
 
+    /**
+     * Closes the TCP connection (without a TLS close_notify: another thread may be blocked writing, and an
+     * SSLSocket's close would wait for it).
+     */
     @Override
     public void close() throws IOException {
-        socket.close();
+        tcp.close();
     }
 }

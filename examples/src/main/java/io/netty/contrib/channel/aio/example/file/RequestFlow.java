@@ -1,0 +1,178 @@
+package io.netty.contrib.channel.aio.example.file;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.CompositeByteBuf;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.netty.util.internal.logging.InternalLogger;
+import io.netty.util.internal.logging.InternalLoggerFactory;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Paces a connection's request bytes into the HTTP decoder; it sits between the socket (or TLS) and the codec.
+ *
+ * <p>Flow control: while {@link #pause() paused} (the connection has as many requests waiting as it may), the channel
+ * reads nothing more (auto-read off, and the decoders' own {@code read()} calls are held back) and the bytes already
+ * read wait here undecoded. They reach the decoder in small slices, so that one read of many pipelined requests
+ * decodes only a few of them past the bound. What a paused connection costs is one read's worth of bytes.
+ *
+ * <p>Header timeout: a request head (request line and headers) must be complete within the timeout once its first
+ * byte has reached the decoder, or the connection is closed. Paused time does not count: the client cannot finish a
+ * head the server does not read. A body is not timed here (GET and HEAD have none; the idle timeout still applies).
+ */
+final class RequestFlow extends ChannelDuplexHandler {
+
+    private static final InternalLogger logger = InternalLoggerFactory.getInstance(RequestFlow.class);
+
+    /** Bytes given to the decoder at a time: bounds what one step can decode beyond the point of pausing. */
+    static final int SLICE = 1024;
+
+    private final long headerTimeoutNanos;
+    private ChannelHandlerContext ctx;
+    private ByteBuf held;
+    private boolean paused;
+    private boolean inBody;
+    /** When the head being received got its first byte to the decoder; 0 while none is. */
+    private long headStart;
+    private ScheduledFuture<?> headerTimer;
+
+    RequestFlow(long headerTimeout, TimeUnit unit) {
+        headerTimeoutNanos = unit.toNanos(headerTimeout);
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    /** Stops reading: nothing more is read or decoded until {@link #resume()}. */
+    void pause() {
+        if (!paused) {
+            paused = true;
+            ctx.channel().config().setAutoRead(false);
+            headStart = 0;
+        }
+    }
+
+    /** Decodes what is held, then reads again (unless that paused it again). */
+    void resume() {
+        if (paused) {
+            paused = false;
+            deliver();
+            if (!paused) {
+                ctx.channel().config().setAutoRead(true);
+            }
+        }
+    }
+
+    /** A request head is complete: its timer stops, and what follows is its body until {@link #requestEnded()}. */
+    void headReceived() {
+        headStart = 0;
+        inBody = true;
+    }
+
+    /** A request (head and body) is complete: the next byte starts the next head. */
+    void requestEnded() {
+        inBody = false;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof ByteBuf)) {
+            ctx.fireChannelRead(msg);
+            return;
+        }
+        ByteBuf bytes = (ByteBuf) msg;
+        if (held == null) {
+            held = bytes;
+        } else {
+            CompositeByteBuf all;
+            if (held instanceof CompositeByteBuf) {
+                all = (CompositeByteBuf) held;
+            } else {
+                all = ctx.alloc().compositeBuffer(Integer.MAX_VALUE);
+                all.addComponent(true, held);
+                held = all;
+            }
+            all.addComponent(true, bytes);
+        }
+        deliver();
+    }
+
+    private void deliver() {
+        while (!paused && held != null && !ctx.isRemoved() && ctx.channel().isActive()) {
+            ByteBuf slice;
+            if (held.readableBytes() <= SLICE) {
+                slice = held;
+                held = null;
+            } else {
+                slice = held.readRetainedSlice(SLICE);
+            }
+            if (!inBody && headStart == 0 && slice.isReadable()) {
+                headStart = System.nanoTime() | 1;
+                if (headerTimer == null) {
+                    headerTimer = ctx.executor().schedule(this::checkHeaderTime, headerTimeoutNanos,
+                            TimeUnit.NANOSECONDS);
+                }
+            }
+            ctx.fireChannelRead(slice);
+        }
+        if (held instanceof CompositeByteBuf) {
+            ((CompositeByteBuf) held).discardReadComponents();
+        }
+    }
+
+    /**
+     * One timer per connection, not one per request: it is armed by the first head and, when it fires, re-armed for
+     * what is left of the head being received (if any), as IdleStateHandler does.
+     */
+    private void checkHeaderTime() {
+        headerTimer = null;
+        if (headStart == 0) {
+            return;
+        }
+        long left = headerTimeoutNanos - (System.nanoTime() - headStart);
+        if (left > 0) {
+            headerTimer = ctx.executor().schedule(this::checkHeaderTime, left, TimeUnit.NANOSECONDS);
+            return;
+        }
+        logger.debug("{}: request head not complete within {} ms; closing", ctx.channel().remoteAddress(),
+                TimeUnit.NANOSECONDS.toMillis(headerTimeoutNanos));
+        ctx.close();
+    }
+
+    private void cancelHeaderTimer() {
+        if (headerTimer != null) {
+            headerTimer.cancel(false);
+            headerTimer = null;
+        }
+    }
+
+    @Override
+    public void read(ChannelHandlerContext ctx) {
+        if (!paused) {
+            ctx.read(); // while paused, a decoder's read() for a partial message waits for resume()
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        discard();
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        discard();
+    }
+
+    private void discard() {
+        cancelHeaderTimer();
+        if (held != null) {
+            held.release();
+            held = null;
+        }
+    }
+}

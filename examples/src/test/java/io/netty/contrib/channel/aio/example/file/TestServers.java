@@ -1,0 +1,149 @@
+package io.netty.contrib.channel.aio.example.file;
+
+import io.netty.channel.uring.IoUring;
+import io.netty.contrib.channel.aio.TestFiles;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
+import java.io.File;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.security.GeneralSecurityException;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/** Starting file servers in this JVM, and the clients and probes the server tests share. */
+final class TestServers {
+
+    static {
+        // The server's certificate is self-signed for "localhost"; the client trusts it and connects to 127.0.0.1.
+        System.setProperty("jdk.internal.httpclient.disableHostnameVerification", "true");
+    }
+
+    private TestServers() {
+    }
+
+    /**
+     * Starts a server on {@code root} with one event loop. {@code mode} is {@code aio}, {@code sendfile} or
+     * {@code chunked}, optionally followed by {@code @transport} and then {@code +tls}; {@code extra} are more options.
+     */
+    static FileServer start(Path root, String mode, String... extra) throws Exception {
+        List<String> args = new ArrayList<>(List.of("--root", root.toString(), "--port", "0", "--threads", "1"));
+        args.addAll(List.of(extra));
+        String m = mode.replace("+tls", "");
+        if (m.contains("@")) {
+            args.add("--transport");
+            args.add(m.substring(m.indexOf('@') + 1));
+            m = m.substring(0, m.indexOf('@'));
+            assumeTrue(IoUring.isAvailable() || !mode.contains("io_uring"), "io_uring is not available here");
+        }
+        args.add("--mode");
+        args.add(m);
+        if (mode.endsWith("+tls")) {
+            args.add("--tls");
+        }
+        return FileServer.start(args.toArray(new String[0]));
+    }
+
+    /** An SSL context that trusts any certificate (the servers' are self-signed). */
+    static SSLContext trustAll() {
+        try {
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, new TrustManager[] {new X509TrustManager() {
+                @Override
+                public void checkClientTrusted(X509Certificate[] chain, String authType) {
+                }
+
+                @Override
+                public void checkServerTrusted(X509Certificate[] chain, String authType) {
+                }
+
+                @Override
+                public X509Certificate[] getAcceptedIssuers() {
+                    return new X509Certificate[0];
+                }
+            }}, null);
+            return context;
+        } catch (GeneralSecurityException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** The JDK's HTTP/1.1 client, trusting the servers' certificates. */
+    static HttpClient client() {
+        return HttpClient.newBuilder().sslContext(trustAll()).version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(10)).build();
+    }
+
+    /** GET {@code path} with headers given as name, value, name, value… */
+    static HttpResponse<byte[]> get(HttpClient client, FileServer server, String path, String... headers)
+            throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(server.url() + path)).timeout(Duration.ofSeconds(30));
+        for (int i = 0; i < headers.length; i += 2) {
+            b.header(headers[i], headers[i + 1]);
+        }
+        return client.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    /** Downloads with curl into a scratch file next to {@code root}; returns the SHA-256 of what it saved. */
+    static String curl(Path root, FileServer server, String path) throws Exception {
+        File out = root.getParent().resolve("curl-" + System.nanoTime()).toFile();
+        Process p = new ProcessBuilder("curl", "-s", "-k", "--fail", "-o", out.getPath(), server.url() + path)
+                .redirectErrorStream(true).start();
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "curl did not finish");
+        assertEquals(0, p.exitValue(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+        try {
+            return TestFiles.sha256(out, 0, out.length());
+        } finally {
+            Files.delete(out.toPath());
+        }
+    }
+
+    /** The file descriptors of process {@code pid} open on files under {@code dir} ({@code /proc/<pid>/fd}). */
+    static int openFilesUnder(long pid, Path dir) {
+        int n = 0;
+        try (DirectoryStream<Path> fds = Files.newDirectoryStream(Paths.get("/proc/" + pid + "/fd"))) {
+            for (Path fd : fds) {
+                try {
+                    if (Files.readSymbolicLink(fd).startsWith(dir)) {
+                        n++;
+                    }
+                } catch (IOException e) {
+                    // closed since it was listed
+                }
+            }
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+        return n;
+    }
+
+    /** All file descriptors of process {@code pid}. */
+    static int openFiles(long pid) {
+        try (DirectoryStream<Path> fds = Files.newDirectoryStream(Paths.get("/proc/" + pid + "/fd"))) {
+            int n = 0;
+            for (Path ignored : fds) {
+                n++;
+            }
+            return n;
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+}
