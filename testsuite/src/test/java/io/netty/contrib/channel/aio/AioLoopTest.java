@@ -202,6 +202,31 @@ class AioLoopTest {
         }
     }
 
+    @Test
+    void aLongLoopIterationShowsInTheLoopLag() throws Exception {
+        Aio.ensureAvailability();
+        MultiThreadIoEventLoopGroup group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
+        IoEventLoop loop = (IoEventLoop) group.next();
+        try {
+            AioMetrics metrics = AioMetrics.of(loop);
+            loop.submit(() -> assertNotNull(AioLoop.get(loop, AioLoopConfig.DEFAULT))).sync();
+            Thread.sleep(100); // samples of an idle loop
+            long idle = metrics.loopLagNanos(0.5);
+            assertTrue(idle > 0 && idle < TimeUnit.MILLISECONDS.toNanos(20), "idle median lag: " + idle);
+            loop.submit(() -> {
+                long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(60);
+                while (System.nanoTime() < end) {
+                    Thread.onSpinWait(); // an iteration that does not return for 60 ms
+                }
+            }).sync();
+            Thread.sleep(50);
+            assertTrue(metrics.maxLoopLagNanos() >= TimeUnit.MILLISECONDS.toNanos(40), metrics.toString());
+            assertTrue(metrics.loopLagNanos(1.0) >= TimeUnit.MILLISECONDS.toNanos(40), metrics.toString());
+        } finally {
+            group.shutdownGracefully(0, 5000, TimeUnit.MILLISECONDS).sync();
+        }
+    }
+
     /** A read that frees its buffer when it ends, and counts how many times it was ended. */
     private static final class EndOnce extends AioLoop.Read {
         final AtomicInteger ends = new AtomicInteger();

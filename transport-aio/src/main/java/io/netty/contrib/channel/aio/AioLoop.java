@@ -31,6 +31,8 @@ final class AioLoop implements EpollIoHandle {
     /** How long a refused io_submit (EAGAIN) is retried before the reads are given up as starved. */
     private static final long EAGAIN_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     private static final long SETUP_RETRY_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** How often the loop's lag is sampled: a task scheduled this far ahead measures how late it runs. */
+    private static final long LAG_PROBE_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
     /** Events reaped per io_getevents call, at most. */
     private static final int MAX_REAP = 64;
 
@@ -85,6 +87,8 @@ final class AioLoop implements EpollIoHandle {
     private final DirectFileCache files;
     private final FrequencySketch popularity = new FrequencySketch(4096);
     private final Runnable trimTask = this::trimFiles;
+    private final Runnable lagProbe = this::probeLag;
+    private long lagProbeDue;
     private boolean trimScheduled;
     private IoRegistration registration;
     private boolean closed;
@@ -140,6 +144,7 @@ final class AioLoop implements EpollIoHandle {
         state.setupFailedAt = 0;
         state.aio = aio;
         aio.register();
+        aio.scheduleLagProbe();
         return aio;
     }
 
@@ -193,6 +198,22 @@ final class AioLoop implements EpollIoHandle {
             metrics.regionAdmitted();
         }
         return admitted;
+    }
+
+    private void scheduleLagProbe() {
+        lagProbeDue = System.nanoTime() + LAG_PROBE_NANOS;
+        loop.schedule(lagProbe, LAG_PROBE_NANOS, TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * How late a task runs is what every channel of the loop feels: the longest loop iterations (a burst of
+     * completions, a large write, a slow system call, GC) show up here.
+     */
+    private void probeLag() {
+        if (!closed) {
+            metrics.loopLag(System.nanoTime() - lagProbeDue);
+            scheduleLagProbe();
+        }
     }
 
     /** Runs {@code task} on the loop after {@code nanos}. */
@@ -337,6 +358,7 @@ final class AioLoop implements EpollIoHandle {
                 throw Native.newIOException("io_getevents", n);
             }
             dispatch(n, false);
+            metrics.wakeUp(n);
             if (n == budget && context.inFlight() > 0) {
                 // More may be waiting: come back after the loop's other work.
                 eventFd.write(1);

@@ -15,6 +15,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class AioMetrics {
 
     private static final InternalLogger logger = InternalLoggerFactory.getInstance(AioMetrics.class);
+    private static final int LAG_BUCKETS = 10;
+    private static final long LAG_BASE_NANOS = 250_000;
     private static final AtomicBoolean[] LOGGED = new AtomicBoolean[Fallback.values().length];
 
     static {
@@ -59,6 +61,10 @@ public final class AioMetrics {
     private volatile long prefetchesLate;
     private volatile long openFileHits;
     private volatile long openFileMisses;
+    private volatile int maxCompletionsPerWakeUp;
+    private volatile long maxLoopLagNanos;
+    /** Lag samples by upper bound: below 250 µs × 2^i, the last bucket unbounded. */
+    private final long[] lagHistogram = new long[LAG_BUCKETS];
     private volatile long fallbackSum;
 
     AioMetrics() {
@@ -145,6 +151,48 @@ public final class AioMetrics {
         return openFileMisses;
     }
 
+    /** The most completions handled in one eventfd wake-up (bounded by the loop's completion budget). */
+    public int maxCompletionsPerWakeUp() {
+        return maxCompletionsPerWakeUp;
+    }
+
+    /**
+     * The loop's lag: every 10 ms a task is scheduled on the loop, and this is the longest it ran late, in
+     * nanoseconds. A request of another channel of the loop waits about as long.
+     */
+    public long maxLoopLagNanos() {
+        return maxLoopLagNanos;
+    }
+
+    /**
+     * The lag below which a fraction {@code quantile} (0..1) of the samples fell, as an upper bound in nanoseconds
+     * (samples are kept in buckets of 250 µs × 2^i); 0 before the first sample.
+     */
+    public long loopLagNanos(double quantile) {
+        if (quantile < 0 || quantile > 1) {
+            throw new IllegalArgumentException("quantile: " + quantile + " (expected: 0..1)");
+        }
+        long[] counts;
+        synchronized (lagHistogram) {
+            counts = lagHistogram.clone();
+        }
+        long total = 0;
+        for (long c : counts) {
+            total += c;
+        }
+        if (total == 0) {
+            return 0;
+        }
+        long seen = 0;
+        for (int i = 0; i < counts.length - 1; i++) {
+            seen += counts[i];
+            if (seen >= Math.ceil(quantile * total)) {
+                return LAG_BASE_NANOS << i;
+            }
+        }
+        return maxLoopLagNanos;
+    }
+
     /** How many times the given fallback was taken. */
     public long fallbacks(Fallback reason) {
         synchronized (fallbacks) {
@@ -199,6 +247,25 @@ public final class AioMetrics {
         openFileMisses++;
     }
 
+    void wakeUp(int completions) {
+        if (completions > maxCompletionsPerWakeUp) {
+            maxCompletionsPerWakeUp = completions;
+        }
+    }
+
+    void loopLag(long nanos) {
+        if (nanos > maxLoopLagNanos) {
+            maxLoopLagNanos = nanos;
+        }
+        int bucket = 0;
+        while (bucket < LAG_BUCKETS - 1 && nanos >= LAG_BASE_NANOS << bucket) {
+            bucket++;
+        }
+        synchronized (lagHistogram) {
+            lagHistogram[bucket]++;
+        }
+    }
+
     void error() {
         errors++;
     }
@@ -219,9 +286,24 @@ public final class AioMetrics {
 
     @Override
     public String toString() {
-        return "AioMetrics(regions: " + regions + ", reads: " + readsSubmitted + '/' + readsCompleted + ", bytes: "
-                + bytesRead + ", in flight: " + inFlight + ", page cache: " + pageCacheReads + '/' + pageCacheBytes
-                + ", admitted: " + admitted + ", prefetched: " + prefetchedBytes + ", late: " + prefetchesLate
-                + ", open files: " + openFileHits + '/' + openFileMisses + ", errors: " + errors + ", deferred submits: " + submitsDeferred + ", fallbacks: " + fallbackSum + ')';
+        StringBuilder sb = new StringBuilder("AioMetrics(regions: ").append(regions)
+                .append(", reads: ").append(readsSubmitted).append('/').append(readsCompleted)
+                .append(", bytes: ").append(bytesRead).append(", in flight: ").append(inFlight)
+                .append(", page cache: ").append(pageCacheReads).append('/').append(pageCacheBytes)
+                .append(", admitted: ").append(admitted).append(", prefetched: ").append(prefetchedBytes)
+                .append(", late: ").append(prefetchesLate)
+                .append(", open files: ").append(openFileHits).append('/').append(openFileMisses)
+                .append(", loop lag p99/max: ").append(loopLagNanos(0.99) / 1000).append('/')
+                .append(maxLoopLagNanos / 1000).append(" µs, errors: ").append(errors)
+                .append(", deferred submits: ").append(submitsDeferred).append(", fallbacks: ").append(fallbackSum);
+        String sep = " (";
+        for (Fallback reason : Fallback.values()) {
+            long n = fallbacks(reason);
+            if (n > 0) {
+                sb.append(sep).append(reason).append(": ").append(n);
+                sep = ", ";
+            }
+        }
+        return sb.append(sep.equals(", ") ? "))" : ")").toString();
     }
 }
