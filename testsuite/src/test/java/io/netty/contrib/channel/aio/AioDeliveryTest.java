@@ -68,12 +68,18 @@ class AioDeliveryTest {
      * and each region's outcome.
      */
     static void downloadAtOnce(TestServer server, List<File> files, List<String> expected) throws Exception {
+        downloadAtOnce(server, files, expected, false);
+    }
+
+    /** As {@link #downloadAtOnce(TestServer, List, List)}, over TLS when {@code tls}. */
+    static void downloadAtOnce(TestServer server, List<File> files, List<String> expected, boolean tls)
+            throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(files.size());
         try {
             List<Future<String>> results = new ArrayList<>();
             for (File file : files) {
                 results.add(pool.submit(() -> {
-                    try (TestClient client = new TestClient(server.port(), false)) {
+                    try (TestClient client = new TestClient(server.port(), tls)) {
                         client.send("REGION " + file.getName() + " 0 " + file.length());
                         return client.sha256(file.length());
                     }

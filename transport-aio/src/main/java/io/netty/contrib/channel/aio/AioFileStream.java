@@ -19,7 +19,8 @@ import java.util.ArrayDeque;
  * At most {@code readAhead} chunks are read or waiting to be written; no new chunk starts while the channel is not
  * writable (unless none is under way, so that the disk works while the socket drains). Memory per connection is
  * therefore at most {@code readAhead} chunk buffers (each a chunk plus one alignment unit) besides the channel's own
- * outbound buffer. Chunks served from the page cache may be parts of the region, sent with {@code sendfile}. Every method runs on the channel's event loop.
+ * outbound buffer; and all streams of a loop together stay within the loop's memory budget
+ * ({@link AioLoopConfig#memoryBudgetBytes()}), counted until each chunk's write completes. Chunks served from the page cache may be parts of the region, sent with {@code sendfile}. Every method runs on the channel's event loop.
  */
 final class AioFileStream {
 
@@ -94,7 +95,8 @@ final class AioFileStream {
 
     private void startChunks() {
         int alignment = reader.alignment();
-        while (!finished && next < end && chunks.size() < readAhead
+        int window = reader.readAhead(readAhead);
+        while (!finished && next < end && chunks.size() < window
                 && (chunks.isEmpty() || ctx.channel().isWritable())) {
             long chunkStart = next;
             long chunkEnd = Math.min(end, chunkStart - chunkStart % alignment + chunkSize);
@@ -112,12 +114,13 @@ final class AioFileStream {
             Chunk chunk = chunks.poll();
             Object msg = chunk.msg;
             chunk.msg = null;
+            int charge = chunk.charge;
             boolean last = chunk.end == end;
             if (last) {
                 finished = true;
                 releaseResources();
             }
-            ctx.write(msg).addListener(new ChunkWritten((int) (chunk.end - chunk.start), last));
+            ctx.write(msg).addListener(new ChunkWritten((int) (chunk.end - chunk.start), last, charge));
             wrote = true;
         }
         return wrote;
@@ -150,6 +153,7 @@ final class AioFileStream {
             if (msg != null) {
                 chunk.msg = null;
                 ReferenceCountUtil.release(msg);
+                reader.refund(chunk.charge);
             }
         }
         chunks.clear();
@@ -176,6 +180,8 @@ final class AioFileStream {
         final long end;
         /** The chunk once read (a {@code ByteBuf} or a {@code FileRegion}); {@code null} before. */
         Object msg;
+        /** What {@link #msg} takes of the loop's memory budget. */
+        int charge;
 
         Chunk(long start, long end) {
             this.start = start;
@@ -188,12 +194,14 @@ final class AioFileStream {
         }
 
         @Override
-        public void filled(Object read) {
+        public void filled(Object read, int readCharge) {
             if (finished) {
                 ReferenceCountUtil.release(read);
+                reader.refund(readCharge);
                 return;
             }
             msg = read;
+            charge = readCharge;
             pump();
         }
 
@@ -215,18 +223,24 @@ final class AioFileStream {
         }
     }
 
-    /** Completes the promise after the last chunk and reports progress after each. */
+    /**
+     * Gives the chunk's memory back, completes the promise after the last chunk and reports progress after each. The
+     * channel has freed the chunk's buffer by the time its write completes, whether it succeeded or not.
+     */
     private final class ChunkWritten implements ChannelFutureListener {
         private final int length;
         private final boolean last;
+        private final int charge;
 
-        ChunkWritten(int length, boolean last) {
+        ChunkWritten(int length, boolean last, int charge) {
             this.length = length;
             this.last = last;
+            this.charge = charge;
         }
 
         @Override
         public void operationComplete(ChannelFuture future) {
+            reader.refund(charge);
             if (!future.isSuccess()) {
                 fail(future.cause());
                 return;

@@ -1,6 +1,8 @@
 package io.netty.contrib.channel.aio;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.IoEvent;
 import io.netty.channel.IoEventLoop;
 import io.netty.channel.IoRegistration;
@@ -31,6 +33,14 @@ final class AioLoop implements EpollIoHandle {
     /** How long a refused io_submit (EAGAIN) is retried before the reads are given up as starved. */
     private static final long EAGAIN_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     private static final long SETUP_RETRY_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /**
+     * Chunk buffers come from a pool of their own: chunks are large (hundreds of KiB), and an allocator that does not
+     * pool such sizes maps and faults in fresh memory for every chunk, which costs more CPU than the read itself.
+     */
+    private static final ByteBufAllocator ALLOCATOR = new PooledByteBufAllocator(true);
+    /** When nothing of the budget is in use to come back, an allocation that failed is tried again after this. */
+    private static final long ALLOCATION_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+
     /** How often the loop's lag is sampled: a task scheduled this far ahead measures how late it runs. */
     private static final long LAG_PROBE_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
     /** Events reaped per io_getevents call, at most. */
@@ -53,10 +63,17 @@ final class AioLoop implements EpollIoHandle {
      */
     abstract static class Read {
         int fd;
+        /**
+         * Where the bytes go. Left {@code null}, the loop allocates it when it submits the read, within its memory
+         * budget ({@link #charge} bytes, of which {@link #memoryAlignment} spare bytes let {@link #index} start at an
+         * aligned address): the owner gives the charge back with {@link AioLoop#refund} when the buffer is freed.
+         */
         ByteBuf buffer;
         int index;
         int length;
         long offset;
+        int memoryAlignment = 1;
+        int charge;
 
         /** The kernel's result: the bytes read, or {@code -errno} (also when {@code io_submit} refused this read). */
         abstract void completed(long res);
@@ -82,6 +99,10 @@ final class AioLoop implements EpollIoHandle {
     private final ArrayDeque<Read> pending = new ArrayDeque<>();
     private final Runnable submitTask = this::submitPending;
     private boolean submitScheduled;
+    private final long memoryBudget;
+    private long memoryUsed;
+    /** Reads wait at the head of the queue for memory: a refund, or a timer when none can come, resumes them. */
+    private boolean waitingForMemory;
     private long eagainSince;
     private int maxReadLength = 1;
     private final DirectFileCache files;
@@ -114,6 +135,8 @@ final class AioLoop implements EpollIoHandle {
             freeSlots[i] = slots - 1 - i;
         }
         freeCount = slots;
+        memoryBudget = config.memoryBudgetBytes();
+        metrics.memoryBudget(memoryBudget);
         files = new DirectFileCache(config.openFiles(), config.openFileIdleTimeout().toNanos(), metrics);
     }
 
@@ -248,12 +271,20 @@ final class AioLoop implements EpollIoHandle {
             return;
         }
         int n = 0;
+        waitingForMemory = false;
         while (freeCount > 0 && !pending.isEmpty()) {
-            Read read = pending.poll();
+            Read read = pending.peek();
             if (read.isCancelled()) {
+                pending.poll();
                 abort(read, Abort.CANCELLED);
                 continue;
             }
+            if (read.buffer == null && !allocate(read)) {
+                // First come, first served: the reads behind it wait too.
+                waitForMemory();
+                break;
+            }
+            pending.poll();
             int slot = freeSlots[--freeCount];
             AioControlBlock iocb = block(slot);
             try {
@@ -297,6 +328,85 @@ final class AioLoop implements EpollIoHandle {
         for (int i = 0; i < n; i++) {
             batch[i] = null;
         }
+    }
+
+    /**
+     * Gives {@code read} a buffer if the memory budget has room (or nothing of it is in use, so that a chunk larger
+     * than the budget still goes) and the allocator has the memory.
+     */
+    private boolean allocate(Read read) {
+        int capacity = read.length + read.memoryAlignment;
+        if (memoryUsed > 0 && memoryUsed + capacity > memoryBudget) {
+            return false;
+        }
+        ByteBuf buf;
+        try {
+            buf = ALLOCATOR.directBuffer(capacity);
+        } catch (OutOfMemoryError e) {
+            // Direct memory is short: the read waits, it does not fail.
+            metrics.allocationFailed();
+            return false;
+        }
+        read.buffer = buf;
+        read.index = alignedIndex(buf, read.memoryAlignment);
+        read.charge = capacity;
+        charge(capacity);
+        return true;
+    }
+
+    private void waitForMemory() {
+        waitingForMemory = true;
+        metrics.memoryWait();
+        if (memoryUsed == 0) {
+            // No refund will come: try again shortly.
+            loop.schedule(this::scheduleSubmit, ALLOCATION_RETRY_NANOS, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private void charge(int bytes) {
+        memoryUsed += bytes;
+        metrics.memoryUsed(memoryUsed);
+    }
+
+    /**
+     * Takes {@code bytes} of the memory budget for a buffer allocated elsewhere (a page-cache copy); {@code false}
+     * if they do not fit.
+     */
+    boolean tryCharge(int bytes) {
+        if (memoryUsed > 0 && memoryUsed + bytes > memoryBudget || waitingForMemory) {
+            return false;
+        }
+        charge(bytes);
+        return true;
+    }
+
+    /** A chunk buffer of {@code bytes} was freed: its memory goes back to the budget. */
+    void refund(int bytes) {
+        if (bytes > 0) {
+            memoryUsed -= bytes;
+            metrics.memoryUsed(memoryUsed);
+            if (waitingForMemory && !closed) {
+                scheduleSubmit();
+            }
+        }
+    }
+
+    /** {@code true} while more than half of the memory budget is in use, or reads wait for it. */
+    boolean isShortOfMemory() {
+        return waitingForMemory || memoryUsed > memoryBudget / 2;
+    }
+
+    /** The allocator of chunk buffers, whose memory counts toward the budget through {@link #tryCharge}. */
+    static ByteBufAllocator allocator() {
+        return ALLOCATOR;
+    }
+
+    static int alignedIndex(ByteBuf buf, int alignment) {
+        if (alignment <= 1) {
+            return 0;
+        }
+        long address = Buffers.address(buf, 0, buf.capacity());
+        return (int) ((alignment - (address & (alignment - 1))) & (alignment - 1));
     }
 
     private AioControlBlock block(int slot) {

@@ -1,6 +1,8 @@
 package io.netty.contrib.channel.aio;
 
+import io.netty.util.NettyRuntime;
 import io.netty.util.internal.ObjectUtil;
+import io.netty.util.internal.PlatformDependent;
 import io.netty.util.internal.SystemPropertyUtil;
 
 import java.time.Duration;
@@ -28,6 +30,7 @@ public final class AioLoopConfig {
     private final Duration drainTimeout;
     private final int openFiles;
     private final Duration openFileIdleTimeout;
+    private final long memoryBudgetBytes;
 
     private AioLoopConfig(Builder builder) {
         maxInFlight = builder.maxInFlight;
@@ -36,6 +39,7 @@ public final class AioLoopConfig {
         drainTimeout = builder.drainTimeout;
         openFiles = builder.openFiles;
         openFileIdleTimeout = builder.openFileIdleTimeout;
+        memoryBudgetBytes = builder.memoryBudgetBytes;
     }
 
     /** A builder that starts from the defaults. */
@@ -85,11 +89,23 @@ public final class AioLoopConfig {
         return openFileIdleTimeout;
     }
 
+    /**
+     * Bytes of chunk buffers the loop holds at most: reads in flight and chunks waiting for their write to complete,
+     * for all its channels together. A read that does not fit waits, first come first served, for memory to come
+     * back; while more than half is in use each connection keeps one chunk under way. Default: a quarter of the JVM's
+     * direct-memory limit shared by twice as many loops as there are cores (Netty's default group size), between
+     * 16 MiB and 1 GiB.
+     */
+    public long memoryBudgetBytes() {
+        return memoryBudgetBytes;
+    }
+
     @Override
     public String toString() {
         return "AioLoopConfig(maxInFlight: " + maxInFlight + ", contextEvents: " + contextEvents
                 + ", completionBudgetBytes: " + completionBudgetBytes + ", drainTimeout: " + drainTimeout
-                + ", openFiles: " + openFiles + ", openFileIdleTimeout: " + openFileIdleTimeout + ')';
+                + ", openFiles: " + openFiles + ", openFileIdleTimeout: " + openFileIdleTimeout + ", memoryBudgetBytes: "
+                + memoryBudgetBytes + ')';
     }
 
     /** Builds an {@link AioLoopConfig}; every setter checks its argument. */
@@ -101,19 +117,30 @@ public final class AioLoopConfig {
         private static final int DEFAULT_COMPLETION_BUDGET =
                 SystemPropertyUtil.getInt("io.netty.contrib.aio.completionBudgetBytes", 2 << 20);
 
+        private static final long DEFAULT_MEMORY_BUDGET = SystemPropertyUtil.getLong(
+                "io.netty.contrib.aio.memoryBudgetBytes", Math.max(16L << 20, Math.min(1L << 30,
+                        PlatformDependent.maxDirectMemory() / 4 / (2L * NettyRuntime.availableProcessors()))));
+
         private int maxInFlight = 128;
         private int contextEvents;
         private int completionBudgetBytes = 2 << 20;
         private Duration drainTimeout = Duration.ofSeconds(30);
         private int openFiles = 256;
         private Duration openFileIdleTimeout = Duration.ofSeconds(10);
+        private long memoryBudgetBytes = DEFAULT_MEMORY_BUDGET;
 
         private Builder() {
-            maxInFlight(DEFAULT_MAX_IN_FLIGHT);
-            if (DEFAULT_CONTEXT_EVENTS != 0) {
-                contextEvents(DEFAULT_CONTEXT_EVENTS);
+            try {
+                maxInFlight(DEFAULT_MAX_IN_FLIGHT);
+                if (DEFAULT_CONTEXT_EVENTS != 0) {
+                    contextEvents(DEFAULT_CONTEXT_EVENTS);
+                }
+                completionBudgetBytes(DEFAULT_COMPLETION_BUDGET);
+                memoryBudgetBytes(DEFAULT_MEMORY_BUDGET);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("a -Dio.netty.contrib.aio.* system property is out of range: "
+                        + e.getMessage(), e);
             }
-            completionBudgetBytes(DEFAULT_COMPLETION_BUDGET);
         }
 
         /** Reads in flight per loop, 1 to 65536. */
@@ -162,6 +189,16 @@ public final class AioLoopConfig {
                         + " (expected: > 0)");
             }
             this.openFileIdleTimeout = openFileIdleTimeout;
+            return this;
+        }
+
+        /** Bytes of chunk buffers per loop, at least 64 KiB. */
+        public Builder memoryBudgetBytes(long memoryBudgetBytes) {
+            if (memoryBudgetBytes < 64 << 10) {
+                throw new IllegalArgumentException("memoryBudgetBytes: " + memoryBudgetBytes
+                        + " (expected: >= 65536)");
+            }
+            this.memoryBudgetBytes = memoryBudgetBytes;
             return this;
         }
 

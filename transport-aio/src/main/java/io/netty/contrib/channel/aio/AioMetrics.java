@@ -62,6 +62,11 @@ public final class AioMetrics {
     private volatile long openFileHits;
     private volatile long openFileMisses;
     private volatile int maxCompletionsPerWakeUp;
+    private volatile long memoryBudget;
+    private volatile long memoryUsed;
+    private volatile long maxMemoryUsed;
+    private volatile long memoryWaits;
+    private volatile long allocationFailures;
     private volatile long maxLoopLagNanos;
     /** Lag samples by upper bound: below 250 µs × 2^i, the last bucket unbounded. */
     private final long[] lagHistogram = new long[LAG_BUCKETS];
@@ -149,6 +154,31 @@ public final class AioMetrics {
     /** Regions whose file had to be opened with {@code O_DIRECT}. */
     public long openFileMisses() {
         return openFileMisses;
+    }
+
+    /** The loop's memory budget for chunk buffers, in bytes (0 before the loop's AIO state exists). */
+    public long memoryBudget() {
+        return memoryBudget;
+    }
+
+    /** Bytes of the memory budget in use now: chunk buffers read or being read and not yet written. */
+    public long memoryUsed() {
+        return memoryUsed;
+    }
+
+    /** The most bytes of the memory budget ever in use at once. */
+    public long maxMemoryUsed() {
+        return maxMemoryUsed;
+    }
+
+    /** How many times reads waited for memory (the budget was in use, or the allocator had none). */
+    public long memoryWaits() {
+        return memoryWaits;
+    }
+
+    /** Allocations of chunk buffers that failed for want of direct memory; the reads waited and went on later. */
+    public long allocationFailures() {
+        return allocationFailures;
     }
 
     /** The most completions handled in one eventfd wake-up (bounded by the loop's completion budget). */
@@ -247,6 +277,25 @@ public final class AioMetrics {
         openFileMisses++;
     }
 
+    void memoryBudget(long bytes) {
+        memoryBudget = bytes;
+    }
+
+    void memoryUsed(long bytes) {
+        memoryUsed = bytes;
+        if (bytes > maxMemoryUsed) {
+            maxMemoryUsed = bytes;
+        }
+    }
+
+    void memoryWait() {
+        memoryWaits++;
+    }
+
+    void allocationFailed() {
+        allocationFailures++;
+    }
+
     void wakeUp(int completions) {
         if (completions > maxCompletionsPerWakeUp) {
             maxCompletionsPerWakeUp = completions;
@@ -293,6 +342,8 @@ public final class AioMetrics {
                 .append(", admitted: ").append(admitted).append(", prefetched: ").append(prefetchedBytes)
                 .append(", late: ").append(prefetchesLate)
                 .append(", open files: ").append(openFileHits).append('/').append(openFileMisses)
+                .append(", memory: ").append(memoryUsed).append('/').append(memoryBudget).append(" (max ")
+                .append(maxMemoryUsed).append(", waits ").append(memoryWaits).append(')')
                 .append(", loop lag p99/max: ").append(loopLagNanos(0.99) / 1000).append('/')
                 .append(maxLoopLagNanos / 1000).append(" µs, errors: ").append(errors)
                 .append(", deferred submits: ").append(submitsDeferred).append(", fallbacks: ").append(fallbackSum);

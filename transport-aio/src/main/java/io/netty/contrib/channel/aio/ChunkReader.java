@@ -9,8 +9,14 @@ interface ChunkReader {
     /** Chunks start at multiples of this (except the region's first), so that reads stay aligned. */
     int alignment();
 
+    /** How many chunks a stream may have under way, given the configured read-ahead (fewer when memory is short). */
+    int readAhead(int configured);
+
     /** Reads bytes {@code [start, end)} of the file and hands them to {@code sink}: now, or later on the loop. */
     void read(long start, long end, Sink sink);
+
+    /** A chunk's memory was freed: {@code charge} is what {@link Sink#filled} said it was charged. */
+    void refund(int charge);
 
     /** No more chunks will be asked for: frees what the reader holds. Reads in flight keep what they need. */
     void close();
@@ -20,9 +26,11 @@ interface ChunkReader {
 
         /**
          * The chunk is ready: {@code msg} is a {@code ByteBuf} whose readable bytes are the chunk, or (when the
-         * channel takes regions) a {@code FileRegion} of exactly the chunk. The sink owns it from now on.
+         * channel takes regions) a {@code FileRegion} of exactly the chunk. The sink owns it from now on, and gives
+         * {@code charge} (the bytes it takes of the loop's memory budget, 0 for none) back with
+         * {@link ChunkReader#refund} once it is freed.
          */
-        void filled(Object msg);
+        void filled(Object msg, int charge);
 
         /**
          * The chunk could not be read. An {@link java.io.IOException} means that the file could not be read (an

@@ -7,10 +7,10 @@ import java.io.IOException;
 
 /**
  * Reads chunks with {@code O_DIRECT} AIO on the channel's loop: each read is aligned (its start rounded down and its
- * end rounded up to the file's alignment) into a pooled buffer, at the first suitably aligned address inside it, and
- * the chunk is the part of the buffer that the region asked for. With a page-cache check, a chunk whose pages are
- * all resident is served from the page cache instead ({@link OpenRegion#fromPageCache}), which never waits for the
- * disk.
+ * end rounded up to the file's alignment) into a buffer that the loop allocates, within its memory budget, when it
+ * submits the read; the chunk is the part of the buffer that the region asked for. With a page-cache check, a chunk
+ * whose pages are all resident is served from the page cache instead ({@link #fromPageCache}), which never waits for
+ * the disk.
  */
 final class DirectChunkReader implements ChunkReader {
 
@@ -43,14 +43,15 @@ final class DirectChunkReader implements ChunkReader {
     }
 
     @Override
+    public int readAhead(int configured) {
+        // Short of memory, every connection keeps one chunk under way, so that none starves the others.
+        return aio.isShortOfMemory() ? 1 : configured;
+    }
+
+    @Override
     public void read(long start, long end, Sink sink) {
-        if (checkCache && region.isResident(start, end)) {
-            Object msg = region.fromPageCache(start, end);
-            if (msg != null) {
-                metrics.pageCacheRead(end - start);
-                sink.filled(msg);
-                return;
-            }
+        if (checkCache && region.isResident(start, end) && fromPageCache(start, end, sink)) {
+            return;
         }
         readDirect(start, end, sink);
     }
@@ -59,28 +60,48 @@ final class DirectChunkReader implements ChunkReader {
     void readDirect(long start, long end, Sink sink) {
         long alignedStart = start - start % alignment;
         long alignedEnd = end % alignment == 0 ? end : end + alignment - end % alignment;
-        int length = (int) (alignedEnd - alignedStart);
-        ByteBuf buf = OpenRegion.ALLOCATOR.directBuffer(length + memoryAlignment);
         DirectRead read = new DirectRead(start, end, sink);
         read.fd = file.fd();
-        read.buffer = buf;
-        read.index = alignedIndex(buf, memoryAlignment);
-        read.length = length;
+        read.length = (int) (alignedEnd - alignedStart);
         read.offset = alignedStart;
+        read.memoryAlignment = memoryAlignment;
         aio.read(read);
+    }
+
+    /**
+     * Serves {@code [start, end)} from the page cache: a part of the region for {@code sendfile}, or, when bytes are
+     * needed, a {@code preadv2(RWF_NOWAIT)} copy within the loop's memory budget. {@code false} if the bytes are not
+     * all there (or still on their way), or the budget has no room: the caller reads them otherwise.
+     */
+    boolean fromPageCache(long start, long end, Sink sink) {
+        int length = (int) (end - start);
+        if (!region.needsBytes) {
+            metrics.pageCacheRead(length);
+            sink.filled(new RegionSlice(region.region, region.channel, start, length), 0);
+            return true;
+        }
+        if (!aio.tryCharge(length)) {
+            return false;
+        }
+        ByteBuf buf = AioLoop.allocator().directBuffer(length);
+        if (!region.copyFromPageCache(buf, start, length)) {
+            buf.release();
+            aio.refund(length);
+            return false;
+        }
+        metrics.pageCacheRead(length);
+        sink.filled(buf, length);
+        return true;
+    }
+
+    @Override
+    public void refund(int charge) {
+        aio.refund(charge);
     }
 
     @Override
     public void close() {
         file.release();
-    }
-
-    private static int alignedIndex(ByteBuf buf, int alignment) {
-        if (alignment <= 1) {
-            return 0;
-        }
-        long address = Buffers.address(buf, 0, buf.capacity());
-        return (int) ((alignment - (address & (alignment - 1))) & (alignment - 1));
     }
 
     @Override
@@ -126,7 +147,7 @@ final class DirectChunkReader implements ChunkReader {
             ByteBuf buf = buffer;
             buffer = null;
             int dataIndex = index + (int) (start - offset);
-            sink.filled(buf.setIndex(dataIndex, dataIndex + (int) (end - start)));
+            sink.filled(buf.setIndex(dataIndex, dataIndex + (int) (end - start)), charge);
         }
 
         @Override
@@ -153,6 +174,11 @@ final class DirectChunkReader implements ChunkReader {
         }
 
         private long readSynchronously() {
+            if (buffer == null) {
+                // It starved before the loop gave it memory: a degraded path, outside the budget.
+                buffer = AioLoop.allocator().directBuffer(length + memoryAlignment);
+                index = AioLoop.alignedIndex(buffer, memoryAlignment);
+            }
             long total = 0;
             while (total < length) {
                 long n = Native.preadv2(region.fd, Buffers.address(buffer, index, length) + total,
@@ -170,6 +196,7 @@ final class DirectChunkReader implements ChunkReader {
             if (b != null) {
                 buffer = null;
                 b.release();
+                aio.refund(charge);
             }
         }
     }

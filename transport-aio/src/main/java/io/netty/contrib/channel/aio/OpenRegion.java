@@ -1,8 +1,6 @@
 package io.netty.contrib.channel.aio;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.DefaultFileRegion;
 
 import java.nio.channels.FileChannel;
@@ -12,12 +10,6 @@ import java.nio.channels.FileChannel;
  * page cache), and whether the channel needs bytes (TLS) or can take parts of the region for {@code sendfile}.
  */
 final class OpenRegion {
-
-    /**
-     * Chunk buffers come from a pool of their own: chunks are large (hundreds of KiB), and an allocator that does not
-     * pool such sizes maps and faults in fresh memory for every chunk, which costs more CPU than the read itself.
-     */
-    static final ByteBufAllocator ALLOCATOR = new PooledByteBufAllocator(true);
 
     final DefaultFileRegion region;
     final FileChannel channel;
@@ -38,44 +30,36 @@ final class OpenRegion {
         return !noWaitRefused;
     }
 
-    /** {@code true} if every page of {@code [start, end)} is in the page cache. */
+    /**
+     * {@code true} if every page of {@code [start, end)} is in the page cache and its data has arrived: pages that
+     * read-ahead put in the page cache count as cached before their data is there, so the first and the last page
+     * are also read with {@code RWF_NOWAIT}.
+     */
     boolean isResident(long start, long end) {
-        return !noWaitRefused && PageCache.isResident(fd, start, end - start);
+        return !noWaitRefused && PageCache.isResident(fd, start, end - start) && probe(start) && probe(end - 1);
     }
 
     /**
-     * Bytes {@code [start, end)} from the page cache without waiting for the disk: a part of the region for
-     * {@code sendfile}, or, when bytes are needed, a {@code preadv2(RWF_NOWAIT)} copy; {@code null} if some of them
-     * are not in the page cache (or still on their way into it).
+     * Copies {@code length} bytes from {@code start} into {@code buf} with {@code preadv2(RWF_NOWAIT)}, which never
+     * waits for the disk; {@code false} if some of them are not in the page cache (or still on their way into it).
      */
-    Object fromPageCache(long start, long end) {
-        int length = (int) (end - start);
-        if (!needsBytes) {
-            return new RegionSlice(region, channel, start, length);
-        }
-        ByteBuf buf = ALLOCATOR.directBuffer(length);
+    boolean copyFromPageCache(ByteBuf buf, long start, int length) {
         long res = Native.preadv2(fd, Buffers.address(buf, 0, length), length, start, Native.RWF_NOWAIT);
         if (res != length) {
             // EAGAIN or a short read: not (all) there.
-            buf.release();
             noWaitRefused = res == -Native.EOPNOTSUPP;
-            return null;
+            return false;
         }
-        return buf.writerIndex(length);
+        buf.writerIndex(length);
+        return true;
     }
 
-    /**
-     * {@code true} if the first and the last page of {@code [start, end)} can be read without waiting: pages that
-     * read-ahead put in the page cache count as resident before their data has arrived.
-     */
-    boolean isReadable(long start, long end) {
-        return probe(start) && probe(end - 1);
-    }
-
+    /** Reads one byte with {@code RWF_NOWAIT}. On tmpfs it is refused: there, the page cache is all there is. */
     private boolean probe(long offset) {
-        ByteBuf one = ALLOCATOR.directBuffer(1);
+        ByteBuf one = AioLoop.allocator().directBuffer(1);
         try {
-            return Native.preadv2(fd, Buffers.address(one, 0, 1), 1, offset, Native.RWF_NOWAIT) == 1;
+            long res = Native.preadv2(fd, Buffers.address(one, 0, 1), 1, offset, Native.RWF_NOWAIT);
+            return res == 1 || res == -Native.EOPNOTSUPP;
         } finally {
             one.release();
         }

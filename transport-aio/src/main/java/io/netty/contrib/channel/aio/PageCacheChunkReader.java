@@ -39,7 +39,7 @@ final class PageCacheChunkReader implements ChunkReader {
 
     @Override
     public void read(long start, long end, Sink sink) {
-        if (serveIfResident(start, end, sink, false)) {
+        if (serveIfResident(start, end, sink)) {
             return;
         }
         if (!file.isPageCacheUsable() || Native.fadvise(file.fd, start, end - start, Native.POSIX_FADV_WILLNEED) != 0) {
@@ -50,18 +50,22 @@ final class PageCacheChunkReader implements ChunkReader {
         new Arrival(start, end, sink, System.nanoTime() + DEADLINE_NANOS).checkIn(FIRST_CHECK_NANOS);
     }
 
-    /** Serves {@code [start, end)} from the page cache if it is all there; {@code checkArrived}: its data too. */
-    private boolean serveIfResident(long start, long end, Sink sink, boolean checkArrived) {
-        if (!file.isResident(start, end) || checkArrived && !file.isReadable(start, end)) {
+    /** Serves {@code [start, end)} from the page cache if it is all there. */
+    private boolean serveIfResident(long start, long end, Sink sink) {
+        if (!file.isResident(start, end)) {
             return false;
         }
-        Object msg = file.fromPageCache(start, end);
-        if (msg == null) {
-            return false;
-        }
-        metrics.pageCacheRead(end - start);
-        sink.filled(msg);
-        return true;
+        return direct.fromPageCache(start, end, sink);
+    }
+
+    @Override
+    public int readAhead(int configured) {
+        return direct.readAhead(configured);
+    }
+
+    @Override
+    public void refund(int charge) {
+        direct.refund(charge);
     }
 
     @Override
@@ -94,7 +98,7 @@ final class PageCacheChunkReader implements ChunkReader {
 
         @Override
         public void run() {
-            if (sink.isCancelled() || serveIfResident(start, end, sink, true)) {
+            if (sink.isCancelled() || serveIfResident(start, end, sink)) {
                 return;
             }
             if (!file.isPageCacheUsable() || System.nanoTime() - deadline > 0) {
