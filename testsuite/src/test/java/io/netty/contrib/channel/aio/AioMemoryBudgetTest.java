@@ -44,6 +44,8 @@ class AioMemoryBudgetTest {
             AioMetrics metrics = server.metrics();
             assertEquals(BUDGET, metrics.memoryBudget(), metrics.toString());
             assertTrue(metrics.memoryWaits() > 0, "no read ever waited for memory: " + metrics);
+            // A wait ends with a refund (one per chunk), not by asking again and again: no busy loop.
+            assertTrue(metrics.memoryWaits() <= 4 * metrics.readsSubmitted(), "waits spun: " + metrics);
             assertTrue(metrics.maxMemoryUsed() <= BUDGET, "over the budget: " + metrics);
             assertEquals(0, metrics.errors(), metrics.toString());
             // Every chunk's memory came back once its write completed.

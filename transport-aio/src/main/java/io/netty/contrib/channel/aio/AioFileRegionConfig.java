@@ -98,15 +98,24 @@ public final class AioFileRegionConfig {
      * with {@code -Dio.netty.contrib.aio.chunkSize} and {@code -Dio.netty.contrib.aio.readAhead}.
      */
     public static final class Builder {
-        private int chunkSize = 1024 * 1024;
-        private int readAhead = 2;
+        private int chunkSize;
+        private int readAhead;
         private DirectIo directIo = DirectIo.AUTO;
         private PageCachePolicy pageCachePolicy = PageCachePolicy.ADMIT_REPEATED;
         private AioLoopConfig loopConfig = AioLoopConfig.DEFAULT;
 
+        private static final int DEFAULT_CHUNK_SIZE = SystemPropertyUtil.getInt("io.netty.contrib.aio.chunkSize",
+                1024 * 1024);
+        private static final int DEFAULT_READ_AHEAD = SystemPropertyUtil.getInt("io.netty.contrib.aio.readAhead", 2);
+
         private Builder() {
-            chunkSize(SystemPropertyUtil.getInt("io.netty.contrib.aio.chunkSize", chunkSize));
-            readAhead(SystemPropertyUtil.getInt("io.netty.contrib.aio.readAhead", readAhead));
+            try {
+                chunkSize(DEFAULT_CHUNK_SIZE);
+                readAhead(DEFAULT_READ_AHEAD);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("a -Dio.netty.contrib.aio.* system property is out of range: "
+                        + e.getMessage(), e);
+            }
         }
 
         /**

@@ -97,13 +97,18 @@ public class AioFileRegionHandler extends ChannelDuplexHandler {
         discard(new IOException("AioFileRegionHandler removed from the pipeline"));
     }
 
-    /** The active stream no longer needs the channel: what was queued behind it moves on. */
-    private void streamDone(AioFileStream stream) {
+    /**
+     * The active stream no longer needs the channel: what was queued behind it moves on, or, if the stream failed
+     * after part of the region went out, fails with it (following bytes would be taken for the rest of the region).
+     */
+    private void streamDone(AioFileStream stream, Throwable failure) {
         if (active != stream) {
             return;
         }
         active = null;
-        if (!draining) {
+        if (failure != null) {
+            queued.removeAndFailAll(failure);
+        } else if (!draining) {
             drainQueue();
         }
     }
@@ -159,7 +164,7 @@ public class AioFileRegionHandler extends ChannelDuplexHandler {
         }
         AioFileStream stream = new AioFileStream(ctx, region, promise, reader, config);
         active = stream;
-        stream.start(() -> streamDone(stream));
+        stream.start(failure -> streamDone(stream, failure));
     }
 
     private void discard(Throwable cause) {

@@ -10,6 +10,7 @@ import io.netty.util.ReferenceCountUtil;
 
 import java.io.IOException;
 import java.util.ArrayDeque;
+import java.util.function.Consumer;
 
 /**
  * Streams one region to its channel: splits it into chunks, has a {@link ChunkReader} read them, writes them in file
@@ -33,7 +34,11 @@ final class AioFileStream {
     private final long start;
     private final long end;
     private final ArrayDeque<Chunk> chunks = new ArrayDeque<>();
-    private Runnable whenDone;
+    private Consumer<Throwable> whenDone;
+    /** Why the stream failed, or {@code null}. */
+    private Throwable failure;
+    /** Chunks written to the channel whose write has not completed: they still take memory, in the channel. */
+    private int unacknowledged;
     private long next;
     private long acknowledged;
     /** No chunk is read or written any more: the last one was written, or the stream failed. */
@@ -57,9 +62,10 @@ final class AioFileStream {
 
     /**
      * Starts reading. {@code whenDone} runs once, outside the stream's own work, when the stream no longer needs the
-     * channel: its last chunk has been written (the promise completes when it is flushed) or it failed.
+     * channel: its last chunk has been written (the promise completes when it is flushed), with {@code null}; or it
+     * failed, with the cause (the peer got part of the region: what was queued behind it must not follow).
      */
-    void start(Runnable whenDone) {
+    void start(Consumer<Throwable> whenDone) {
         this.whenDone = whenDone;
         pump();
     }
@@ -96,8 +102,9 @@ final class AioFileStream {
     private void startChunks() {
         int alignment = reader.alignment();
         int window = reader.readAhead(readAhead);
-        while (!finished && next < end && chunks.size() < window
-                && (chunks.isEmpty() || ctx.channel().isWritable())) {
+        // Chunks still in the channel count: a slow reader must not get the region buffered in the channel.
+        while (!finished && next < end && chunks.size() + unacknowledged < window
+                && (chunks.isEmpty() && unacknowledged == 0 || ctx.channel().isWritable())) {
             long chunkStart = next;
             long chunkEnd = Math.min(end, chunkStart - chunkStart % alignment + chunkSize);
             next = chunkEnd;
@@ -120,6 +127,7 @@ final class AioFileStream {
                 finished = true;
                 releaseResources();
             }
+            unacknowledged++;
             ctx.write(msg).addListener(new ChunkWritten((int) (chunk.end - chunk.start), last, charge));
             wrote = true;
         }
@@ -129,6 +137,7 @@ final class AioFileStream {
     /** Fails the region: its promise fails, its buffers go (those under a read go when the read completes). */
     void fail(Throwable cause) {
         if (!finished) {
+            failure = cause;
             abandon();
         }
         promise.tryFailure(cause);
@@ -138,8 +147,21 @@ final class AioFileStream {
     private void notifyIfDone() {
         if (finished && !pumping && !doneNotified) {
             doneNotified = true;
-            whenDone.run();
+            whenDone.accept(failure);
         }
+    }
+
+    /** {@code true} if every chunk before {@code chunk} has been read: it is the next one to be written. */
+    private boolean isNext(Chunk chunk) {
+        for (Chunk c : chunks) {
+            if (c == chunk) {
+                return true;
+            }
+            if (c.msg == null) {
+                return false;
+            }
+        }
+        return false;
     }
 
     /**
@@ -194,6 +216,11 @@ final class AioFileStream {
         }
 
         @Override
+        public boolean isNext() {
+            return AioFileStream.this.isNext(this);
+        }
+
+        @Override
         public void filled(Object read, int readCharge) {
             if (finished) {
                 ReferenceCountUtil.release(read);
@@ -241,6 +268,7 @@ final class AioFileStream {
         @Override
         public void operationComplete(ChannelFuture future) {
             reader.refund(charge);
+            unacknowledged--;
             if (!future.isSuccess()) {
                 fail(future.cause());
                 return;
@@ -251,6 +279,9 @@ final class AioFileStream {
             }
             if (last) {
                 promise.trySuccess();
+            } else {
+                // Room in the window again.
+                pump();
             }
         }
     }

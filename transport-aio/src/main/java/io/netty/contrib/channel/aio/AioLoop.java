@@ -321,9 +321,13 @@ final class AioLoop implements EpollIoHandle {
         }
         if (remaining > 0) {
             requeue(remaining);
-        } else if (!pending.isEmpty() && freeCount > 0) {
-            // Refused reads gave their slots back and no completion may come to submit the rest: go on now.
-            scheduleSubmit();
+        } else {
+            eagainSince = 0;
+            if (!pending.isEmpty() && freeCount > 0 && !waitingForMemory) {
+                // Refused reads gave their slots back and no completion may come to submit the rest: go on now.
+                // (Reads that wait for memory are resumed by a refund, or by the retry timer.)
+                scheduleSubmit();
+            }
         }
         for (int i = 0; i < n; i++) {
             batch[i] = null;
@@ -438,8 +442,11 @@ final class AioLoop implements EpollIoHandle {
         if (now - eagainSince > EAGAIN_RETRY_NANOS) {
             // The kernel keeps refusing: give the reads back rather than let them wait without end.
             eagainSince = 0;
-            while (!pending.isEmpty()) {
-                abort(pending.poll(), Abort.SUBMIT_STARVED);
+            // Only the reads waiting now: those their owners ask for while they read synchronously wait their turn.
+            Read[] starved = pending.toArray(new Read[0]);
+            pending.clear();
+            for (Read read : starved) {
+                abort(read, Abort.SUBMIT_STARVED);
             }
         } else if (context.inFlight() == 0) {
             // No completion will come to retry from: try again shortly.

@@ -40,5 +40,11 @@ interface ChunkReader {
 
         /** {@code true} once the sink no longer wants the chunk: a read not started yet need not be done. */
         boolean isCancelled();
+
+        /**
+         * {@code true} if every chunk before this one has been read. Memory taken out of turn, by a later chunk while
+         * an earlier one waits for it, could be held until that earlier chunk gets memory: a deadlock.
+         */
+        boolean isNext();
     }
 }

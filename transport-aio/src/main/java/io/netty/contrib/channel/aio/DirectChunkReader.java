@@ -80,7 +80,8 @@ final class DirectChunkReader implements ChunkReader {
             sink.filled(new RegionSlice(region.region, region.channel, start, length), 0);
             return true;
         }
-        if (!aio.tryCharge(length)) {
+        if (!sink.isNext() || !aio.tryCharge(length)) {
+            // Memory is taken in order: a later chunk does not jump ahead of an earlier one that waits for it.
             return false;
         }
         ByteBuf buf = AioLoop.allocator().directBuffer(length);
@@ -128,6 +129,16 @@ final class DirectChunkReader implements ChunkReader {
 
         @Override
         void completed(long res) {
+            try {
+                complete(res);
+            } catch (Throwable t) {
+                // Whatever went wrong, the chunk must end: a stream that hears nothing hangs.
+                releaseBuffer();
+                sink.failed(t);
+            }
+        }
+
+        private void complete(long res) {
             if (sink.isCancelled()) {
                 // The region failed or the channel closed while the disk was busy: only the buffer is left to free.
                 releaseBuffer();
@@ -155,7 +166,15 @@ final class DirectChunkReader implements ChunkReader {
             switch (reason) {
                 case SUBMIT_STARVED:
                     metrics.fallback(AioMetrics.Fallback.SUBMIT_EAGAIN, "io_submit kept refusing reads with EAGAIN");
-                    completed(sink.isCancelled() ? 0 : readSynchronously());
+                    long res;
+                    try {
+                        res = sink.isCancelled() ? 0 : readSynchronously();
+                    } catch (Throwable t) {
+                        releaseBuffer();
+                        sink.failed(t);
+                        return;
+                    }
+                    completed(res);
                     break;
                 case LOOP_CLOSED:
                     releaseBuffer();

@@ -36,7 +36,9 @@ final class OpenRegion {
      * are also read with {@code RWF_NOWAIT}.
      */
     boolean isResident(long start, long end) {
-        return !noWaitRefused && PageCache.isResident(fd, start, end - start) && probe(start) && probe(end - 1);
+        // With bytes needed, the RWF_NOWAIT copy itself tells whether the data has arrived.
+        return !noWaitRefused && PageCache.isResident(fd, start, end - start)
+                && (needsBytes || probe(start) && probe(end - 1));
     }
 
     /**
