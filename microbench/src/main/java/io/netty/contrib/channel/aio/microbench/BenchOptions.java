@@ -18,7 +18,7 @@ final class BenchOptions {
             "  --configs LIST     aio,sendfile,chunked,sendfile@io_uring,nginx,nginx-threads (default: each workload's",
             "                     own list, see README)",
             "  --reps N           repetitions, configurations interleaved round-robin (default: 5)",
-            "  --duration S       measured seconds per cell (default: 5; zipf: --zipf-duration)",
+            "  --duration S       measured seconds per cell (default: 3; zipf: --zipf-duration)",
             "  --warmup S         unmeasured seconds of the same load before each cell (default: 1; zipf: none)",
             "  --zipf-duration S  measured seconds of a zipf cell (default: 25)",
             "  --threads N|all    server event loops / nginx workers (default: 1; scale runs 1 and all)",
@@ -32,8 +32,9 @@ final class BenchOptions {
             "  --dir DIR          where the file sets are created and kept (default: microbench/target/load-bench)",
             "  --out DIR          where the report goes (default: docs/benchmarks/<date>[-label])",
             "  --label NAME       suffix of the report's directory",
-            "  --quick            a ~3-minute run: --reps 1 --duration 3 --zipf-duration 10, aio and sendfile only",
-            "                     (plus the options given after it)",
+            "  --quick            a ~3-minute run: --reps 1 --duration 3 --zipf-duration 10 --configs aio,sendfile",
+            "                     --sizes 64k,1m,16m --scale-connections 1024 (options after it override these)",
+            "  --plan             print the cells and the estimated wall time, run nothing",
             "  --help             this text");
 
     /** The default configurations of a workload when {@code --configs} is not given. */
@@ -53,7 +54,7 @@ final class BenchOptions {
     Set<Workload> workloads = EnumSet.allOf(Workload.class);
     List<String> configs;
     int reps = 5;
-    int duration = 5;
+    int duration = 3;
     int warmup = 1;
     int zipfDuration = 25;
     int threads = 1;
@@ -68,6 +69,7 @@ final class BenchOptions {
     Path out;
     String label = "";
     boolean help;
+    boolean planOnly;
 
     /** The configurations of one workload. */
     List<String> configs(Workload w) {
@@ -83,13 +85,16 @@ final class BenchOptions {
                 case "-h":
                     o.help = true;
                     break;
+                case "--plan":
+                    o.planOnly = true;
+                    break;
                 case "--quick":
                     o.reps = 1;
                     o.duration = 3;
                     o.zipfDuration = 10;
                     o.configs = List.of("aio", "sendfile");
                     o.sizes = List.of(64L << 10, 1L << 20, 16L << 20);
-                    o.scaleConnections = List.of(32, 1024);
+                    o.scaleConnections = List.of(1024);
                     break;
                 case "--workloads":
                     o.workloads = EnumSet.noneOf(Workload.class);
@@ -116,8 +121,8 @@ final class BenchOptions {
                     o.zipfDuration = intValue(args, ++i, arg, 1, 3600);
                     break;
                 case "--threads":
-                    o.threads = "all".equals(value(args, i + 1, arg)) ? allCores() : intValue(args, i + 1, arg, 1, 1024);
                     i++;
+                    o.threads = "all".equals(value(args, i, arg)) ? allCores() : intValue(args, i, arg, 1, 1024);
                     break;
                 case "--connections":
                     o.connections = intValue(args, ++i, arg, 1, 100_000);

@@ -31,6 +31,13 @@ final class Cell {
         return workload == Workload.ZIPF;
     }
 
+    /** What the server sees: two cells with the same key are the same measurement. */
+    String loadKey() {
+        return files.root + "/" + files.name() + " x" + files.count + (cold ? " cold" : " hot") + " c" + connections
+                + " t" + threads + " " + seconds + "+" + warmupSeconds + "s" + (probe() ? " probe" : "")
+                + (zipf() ? " zipf" : "");
+    }
+
     @Override
     public String toString() {
         return workload.id() + " / " + label;

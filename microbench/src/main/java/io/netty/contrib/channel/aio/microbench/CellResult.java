@@ -18,11 +18,33 @@ final class CellResult {
     /** Bytes the server read from the disk per byte that wrk received: about 1 or more cold, about 0 hot. */
     double diskPerSent = Double.NaN;
     long errors;
+    /** Lines of the server's log that report an {@code OutOfMemoryError} (direct memory, most often). */
+    long serverOutOfMemory;
     String failure;
 
     CellResult(Cell cell, String config, int rep) {
         this.cell = cell;
         this.config = config;
         this.rep = rep;
+    }
+
+    /** The same numbers, for an equal cell of another workload. */
+    CellResult as(Cell other) {
+        CellResult r = new CellResult(other, config, rep);
+        r.mibPerSecond = mibPerSecond;
+        r.requests = requests;
+        r.p50Ms = p50Ms;
+        r.p99Ms = p99Ms;
+        r.probeP50Ms = probeP50Ms;
+        r.probeP99Ms = probeP99Ms;
+        r.cpuMsPerGib = cpuMsPerGib;
+        r.peakRssMib = peakRssMib;
+        r.peakDirectMib = peakDirectMib;
+        r.cacheMib = cacheMib;
+        r.diskPerSent = diskPerSent;
+        r.errors = errors;
+        r.serverOutOfMemory = serverOutOfMemory;
+        r.failure = failure;
+        return r;
     }
 }

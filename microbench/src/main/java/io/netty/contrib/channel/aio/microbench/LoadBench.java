@@ -1,16 +1,22 @@
 package io.netty.contrib.channel.aio.microbench;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * The load benchmark: the project's file server (and nginx beside it) in processes of their own, driven by
@@ -22,7 +28,7 @@ import java.util.Map;
  */
 public final class LoadBench {
     /** Seconds a cell costs beyond its load: server start and stop, page-cache preparation (measured). */
-    private static final int OVERHEAD_SECONDS = 3;
+    private static final int OVERHEAD_SECONDS = 2;
 
     private final BenchOptions options;
     private final List<String> args;
@@ -46,36 +52,64 @@ public final class LoadBench {
             return;
         }
         Path report = new LoadBench(options, List.of(args)).run();
-        System.out.println("report: " + report);
+        if (report != null) {
+            System.out.println("report: " + report);
+        }
     }
 
-    /** Runs every cell and writes the report; returns the report's Markdown file. */
+    /** Runs every cell and writes the report; returns the report's Markdown file ({@code null} with --plan). */
     Path run() throws Exception {
         System.setProperty("java.awt.headless", "true");
-        Tools.require("wrk");
         Map<Workload, List<ServerConfig>> configs = configs();
         List<Planned> plan = plan(configs);
         int seconds = 0;
+        int runs = 0;
         for (Planned p : plan) {
-            seconds += p.cell.seconds + p.cell.warmupSeconds + OVERHEAD_SECONDS;
+            if (p.same == null) {
+                seconds += p.cell.seconds + p.cell.warmupSeconds + OVERHEAD_SECONDS;
+                runs++;
+            }
         }
-        System.out.printf(Locale.ROOT, "%d cells (%s), about %d min %02d s%n", plan.size(), options,
-                seconds / 60, seconds % 60);
+        System.out.printf(Locale.ROOT, "%d cells, %d to run (%s), about %d min %02d s%n", plan.size(), runs,
+                options, seconds / 60, seconds % 60);
+        if (options.planOnly) {
+            for (Planned p : plan) {
+                System.out.printf(Locale.ROOT, "rep %d %s %s%s%n", p.rep, p.cell, p.config,
+                        p.same == null ? "" : " (the result of " + p.same.cell + ")");
+            }
+            return null;
+        }
+        Tools.require("wrk");
+        deleteTree(options.dir.resolve("runs"));
         long start = System.nanoTime();
         List<CellResult> results = new ArrayList<>();
         int n = 0;
         for (Planned p : plan) {
             n++;
-            CellResult r = new CellRun(options, p.cell, p.config, p.rep).run();
+            long t0 = System.nanoTime();
+            CellResult r = p.same != null ? p.same.result.as(p.cell)
+                    : new CellRun(options, p.cell, p.config, p.rep).run();
+            p.result = r;
             results.add(r);
-            System.out.printf(Locale.ROOT, "[%d/%d] rep %d %s %s: %s%n", n, plan.size(), p.rep, p.cell,
-                    p.config, Report.summary(r));
+            System.out.printf(Locale.ROOT, "[%d/%d %.1f s] rep %d %s %s: %s%n", n, plan.size(),
+                    (System.nanoTime() - t0) / 1e9, p.rep, p.cell, p.config, Report.summary(r));
         }
         long wallSeconds = (System.nanoTime() - start) / 1_000_000_000L;
         Path out = options.out != null ? options.out : Paths.get("docs", "benchmarks",
                 LocalDate.now(ZoneOffset.UTC) + (options.label.isEmpty() ? "" : "-" + options.label))
                 .toAbsolutePath();
         return new Report(options, args, results, notes(configs), wallSeconds).write(out);
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).collect(Collectors.toList())) {
+                Files.delete(p);
+            }
+        }
     }
 
     /** Each workload's configurations that can run here (nginx only if installed or installable). */
@@ -88,7 +122,7 @@ public final class LoadBench {
                 ServerConfig c = ServerConfig.parse(name);
                 if (c.nginx) {
                     if (nginx == null) {
-                        nginx = Tools.available("nginx");
+                        nginx = options.planOnly || Tools.available("nginx");
                     }
                     if (!nginx) {
                         continue;
@@ -118,17 +152,24 @@ public final class LoadBench {
         return notes;
     }
 
-    /** Repetition by repetition; in each, every cell of every workload, its configurations one after the other. */
+    /**
+     * Repetition by repetition; in each, every cell of every workload, its configurations one after the other. A cell
+     * that another workload has already run in the same repetition (the same files, load and server: the size
+     * sweep's 1 MiB cells are the hot and cold cells) is not run again: its result appears in both tables.
+     */
     private List<Planned> plan(Map<Workload, List<ServerConfig>> configs) {
         List<Planned> plan = new ArrayList<>();
         for (int rep = 1; rep <= options.reps; rep++) {
+            Map<String, Planned> done = new HashMap<>();
             for (Map.Entry<Workload, List<ServerConfig>> e : configs.entrySet()) {
                 List<ServerConfig> order = new ArrayList<>(e.getValue());
                 // A different configuration goes first in each repetition: none always follows the same neighbour.
                 Collections.rotate(order, -(rep - 1));
                 for (Cell cell : e.getKey().cells(options)) {
                     for (ServerConfig c : order) {
-                        plan.add(new Planned(cell, c, rep));
+                        Planned p = new Planned(cell, c, rep);
+                        p.same = done.putIfAbsent(cell.loadKey() + " " + c.name, p);
+                        plan.add(p);
                     }
                 }
             }
@@ -140,6 +181,9 @@ public final class LoadBench {
         final Cell cell;
         final ServerConfig config;
         final int rep;
+        /** The equal cell planned earlier in the same repetition, whose result this one takes, or null. */
+        Planned same;
+        CellResult result;
 
         Planned(Cell cell, ServerConfig config, int rep) {
             this.cell = cell;
@@ -175,7 +219,9 @@ public final class LoadBench {
         private void measure() throws IOException, InterruptedException {
             FileSet files = cell.files;
             files.create();
-            Path work = options.dir.resolve("runs").resolve(cell.workload.id() + "-" + config.name.replace('@', '-'));
+            // Each run's Lua scripts, wrk output and server log stay there until the next run of the benchmark.
+            Path work = options.dir.resolve("runs").resolve("rep" + result.rep).resolve(cell.workload.id() + "-"
+                    + cell.label.replaceAll("[^A-Za-z0-9]+", "-") + "-" + config.name.replace('@', '-'));
             MemoryCgroup group = null;
             if (cell.zipf() && MemoryCgroup.unavailableReason() == null) {
                 MemoryCgroup.dropCaches();
@@ -229,6 +275,9 @@ public final class LoadBench {
                 if (group != null) {
                     group.close();
                 }
+            }
+            try (Stream<String> lines = Files.lines(work.resolve("server.log"), StandardCharsets.UTF_8)) {
+                result.serverOutOfMemory = lines.filter(l -> l.contains("OutOfMemoryError")).count();
             }
         }
     }

@@ -16,7 +16,8 @@ import java.util.List;
 /**
  * The file server ({@link FileServer#main}) with a sampler of its direct memory: every 50 ms, the JDK's direct
  * buffers ({@link BufferPoolMXBean} "direct": {@code ByteBuffer.allocateDirect}, which Netty's pooled allocator uses
- * on Java 17 without extra flags) plus the memory that Netty counts itself when it allocates without a cleaner.
+ * on Java 17 without extra flags), plus Netty's own count when it allocates without a cleaner (then its buffers are
+ * not in the JDK's pool).
  * Whenever the peak grows, it is written to the file named by the first argument, which the load benchmark reads
  * after a cell. Arguments after the first are the server's own.
  */
@@ -37,11 +38,13 @@ public final class MeteredFileServer {
 
     private static void sample(Path peakFile, BufferPoolMXBean direct) {
         long peak = -1;
+        // Netty counts the buffers it allocates with a cleaner too, and those are in the JDK's pool already.
+        boolean noCleaner = PlatformDependent.useDirectBufferNoCleaner();
         Path tmp = peakFile.resolveSibling(peakFile.getFileName() + ".tmp");
         try {
             for (;;) {
-                long used = (direct == null ? 0 : direct.getMemoryUsed())
-                        + Math.max(0, PlatformDependent.usedDirectMemory());
+                long nettyOwn = noCleaner ? Math.max(0, PlatformDependent.usedDirectMemory()) : 0;
+                long used = (direct == null ? 0 : direct.getMemoryUsed()) + nettyOwn;
                 if (used > peak) {
                     peak = used;
                     Files.write(tmp, Long.toString(peak).getBytes(StandardCharsets.US_ASCII));

@@ -39,11 +39,12 @@ final class Report {
         if (r.failure != null) {
             return "FAILED: " + r.failure;
         }
-        return String.format(Locale.ROOT, "%.0f MiB/s, p50 %s ms, p99 %s ms%s, CPU %s ms/GiB, RSS %s MiB, direct %s MiB,"
-                        + " disk/sent %s%s, errors %d", r.mibPerSecond, num(r.p50Ms), num(r.p99Ms),
+        return String.format(Locale.ROOT, "%.0f MiB/s, p50 %s ms, p99 %s ms%s, CPU %s ms/GiB, RSS %s MiB,"
+                        + " direct %s MiB, disk/sent %s%s, errors %d", r.mibPerSecond, num(r.p50Ms), num(r.p99Ms),
                 Double.isNaN(r.probeP99Ms) ? "" : ", probe p50/p99 " + num(r.probeP50Ms) + "/" + num(r.probeP99Ms)
                         + " ms", num(r.cpuMsPerGib), num(r.peakRssMib), num(r.peakDirectMib), num(r.diskPerSent),
-                Double.isNaN(r.cacheMib) ? "" : ", cgroup page cache " + num(r.cacheMib) + " MiB", r.errors);
+                Double.isNaN(r.cacheMib) ? "" : ", cgroup page cache " + num(r.cacheMib) + " MiB", r.errors)
+                + (r.serverOutOfMemory > 0 ? ", server log: " + r.serverOutOfMemory + " OutOfMemoryError" : "");
     }
 
     Path write(Path dir) throws IOException {
@@ -68,7 +69,8 @@ final class Report {
                 + " included; nginx: master and workers) per GiB sent. RSS: peak (VmHWM). Direct: peak of the"
                 + " JVM's direct buffers (sampled every 50 ms). Disk/sent: bytes the server read from the disk"
                 + " (/proc/PID/io read_bytes) per byte sent: ~1 or more means cold, ~0 hot. Errors: socket errors"
-                + " and non-2xx responses, summed over the repetitions.\n");
+                + " and non-2xx responses, summed over the repetitions; server OOM (when any): lines of the server's"
+                + " log with an OutOfMemoryError.\n");
         Map<Workload, List<CellResult>> byWorkload = new LinkedHashMap<>();
         for (CellResult r : results) {
             byWorkload.computeIfAbsent(r.cell.workload, w -> new ArrayList<>()).add(r);
@@ -94,15 +96,17 @@ final class Report {
         }
         boolean probe = w == Workload.ISOLATION;
         boolean cache = rs.stream().anyMatch(r -> !Double.isNaN(r.cacheMib));
+        boolean oom = rs.stream().anyMatch(r -> r.serverOutOfMemory > 0);
         md.append("\n## ").append(w.id()).append("\n\n");
         md.append("![").append(w.id()).append("](").append(w.id()).append(".png)\n\n");
         md.append("| cell | config | MiB/s | req p50 ms | req p99 ms |");
         md.append(probe ? " probe p50 ms | probe p99 ms |" : "");
         md.append(" CPU ms/GiB | peak RSS MiB | peak direct MiB |");
         md.append(cache ? " cgroup page cache MiB |" : "");
-        md.append(" disk/sent | errors | reps |\n|---|---|---:|---:|---:|");
+        md.append(" disk/sent | errors |").append(oom ? " server OOM |" : "");
+        md.append(" reps |\n|---|---|---:|---:|---:|");
         md.append(probe ? "---:|---:|" : "").append("---:|---:|---:|").append(cache ? "---:|" : "");
-        md.append("---:|---:|---:|\n");
+        md.append("---:|---:|").append(oom ? "---:|" : "").append("---:|\n");
         Stats[][] throughput = new Stats[cells.size()][configs.size()];
         Stats[][] probeP99 = new Stats[cells.size()][configs.size()];
         int gi = 0;
@@ -127,8 +131,11 @@ final class Report {
                     md.append(median(reps, r -> r.cacheMib)).append(" | ");
                 }
                 md.append(median(reps, r -> r.diskPerSent)).append(" | ")
-                        .append(reps.stream().mapToLong(r -> r.errors).sum()).append(" | ")
-                        .append(reps.size() - failed).append(failed > 0 ? " (" + failed + " failed)" : "")
+                        .append(reps.stream().mapToLong(r -> r.errors).sum()).append(" | ");
+                if (oom) {
+                    md.append(reps.stream().mapToLong(r -> r.serverOutOfMemory).sum()).append(" | ");
+                }
+                md.append(reps.size() - failed).append(failed > 0 ? " (" + failed + " failed)" : "")
                         .append(" |\n");
             }
             gi++;
@@ -151,15 +158,23 @@ final class Report {
     private String csv() {
         StringBuilder sb = new StringBuilder("workload,cell,config,rep,mib_per_s,requests,p50_ms,p99_ms,probe_p50_ms,"
                 + "probe_p99_ms,cpu_ms_per_gib,peak_rss_mib,peak_direct_mib,cgroup_cache_mib,disk_per_sent,errors,"
-                + "failure\n");
+                + "failure,server_oom_lines\n");
         for (CellResult r : results) {
-            sb.append(String.join(",", r.cell.workload.id(), r.cell.label, r.config, Integer.toString(r.rep),
+            sb.append(String.join(",", r.cell.workload.id(), csvField(r.cell.label), r.config, Integer.toString(r.rep),
                     num(r.mibPerSecond), Long.toString(r.requests), num(r.p50Ms), num(r.p99Ms), num(r.probeP50Ms),
                     num(r.probeP99Ms), num(r.cpuMsPerGib), num(r.peakRssMib), num(r.peakDirectMib),
                     num(r.cacheMib), num(r.diskPerSent), Long.toString(r.errors),
-                    r.failure == null ? "" : '"' + r.failure.replace('"', '\'') + '"')).append('\n');
+                    r.failure == null ? "" : csvField(r.failure), Long.toString(r.serverOutOfMemory))).append('\n');
         }
         return sb.toString();
+    }
+
+    /** A CSV field (RFC 4180): quoted when it holds a comma, a quote or a line break. */
+    private static String csvField(String s) {
+        if (s.indexOf(',') < 0 && s.indexOf('"') < 0 && s.indexOf('\n') < 0) {
+            return s;
+        }
+        return '"' + s.replace("\"", "\"\"") + '"';
     }
 
     private static String median(List<CellResult> reps, ToDoubleFunction<CellResult> f) {

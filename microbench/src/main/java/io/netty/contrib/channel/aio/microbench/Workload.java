@@ -64,10 +64,11 @@ enum Workload {
                 break;
             default:
                 List<Integer> loops = BenchOptions.allCores() > 1 ? List.of(1, BenchOptions.allCores()) : List.of(1);
-                for (int threads : loops) {
-                    for (boolean cold : new boolean[] {false, true}) {
+                // Hot cells first, for both loop counts: the set is made hot once, then cold once.
+                for (boolean cold : new boolean[] {false, true}) {
+                    for (int threads : loops) {
                         for (int c : o.scaleConnections) {
-                            cells.add(new Cell(this, c + " conn " + (cold ? "cold" : "hot") + ", " + threads
+                            cells.add(new Cell(this, c + " conn " + (cold ? "cold " : "hot ") + threads
                                     + (threads == 1 ? " loop" : " loops"), main, cold, c, threads, o.duration,
                                     o.warmup));
                         }
