@@ -105,6 +105,15 @@ final class FileSet {
         }
     }
 
+    /**
+     * Reads the probe file, so that it is in the page cache: the probe measures a small cached request, and the aio
+     * handler reads an uncached one with O_DIRECT, which never caches it (after a {@code drop_caches} it would stay
+     * cold for good).
+     */
+    void makeProbeHot() throws IOException {
+        Files.readAllBytes(root.resolve("probe.bin"));
+    }
+
     /** Drops every file of the set from the page cache ({@code POSIX_FADV_DONTNEED}: no root needed). */
     void makeCold() throws IOException {
         for (int i = 0; i < count; i++) {

@@ -232,6 +232,7 @@ public final class LoadBench {
             } else {
                 files.makeHot();
             }
+            files.makeProbeHot();
             int wrkThreads = Math.min(options.wrkThreads, cell.connections);
             try (ServerProcess server = ServerProcess.start(config, options.dir, cell.threads, work,
                     group == null ? null : group.procs());
