@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -242,6 +243,9 @@ public final class LoadBench {
                 if (cell.warmupSeconds > 0) {
                     Wrk.start(script, server.port(), cell.connections, wrkThreads, cell.warmupSeconds, work,
                             "warmup").await(cell.warmupSeconds);
+                    // The warm-up's clients are gone, but a server may still be working through their requests
+                    // (4096 cold megabytes take seconds): that must not eat into the measured window.
+                    awaitIdle(server);
                 }
                 ProcStats before = server.stats();
                 Wrk load = Wrk.start(script, server.port(), cell.connections, wrkThreads, cell.seconds, work, "load");
@@ -263,11 +267,12 @@ public final class LoadBench {
                     result.probeP50Ms = p.p50Ms;
                     result.probeP99Ms = p.p99Ms;
                 }
-                result.cpuMsPerGib = gib > 0 ? (after.cpuNanos - before.cpuNanos) / 1e6 / gib : Double.NaN;
+                // Below a mebibyte sent (a stalled server) CPU per GiB means nothing.
+                result.cpuMsPerGib = r.bytes >= 1 << 20 ? (after.cpuNanos - before.cpuNanos) / 1e6 / gib : Double.NaN;
                 result.peakRssMib = after.peakRssBytes / (double) (1 << 20);
                 long direct = server.peakDirectBytes();
                 result.peakDirectMib = direct < 0 ? Double.NaN : direct / (double) (1 << 20);
-                result.diskPerSent = r.bytes > 0 ? (after.readBytes - before.readBytes) / (double) r.bytes
+                result.diskPerSent = r.bytes >= 1 << 20 ? (after.readBytes - before.readBytes) / (double) r.bytes
                         : Double.NaN;
                 if (group != null) {
                     result.cacheMib = group.cacheBytes() / (double) (1 << 20);
@@ -279,6 +284,19 @@ public final class LoadBench {
             }
             try (Stream<String> lines = Files.lines(work.resolve("server.log"), StandardCharsets.UTF_8)) {
                 result.serverOutOfMemory = lines.filter(l -> l.contains("OutOfMemoryError")).count();
+            }
+        }
+
+        /** Waits (at most 60 s) until the server has used less than 5 % of a core for two 200 ms periods in a row. */
+        private static void awaitIdle(ServerProcess server) throws IOException, InterruptedException {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            long last = server.stats().cpuNanos;
+            int quiet = 0;
+            while (quiet < 2 && System.nanoTime() < deadline) {
+                Thread.sleep(200);
+                long now = server.stats().cpuNanos;
+                quiet = now - last <= TimeUnit.MILLISECONDS.toNanos(10) ? quiet + 1 : 0;
+                last = now;
             }
         }
     }

@@ -68,8 +68,11 @@ enum Workload {
                 for (boolean cold : new boolean[] {false, true}) {
                     for (int threads : loops) {
                         for (int c : o.scaleConnections) {
+                            // At least two files per connection: with fewer, a cold file would be asked for again
+                            // while it is still being sent, and evicted under that transfer.
+                            FileSet set = FileSet.of(o.dir, mib, Math.max(o.filesOf(mib), 2 * c));
                             cells.add(new Cell(this, c + " conn " + (cold ? "cold " : "hot ") + threads
-                                    + (threads == 1 ? " loop" : " loops"), main, cold, c, threads, o.duration,
+                                    + (threads == 1 ? " loop" : " loops"), set, cold, c, threads, o.duration,
                                     o.warmup));
                         }
                     }
