@@ -1,0 +1,257 @@
+package io.netty.contrib.channel.aio.microbench;
+
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/** The load benchmark's command line, validated once. */
+final class BenchOptions {
+
+    static final String USAGE = String.join("\n",
+            "usage: java -jar microbench/target/load-bench.jar [options]",
+            "  --workloads LIST   hot,cold,isolation,zipf,size,scale (default: all)",
+            "  --configs LIST     aio,sendfile,chunked,sendfile@io_uring,nginx,nginx-threads (default: each workload's",
+            "                     own list, see README)",
+            "  --reps N           repetitions, configurations interleaved round-robin (default: 5)",
+            "  --duration S       measured seconds per cell (default: 3; zipf: --zipf-duration)",
+            "  --warmup S         unmeasured seconds of the same load before each cell (default: 1; zipf: none)",
+            "  --zipf-duration S  measured seconds of a zipf cell (default: 25)",
+            "  --threads N|all    server event loops / nginx workers (default: 1; scale runs 1 and all)",
+            "  --connections N    connections of hot, cold, isolation, size and zipf (default: 32)",
+            "  --sizes LIST       file sizes of the size sweep (default: 4k,64k,1m,16m,256m)",
+            "  --scale-connections LIST  (default: 32,256,1024,4096)",
+            "  --files N          files per set (default: 4 GiB / size, at least 32, at most 4096)",
+            "  --zipf-files N     files the zipf load picks from (default: 4000)",
+            "  --cgroup-limit B   memory.limit_in_bytes of the zipf server's cgroup (default: 2.5g)",
+            "  --wrk-threads N    wrk threads of the load (default: the number of cores)",
+            "  --dir DIR          where the file sets are created and kept (default: microbench/target/load-bench)",
+            "  --out DIR          where the report goes (default: docs/benchmarks/<date>[-label])",
+            "  --label NAME       suffix of the report's directory",
+            "  --quick            a ~3-minute run: --reps 1 --duration 3 --zipf-duration 10 --configs aio,sendfile",
+            "                     --sizes 64k,1m,16m --scale-connections 1024 (options after it override these)",
+            "  --plan             print the cells and the estimated wall time, run nothing",
+            "  --help             this text");
+
+    /** The default configurations of a workload when {@code --configs} is not given. */
+    static List<String> defaultConfigs(Workload w) {
+        switch (w) {
+            case HOT:
+            case COLD:
+            case ISOLATION:
+                return List.of("aio", "sendfile", "chunked", "sendfile@io_uring", "nginx", "nginx-threads");
+            case ZIPF:
+                return List.of("aio", "sendfile", "sendfile@io_uring", "nginx-threads");
+            default:
+                return List.of("aio", "sendfile");
+        }
+    }
+
+    Set<Workload> workloads = EnumSet.allOf(Workload.class);
+    List<String> configs;
+    int reps = 5;
+    int duration = 3;
+    int warmup = 1;
+    int zipfDuration = 25;
+    int threads = 1;
+    int connections = 32;
+    List<Long> sizes = List.of(4L << 10, 64L << 10, 1L << 20, 16L << 20, 256L << 20);
+    List<Integer> scaleConnections = List.of(32, 256, 1024, 4096);
+    int files;
+    int zipfFiles = 4000;
+    long cgroupLimit = 5L << 29;
+    int wrkThreads = Runtime.getRuntime().availableProcessors();
+    Path dir = Paths.get("microbench", "target", "load-bench").toAbsolutePath();
+    Path out;
+    String label = "";
+    boolean help;
+    boolean planOnly;
+
+    /** The configurations of one workload. */
+    List<String> configs(Workload w) {
+        return configs != null ? configs : defaultConfigs(w);
+    }
+
+    static BenchOptions parse(String... args) {
+        BenchOptions o = new BenchOptions();
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            switch (arg) {
+                case "--help":
+                case "-h":
+                    o.help = true;
+                    break;
+                case "--plan":
+                    o.planOnly = true;
+                    break;
+                case "--quick":
+                    o.reps = 1;
+                    o.duration = 3;
+                    o.zipfDuration = 10;
+                    o.configs = List.of("aio", "sendfile");
+                    o.sizes = List.of(64L << 10, 1L << 20, 16L << 20);
+                    o.scaleConnections = List.of(1024);
+                    break;
+                case "--workloads":
+                    o.workloads = EnumSet.noneOf(Workload.class);
+                    for (String w : list(args, ++i, arg)) {
+                        o.workloads.add(Workload.parse(w));
+                    }
+                    break;
+                case "--configs":
+                    o.configs = list(args, ++i, arg);
+                    for (String c : o.configs) {
+                        ServerConfig.parse(c);
+                    }
+                    break;
+                case "--reps":
+                    o.reps = intValue(args, ++i, arg, 1, 1000);
+                    break;
+                case "--duration":
+                    o.duration = intValue(args, ++i, arg, 1, 3600);
+                    break;
+                case "--warmup":
+                    o.warmup = intValue(args, ++i, arg, 0, 3600);
+                    break;
+                case "--zipf-duration":
+                    o.zipfDuration = intValue(args, ++i, arg, 1, 3600);
+                    break;
+                case "--threads":
+                    i++;
+                    o.threads = "all".equals(value(args, i, arg)) ? allCores() : intValue(args, i, arg, 1, 1024);
+                    break;
+                case "--connections":
+                    o.connections = intValue(args, ++i, arg, 1, 100_000);
+                    break;
+                case "--sizes":
+                    List<Long> sizes = new ArrayList<>();
+                    for (String s : list(args, ++i, arg)) {
+                        sizes.add(bytes(s, arg));
+                    }
+                    o.sizes = sizes;
+                    break;
+                case "--scale-connections":
+                    List<Integer> conns = new ArrayList<>();
+                    for (String s : list(args, ++i, arg)) {
+                        conns.add(intValue(new String[] {s}, 0, arg, 1, 100_000));
+                    }
+                    o.scaleConnections = conns;
+                    break;
+                case "--files":
+                    o.files = intValue(args, ++i, arg, 1, 1_000_000);
+                    break;
+                case "--zipf-files":
+                    o.zipfFiles = intValue(args, ++i, arg, 1, 1_000_000);
+                    break;
+                case "--cgroup-limit":
+                    o.cgroupLimit = bytes(value(args, ++i, arg), arg);
+                    break;
+                case "--wrk-threads":
+                    o.wrkThreads = intValue(args, ++i, arg, 1, 1024);
+                    break;
+                case "--dir":
+                    o.dir = Paths.get(value(args, ++i, arg)).toAbsolutePath();
+                    break;
+                case "--out":
+                    o.out = Paths.get(value(args, ++i, arg)).toAbsolutePath();
+                    break;
+                case "--label":
+                    o.label = value(args, ++i, arg);
+                    break;
+                default:
+                    throw new IllegalArgumentException("unknown option '" + arg + "' (try --help)");
+            }
+        }
+        if (o.workloads.isEmpty()) {
+            throw new IllegalArgumentException("--workloads: none given");
+        }
+        return o;
+    }
+
+    static int allCores() {
+        return Runtime.getRuntime().availableProcessors();
+    }
+
+    /** Files in a set of files of {@code size} bytes: {@code --files}, else about 4 GiB of them, 32 to 4096. */
+    int filesOf(long size) {
+        if (files > 0) {
+            return files;
+        }
+        return (int) Math.max(32, Math.min(4096, (4L << 30) / size));
+    }
+
+    /** {@code 4k}, {@code 1m}, {@code 2.5g} or a plain number of bytes. */
+    static long bytes(String s, String option) {
+        String v = s.trim().toLowerCase(Locale.ROOT);
+        long unit = 1;
+        if (v.endsWith("k") || v.endsWith("m") || v.endsWith("g")) {
+            unit = 1L << (10 * ("kmg".indexOf(v.charAt(v.length() - 1)) + 1));
+            v = v.substring(0, v.length() - 1);
+        }
+        try {
+            double n = Double.parseDouble(v);
+            if (n > 0) {
+                return (long) (n * unit);
+            }
+        } catch (NumberFormatException ignore) {
+            // reported below
+        }
+        throw new IllegalArgumentException(option + ": not a size: '" + s + "' (e.g. 4k, 1m, 2.5g)");
+    }
+
+    /** {@code 4096} as {@code 4 KiB}, {@code 1048576} as {@code 1 MiB}. */
+    static String size(long bytes) {
+        String[] units = {"B", "KiB", "MiB", "GiB"};
+        int u = 0;
+        double v = bytes;
+        while (v >= 1024 && u < units.length - 1 && v % 1024 == 0) {
+            v /= 1024;
+            u++;
+        }
+        return String.format(Locale.ROOT, "%.0f %s", v, units[u]);
+    }
+
+    private static List<String> list(String[] args, int i, String option) {
+        List<String> out = new ArrayList<>();
+        for (String s : value(args, i, option).split(",")) {
+            if (!s.isBlank()) {
+                out.add(s.trim());
+            }
+        }
+        if (out.isEmpty()) {
+            throw new IllegalArgumentException(option + " needs a value");
+        }
+        return out;
+    }
+
+    private static String value(String[] args, int i, String option) {
+        if (i >= args.length || args[i].startsWith("--")) {
+            throw new IllegalArgumentException(option + " needs a value");
+        }
+        return args[i];
+    }
+
+    private static int intValue(String[] args, int i, String option, int min, int max) {
+        String v = value(args, i, option);
+        try {
+            int n = Integer.parseInt(v);
+            if (n >= min && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException ignore) {
+            // reported below
+        }
+        throw new IllegalArgumentException(option + " must be a number from " + min + " to " + max + ", not '" + v
+                + "'");
+    }
+
+    @Override
+    public String toString() {
+        return "workloads " + workloads + ", reps " + reps + ", " + duration + " s per cell (zipf " + zipfDuration
+                + " s), warm-up " + warmup + " s, threads " + threads + ", sizes " + Arrays.toString(sizes.toArray());
+    }
+}

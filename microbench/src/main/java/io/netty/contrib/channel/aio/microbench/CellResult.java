@@ -1,0 +1,50 @@
+package io.netty.contrib.channel.aio.microbench;
+
+/** One configuration's numbers in one cell and one repetition; {@code NaN} where a number does not apply. */
+final class CellResult {
+    final Cell cell;
+    final String config;
+    final int rep;
+    double mibPerSecond = Double.NaN;
+    long requests;
+    double p50Ms = Double.NaN;
+    double p99Ms = Double.NaN;
+    double probeP50Ms = Double.NaN;
+    double probeP99Ms = Double.NaN;
+    double cpuMsPerGib = Double.NaN;
+    double peakRssMib = Double.NaN;
+    double peakDirectMib = Double.NaN;
+    double cacheMib = Double.NaN;
+    /** Bytes the server read from the disk per byte that wrk received: about 1 or more cold, about 0 hot. */
+    double diskPerSent = Double.NaN;
+    long errors;
+    /** Lines of the server's log that report an {@code OutOfMemoryError} (direct memory, most often). */
+    long serverOutOfMemory;
+    String failure;
+
+    CellResult(Cell cell, String config, int rep) {
+        this.cell = cell;
+        this.config = config;
+        this.rep = rep;
+    }
+
+    /** The same numbers, for an equal cell of another workload. */
+    CellResult as(Cell other) {
+        CellResult r = new CellResult(other, config, rep);
+        r.mibPerSecond = mibPerSecond;
+        r.requests = requests;
+        r.p50Ms = p50Ms;
+        r.p99Ms = p99Ms;
+        r.probeP50Ms = probeP50Ms;
+        r.probeP99Ms = probeP99Ms;
+        r.cpuMsPerGib = cpuMsPerGib;
+        r.peakRssMib = peakRssMib;
+        r.peakDirectMib = peakDirectMib;
+        r.cacheMib = cacheMib;
+        r.diskPerSent = diskPerSent;
+        r.errors = errors;
+        r.serverOutOfMemory = serverOutOfMemory;
+        r.failure = failure;
+        return r;
+    }
+}

@@ -1,0 +1,132 @@
+package io.netty.contrib.channel.aio.microbench;
+
+import io.netty.contrib.channel.aio.PageCache;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Locale;
+import java.util.Random;
+
+/**
+ * {@code count} files of {@code size} bytes under {@code root/<size>/f0 … f<count-1>}, created once and kept between
+ * runs, and the 100-byte probe file {@code root/probe.bin}.
+ */
+final class FileSet {
+    final Path root;
+    final long size;
+    final int count;
+
+    private FileSet(Path root, long size, int count) {
+        this.root = root;
+        this.size = size;
+        this.count = count;
+    }
+
+    static FileSet of(Path root, long size, int count) {
+        return new FileSet(root, size, count);
+    }
+
+    /** The directory name of the set, also the first part of its URL paths: {@code 4k}, {@code 1m}. */
+    String name() {
+        if (size % (1 << 20) == 0) {
+            return (size >> 20) + "m";
+        }
+        return size % 1024 == 0 ? (size >> 10) + "k" : size + "b";
+    }
+
+    /** The URL path of file {@code i} without its number: {@code /1m/f}. */
+    String pathPrefix() {
+        return "/" + name() + "/f";
+    }
+
+    File file(int i) {
+        return root.resolve(name()).resolve("f" + i).toFile();
+    }
+
+    long totalBytes() {
+        return size * count;
+    }
+
+    /** Creates the files that are missing or of another size, and the probe file. */
+    void create() throws IOException {
+        Files.createDirectories(root.resolve(name()));
+        Path probe = root.resolve("probe.bin");
+        if (!Files.exists(probe) || Files.size(probe) != 100) {
+            Files.write(probe, new byte[100]);
+        }
+        ByteBuffer data = null;
+        for (int i = 0; i < count; i++) {
+            File f = file(i);
+            if (f.length() == size) {
+                continue;
+            }
+            if (data == null) {
+                byte[] bytes = new byte[(int) Math.min(size, 1 << 20)];
+                new Random(size).nextBytes(bytes);
+                data = ByteBuffer.allocateDirect(bytes.length).put(bytes);
+                System.out.printf(Locale.ROOT, "creating %d files of %s in %s%n", count, BenchOptions.size(size),
+                        f.getParent());
+            }
+            try (FileChannel ch = FileChannel.open(f.toPath(), StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING)) {
+                long left = size;
+                while (left > 0) {
+                    data.clear().limit((int) Math.min(left, data.capacity()));
+                    // The file's number in its first bytes: no two files of a set have the same content.
+                    if (left == size) {
+                        data.putInt(0, i);
+                    }
+                    left -= ch.write(data);
+                }
+            }
+            // Written pages are dirty: write them back now, so that eviction later really empties the cache.
+            PageCache.evict(f);
+        }
+    }
+
+    /** Reads every file that is not wholly in the page cache, so that all of them are. */
+    void makeHot() throws IOException {
+        ByteBuffer buf = ByteBuffer.allocateDirect(1 << 20);
+        for (int i = 0; i < count; i++) {
+            File f = file(i);
+            if (PageCache.residentBytes(f, 0, size) >= size) {
+                continue;
+            }
+            try (FileChannel ch = FileChannel.open(f.toPath(), StandardOpenOption.READ)) {
+                while (ch.read(buf.clear()) > 0) {
+                    continue;
+                }
+            }
+        }
+    }
+
+    /**
+     * Reads the probe file, so that it is in the page cache: the probe measures a small cached request, and the aio
+     * handler reads an uncached one with O_DIRECT, which never caches it (after a {@code drop_caches} it would stay
+     * cold for good).
+     */
+    void makeProbeHot() throws IOException {
+        Files.readAllBytes(root.resolve("probe.bin"));
+    }
+
+    /** Drops every file of the set from the page cache ({@code POSIX_FADV_DONTNEED}: no root needed). */
+    void makeCold() throws IOException {
+        for (int i = 0; i < count; i++) {
+            PageCache.evict(file(i));
+        }
+    }
+
+    /** Bytes of the set in the page cache ({@code cachestat}). */
+    long residentBytes() throws IOException {
+        long total = 0;
+        for (int i = 0; i < count; i++) {
+            total += PageCache.residentBytes(file(i), 0, size);
+        }
+        return total;
+    }
+}

@@ -1,0 +1,57 @@
+package io.netty.contrib.channel.aio.microbench;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.List;
+
+/**
+ * What {@code /proc} says about a set of processes (a server: one JVM, or nginx's master and workers), summed.
+ * <ul>
+ *   <li>CPU: {@code utime + stime} of {@code /proc/<pid>/stat}, which covers every thread of the process, living or
+ *   exited, io_uring's {@code iou-wrk} workers included (they are threads of the process);</li>
+ *   <li>peak RSS: {@code VmHWM} of {@code /proc/<pid>/status};</li>
+ *   <li>disk reads: {@code read_bytes} of {@code /proc/<pid>/io}, the bytes this process made the block layer
+ *   fetch (page-cache misses, read-ahead and O_DIRECT reads alike).</li>
+ * </ul>
+ */
+final class ProcStats {
+    /** {@code sysconf(_SC_CLK_TCK)}: 100 on every Linux this runs on. */
+    private static final long NANOS_PER_TICK = 10_000_000L;
+
+    final long cpuNanos;
+    final long peakRssBytes;
+    final long readBytes;
+
+    private ProcStats(long cpuNanos, long peakRssBytes, long readBytes) {
+        this.cpuNanos = cpuNanos;
+        this.peakRssBytes = peakRssBytes;
+        this.readBytes = readBytes;
+    }
+
+    static ProcStats of(List<Long> pids) throws IOException {
+        long ticks = 0;
+        long hwm = 0;
+        long read = 0;
+        for (long pid : pids) {
+            Path proc = Paths.get("/proc", Long.toString(pid));
+            String stat = new String(Files.readAllBytes(proc.resolve("stat")), StandardCharsets.US_ASCII);
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+            hwm += field(proc.resolve("status"), "VmHWM:") * 1024;
+            read += field(proc.resolve("io"), "read_bytes:");
+        }
+        return new ProcStats(ticks * NANOS_PER_TICK, hwm, read);
+    }
+
+    private static long field(Path file, String name) throws IOException {
+        for (String line : Files.readAllLines(file, StandardCharsets.US_ASCII)) {
+            if (line.startsWith(name)) {
+                return Long.parseLong(line.substring(name.length()).trim().split("\\s+")[0]);
+            }
+        }
+        throw new IOException(name + " not in " + file);
+    }
+}

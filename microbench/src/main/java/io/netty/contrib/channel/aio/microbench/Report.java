@@ -1,0 +1,198 @@
+package io.netty.contrib.channel.aio.microbench;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * The report of a run, in one directory: {@code results.md} (the machine, the exact command line, a table per
+ * workload with the median and min–max over the repetitions), {@code results.csv} (every repetition of every cell)
+ * and a PNG bar chart per workload (plus the probe's p99 for the isolation workload).
+ */
+final class Report {
+    private final BenchOptions options;
+    private final List<String> args;
+    private final List<CellResult> results;
+    private final List<String> notes;
+    private final long wallSeconds;
+
+    Report(BenchOptions options, List<String> args, List<CellResult> results, List<String> notes, long wallSeconds) {
+        this.options = options;
+        this.args = args;
+        this.results = results;
+        this.notes = notes;
+        this.wallSeconds = wallSeconds;
+    }
+
+    /** One line for the progress log. */
+    static String summary(CellResult r) {
+        if (r.failure != null) {
+            return "FAILED: " + r.failure;
+        }
+        return String.format(Locale.ROOT, "%.0f MiB/s, p50 %s ms, p99 %s ms%s, CPU %s ms/GiB, RSS %s MiB,"
+                        + " direct %s MiB, disk/sent %s%s, errors %d", r.mibPerSecond, num(r.p50Ms), num(r.p99Ms),
+                Double.isNaN(r.probeP99Ms) ? "" : ", probe p50/p99 " + num(r.probeP50Ms) + "/" + num(r.probeP99Ms)
+                        + " ms", num(r.cpuMsPerGib), num(r.peakRssMib), num(r.peakDirectMib), num(r.diskPerSent),
+                Double.isNaN(r.cacheMib) ? "" : ", cgroup page cache " + num(r.cacheMib) + " MiB", r.errors)
+                + (r.serverOutOfMemory > 0 ? ", server log: " + r.serverOutOfMemory + " OutOfMemoryError" : "");
+    }
+
+    Path write(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        StringBuilder md = new StringBuilder();
+        md.append("# Load benchmark, ").append(ZonedDateTime.now(ZoneOffset.UTC)
+                .format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'"))).append("\n\n");
+        md.append("- Machine: ").append(Machine.describe(options.dir)).append('\n');
+        md.append("- Command: `java -jar microbench/target/load-bench.jar");
+        for (String a : args) {
+            md.append(' ').append(a);
+        }
+        md.append("`\n");
+        md.append(String.format(Locale.ROOT, "- Wall time: %d min %02d s; %d repetitions, configurations"
+                + " round-robin within each; every cell a fresh server (`java -Xmx1g`, or nginx), wrk over"
+                + " loopback%n", wallSeconds / 60, wallSeconds % 60, options.reps));
+        for (String note : notes) {
+            md.append("- Note: ").append(note).append('\n');
+        }
+        md.append("\nColumns: median over the repetitions, (min–max) for throughput and probe p99. MiB/s: bytes wrk"
+                + " received per second. CPU: utime+stime of the whole server process (all threads, io_uring workers"
+                + " included; nginx: master and workers) per GiB sent. RSS: peak (VmHWM). Direct: peak of the"
+                + " JVM's direct buffers (sampled every 50 ms). Disk/sent: bytes the server read from the disk"
+                + " (/proc/PID/io read_bytes) per byte sent: ~1 or more means cold, ~0 hot. Errors: socket errors"
+                + " and non-2xx responses, summed over the repetitions; server OOM (when any): lines of the server's"
+                + " log with an OutOfMemoryError.\n");
+        Map<Workload, List<CellResult>> byWorkload = new LinkedHashMap<>();
+        for (CellResult r : results) {
+            byWorkload.computeIfAbsent(r.cell.workload, w -> new ArrayList<>()).add(r);
+        }
+        for (Map.Entry<Workload, List<CellResult>> e : byWorkload.entrySet()) {
+            table(md, e.getKey(), e.getValue(), dir);
+        }
+        Path file = dir.resolve("results.md");
+        Files.write(file, md.toString().getBytes(StandardCharsets.UTF_8));
+        Files.write(dir.resolve("results.csv"), csv().getBytes(StandardCharsets.UTF_8));
+        return file;
+    }
+
+    private void table(StringBuilder md, Workload w, List<CellResult> rs, Path dir) throws IOException {
+        Map<String, Map<String, List<CellResult>>> cells = new LinkedHashMap<>();
+        List<String> configs = new ArrayList<>();
+        for (CellResult r : rs) {
+            cells.computeIfAbsent(r.cell.label, k -> new LinkedHashMap<>())
+                    .computeIfAbsent(r.config, k -> new ArrayList<>()).add(r);
+            if (!configs.contains(r.config)) {
+                configs.add(r.config);
+            }
+        }
+        boolean probe = w == Workload.ISOLATION;
+        boolean cache = rs.stream().anyMatch(r -> !Double.isNaN(r.cacheMib));
+        boolean oom = rs.stream().anyMatch(r -> r.serverOutOfMemory > 0);
+        md.append("\n## ").append(w.id()).append("\n\n");
+        md.append("![").append(w.id()).append("](").append(w.id()).append(".png)\n\n");
+        md.append("| cell | config | MiB/s | req p50 ms | req p99 ms |");
+        md.append(probe ? " probe p50 ms | probe p99 ms |" : "");
+        md.append(" CPU ms/GiB | peak RSS MiB | peak direct MiB |");
+        md.append(cache ? " cgroup page cache MiB |" : "");
+        md.append(" disk/sent | errors |").append(oom ? " server OOM |" : "");
+        md.append(" reps |\n|---|---|---:|---:|---:|");
+        md.append(probe ? "---:|---:|" : "").append("---:|---:|---:|").append(cache ? "---:|" : "");
+        md.append("---:|---:|").append(oom ? "---:|" : "").append("---:|\n");
+        Stats[][] throughput = new Stats[cells.size()][configs.size()];
+        Stats[][] probeP99 = new Stats[cells.size()][configs.size()];
+        int gi = 0;
+        for (Map.Entry<String, Map<String, List<CellResult>>> cell : cells.entrySet()) {
+            for (Map.Entry<String, List<CellResult>> c : cell.getValue().entrySet()) {
+                List<CellResult> reps = c.getValue();
+                int si = configs.indexOf(c.getKey());
+                throughput[gi][si] = Stats.of(reps, r -> r.mibPerSecond);
+                probeP99[gi][si] = Stats.of(reps, r -> r.probeP99Ms);
+                long failed = reps.stream().filter(r -> r.failure != null).count();
+                md.append("| ").append(cell.getKey()).append(" | ").append(c.getKey()).append(" | ")
+                        .append(range(throughput[gi][si])).append(" | ")
+                        .append(median(reps, r -> r.p50Ms)).append(" | ").append(median(reps, r -> r.p99Ms))
+                        .append(" | ");
+                if (probe) {
+                    md.append(median(reps, r -> r.probeP50Ms)).append(" | ").append(range(probeP99[gi][si]))
+                            .append(" | ");
+                }
+                md.append(median(reps, r -> r.cpuMsPerGib)).append(" | ").append(median(reps, r -> r.peakRssMib))
+                        .append(" | ").append(median(reps, r -> r.peakDirectMib)).append(" | ");
+                if (cache) {
+                    md.append(median(reps, r -> r.cacheMib)).append(" | ");
+                }
+                md.append(median(reps, r -> r.diskPerSent)).append(" | ")
+                        .append(reps.stream().mapToLong(r -> r.errors).sum()).append(" | ");
+                if (oom) {
+                    md.append(reps.stream().mapToLong(r -> r.serverOutOfMemory).sum()).append(" | ");
+                }
+                md.append(reps.size() - failed).append(failed > 0 ? " (" + failed + " failed)" : "")
+                        .append(" |\n");
+            }
+            gi++;
+        }
+        for (CellResult r : rs) {
+            if (r.failure != null) {
+                md.append("\nFailed: rep ").append(r.rep).append(' ').append(r.cell.label).append(' ')
+                        .append(r.config).append(": ").append(r.failure).append('\n');
+            }
+        }
+        List<String> groups = new ArrayList<>(cells.keySet());
+        BarChart.draw(w.id() + ": throughput", "MiB/s", groups, configs, throughput, dir.resolve(w.id() + ".png"));
+        if (probe) {
+            BarChart.draw(w.id() + ": 100-byte probe p99 under load (lower is better)", "ms", groups, configs,
+                    probeP99, dir.resolve(w.id() + "-probe-p99.png"));
+            md.append("\n![probe p99](").append(w.id()).append("-probe-p99.png)\n");
+        }
+    }
+
+    private String csv() {
+        StringBuilder sb = new StringBuilder("workload,cell,config,rep,mib_per_s,requests,p50_ms,p99_ms,probe_p50_ms,"
+                + "probe_p99_ms,cpu_ms_per_gib,peak_rss_mib,peak_direct_mib,cgroup_cache_mib,disk_per_sent,errors,"
+                + "failure,server_oom_lines\n");
+        for (CellResult r : results) {
+            sb.append(String.join(",", r.cell.workload.id(), csvField(r.cell.label), r.config, Integer.toString(r.rep),
+                    num(r.mibPerSecond), Long.toString(r.requests), num(r.p50Ms), num(r.p99Ms), num(r.probeP50Ms),
+                    num(r.probeP99Ms), num(r.cpuMsPerGib), num(r.peakRssMib), num(r.peakDirectMib),
+                    num(r.cacheMib), num(r.diskPerSent), Long.toString(r.errors),
+                    r.failure == null ? "" : csvField(r.failure), Long.toString(r.serverOutOfMemory))).append('\n');
+        }
+        return sb.toString();
+    }
+
+    /** A CSV field (RFC 4180): quoted when it holds a comma, a quote or a line break. */
+    private static String csvField(String s) {
+        if (s.indexOf(',') < 0 && s.indexOf('"') < 0 && s.indexOf('\n') < 0) {
+            return s;
+        }
+        return '"' + s.replace("\"", "\"\"") + '"';
+    }
+
+    private static String median(List<CellResult> reps, ToDoubleFunction<CellResult> f) {
+        return num(Stats.of(reps, f).median);
+    }
+
+    private static String range(Stats s) {
+        if (Double.isNaN(s.median)) {
+            return "–";
+        }
+        return num(s.median) + (s.n > 1 ? " (" + num(s.min) + "–" + num(s.max) + ")" : "");
+    }
+
+    static String num(double v) {
+        if (Double.isNaN(v)) {
+            return "–";
+        }
+        double a = Math.abs(v);
+        return String.format(Locale.ROOT, a >= 100 ? "%.0f" : a >= 10 ? "%.1f" : "%.2f", v);
+    }
+}

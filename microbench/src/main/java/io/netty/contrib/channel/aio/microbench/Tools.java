@@ -1,0 +1,117 @@
+package io.netty.contrib.channel.aio.microbench;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** The programs the benchmark runs (wrk, nginx): found on the PATH, or installed with apt-get when root. */
+final class Tools {
+
+    private Tools() {
+    }
+
+    /** The path of {@code program}; installs its Debian package of the same name when missing and root. */
+    static String require(String program) throws IOException, InterruptedException {
+        String path = find(program);
+        if (path != null) {
+            return path;
+        }
+        if (!isRoot()) {
+            throw new IOException(program + " is not installed; install it with: sudo apt-get install " + program);
+        }
+        System.out.println(program + " is not installed: apt-get install " + program);
+        if (aptInstall(program) != 0) {
+            run(List.of("apt-get", "update", "-qq"), 600);
+            aptInstall(program);
+        }
+        path = find(program);
+        if (path == null) {
+            throw new IOException(program + " is not installed and apt-get could not install it");
+        }
+        return path;
+    }
+
+    /** {@code true} if {@code program} is installed or could be installed now. */
+    static boolean available(String program) {
+        try {
+            require(program);
+            return true;
+        } catch (IOException e) {
+            System.out.println(e.getMessage());
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    static String find(String program) {
+        String[] dirs = (System.getenv().getOrDefault("PATH", "") + ":/usr/sbin:/sbin:/usr/bin").split(":");
+        for (String dir : dirs) {
+            File f = new File(dir, program);
+            if (!dir.isEmpty() && f.canExecute()) {
+                return f.getAbsolutePath();
+            }
+        }
+        return null;
+    }
+
+    /** Effective user id 0, from {@code /proc/self/status}. */
+    static boolean isRoot() {
+        try {
+            for (String line : Files.readAllLines(Paths.get("/proc/self/status"), StandardCharsets.US_ASCII)) {
+                if (line.startsWith("Uid:")) {
+                    return line.split("\\s+")[2].equals("0");
+                }
+            }
+        } catch (IOException ignore) {
+            // not Linux: not root for our purposes
+        }
+        return false;
+    }
+
+    /**
+     * {@code command} run by {@code /bin/sh}, which first raises its open-file limit to {@link ServerProcess#NOFILE}
+     * (or to the hard limit when it may not) and joins the cgroup whose {@code cgroup.procs} is given, if any.
+     */
+    static List<String> limitedShell(Path cgroupProcs, List<String> command) {
+        String script = "ulimit -n " + ServerProcess.NOFILE + " 2>/dev/null || ulimit -n \"$(ulimit -Hn)\"; "
+                + (cgroupProcs == null ? "" : "echo $$ > '" + cgroupProcs + "' || exit 1; ")
+                + "exec \"$@\"";
+        List<String> out = new ArrayList<>(List.of("/bin/sh", "-c", script, "sh"));
+        out.addAll(command);
+        return out;
+    }
+
+    /** Runs a command to its end (at most {@code timeoutSeconds}), its output to ours; returns its exit status. */
+    static int run(List<String> command, int timeoutSeconds) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(command).inheritIO().start();
+        if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new IOException("timed out after " + timeoutSeconds + " s: " + command);
+        }
+        return p.exitValue();
+    }
+
+    /** The last {@code lines} lines of a file, for error messages. */
+    static String tail(Path file, int lines) {
+        try {
+            List<String> all = Files.readAllLines(file, StandardCharsets.UTF_8);
+            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (IOException e) {
+            return "(" + e.getMessage() + ")";
+        }
+    }
+
+    private static int aptInstall(String pkg) throws IOException, InterruptedException {
+        // Debian's policy-rc.d, when present, keeps the package's service from starting (nginx on port 80).
+        return run(List.of("env", "DEBIAN_FRONTEND=noninteractive", "apt-get", "install", "-y", "-qq",
+                "--no-install-recommends", pkg), 600);
+    }
+}

@@ -1,0 +1,84 @@
+package io.netty.contrib.channel.aio.microbench;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/** What the clients ask for and how the page cache is prepared; each expands into the cells of one table. */
+enum Workload {
+    /** 1 MiB files, all in the page cache. */
+    HOT,
+    /** 1 MiB files, every request a page-cache miss. */
+    COLD,
+    /** {@link #COLD} plus a 100-byte probe on its own connection every 10 ms. */
+    ISOLATION,
+    /** Zipf (s = 1.0) popularity over the 1 MiB set, from a cold start, the server in a memory cgroup. */
+    ZIPF,
+    /** The file size swept, hot and cold. */
+    SIZE,
+    /** The number of connections swept, hot and cold, one event loop and all cores. */
+    SCALE;
+
+    static Workload parse(String name) {
+        try {
+            return valueOf(name.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--workloads: unknown workload '" + name
+                    + "' (hot, cold, isolation, zipf, size, scale)");
+        }
+    }
+
+    String id() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** The cells of this workload, without their configuration. */
+    List<Cell> cells(BenchOptions o) {
+        List<Cell> cells = new ArrayList<>();
+        long mib = 1L << 20;
+        FileSet main = FileSet.of(o.dir, mib, o.filesOf(mib));
+        switch (this) {
+            case HOT:
+                cells.add(new Cell(this, "1 MiB hot", main, false, o.connections, o.threads, o.duration, o.warmup));
+                break;
+            case COLD:
+                cells.add(new Cell(this, "1 MiB cold", main, true, o.connections, o.threads, o.duration, o.warmup));
+                break;
+            case ISOLATION:
+                cells.add(new Cell(this, "1 MiB cold + probe", main, true, o.connections, o.threads, o.duration,
+                        o.warmup));
+                break;
+            case ZIPF:
+                FileSet zipf = FileSet.of(o.dir, mib, Math.max(o.filesOf(mib), o.zipfFiles));
+                cells.add(new Cell(this, "zipf " + o.zipfFiles + " x 1 MiB", zipf, true, o.connections, o.threads,
+                        o.zipfDuration, 0));
+                break;
+            case SIZE:
+                for (long size : o.sizes) {
+                    FileSet set = FileSet.of(o.dir, size, o.filesOf(size));
+                    for (boolean cold : new boolean[] {false, true}) {
+                        cells.add(new Cell(this, BenchOptions.size(size) + (cold ? " cold" : " hot"), set, cold,
+                                o.connections, o.threads, o.duration, o.warmup));
+                    }
+                }
+                break;
+            default:
+                List<Integer> loops = BenchOptions.allCores() > 1 ? List.of(1, BenchOptions.allCores()) : List.of(1);
+                // Hot cells first, for both loop counts: the set is made hot once, then cold once.
+                for (boolean cold : new boolean[] {false, true}) {
+                    for (int threads : loops) {
+                        for (int c : o.scaleConnections) {
+                            // At least two files per connection: with fewer, a cold file would be asked for again
+                            // while it is still being sent, and evicted under that transfer.
+                            FileSet set = FileSet.of(o.dir, mib, Math.max(o.filesOf(mib), 2 * c));
+                            cells.add(new Cell(this, c + " conn " + (cold ? "cold " : "hot ") + threads
+                                    + (threads == 1 ? " loop" : " loops"), set, cold, c, threads, o.duration,
+                                    o.warmup));
+                        }
+                    }
+                }
+                break;
+        }
+        return cells;
+    }
+}

@@ -1,0 +1,58 @@
+package io.netty.contrib.channel.aio.microbench;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The harness end to end on tiny settings: real servers in their own processes, real wrk, every workload that needs
+ * neither nginx nor much time. No timing is asserted; numbers belong in the reports, not in tests.
+ */
+class LoadBenchTest {
+
+    @Test
+    void runsEveryWorkloadAndWritesTheReport() throws Exception {
+        assumeTrue(Tools.available("wrk"), "wrk is not installed and could not be installed");
+        Path out = Paths.get("target", "load-bench-test", "report").toAbsolutePath();
+        String[] args = {"--workloads", "hot,cold,isolation,zipf,size,scale", "--configs", "aio,sendfile",
+            "--reps", "1", "--duration", "1", "--warmup", "0", "--zipf-duration", "1", "--files", "16",
+            "--zipf-files", "16", "--sizes", "64k", "--scale-connections", "8", "--connections", "4",
+            "--cgroup-limit", "256m", "--dir", Paths.get("target", "load-bench-test").toAbsolutePath().toString(),
+            "--out", out.toString()};
+        BenchOptions options = BenchOptions.parse(args);
+        Path md = new LoadBench(options, List.of(args)).run();
+
+        String report = new String(Files.readAllBytes(md), StandardCharsets.UTF_8);
+        for (String w : new String[] {"hot", "cold", "isolation", "zipf", "size", "scale"}) {
+            assertTrue(report.contains("\n## " + w + "\n"), w + " table missing:\n" + report);
+            assertTrue(Files.size(out.resolve(w + ".png")) > 1000, w + " chart missing");
+        }
+        assertTrue(Files.size(out.resolve("isolation-probe-p99.png")) > 1000);
+        List<String> rows = Files.readAllLines(out.resolve("results.csv"), StandardCharsets.UTF_8);
+        int cells = 1 + 1 + 1 + 1 + 2 + 2 * (BenchOptions.allCores() > 1 ? 2 : 1);
+        assertEquals(1 + 2 * cells, rows.size(), String.join("\n", rows));
+        for (String row : rows.subList(1, rows.size())) {
+            String[] f = row.split(",", -1);
+            assertEquals("", f[16], "a cell failed: " + row);
+            assertEquals("0", f[15], "errors: " + row);
+            assertTrue(Double.parseDouble(f[4]) > 0, "no bytes: " + row);
+            assertTrue(Double.parseDouble(f[11]) > 0, "no peak RSS: " + row);
+            double diskPerSent = Double.parseDouble(f[14]);
+            // Hot: mostly from the page cache (the aio handler may still read a chunk with O_DIRECT, which always
+            // goes to the disk); cold: every byte from the disk.
+            if (f[1].contains("hot")) {
+                assertTrue(diskPerSent < 0.5, "a hot cell read the disk: " + row);
+            } else if (!f[0].equals("zipf")) {
+                assertTrue(diskPerSent > 0.9, "a cold cell was served from the page cache: " + row);
+            }
+        }
+    }
+}
