@@ -3,6 +3,7 @@ package io.netty.contrib.channel.aio;
 import io.netty.channel.DefaultFileRegion;
 import io.netty.channel.unix.Errors;
 import io.netty.channel.unix.Unix;
+import io.netty.util.concurrent.FastThreadLocal;
 import io.netty.util.internal.ClassInitializerUtil;
 import io.netty.util.internal.NativeLibraryLoader;
 import io.netty.util.internal.PlatformDependent;
@@ -98,6 +99,14 @@ final class Native {
     static final int EOPNOTSUPP = errnoEopnotsupp();
 
     static final int PAGE_SIZE = pagesize0();
+
+    /** The slots of cachestat's answer, per thread: the loop checks residency per chunk without allocating. */
+    private static final FastThreadLocal<long[]> CACHESTAT = new FastThreadLocal<long[]>() {
+        @Override
+        protected long[] initialValue() {
+            return new long[5];
+        }
+    };
 
     private Native() {
     }
@@ -200,7 +209,7 @@ final class Native {
 
     /** {@code cachestat(2)}: how many pages of the range are in the page cache, or {@code -errno}. */
     static long cachedPages(int fd, long offset, long length) {
-        long[] out = new long[5];
+        long[] out = CACHESTAT.get();
         int res = cachestat0(fd, offset, length, out);
         return res < 0 ? res : out[0];
     }

@@ -2,7 +2,10 @@ package io.netty.contrib.channel.aio;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.DefaultFileRegion;
+import io.netty.channel.unix.Buffer;
+import io.netty.util.concurrent.FastThreadLocal;
 
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 
 /**
@@ -10,6 +13,14 @@ import java.nio.channels.FileChannel;
  * page cache), and whether the channel needs bytes (TLS) or can take parts of the region for {@code sendfile}.
  */
 final class OpenRegion {
+
+    /** Where probes read their byte: allocated once per thread, so a page-cache check allocates nothing. */
+    private static final FastThreadLocal<ByteBuffer> PROBE = new FastThreadLocal<ByteBuffer>() {
+        @Override
+        protected ByteBuffer initialValue() {
+            return ByteBuffer.allocateDirect(8);
+        }
+    };
 
     final DefaultFileRegion region;
     final FileChannel channel;
@@ -58,13 +69,8 @@ final class OpenRegion {
 
     /** Reads one byte with {@code RWF_NOWAIT}. On tmpfs it is refused: there, the page cache is all there is. */
     private boolean probe(long offset) {
-        ByteBuf one = AioLoop.allocator().directBuffer(1);
-        try {
-            long res = Native.preadv2(fd, Buffers.address(one, 0, 1), 1, offset, Native.RWF_NOWAIT);
-            return res == 1 || res == -Native.EOPNOTSUPP;
-        } finally {
-            one.release();
-        }
+        long res = Native.preadv2(fd, Buffer.memoryAddress(PROBE.get()), 1, offset, Native.RWF_NOWAIT);
+        return res == 1 || res == -Native.EOPNOTSUPP;
     }
 
     @Override

@@ -20,24 +20,17 @@ final class ReaderFactory {
 
     /** How one region is delivered: streamed through a {@link ChunkReader}, or passed on unchanged. */
     static final class Route {
-        private static final Route RESIDENT = new Route(null, null);
+        private static final Route RESIDENT = new Route(null);
 
         private final ChunkReader reader;
-        private final AioMetrics.Fallback fallback;
 
-        private Route(ChunkReader reader, AioMetrics.Fallback fallback) {
+        private Route(ChunkReader reader) {
             this.reader = reader;
-            this.fallback = fallback;
         }
 
         /** The reader to stream the region through, or {@code null}: write the region on unchanged. */
         ChunkReader reader() {
             return reader;
-        }
-
-        /** Why AIO is not used, or {@code null} (AIO, or a region entirely in the page cache). */
-        AioMetrics.Fallback fallback() {
-            return fallback;
         }
     }
 
@@ -70,7 +63,7 @@ final class ReaderFactory {
         AioLoop aio = AioLoop.get((IoEventLoop) loop, config.loopConfig());
         if (aio == null) {
             // AioLoop counted the SETUP_FAILED fallback.
-            return passOn(AioMetrics.Fallback.SETUP_FAILED, ctx, region, metrics, needsBytes);
+            return passOn(ctx, region, metrics, needsBytes);
         }
         FileChannel channel = AioFiles.channel(region);
         OpenRegion open = new OpenRegion(region, channel, AioFiles.fd(channel), needsBytes);
@@ -96,18 +89,18 @@ final class ReaderFactory {
             return fallback(AioMetrics.Fallback.DIRECT_IO_REFUSED, e.getMessage(), ctx, region, metrics, needsBytes);
         }
         DirectChunkReader reader = new DirectChunkReader(aio, direct, open, useCache);
-        return new Route(admitted ? new PageCacheChunkReader(aio, open, reader) : reader, null);
+        return new Route(admitted ? new PageCacheChunkReader(aio, open, reader) : reader);
     }
 
     private static Route fallback(AioMetrics.Fallback reason, Object detail, ChannelHandlerContext ctx,
                                   DefaultFileRegion region, AioMetrics metrics, boolean needsBytes) {
         metrics.fallback(reason, detail);
-        return passOn(reason, ctx, region, metrics, needsBytes);
+        return passOn(ctx, region, metrics, needsBytes);
     }
 
     /** The region's own path: passed on as it is, or copied into buffers when a handler below needs bytes. */
-    private static Route passOn(AioMetrics.Fallback reason, ChannelHandlerContext ctx, DefaultFileRegion region,
-                                AioMetrics metrics, boolean needsBytes) {
-        return new Route(needsBytes ? new RegionChunkReader(region, ctx.alloc(), metrics) : null, reason);
+    private static Route passOn(ChannelHandlerContext ctx, DefaultFileRegion region, AioMetrics metrics,
+                                boolean needsBytes) {
+        return new Route(needsBytes ? new RegionChunkReader(region, ctx.alloc(), metrics) : null);
     }
 }
