@@ -5,6 +5,8 @@ import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.IoEventLoop;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.EpollIoHandler;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -26,6 +28,24 @@ class AioLoopTest {
 
     @RegisterExtension
     static final LeakAndContextCheck CHECK = LeakAndContextCheck.perClass();
+
+    /** One epoll loop per test, and the buffers the test lent to reads (released once the test is done). */
+    private MultiThreadIoEventLoopGroup group;
+    private IoEventLoop loop;
+    private final List<ByteBuf> buffers = new ArrayList<>();
+
+    @BeforeEach
+    void startLoop() {
+        Aio.ensureAvailability();
+        group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
+        loop = (IoEventLoop) group.next();
+    }
+
+    @AfterEach
+    void stopLoop() throws InterruptedException {
+        buffers.forEach(ByteBuf::release);
+        group.shutdownGracefully(0, 5000, TimeUnit.MILLISECONDS).sync();
+    }
 
     private static final class TestRead extends AioLoop.Read {
         final CompletableFuture<Long> result = new CompletableFuture<>();
@@ -56,11 +76,7 @@ class AioLoopTest {
 
     @Test
     void aRefusedReadFailsAloneAndTheRestOfItsBatchCompletes() throws Exception {
-        Aio.ensureAvailability();
         File file = TestFiles.create(TestFiles.directory("loop"), "loop.bin", 1 << 20, 31);
-        MultiThreadIoEventLoopGroup group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
-        IoEventLoop loop = (IoEventLoop) group.next();
-        List<ByteBuf> buffers = new ArrayList<>();
         try (AioFileDescriptor direct = AioFiles.open(file, AioFiles.O_RDONLY | AioFiles.O_DIRECT);
              AioFileDescriptor writeOnly = AioFiles.open(file, AioFiles.O_WRONLY)) {
             List<TestRead> reads = new ArrayList<>();
@@ -88,19 +104,12 @@ class AioLoopTest {
             assertArrayEquals(TestFiles.read(file, 2 * 65536L, 8192), got);
             assertEquals(2, metrics.readsCompleted(), metrics.toString());
             assertEquals(0, metrics.inFlight(), metrics.toString());
-        } finally {
-            buffers.forEach(ByteBuf::release);
-            group.shutdownGracefully(50, 5000, TimeUnit.MILLISECONDS).sync();
         }
     }
 
     @Test
     void oneSubmitPassTakesEveryQueuedReadThatFits() throws Exception {
-        Aio.ensureAvailability();
         File file = TestFiles.create(TestFiles.directory("loop"), "pass.bin", 1 << 20, 32);
-        MultiThreadIoEventLoopGroup group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
-        IoEventLoop loop = (IoEventLoop) group.next();
-        List<ByteBuf> buffers = new ArrayList<>();
         try (AioFileDescriptor direct = AioFiles.open(file, AioFiles.O_RDONLY | AioFiles.O_DIRECT)) {
             List<TestRead> reads = new ArrayList<>();
             AioMetrics metrics = LoopRegistry.of(loop).metrics;
@@ -110,7 +119,7 @@ class AioLoopTest {
                 assertNotNull(aio);
                 // 100 reads asked for in one iteration, 128 slots free: one io_submit takes them all.
                 for (int i = 0; i < 100; i++) {
-                    ByteBuf buf = alignedBuffer(buffers);
+                    ByteBuf buf = alignedBuffer();
                     TestRead read = new TestRead(direct.intValue(), buf, index(buf), 4096, i * 4096L);
                     reads.add(read);
                     aio.read(read);
@@ -122,19 +131,12 @@ class AioLoopTest {
             for (TestRead read : reads) {
                 assertEquals(4096L, read.result.get(10, TimeUnit.SECONDS));
             }
-        } finally {
-            buffers.forEach(ByteBuf::release);
-            group.shutdownGracefully(50, 5000, TimeUnit.MILLISECONDS).sync();
         }
     }
 
     @Test
     void aGoodReadQueuedBehindManyRefusedOnesIsSubmittedWithoutOtherActivity() throws Exception {
-        Aio.ensureAvailability();
         File file = TestFiles.create(TestFiles.directory("loop"), "behind.bin", 1 << 20, 33);
-        MultiThreadIoEventLoopGroup group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
-        IoEventLoop loop = (IoEventLoop) group.next();
-        List<ByteBuf> buffers = new ArrayList<>();
         try (AioFileDescriptor direct = AioFiles.open(file, AioFiles.O_RDONLY | AioFiles.O_DIRECT);
              AioFileDescriptor writeOnly = AioFiles.open(file, AioFiles.O_WRONLY)) {
             List<TestRead> refused = new ArrayList<>();
@@ -146,12 +148,12 @@ class AioLoopTest {
                 // More refused reads (EBADF) than one pass can take, then one good read: nothing else happens on
                 // the loop, so only the loop itself can bring the good read to the kernel.
                 for (int i = 0; i < 200; i++) {
-                    TestRead read = new TestRead(writeOnly.intValue(), alignedBuffer(buffers), 0, 4096, 0);
+                    TestRead read = new TestRead(writeOnly.intValue(), alignedBuffer(), 0, 4096, 0);
                     read.index = index(read.buffer);
                     refused.add(read);
                     aio.read(read);
                 }
-                ByteBuf buf = alignedBuffer(buffers);
+                ByteBuf buf = alignedBuffer();
                 good[0] = new TestRead(direct.intValue(), buf, index(buf), 4096, 8192);
                 aio.read(good[0]);
             }).sync();
@@ -159,18 +161,12 @@ class AioLoopTest {
             for (TestRead read : refused) {
                 assertEquals(-(long) Native.EBADF, read.result.get(10, TimeUnit.SECONDS));
             }
-        } finally {
-            buffers.forEach(ByteBuf::release);
-            group.shutdownGracefully(50, 5000, TimeUnit.MILLISECONDS).sync();
         }
     }
 
     @Test
     void readsStillInFlightWhenTheDrainTimeoutEndsAreEndedAndFreed() throws Exception {
-        Aio.ensureAvailability();
         File file = TestFiles.create(TestFiles.directory("loop"), "stranded.bin", 64 << 20, 34);
-        MultiThreadIoEventLoopGroup group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
-        IoEventLoop loop = (IoEventLoop) group.next();
         // No time at all to drain: io_destroy waits for the reads, and their owners must still hear of them.
         AioLoopConfig config = AioLoopConfig.builder().maxInFlight(256).drainTimeout(Duration.ZERO).build();
         List<EndOnce> reads = new ArrayList<>();
@@ -197,34 +193,25 @@ class AioLoopTest {
                 assertEquals(1, read.ends.get(), "ends of " + read);
                 assertEquals(0, read.buffer.refCnt(), "buffer of " + read);
             }
-        } finally {
-            group.shutdownGracefully(0, 1000, TimeUnit.MILLISECONDS).sync();
         }
     }
 
     @Test
     void aLongLoopIterationShowsInTheLoopLag() throws Exception {
-        Aio.ensureAvailability();
-        MultiThreadIoEventLoopGroup group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
-        IoEventLoop loop = (IoEventLoop) group.next();
-        try {
-            AioMetrics metrics = AioMetrics.of(loop);
-            loop.submit(() -> assertNotNull(AioLoop.get(loop, AioLoopConfig.DEFAULT))).sync();
-            Thread.sleep(100); // samples of an idle loop
-            long idle = metrics.loopLagNanos(0.5);
-            assertTrue(idle > 0 && idle < TimeUnit.MILLISECONDS.toNanos(20), "idle median lag: " + idle);
-            loop.submit(() -> {
-                long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(60);
-                while (System.nanoTime() < end) {
-                    Thread.onSpinWait(); // an iteration that does not return for 60 ms
-                }
-            }).sync();
-            Thread.sleep(50);
-            assertTrue(metrics.maxLoopLagNanos() >= TimeUnit.MILLISECONDS.toNanos(40), metrics.toString());
-            assertTrue(metrics.loopLagNanos(1.0) >= TimeUnit.MILLISECONDS.toNanos(40), metrics.toString());
-        } finally {
-            group.shutdownGracefully(0, 5000, TimeUnit.MILLISECONDS).sync();
-        }
+        AioMetrics metrics = AioMetrics.of(loop);
+        loop.submit(() -> assertNotNull(AioLoop.get(loop, AioLoopConfig.DEFAULT))).sync();
+        Thread.sleep(100); // samples of an idle loop
+        long idle = metrics.loopLagNanos(0.5);
+        assertTrue(idle > 0 && idle < TimeUnit.MILLISECONDS.toNanos(20), "idle median lag: " + idle);
+        loop.submit(() -> {
+            long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(60);
+            while (System.nanoTime() < end) {
+                Thread.onSpinWait(); // an iteration that does not return for 60 ms
+            }
+        }).sync();
+        Thread.sleep(50);
+        assertTrue(metrics.maxLoopLagNanos() >= TimeUnit.MILLISECONDS.toNanos(40), metrics.toString());
+        assertTrue(metrics.loopLagNanos(1.0) >= TimeUnit.MILLISECONDS.toNanos(40), metrics.toString());
     }
 
     /** A read that frees its buffer when it ends, and counts how many times it was ended. */
@@ -261,8 +248,8 @@ class AioLoopTest {
         }
     }
 
-    /** A pooled direct buffer with room for a 4 KiB-aligned 4 KiB read; released by the test. */
-    private static ByteBuf alignedBuffer(List<ByteBuf> buffers) {
+    /** A pooled direct buffer with room for a 4 KiB-aligned 4 KiB read; released after the test. */
+    private ByteBuf alignedBuffer() {
         ByteBuf buf = PooledByteBufAllocator.DEFAULT.directBuffer(8192);
         buffers.add(buf);
         return buf;
