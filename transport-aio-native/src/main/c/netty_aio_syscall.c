@@ -10,8 +10,11 @@
 
 #include "netty_aio_syscall.h"
 
+/* System call numbers come from the target's <asm/unistd.h> (through <sys/syscall.h>): they differ between
+ * architectures (io_setup is 206 on x86-64, 0 on arm64; statx 332 and 291). Only cachestat may be missing from older
+ * headers; numbers from 424 on are the same on every architecture, so its fallback is right on both. */
 #ifndef __NR_cachestat
-/* Same number on every architecture that has it (include/uapi/asm-generic/unistd.h, Linux 6.5). */
+/* Linux 6.5, include/uapi/asm-generic/unistd.h and arch/x86/entry/syscalls/syscall_64.tbl. */
 #define __NR_cachestat 451
 #endif
 
