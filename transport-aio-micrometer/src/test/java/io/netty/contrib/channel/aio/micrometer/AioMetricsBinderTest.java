@@ -118,6 +118,21 @@ class AioMetricsBinderTest {
             assertTrue(timeGaugeNanos(registry, "netty.aio.loop.lag.max")
                     >= timeGaugeNanos(registry, "netty.aio.loop.lag", "quantile", "0.99") / 2);
 
+            // One loop busy for 60 ms: the group's lag shows it, in the registry's base unit (seconds).
+            group.next().submit(() -> {
+                long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(60);
+                while (System.nanoTime() < end) {
+                    Thread.onSpinWait();
+                }
+            }).sync();
+            long lagDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (registry.get("netty.aio.loop.lag.max").timeGauge().value() < 0.040
+                    && System.nanoTime() < lagDeadline) {
+                Thread.sleep(10);
+            }
+            assertTrue(registry.get("netty.aio.loop.lag.max").timeGauge().value() >= 0.040,
+                    "lag of a loop busy for 60 ms: " + AioMetrics.of(group));
+
             // The connections went to both loops, and the group's figures are their sums.
             long perLoopBytes = 0;
             for (EventExecutor loop : group) {
