@@ -251,7 +251,7 @@ final class AccessLog implements AutoCloseable {
 
     /**
      * Appends {@code s} so that the line stays one line and the quotes stay balanced: {@code "} and {@code \} get a
-     * backslash, control and non-ASCII characters become {@code \xHH} (their UTF-8 bytes), as nginx writes them.
+     * backslash, control and non-ASCII bytes become {@code \xHH}, as nginx writes them.
      */
     private static void escape(StringBuilder sb, String s) {
         for (int i = 0; i < s.length(); i++) {
@@ -260,12 +260,17 @@ final class AccessLog implements AutoCloseable {
                 sb.append('\\').append(c);
             } else if (c >= 0x20 && c < 0x7f) {
                 sb.append(c);
+            } else if (c < 0x100) {
+                hex(sb, c); // the decoder read the request line's bytes as ISO-8859-1: c is the byte
             } else {
                 for (byte b : String.valueOf(c).getBytes(StandardCharsets.UTF_8)) {
-                    sb.append("\\x").append(Character.forDigit((b >> 4) & 0xf, 16))
-                            .append(Character.forDigit(b & 0xf, 16));
+                    hex(sb, b & 0xff);
                 }
             }
         }
+    }
+
+    private static void hex(StringBuilder sb, int b) {
+        sb.append("\\x").append(Character.forDigit(b >> 4, 16)).append(Character.forDigit(b & 0xf, 16));
     }
 }
