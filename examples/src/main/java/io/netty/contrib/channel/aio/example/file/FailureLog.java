@@ -13,7 +13,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * The server's log of failed connections. What a client does to its own connection (hangs up mid-response, resets,
  * sends what is not HTTP) is logged at DEBUG: a burst of hostile clients must not flood the log. Other failures (a
  * file that shrank, a read error, no descriptor left) are logged at INFO, at most one line a second for the whole
- * server; a line says how many were left out before it.
+ * server; a line says how many were left out before it. A failed TLS handshake is one such INFO line, written by
+ * {@link TlsHandshakeLog} through {@link #notice}.
  */
 final class FailureLog {
 

@@ -73,7 +73,8 @@ class DirectoriesAndDotfilesTest {
             Files.write(root.resolve(name), name.getBytes(StandardCharsets.UTF_8));
         }
         Files.createDirectories(root.resolve(".git"));
-        Files.write(root.resolve(".git/config"), "[core]\n\trepositoryformatversion = 0\n".getBytes(StandardCharsets.UTF_8));
+        Files.write(root.resolve(".git/config"),
+                "[core]\n\trepositoryformatversion = 0\n".getBytes(StandardCharsets.UTF_8));
         Files.write(root.resolve(".env"), "SECRET=1\n".getBytes(StandardCharsets.UTF_8));
         Files.createDirectories(root.resolve("sub"));
         Files.write(root.resolve("sub/.hidden"), "hidden\n".getBytes(StandardCharsets.UTF_8));

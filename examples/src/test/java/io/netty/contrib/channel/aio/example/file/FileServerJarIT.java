@@ -180,7 +180,8 @@ class FileServerJarIT {
         Process help = java(dir, "--help");
         text = output(help);
         assertEquals(0, help.exitValue(), text);
-        assertTrue(text.contains("--mode MODE"), text);
+        assertTrue(text.contains("--mode MODE") && text.contains("--dotfiles D") && text.contains("--access-log F"),
+                text);
     }
 
     @Test
