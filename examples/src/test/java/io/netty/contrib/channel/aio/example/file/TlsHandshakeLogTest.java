@@ -15,15 +15,23 @@
  */
 package io.netty.contrib.channel.aio.example.file;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.contrib.channel.aio.LeakAndContextCheck;
 import io.netty.contrib.channel.aio.TestFiles;
+import io.netty.handler.codec.DecoderException;
+import io.netty.handler.ssl.NotSslRecordException;
+import io.netty.util.concurrent.Promise;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import javax.net.ssl.SSLHandshakeException;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -117,6 +125,49 @@ class TlsHandshakeLogTest {
         records.clear();
     }
 
+    @Test
+    void theClientsAlertIsFoundWhereverTheReadsSplitItsRecords() {
+        EmbeddedChannel ch = new EmbeddedChannel();
+        Promise<Void> handshake = ch.eventLoop().newPromise();
+        TlsHandshakeLog log = new TlsHandshakeLog(handshake, new FailureLog());
+        ch.pipeline().addLast(log);
+        byte[] hello = new byte[5 + 300];
+        hello[0] = 22;
+        hello[1] = 3;
+        hello[2] = 1;
+        hello[3] = 1;
+        hello[4] = 44; // 300
+        hello[5] = 21; // inside a record's body: not an alert
+        byte[] rest = {20, 3, 3, 0, 1, 1, /* alert: */ 21, 3, 3, 0, 2, 2, 42};
+        // Split inside the first record's body, inside the alert's header and between its two bytes.
+        byte[] all = new byte[hello.length + rest.length];
+        System.arraycopy(hello, 0, all, 0, hello.length);
+        System.arraycopy(rest, 0, all, hello.length, rest.length);
+        int[] cuts = {0, 100, hello.length + 8, hello.length + 12, all.length};
+        for (int i = 0; i + 1 < cuts.length; i++) {
+            ByteBuf part = Unpooled.wrappedBuffer(all, cuts[i], cuts[i + 1] - cuts[i]);
+            assertTrue(ch.writeInbound(part));
+            ByteBuf passed = ch.readInbound();
+            assertEquals(cuts[i + 1] - cuts[i], passed.readableBytes(), "bytes pass through untouched");
+            passed.release();
+        }
+        assertEquals("the client rejected the certificate (alert: bad_certificate)",
+                log.reason(new SSLHandshakeException("Insufficient buffer remaining for AEAD cipher fragment (2)")));
+        ch.finishAndReleaseAll();
+
+        EmbeddedChannel plain = new EmbeddedChannel();
+        TlsHandshakeLog plainLog = new TlsHandshakeLog(plain.eventLoop().newPromise(), new FailureLog());
+        plain.pipeline().addLast(plainLog);
+        plain.writeInbound(Unpooled.copiedBuffer("BREW /pot HTTP/1.1\r\nHost: x\r\n\r\n", StandardCharsets.US_ASCII));
+        assertEquals("the client sent plain HTTP, not TLS (\"BREW /pot HTTP/1.1\")",
+                plainLog.reason(new DecoderException(new NotSslRecordException("not an SSL/TLS record"))));
+        plain.finishAndReleaseAll();
+
+        assertEquals("the client ended it (alert: protocol_version)",
+                new TlsHandshakeLog(handshake, new FailureLog()).reason(
+                        new SSLHandshakeException("Received fatal alert: protocol_version")));
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"aio+tls", "chunked+tls", "aio@nio+tls"})
     void eachFailedHandshakeIsOneClearLine(String mode) throws Exception {
@@ -146,7 +197,7 @@ class TlsHandshakeLogTest {
         // The JDK's client rejects the certificate too: it hangs up during the handshake.
         nextSecond();
         HttpClient jdk = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
-        assertThrows(javax.net.ssl.SSLHandshakeException.class, () -> jdk.send(HttpRequest.newBuilder(URI.create(https))
+        assertThrows(SSLHandshakeException.class, () -> jdk.send(HttpRequest.newBuilder(URI.create(https))
                 .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.discarding()));
         lines = handshakeLines(1);
         assertEquals(1, lines.size(), lines.toString());
