@@ -6,6 +6,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.contrib.channel.aio.AioFileRegionHandler;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.stream.ChunkedWriteHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 
@@ -27,7 +28,9 @@ final class FileServerInitializer extends ChannelInitializer<SocketChannel> {
         server.track(ch);
         ChannelPipeline p = ch.pipeline();
         if (ssl != null) {
-            p.addLast(ssl.newHandler(ch.alloc()));
+            SslHandler tls = ssl.newHandler(ch.alloc());
+            p.addLast(new TlsHandshakeLog(tls.handshakeFuture(), server.failureLog())); // sees what the client sent
+            p.addLast(tls);
         }
         FileServerOptions.Mode mode = server.options().mode;
         if (mode == FileServerOptions.Mode.AIO) {
@@ -43,6 +46,7 @@ final class FileServerInitializer extends ChannelInitializer<SocketChannel> {
         if (mode == FileServerOptions.Mode.CHUNKED) {
             p.addLast(new ChunkedWriteHandler());
         }
-        p.addLast(new FileServerHandler(server.options(), server::isStopping, flow, server.failureLog()));
+        p.addLast(new FileServerHandler(server.options(), server::isStopping, flow, server.failureLog(),
+                server.accessLog()));
     }
 }
