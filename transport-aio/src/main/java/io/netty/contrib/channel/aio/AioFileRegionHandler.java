@@ -30,10 +30,11 @@ import java.nio.channels.ClosedChannelException;
  * promise completes when its last byte has been written; a {@code ChannelProgressivePromise} gets progress. Because
  * the handler writes bytes, it also works with an {@code SslHandler} between it and the socket.
  * <p>
- * Where AIO cannot be used (a loop that is not epoll, a file system that refuses O_DIRECT, AIO unavailable) the
- * region takes its own path (sendfile or transferTo; a blocking copy under TLS), counted in {@link AioMetrics} and
- * logged once. The handler keeps per-channel state: use one instance per channel, on the channel's own event loop
- * (added with an {@code EventExecutorGroup} of its own it falls back, counted as {@code NOT_EPOLL}).
+ * Where AIO cannot be used (a loop that is neither epoll nor io_uring, a file system that refuses O_DIRECT, AIO
+ * unavailable) the region takes its own path (sendfile or transferTo; a blocking copy under TLS), counted in
+ * {@link AioMetrics} and logged once. The handler keeps per-channel state: use one instance per channel, on the
+ * channel's own event loop (added with an {@code EventExecutorGroup} of its own it falls back, counted as
+ * {@code NOT_EPOLL}).
  */
 public class AioFileRegionHandler extends ChannelDuplexHandler {
 
