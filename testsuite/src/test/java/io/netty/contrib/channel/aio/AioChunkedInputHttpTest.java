@@ -29,7 +29,6 @@ import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.HttpChunkedInput;
-import io.netty.handler.codec.http.HttpContentCompressor;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
@@ -70,8 +69,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * {@link AioChunkedInput} inside Netty's HTTP inputs, fetched with curl: {@link HttpChunkedInput} over HTTP/1.1 (plain,
- * TLS, gzip) and {@link Http2DataChunkedInput} over HTTP/2 (h2c). Requests are {@code GET /name/position/count}.
+ * {@link AioChunkedInput} inside Netty's HTTP inputs, fetched with curl: {@link HttpChunkedInput} over HTTP/1.1 (plain
+ * and TLS) and {@link Http2DataChunkedInput} over HTTP/2 (h2c). Requests are {@code GET /name/position/count}.
  */
 class AioChunkedInputHttpTest {
 
@@ -174,16 +173,6 @@ class AioChunkedInputHttpTest {
     }
 
     @Test
-    void httpChunkedInputThroughContentCompression() throws Exception {
-        assumeTrue(hasCurl(false), "needs curl");
-        try (Server server = new Server(Protocol.HTTP1_GZIP, false)) {
-            // curl asks for gzip and inflates what comes: the file again, byte for byte.
-            fetchAll(server, "--compressed");
-            assertThroughAio(server);
-        }
-    }
-
-    @Test
     void http2DataChunkedInputOverH2c() throws Exception {
         assumeTrue(hasCurl(true), "needs curl with HTTP/2");
         try (Server server = new Server(Protocol.H2C, false)) {
@@ -193,7 +182,7 @@ class AioChunkedInputHttpTest {
     }
 
     private enum Protocol {
-        HTTP1, HTTP1_GZIP, H2C
+        HTTP1, H2C
     }
 
     /** An HTTP server on an epoll loop that answers {@code GET /name/position/count} with those bytes. */
@@ -224,11 +213,7 @@ class AioChunkedInputHttpTest {
                                         }));
                                 return;
                             }
-                            p.addLast(new HttpServerCodec());
-                            if (protocol == Protocol.HTTP1_GZIP) {
-                                p.addLast(new HttpContentCompressor());
-                            }
-                            p.addLast(new ChunkedWriteHandler(), new Http1Handler());
+                            p.addLast(new HttpServerCodec(), new ChunkedWriteHandler(), new Http1Handler());
                         }
                     }).bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
         }
