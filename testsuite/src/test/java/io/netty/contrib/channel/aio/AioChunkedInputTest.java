@@ -15,6 +15,8 @@
  */
 package io.netty.contrib.channel.aio;
 
+import io.netty.util.concurrent.DefaultEventExecutorGroup;
+import io.netty.util.concurrent.EventExecutorGroup;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -270,6 +272,21 @@ class AioChunkedInputTest {
             AioMetrics metrics = own.metrics();
             assertEquals(0, metrics.readsSubmitted(), metrics.toString());
             assertEquals(1, metrics.fallbacks(AioMetrics.Fallback.NOT_EPOLL), metrics.toString());
+        }
+    }
+
+    @Test
+    void aChunkedWriteHandlerOnAnExecutorOfItsOwnReadsSynchronously() throws Exception {
+        EventExecutorGroup executor = new DefaultEventExecutorGroup(1);
+        try (ChunkedTestServer own = new ChunkedTestServer(dir, true, false, SERVE_RESIDENT, executor);
+             TestClient client = new TestClient(own.port(), false)) {
+            File file = TestFiles.create(dir, "executor", 2 * MIB + 1, 54);
+            download(own, client, file, 3, file.length() - 3);
+            AioMetrics metrics = own.metrics();
+            assertEquals(0, metrics.readsSubmitted(), metrics.toString());
+            assertEquals(1, metrics.fallbacks(AioMetrics.Fallback.NOT_EPOLL), metrics.toString());
+        } finally {
+            executor.shutdownGracefully(0, 10, TimeUnit.SECONDS).sync();
         }
     }
 

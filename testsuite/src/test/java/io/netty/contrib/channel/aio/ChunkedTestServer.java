@@ -36,6 +36,7 @@ import io.netty.handler.codec.string.StringDecoder;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.stream.ChunkedWriteHandler;
+import io.netty.util.concurrent.EventExecutorGroup;
 
 import java.io.File;
 import java.net.InetSocketAddress;
@@ -61,6 +62,12 @@ final class ChunkedTestServer implements AutoCloseable {
     private final AioFileRegionConfig config;
 
     ChunkedTestServer(Path root, boolean epoll, boolean tls, AioFileRegionConfig config) throws Exception {
+        this(root, epoll, tls, config, null);
+    }
+
+    /** @param chunkedExecutor where the {@link ChunkedWriteHandler} runs, or {@code null} for the channel's loop */
+    ChunkedTestServer(Path root, boolean epoll, boolean tls, AioFileRegionConfig config,
+                      EventExecutorGroup chunkedExecutor) throws Exception {
         this.root = root;
         this.config = config;
         group = new MultiThreadIoEventLoopGroup(1, epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
@@ -74,7 +81,7 @@ final class ChunkedTestServer implements AutoCloseable {
                         if (ssl != null) {
                             p.addLast(ssl.newHandler(ch.alloc()));
                         }
-                        p.addLast(new ChunkedWriteHandler());
+                        p.addLast(chunkedExecutor, "chunked", new ChunkedWriteHandler());
                         p.addLast(new LineBasedFrameDecoder(4096), new StringDecoder(StandardCharsets.US_ASCII),
                                 new RequestHandler());
                     }
