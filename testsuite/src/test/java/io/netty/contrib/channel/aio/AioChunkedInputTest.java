@@ -50,14 +50,21 @@ class AioChunkedInputTest {
     /** No admission to the page cache: every cold request tests the disk path. */
     private static final AioFileRegionConfig SERVE_RESIDENT = AioDeliveryTest.SERVE_RESIDENT;
 
-    private static Path dir;
-    private static ChunkedTestServer server;
+    static Path dir;
+    /** The transport of the servers that read through AIO. */
+    static TestServer.Transport transport;
+    static ChunkedTestServer server;
 
     @BeforeAll
     static void start() throws Exception {
+        start(TestServer.Transport.EPOLL);
+    }
+
+    static void start(TestServer.Transport aioTransport) throws Exception {
         Aio.ensureAvailability();
+        transport = aioTransport;
         dir = TestFiles.directory("chunked");
-        server = new ChunkedTestServer(dir, true, false, SERVE_RESIDENT);
+        server = new ChunkedTestServer(dir, transport, false, SERVE_RESIDENT);
     }
 
     @AfterAll
@@ -118,7 +125,7 @@ class AioChunkedInputTest {
     void smallChunksAndDeepReadAheadStayByteExact() throws Exception {
         AioFileRegionConfig config = AioFileRegionConfig.builder().chunkSize(4096).readAhead(8)
                 .pageCachePolicy(AioFileRegionConfig.PageCachePolicy.ALWAYS_DIRECT).build();
-        try (ChunkedTestServer own = new ChunkedTestServer(dir, true, false, config);
+        try (ChunkedTestServer own = new ChunkedTestServer(dir, transport, false, config);
              TestClient client = new TestClient(own.port(), false)) {
             File file = TestFiles.create(dir, "small-chunks", 3 * MIB + 5, 31);
             download(own, client, file, 0, file.length());
@@ -150,7 +157,7 @@ class AioChunkedInputTest {
 
     @Test
     void tlsGetsAioToo() throws Exception {
-        try (ChunkedTestServer own = new ChunkedTestServer(dir, true, true, SERVE_RESIDENT)) {
+        try (ChunkedTestServer own = new ChunkedTestServer(dir, transport, true, SERVE_RESIDENT)) {
             downloadEdges(own, true, "tls-");
             AioMetrics metrics = own.metrics();
             assertTrue(metrics.readsCompleted() > 0, metrics.toString());
@@ -179,7 +186,7 @@ class AioChunkedInputTest {
         AioFileRegionConfig config = AioFileRegionConfig.builder().readAhead(2)
                 .pageCachePolicy(AioFileRegionConfig.PageCachePolicy.ALWAYS_DIRECT).build();
         File file = TestFiles.create(dir, "bounded", 48 * MIB, 41);
-        try (ChunkedTestServer own = new ChunkedTestServer(dir, true, false, config);
+        try (ChunkedTestServer own = new ChunkedTestServer(dir, transport, false, config);
              TestClient client = new TestClient(own.port(), false)) {
             download(own, client, file, 0, file.length());
             AioMetrics metrics = own.metrics();
@@ -237,7 +244,7 @@ class AioChunkedInputTest {
         File file = TestFiles.create(dir, "shutdown", 128 * MIB, 22);
         PageCache.evict(file);
         int contexts = LeakAndContextCheck.aioContexts();
-        ChunkedTestServer own = new ChunkedTestServer(dir, true, false, SERVE_RESIDENT);
+        ChunkedTestServer own = new ChunkedTestServer(dir, transport, false, SERVE_RESIDENT);
         try (TestClient client = new TestClient(own.port(), false)) {
             client.send("CHUNKED shutdown 0 " + file.length());
             client.readBytes(MIB);
@@ -272,7 +279,8 @@ class AioChunkedInputTest {
 
     @Test
     void aNioLoopReadsSynchronouslyAndCountsIt() throws Exception {
-        try (ChunkedTestServer own = new ChunkedTestServer(dir, false, false, AioFileRegionConfig.DEFAULT);
+        try (ChunkedTestServer own = new ChunkedTestServer(dir, TestServer.Transport.NIO, false,
+                AioFileRegionConfig.DEFAULT);
              TestClient client = new TestClient(own.port(), false)) {
             File file = TestFiles.create(dir, "nio", 2 * MIB + 3, 51);
             download(own, client, file, 0, file.length());
@@ -286,7 +294,8 @@ class AioChunkedInputTest {
 
     @Test
     void aNioLoopWithTlsReadsSynchronously() throws Exception {
-        try (ChunkedTestServer own = new ChunkedTestServer(dir, false, true, AioFileRegionConfig.DEFAULT);
+        try (ChunkedTestServer own = new ChunkedTestServer(dir, TestServer.Transport.NIO, true,
+                AioFileRegionConfig.DEFAULT);
              TestClient client = new TestClient(own.port(), true)) {
             File file = TestFiles.create(dir, "nio-tls", 3 * MIB + 1, 52);
             download(own, client, file, 1, file.length() - 1);
@@ -299,7 +308,7 @@ class AioChunkedInputTest {
     @Test
     void aChunkedWriteHandlerOnAnExecutorOfItsOwnReadsSynchronously() throws Exception {
         EventExecutorGroup executor = new DefaultEventExecutorGroup(1);
-        try (ChunkedTestServer own = new ChunkedTestServer(dir, true, false, SERVE_RESIDENT, executor);
+        try (ChunkedTestServer own = new ChunkedTestServer(dir, transport, false, SERVE_RESIDENT, executor);
              TestClient client = new TestClient(own.port(), false)) {
             File file = TestFiles.create(dir, "executor", 2 * MIB + 1, 54);
             download(own, client, file, 3, file.length() - 3);
@@ -314,7 +323,7 @@ class AioChunkedInputTest {
     @Test
     void directIoSwitchedOffReadsSynchronouslyAndCountsIt() throws Exception {
         AioFileRegionConfig off = AioFileRegionConfig.builder().directIo(AioFileRegionConfig.DirectIo.DISABLED).build();
-        try (ChunkedTestServer own = new ChunkedTestServer(dir, true, false, off);
+        try (ChunkedTestServer own = new ChunkedTestServer(dir, transport, false, off);
              TestClient client = new TestClient(own.port(), false)) {
             File file = TestFiles.create(dir, "disabled", MIB + 7, 53);
             download(own, client, file, 0, file.length());
@@ -334,7 +343,7 @@ class AioChunkedInputTest {
             File file = TestFiles.create(mount, "on-ramfs.bin", 1_500_000, 77);
             AioFileRegionConfig direct = AioFileRegionConfig.builder()
                     .pageCachePolicy(AioFileRegionConfig.PageCachePolicy.ALWAYS_DIRECT).build();
-            try (ChunkedTestServer own = new ChunkedTestServer(mount, true, false, direct);
+            try (ChunkedTestServer own = new ChunkedTestServer(mount, transport, false, direct);
                  TestClient client = new TestClient(own.port(), false)) {
                 client.send("CHUNKED on-ramfs.bin 5 1400000");
                 assertEquals(TestFiles.sha256(file, 5, 1_400_000), client.sha256(1_400_000));

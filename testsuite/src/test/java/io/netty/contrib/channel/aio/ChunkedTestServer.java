@@ -26,11 +26,7 @@ import io.netty.channel.ChannelProgressivePromise;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.EpollServerSocketChannel;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.LineBasedFrameDecoder;
 import io.netty.handler.codec.string.StringDecoder;
 import io.netty.handler.ssl.SslContext;
@@ -61,19 +57,19 @@ final class ChunkedTestServer implements AutoCloseable {
     private final Path root;
     private final AioFileRegionConfig config;
 
-    ChunkedTestServer(Path root, boolean epoll, boolean tls, AioFileRegionConfig config) throws Exception {
-        this(root, epoll, tls, config, null);
+    ChunkedTestServer(Path root, TestServer.Transport transport, boolean tls, AioFileRegionConfig config)
+            throws Exception {
+        this(root, transport, tls, config, null);
     }
 
     /** @param chunkedExecutor where the {@link ChunkedWriteHandler} runs, or {@code null} for the channel's loop */
-    ChunkedTestServer(Path root, boolean epoll, boolean tls, AioFileRegionConfig config,
+    ChunkedTestServer(Path root, TestServer.Transport transport, boolean tls, AioFileRegionConfig config,
                       EventExecutorGroup chunkedExecutor) throws Exception {
         this.root = root;
         this.config = config;
-        group = new MultiThreadIoEventLoopGroup(1, epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+        group = new MultiThreadIoEventLoopGroup(1, transport.factory());
         SslContext ssl = tls ? SslContextBuilder.forServer(TestServer.CERT.toKeyManagerFactory()).build() : null;
-        ServerBootstrap b = new ServerBootstrap().group(group)
-                .channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
+        ServerBootstrap b = new ServerBootstrap().group(group).channel(transport.serverChannel())
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {

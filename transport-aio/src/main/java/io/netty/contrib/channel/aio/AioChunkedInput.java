@@ -34,9 +34,9 @@ import java.util.ArrayDeque;
 import java.util.concurrent.RejectedExecutionException;
 
 /**
- * A {@link ChunkedInput} of a file range whose chunks are read by Linux AIO on the channel's own epoll loop: for
- * pipelines that need {@link ByteBuf}s rather than file regions (HTTP/2 DATA frames, content compression,
- * {@code HttpChunkedInput}) and that {@code ChunkedNioFile} would block while it reads the disk.
+ * A {@link ChunkedInput} of a file range whose chunks are read by Linux AIO on the channel's own event loop (epoll or
+ * io_uring): for pipelines that need {@link ByteBuf}s rather than file regions (HTTP/2 DATA frames, content
+ * compression, {@code HttpChunkedInput}) and that {@code ChunkedNioFile} would block while it reads the disk.
  *
  * <pre>{@code
  * ch.pipeline().addLast(new HttpServerCodec(), new ChunkedWriteHandler(), handler);
@@ -53,9 +53,10 @@ import java.util.concurrent.RejectedExecutionException;
  * that fails is thrown by the next {@code readChunk}, which makes {@code ChunkedWriteHandler} fail the write and close
  * the input.
  * <p>
- * Where AIO cannot be used (a loop that is not epoll, a {@code ChunkedWriteHandler} on an executor of its own, a file
- * system that refuses {@code O_DIRECT}, AIO unavailable or switched off) the chunks are read synchronously with
- * {@link FileChannel#read}, as {@code ChunkedNioFile} reads them, counted in {@link AioMetrics} by reason.
+ * Where AIO cannot be used (a loop that is neither epoll nor io_uring, a {@code ChunkedWriteHandler} on an executor
+ * of its own, a file system that refuses {@code O_DIRECT}, AIO unavailable or switched off) the chunks are read
+ * synchronously with {@link FileChannel#read}, as {@code ChunkedNioFile} reads them, counted in {@link AioMetrics} by
+ * reason.
  * <p>
  * The input owns its file: closing it closes the {@link FileChannel}. Chunks are asked for by the channel's
  * {@code ChunkedWriteHandler} on the channel's event loop; one input serves one write.
