@@ -40,6 +40,7 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.Arrays;
 import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Serves one file with {@link AioFileRegionHandler} to a plain socket on 127.0.0.1 and checks that every byte
@@ -75,6 +76,7 @@ public final class Main {
         AioFileRegionConfig config = AioFileRegionConfig.builder()
                 .pageCachePolicy(AioFileRegionConfig.PageCachePolicy.ALWAYS_DIRECT)
                 .build();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
         try {
             Channel server = new ServerBootstrap()
@@ -88,6 +90,7 @@ public final class Main {
                                 @Override
                                 public void channelActive(ChannelHandlerContext ctx) {
                                     ctx.writeAndFlush(new DefaultFileRegion(file.toFile(), 0, content.length))
+                                            .addListener(f -> failure.compareAndSet(null, f.cause()))
                                             .addListener(ChannelFutureListener.CLOSE);
                                 }
                             });
@@ -102,7 +105,7 @@ public final class Main {
             server.close().sync();
             if (!Arrays.equals(content, received)) {
                 throw new AssertionError("received " + received.length + " bytes that differ from the "
-                        + content.length + " bytes of " + file);
+                        + content.length + " bytes of " + file, failure.get());
             }
             AioMetrics metrics = AioMetrics.of(group.next());
             if (metrics.readsCompleted() == 0 || metrics.bytesRead() < content.length || metrics.fallbacks() != 0) {
