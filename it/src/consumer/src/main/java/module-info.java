@@ -16,10 +16,9 @@
 /** A module that serves a file with the AIO transport, by the jars' Automatic-Module-Names. */
 module com.example.aio {
     requires io.netty.contrib.transport.aio;
-    // An automatic module requires nothing itself: what it needs beyond the modules below is named here.
+    // An automatic module requires nothing itself: the Netty module that it uses and nothing here requires.
     requires io.netty.handler;
-    requires io.netty.common;
-    requires io.netty.buffer;
-    requires io.netty.transport;
     requires io.netty.transport.classes.epoll;
+    requires io.netty.transport;
+    requires io.netty.common;
 }

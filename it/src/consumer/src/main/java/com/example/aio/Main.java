@@ -126,6 +126,11 @@ public final class Main {
             if (!Main.class.getModule().isNamed() || !"io.netty.contrib.transport.aio".equals(aio.getName())) {
                 throw new AssertionError("expected named modules, got " + Main.class.getModule() + " and " + aio);
             }
+            String arch = System.getProperty("os.arch").equals("aarch64") ? "aarch_64" : "x86_64";
+            String nativeModule = "io.netty.contrib.transport.aio.linux." + arch;
+            if (ModuleLayer.boot().findModule(nativeModule).isEmpty()) {
+                throw new AssertionError("no module " + nativeModule + " in " + ModuleLayer.boot().modules());
+            }
         } else if ("class-path".equals(mode)) {
             if (aio.isNamed()) {
                 throw new AssertionError("expected the class path, got " + aio);
