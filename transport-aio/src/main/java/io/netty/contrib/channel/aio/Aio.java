@@ -25,8 +25,11 @@ public final class Aio {
 
     /** The base name of the JNI library; the architecture follows it (IMPORTANT: as in {@code Native}). */
     static final String LIBRARY_NAME = "netty_transport_aio_native";
-    /** The Maven coordinates of the native jar, without version and classifier. */
-    static final String NATIVE_ARTIFACT = "io.netty.contrib:netty-transport-aio-native";
+    /**
+     * The Maven coordinates of the native jar, without version and classifier. Written with '!' so that a shading tool
+     * that relocates {@code io.netty} does not rewrite this text too.
+     */
+    static final String NATIVE_ARTIFACT = "io!netty!contrib:netty-transport-aio-native".replace('!', '.');
     /** The architectures for which a native jar is published, as classifier suffixes. */
     private static final String[] PUBLISHED_ARCHS = {"x86_64", "aarch_64"};
 
@@ -88,7 +91,9 @@ public final class Aio {
             logger.debug("Linux native AIO is unavailable: the operating system is {}, not Linux", osName, cause);
             return;
         }
-        String message = describe(cause, PlatformDependent.normalizedArch(), version(), libraryResourceFound());
+        String prefix = shadingPrefix();
+        String message = describe(cause, PlatformDependent.normalizedArch(), version(), prefix,
+                libraryResourceFound(prefix));
         if (logger.isDebugEnabled()) {
             logger.warn(message, cause);
         } else {
@@ -102,9 +107,11 @@ public final class Aio {
      * @param cause what the probe threw
      * @param arch the normalized architecture ({@code x86_64}, {@code aarch_64}, ...)
      * @param version the version of this jar
+     * @param shadingPrefix what the library's name starts with when Netty was relocated, else {@code ""}
      * @param libraryFound whether the class path holds the native library of {@code arch}
      */
-    static String describe(Throwable cause, String arch, String version, boolean libraryFound) {
+    static String describe(Throwable cause, String arch, String version, String shadingPrefix,
+                           boolean libraryFound) {
         String library = LIBRARY_NAME + '_' + arch;
         String classifier = "linux-" + arch;
         if (hasCause(cause, LinkageError.class)) {
@@ -114,6 +121,13 @@ public final class Aio {
                         + messages(cause);
             }
             String dependency = NATIVE_ARTIFACT + ':' + version + ':' + classifier;
+            if (!libraryFound && !shadingPrefix.isEmpty()) {
+                return "Linux native AIO is unavailable: Netty was relocated, so the native library must be named "
+                        + shadingPrefix + library + ", and the class path has no META-INF/native/"
+                        + System.mapLibraryName(shadingPrefix + library) + ". Rename the library of " + dependency
+                        + " when shading (with the prefix " + shadingPrefix + "); until then files are sent without"
+                        + " AIO. Cause: " + messages(cause);
+            }
             if (!libraryFound) {
                 return "Linux native AIO is unavailable: the native library " + library + " is not on the class"
                         + " path. Add the dependency " + dependency + " (the netty-transport-aio-native jar with"
@@ -171,8 +185,8 @@ public final class Aio {
      * Whether the class path holds the library that {@code Native} loads, under the name that
      * {@link NativeLibraryLoader} looks for: prefixed with the shaded package of Netty, if Netty was relocated.
      */
-    private static boolean libraryResourceFound() {
-        String name = shadingPrefix() + LIBRARY_NAME + '_' + PlatformDependent.normalizedArch();
+    private static boolean libraryResourceFound(String shadingPrefix) {
+        String name = shadingPrefix + LIBRARY_NAME + '_' + PlatformDependent.normalizedArch();
         ClassLoader loader = PlatformDependent.getClassLoader(Aio.class);
         String resource = "META-INF/native/" + System.mapLibraryName(name);
         return loader == null ? ClassLoader.getSystemResource(resource) != null : loader.getResource(resource) != null;

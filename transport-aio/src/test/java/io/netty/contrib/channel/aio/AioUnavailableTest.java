@@ -96,7 +96,7 @@ class AioUnavailableTest {
     void theKernelsRefusalIsItsOwnMessage() {
         IOException refused = new IOException("io_setup(1) failed: the system-wide limit of AIO events is used up"
                 + " (fs.aio-nr 65536 of fs.aio-max-nr 65536)");
-        String message = Aio.describe(refused, "x86_64", "1.2.3", true);
+        String message = Aio.describe(refused, "x86_64", "1.2.3", "", true);
         assertTrue(message.startsWith("Linux native AIO is unavailable: the kernel refused it (java.io.IOException:"
                 + " io_setup(1) failed: the system-wide limit"), message);
         assertTrue(message.contains("fs.aio-max-nr is used up"), message);
@@ -106,8 +106,18 @@ class AioUnavailableTest {
     @Test
     void anArchitectureWithoutNativeJarIsNamed() {
         String message = Aio.describe(new UnsatisfiedLinkError("no netty_transport_aio_native_riscv64"),
-                "riscv64", "1.2.3", false);
+                "riscv64", "1.2.3", "", false);
         assertTrue(message.contains("no native library is published for linux-riscv64"), message);
+    }
+
+    @Test
+    void aShadedApplicationIsToldToRenameTheLibrary() {
+        String message = Aio.describe(new UnsatisfiedLinkError("could not load a native library"), "x86_64",
+                "1.2.3", "com_acme_", false);
+        assertTrue(message.contains("Netty was relocated, so the native library must be named"
+                + " com_acme_netty_transport_aio_native_x86_64, and the class path has no"
+                + " META-INF/native/libcom_acme_netty_transport_aio_native_x86_64.so. Rename the library of"
+                + " io.netty.contrib:netty-transport-aio-native:1.2.3:linux-x86_64"), message);
     }
 
     @Test
