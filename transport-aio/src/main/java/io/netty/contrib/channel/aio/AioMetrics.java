@@ -25,7 +25,11 @@ public final class AioMetrics {
         }
     }
 
-    /** Why a region was not (or not entirely) read through AIO. */
+    /**
+     * Why a region was not (or not entirely) read through AIO, or an {@link AioFileSink} did not write with
+     * {@code O_DIRECT} AIO ({@link #NOT_EPOLL}, {@link #AIO_UNAVAILABLE}, {@link #SETUP_FAILED},
+     * {@link #DIRECT_IO_REFUSED}, {@link #SUBMIT_EAGAIN}).
+     */
     public enum Fallback {
         /**
          * The channel's event loop is not an epoll loop (NIO, io_uring), or the handler runs on an executor other
@@ -56,6 +60,9 @@ public final class AioMetrics {
     private volatile long errors;
     private volatile long submitsDeferred;
     private volatile int inFlight;
+    private volatile long writesSubmitted;
+    private volatile long writesCompleted;
+    private volatile long bytesWritten;
     private volatile long admitted;
     private volatile long prefetchedBytes;
     private volatile long prefetchesLate;
@@ -103,7 +110,22 @@ public final class AioMetrics {
         return bytesRead;
     }
 
-    /** AIO reads submitted and not reaped yet. */
+    /** AIO writes and syncs submitted with {@code io_submit} (by {@link AioFileSink}). */
+    public long writesSubmitted() {
+        return writesSubmitted;
+    }
+
+    /** AIO writes and syncs whose completion was reaped. */
+    public long writesCompleted() {
+        return writesCompleted;
+    }
+
+    /** Bytes written by AIO (whole aligned blocks, so a little more than the sinks were given at their ends). */
+    public long bytesWritten() {
+        return bytesWritten;
+    }
+
+    /** AIO operations (reads, writes, syncs) submitted and not reaped yet. */
     public int inFlight() {
         return inFlight;
     }
@@ -252,6 +274,19 @@ public final class AioMetrics {
         }
     }
 
+    void writesSubmitted(int n) {
+        writesSubmitted += n;
+        inFlight += n;
+    }
+
+    void writeCompleted(long bytes) {
+        writesCompleted++;
+        inFlight--;
+        if (bytes > 0) {
+            bytesWritten += bytes;
+        }
+    }
+
     void pageCacheRead(long bytes) {
         pageCacheReads++;
         pageCacheBytes += bytes;
@@ -337,7 +372,8 @@ public final class AioMetrics {
     public String toString() {
         StringBuilder sb = new StringBuilder("AioMetrics(regions: ").append(regions)
                 .append(", reads: ").append(readsSubmitted).append('/').append(readsCompleted)
-                .append(", bytes: ").append(bytesRead).append(", in flight: ").append(inFlight)
+                .append(", bytes: ").append(bytesRead).append(", writes: ").append(writesSubmitted).append('/')
+                .append(writesCompleted).append(", bytes written: ").append(bytesWritten).append(", in flight: ").append(inFlight)
                 .append(", page cache: ").append(pageCacheReads).append('/').append(pageCacheBytes)
                 .append(", admitted: ").append(admitted).append(", prefetched: ").append(prefetchedBytes)
                 .append(", late: ").append(prefetchesLate)
