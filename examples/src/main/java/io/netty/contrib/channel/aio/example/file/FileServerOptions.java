@@ -44,6 +44,8 @@ final class FileServerOptions {
             "  --max-pipelined N  requests read ahead of the response being sent; then reading pauses (default: 16)",
             "  --max-ranges N  a Range header with more ranges is ignored: the whole file is sent (default: 16)",
             "  --tls           HTTPS with a self-signed certificate",
+            "  --uploads       accept PUT (upload, replace) and DELETE of files under the root (default: off)",
+            "  --max-upload N  largest PUT body in bytes, with an optional k, m or g suffix (default: 1g)",
             "  --help          this text");
 
     Path root = Paths.get("").toAbsolutePath();
@@ -57,6 +59,8 @@ final class FileServerOptions {
     int maxPipelined = 16;
     int maxRanges = 16;
     boolean tls;
+    boolean uploads;
+    long maxUpload = 1L << 30;
     boolean help;
 
     /** Parses the arguments; throws {@link IllegalArgumentException} with a one-line message on a bad one. */
@@ -72,6 +76,12 @@ final class FileServerOptions {
                     break;
                 case "--tls":
                     o.tls = true;
+                    break;
+                case "--uploads":
+                    o.uploads = true;
+                    break;
+                case "--max-upload":
+                    o.maxUpload = sizeValue(args, ++i, arg);
                     break;
                 case "--root":
                     o.root = Paths.get(value(args, ++i, arg));
@@ -151,6 +161,26 @@ final class FileServerOptions {
             throw new IllegalArgumentException(option + " needs a value");
         }
         return args[i];
+    }
+
+    private static long sizeValue(String[] args, int i, String option) {
+        String v = value(args, i, option);
+        String digits = v.toLowerCase(Locale.ROOT);
+        int shift = 0;
+        if (digits.endsWith("k") || digits.endsWith("m") || digits.endsWith("g")) {
+            shift = digits.endsWith("k") ? 10 : digits.endsWith("m") ? 20 : 30;
+            digits = digits.substring(0, digits.length() - 1);
+        }
+        try {
+            long n = Long.parseLong(digits);
+            if (n >= 0 && n <= Long.MAX_VALUE >> shift) {
+                return n << shift;
+            }
+        } catch (NumberFormatException ignore) {
+            // reported below
+        }
+        throw new IllegalArgumentException(option + " must be a number of bytes (with an optional k, m or g), not '"
+                + v + "'");
     }
 
     private static int intValue(String[] args, int i, String option, int min, int max) {

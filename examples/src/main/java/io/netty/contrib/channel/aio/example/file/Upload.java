@@ -1,0 +1,132 @@
+/*
+ * Copyright 2026 The Netty Project
+ *
+ * The Netty Project licenses this file to you under the Apache License,
+ * version 2.0 (the "License"); you may not use this file except in compliance
+ * with the License. You may obtain a copy of the License at:
+ *
+ *   https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+ * WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+ * License for the specific language governing permissions and limitations
+ * under the License.
+ */
+package io.netty.contrib.channel.aio.example.file;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.contrib.channel.aio.AioFileSink;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
+import io.netty.util.internal.logging.InternalLogger;
+import io.netty.util.internal.logging.InternalLoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * One file being uploaded: the body goes to a hidden temporary file in the target's directory (created with
+ * {@code O_EXCL}, so two uploads never share one) through an {@link AioFileSink}; once the sink has synced it, it is
+ * renamed over the target. A failed or abandoned upload deletes its temporary file. Used on the connection's loop.
+ */
+final class Upload {
+
+    private static final InternalLogger logger = InternalLoggerFactory.getInstance(Upload.class);
+
+    /** Temporary files are named this, then 16 hex digits: hidden, and never a name that a PUT can target. */
+    static final String TEMP_PREFIX = ".upload-";
+
+    private final Path target;
+    private final Path temp;
+    private final AioFileSink sink;
+    private final Promise<Boolean> done;
+    private boolean ended;
+
+    private Upload(Path target, Path temp, AioFileSink sink, Promise<Boolean> done) {
+        this.target = target;
+        this.temp = temp;
+        this.sink = sink;
+        this.done = done;
+    }
+
+    /**
+     * Creates the temporary file next to {@code target} and a sink into it for {@code channel}.
+     *
+     * @param length the announced length, or -1
+     */
+    static Upload start(Channel channel, Path target, long length) throws IOException {
+        Path temp = target.resolveSibling(TEMP_PREFIX + String.format("%016x", ThreadLocalRandom.current().nextLong()));
+        Files.createFile(temp);
+        try {
+            AioFileSink sink = AioFileSink.builder(channel, temp.toFile()).expectedLength(length).open();
+            return new Upload(target, temp, sink, channel.eventLoop().newPromise());
+        } catch (IOException | RuntimeException e) {
+            deleteQuietly(temp);
+            throw e;
+        }
+    }
+
+    Path target() {
+        return target;
+    }
+
+    /** Appends a piece of the body (released by the sink). */
+    void write(ByteBuf data) {
+        sink.write(data);
+    }
+
+    /**
+     * The body is complete: syncs it and renames it into place. The future tells whether a file was replaced
+     * ({@code true}) or created; it fails (and the temporary file is gone) if the data could not be made durable or
+     * the rename failed.
+     */
+    Future<Boolean> finish() {
+        ended = true;
+        sink.close().addListener(f -> {
+            if (!f.isSuccess()) {
+                deleteQuietly(temp);
+                done.tryFailure(f.cause());
+                return;
+            }
+            try {
+                boolean existed = Files.exists(target, LinkOption.NOFOLLOW_LINKS);
+                // rename(2): readers see the old file or the new one, whole.
+                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+                done.trySuccess(existed);
+            } catch (IOException | RuntimeException e) {
+                deleteQuietly(temp);
+                done.tryFailure(e);
+            }
+        });
+        return done;
+    }
+
+    /** Gives up: the sink stops and the temporary file is deleted (writes still under way finish into nothing). */
+    void abort(Throwable cause) {
+        if (!ended || !done.isDone()) {
+            ended = true;
+            sink.abort(cause);
+            deleteQuietly(temp);
+            done.tryFailure(cause);
+        }
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            logger.warn("Could not delete the temporary upload file {}", file, e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Upload(" + target + " via " + temp + ", " + sink + ')';
+    }
+}
