@@ -281,6 +281,20 @@ class AioFileSinkTest {
     }
 
     @Test
+    void aDirectoryIsSyncedThroughAio() throws Exception {
+        Channel ch = connect(true, null);
+        Path dir = TestFiles.directory("sink");
+        AioMetrics metrics = AioMetrics.of(ch.eventLoop());
+        long before = metrics.writesCompleted();
+        Future<Void> synced = onLoop(ch, () -> AioFileSink.syncDirectory(ch, dir.toFile()));
+        synced.get(10, TimeUnit.SECONDS);
+        assertEquals(1, metrics.writesCompleted() - before, "one IOCB_CMD_FSYNC reaped");
+        ExecutionException missing = assertThrows(ExecutionException.class,
+                () -> onLoop(ch, () -> AioFileSink.syncDirectory(ch, dir.resolve("missing").toFile())));
+        assertInstanceOf(IOException.class, missing.getCause(), "a directory that does not exist");
+    }
+
+    @Test
     void offTheLoopIsRefused() throws Exception {
         Channel ch = connect(true, null);
         File file = TestFiles.directory("sink").resolve("off-loop.bin").toFile();

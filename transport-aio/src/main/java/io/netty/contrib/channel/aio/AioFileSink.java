@@ -31,6 +31,7 @@ import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayDeque;
 
 /**
@@ -184,6 +185,33 @@ public final class AioFileSink {
      */
     public static Builder builder(Channel channel, File file) {
         return new Builder(channel, file);
+    }
+
+    /**
+     * Syncs a directory ({@code IOCB_CMD_FSYNC} on it, through AIO on the channel's loop): after a file written by a
+     * sink has been renamed into {@code directory}, this makes the new name durable too. Where AIO cannot be used,
+     * the sync is a blocking {@code fsync} on the loop. Call on the channel's event loop.
+     *
+     * @return succeeds when the kernel reports the directory synced
+     * @throws IOException if the directory cannot be opened
+     */
+    public static Future<Void> syncDirectory(Channel channel, File directory) throws IOException {
+        ObjectUtil.checkNotNull(channel, "channel");
+        ObjectUtil.checkNotNull(directory, "directory");
+        EventLoop loop = channel.eventLoop();
+        if (!loop.inEventLoop()) {
+            throw new IllegalStateException("syncDirectory must be called on the channel's event loop " + loop);
+        }
+        Promise<Void> promise = loop.newPromise();
+        AioFileDescriptor fd = AioFiles.open(directory, AioFiles.O_RDONLY);
+        AioLoop aio = aioLoop(loop, AioMetrics.of(loop));
+        DirectorySync sync = new DirectorySync(directory, fd, promise);
+        if (aio != null) {
+            aio.submit(sync);
+        } else {
+            sync.completed(-Native.EINVAL);
+        }
+        return promise;
     }
 
     /** The file being written. */
@@ -584,6 +612,62 @@ public final class AioFileSink {
             } else {
                 inFlight--;
                 fail(new IOException("the event loop shut down while " + file + " was being synced"));
+            }
+        }
+
+        @Override
+        boolean isCancelled() {
+            return false;
+        }
+    }
+
+    /** An {@code fsync} of a directory; the descriptor closes when it ends. */
+    private static final class DirectorySync extends AioLoop.Read {
+        private final File directory;
+        private final AioFileDescriptor descriptor;
+        private final Promise<Void> promise;
+
+        DirectorySync(File directory, AioFileDescriptor descriptor, Promise<Void> promise) {
+            this.directory = directory;
+            this.descriptor = descriptor;
+            this.promise = promise;
+            opcode = Native.IOCB_CMD_FSYNC;
+            fd = descriptor.intValue();
+        }
+
+        @Override
+        void completed(long res) {
+            try {
+                if (res == -Native.EINVAL) {
+                    // No AIO fsync here: the blocking one.
+                    try (FileChannel dir = FileChannel.open(directory.toPath(), StandardOpenOption.READ)) {
+                        dir.force(true);
+                        res = 0;
+                    } catch (IOException e) {
+                        promise.tryFailure(e);
+                        return;
+                    }
+                }
+                if (res < 0) {
+                    IOException cause = Errors.newIOException("fsync", (int) res);
+                    promise.tryFailure(new IOException("fsync of " + directory + " failed: " + cause.getMessage(),
+                            cause));
+                } else {
+                    promise.trySuccess(null);
+                }
+            } finally {
+                closeQuietly(descriptor);
+            }
+        }
+
+        @Override
+        void aborted(AioLoop.Abort reason) {
+            if (reason == AioLoop.Abort.SUBMIT_STARVED) {
+                completed(-Native.EINVAL);
+            } else {
+                closeQuietly(descriptor);
+                promise.tryFailure(new IOException("the event loop shut down while " + directory
+                        + " was being synced"));
             }
         }
 

@@ -33,7 +33,8 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * One file being uploaded: the body goes to a hidden temporary file in the target's directory (created with
  * {@code O_EXCL}, so two uploads never share one) through an {@link AioFileSink}; once the sink has synced it, it is
- * renamed over the target. A failed or abandoned upload deletes its temporary file. Used on the connection's loop.
+ * renamed over the target and the directory is synced, so that an upload that was answered survives a crash. A
+ * failed or abandoned upload deletes its temporary file. Used on the connection's loop.
  */
 final class Upload {
 
@@ -42,13 +43,15 @@ final class Upload {
     /** Temporary files are named this, then 16 hex digits: hidden, and never a name that a PUT can target. */
     static final String TEMP_PREFIX = ".upload-";
 
+    private final Channel channel;
     private final Path target;
     private final Path temp;
     private final AioFileSink sink;
     private final Promise<Boolean> done;
     private boolean ended;
 
-    private Upload(Path target, Path temp, AioFileSink sink, Promise<Boolean> done) {
+    private Upload(Channel channel, Path target, Path temp, AioFileSink sink, Promise<Boolean> done) {
+        this.channel = channel;
         this.target = target;
         this.temp = temp;
         this.sink = sink;
@@ -65,7 +68,7 @@ final class Upload {
         Files.createFile(temp);
         try {
             AioFileSink sink = AioFileSink.builder(channel, temp.toFile()).expectedLength(length).open();
-            return new Upload(target, temp, sink, channel.eventLoop().newPromise());
+            return new Upload(channel, target, temp, sink, channel.eventLoop().newPromise());
         } catch (IOException | RuntimeException e) {
             deleteQuietly(temp);
             throw e;
@@ -82,9 +85,9 @@ final class Upload {
     }
 
     /**
-     * The body is complete: syncs it and renames it into place. The future tells whether a file was replaced
-     * ({@code true}) or created; it fails (and the temporary file is gone) if the data could not be made durable or
-     * the rename failed.
+     * The body is complete: syncs it, renames it into place and syncs the directory. The future tells whether a file
+     * was replaced ({@code true}) or created; it fails (and the temporary file is gone) if the data could not be made
+     * durable or the rename failed.
      */
     Future<Boolean> finish() {
         ended = true;
@@ -94,13 +97,26 @@ final class Upload {
                 done.tryFailure(f.cause());
                 return;
             }
+            boolean existed;
             try {
-                boolean existed = Files.exists(target, LinkOption.NOFOLLOW_LINKS);
+                existed = Files.exists(target, LinkOption.NOFOLLOW_LINKS);
                 // rename(2): readers see the old file or the new one, whole.
                 Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
-                done.trySuccess(existed);
             } catch (IOException | RuntimeException e) {
                 deleteQuietly(temp);
+                done.tryFailure(e);
+                return;
+            }
+            // The new name is durable once its directory is synced: only then is the upload answered.
+            try {
+                AioFileSink.syncDirectory(channel, target.getParent().toFile()).addListener(d -> {
+                    if (d.isSuccess()) {
+                        done.trySuccess(existed);
+                    } else {
+                        done.tryFailure(d.cause());
+                    }
+                });
+            } catch (IOException | RuntimeException e) {
                 done.tryFailure(e);
             }
         });
