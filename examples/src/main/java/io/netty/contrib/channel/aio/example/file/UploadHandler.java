@@ -128,10 +128,10 @@ final class UploadHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         held.add(msg);
-        if (!pausedFlow) {
-            pausedFlow = true;
-            flow.pause();
-        }
+        // Every time: the file handler resumes the flow as it answers what it has, and what is held must stay
+        // bounded by a few decoded messages per resume.
+        pausedFlow = true;
+        flow.pause();
     }
 
     private void scheduleIdleCheck() {

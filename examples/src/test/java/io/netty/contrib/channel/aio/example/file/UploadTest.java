@@ -240,6 +240,32 @@ class UploadTest {
     }
 
     @Test
+    void pipelinedRequestsAroundAnUploadAreAnsweredInOrder() throws Exception {
+        byte[] old = random(2 << 20, 12);
+        Files.write(root.resolve("dir/piped"), old);
+        byte[] fresh = random(300_000, 13);
+        try (RawHttp http = new RawHttp(server.port())) {
+            // GET (a large body still being sent when the PUT arrives), PUT, GET, DELETE, GET: all in one write.
+            http.send(RawHttp.get("/dir/piped")
+                    + "PUT /dir/piped HTTP/1.1\r\nHost: localhost\r\nContent-Length: " + fresh.length + "\r\n\r\n"
+                    + bytes(fresh, 0, fresh.length)
+                    + RawHttp.get("/dir/piped")
+                    + "DELETE /dir/piped HTTP/1.1\r\nHost: localhost\r\n\r\n"
+                    + RawHttp.get("/dir/piped"));
+            RawHttp.Response first = http.read(false);
+            assertEquals(200, first.status);
+            assertArrayEquals(old, first.body);
+            assertEquals(204, http.read(false).status);
+            RawHttp.Response second = http.read(false);
+            assertEquals(200, second.status);
+            assertArrayEquals(fresh, second.body);
+            assertEquals(204, http.read(false).status);
+            assertEquals(404, http.read(false).status);
+        }
+        assertFalse(Files.exists(root.resolve("dir/piped")));
+    }
+
+    @Test
     void expectContinueGetsAnInterimResponseThenTheFinalOne() throws Exception {
         Files.deleteIfExists(root.resolve("dir/continued"));
         try (RawHttp http = new RawHttp(server.port())) {
