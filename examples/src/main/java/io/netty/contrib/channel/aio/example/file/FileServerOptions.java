@@ -22,6 +22,14 @@ final class FileServerOptions {
         CHUNKED
     }
 
+    /** How upload bodies are written. */
+    enum UploadIo {
+        /** {@code AioFileSink}: O_DIRECT AIO writes on the connection's loop. */
+        AIO,
+        /** {@code FileChannel.write} and {@code force} on the loop, for comparison. */
+        BLOCKING
+    }
+
     /** Which Netty transport carries the connections. */
     enum Transport {
         /** epoll when available, else NIO. */
@@ -46,6 +54,7 @@ final class FileServerOptions {
             "  --tls           HTTPS with a self-signed certificate",
             "  --uploads       accept PUT (upload, replace) and DELETE of files under the root (default: off)",
             "  --max-upload N  largest PUT body in bytes, with an optional k, m or g suffix (default: 1g)",
+            "  --upload-io IO  aio | blocking (FileChannel.write on the loop, for comparison) (default: aio)",
             "  --help          this text");
 
     Path root = Paths.get("").toAbsolutePath();
@@ -61,6 +70,7 @@ final class FileServerOptions {
     boolean tls;
     boolean uploads;
     long maxUpload = 1L << 30;
+    UploadIo uploadIo = UploadIo.AIO;
     boolean help;
 
     /** Parses the arguments; throws {@link IllegalArgumentException} with a one-line message on a bad one. */
@@ -82,6 +92,14 @@ final class FileServerOptions {
                     break;
                 case "--max-upload":
                     o.maxUpload = sizeValue(args, ++i, arg);
+                    break;
+                case "--upload-io":
+                    String io = value(args, ++i, arg);
+                    try {
+                        o.uploadIo = UploadIo.valueOf(io.toUpperCase(Locale.ROOT));
+                    } catch (IllegalArgumentException e) {
+                        throw new IllegalArgumentException("--upload-io must be aio or blocking, not '" + io + "'");
+                    }
                     break;
                 case "--root":
                     o.root = Paths.get(value(args, ++i, arg));

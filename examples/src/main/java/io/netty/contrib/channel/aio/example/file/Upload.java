@@ -24,10 +24,12 @@ import io.netty.util.internal.logging.InternalLogger;
 import io.netty.util.internal.logging.InternalLoggerFactory;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -46,29 +48,36 @@ final class Upload {
     private final Channel channel;
     private final Path target;
     private final Path temp;
+    /** One of the two is used: {@code --upload-io aio} (the default) or {@code blocking}. */
     private final AioFileSink sink;
+    private final BlockingFileSink blocking;
     private final Promise<Boolean> done;
     private boolean ended;
 
-    private Upload(Channel channel, Path target, Path temp, AioFileSink sink, Promise<Boolean> done) {
+    private Upload(Channel channel, Path target, Path temp, AioFileSink sink, BlockingFileSink blocking) {
         this.channel = channel;
         this.target = target;
         this.temp = temp;
         this.sink = sink;
-        this.done = done;
+        this.blocking = blocking;
+        done = channel.eventLoop().newPromise();
     }
 
     /**
      * Creates the temporary file next to {@code target} and a sink into it for {@code channel}.
      *
      * @param length the announced length, or -1
+     * @param aio write with an {@link AioFileSink}, else with a {@link BlockingFileSink}
      */
-    static Upload start(Channel channel, Path target, long length) throws IOException {
+    static Upload start(Channel channel, Path target, long length, boolean aio) throws IOException {
         Path temp = target.resolveSibling(TEMP_PREFIX + String.format("%016x", ThreadLocalRandom.current().nextLong()));
         Files.createFile(temp);
         try {
+            if (!aio) {
+                return new Upload(channel, target, temp, null, new BlockingFileSink(channel.eventLoop(), temp));
+            }
             AioFileSink sink = AioFileSink.builder(channel, temp.toFile()).expectedLength(length).open();
-            return new Upload(channel, target, temp, sink, channel.eventLoop().newPromise());
+            return new Upload(channel, target, temp, sink, null);
         } catch (IOException | RuntimeException e) {
             deleteQuietly(temp);
             throw e;
@@ -81,7 +90,15 @@ final class Upload {
 
     /** Appends a piece of the body (released by the sink). */
     void write(ByteBuf data) {
-        sink.write(data);
+        if (sink != null) {
+            sink.write(data);
+            return;
+        }
+        try {
+            blocking.write(data);
+        } catch (IOException e) {
+            abort(e);
+        }
     }
 
     /**
@@ -90,8 +107,12 @@ final class Upload {
      * durable or the rename failed.
      */
     Future<Boolean> finish() {
+        if (done.isDone()) {
+            return done;
+        }
         ended = true;
-        sink.close().addListener(f -> {
+        Future<Long> synced = sink != null ? sink.close() : blocking.close();
+        synced.addListener(f -> {
             if (!f.isSuccess()) {
                 deleteQuietly(temp);
                 done.tryFailure(f.cause());
@@ -108,6 +129,15 @@ final class Upload {
                 return;
             }
             // The new name is durable once its directory is synced: only then is the upload answered.
+            if (blocking != null) {
+                try (FileChannel dir = FileChannel.open(target.getParent(), StandardOpenOption.READ)) {
+                    dir.force(true);
+                    done.trySuccess(existed);
+                } catch (IOException e) {
+                    done.tryFailure(e);
+                }
+                return;
+            }
             try {
                 AioFileSink.syncDirectory(channel, target.getParent().toFile()).addListener(d -> {
                     if (d.isSuccess()) {
@@ -127,7 +157,11 @@ final class Upload {
     void abort(Throwable cause) {
         if (!ended || !done.isDone()) {
             ended = true;
-            sink.abort(cause);
+            if (sink != null) {
+                sink.abort(cause);
+            } else {
+                blocking.abort();
+            }
             deleteQuietly(temp);
             done.tryFailure(cause);
         }
@@ -143,6 +177,6 @@ final class Upload {
 
     @Override
     public String toString() {
-        return "Upload(" + target + " via " + temp + ", " + sink + ')';
+        return "Upload(" + target + " via " + temp + ", " + (sink != null ? sink : "blocking") + ')';
     }
 }

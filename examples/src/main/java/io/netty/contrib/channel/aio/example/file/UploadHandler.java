@@ -63,6 +63,7 @@ final class UploadHandler extends ChannelInboundHandlerAdapter {
 
     private final UploadTargets targets;
     private final long maxUpload;
+    private final boolean aio;
     private final BooleanSupplier stopping;
     private final BooleanSupplier filesIdle;
     private final RequestFlow flow;
@@ -84,6 +85,7 @@ final class UploadHandler extends ChannelInboundHandlerAdapter {
                   FailureLog log) {
         targets = new UploadTargets(options.root);
         maxUpload = options.maxUpload;
+        aio = options.uploadIo == FileServerOptions.UploadIo.AIO;
         this.stopping = stopping;
         this.filesIdle = filesIdle;
         this.flow = flow;
@@ -234,7 +236,7 @@ final class UploadHandler extends ChannelInboundHandlerAdapter {
                 return;
             }
             try {
-                upload = Upload.start(ctx.channel(), target.path, length);
+                upload = Upload.start(ctx.channel(), target.path, length, aio);
             } catch (IOException | RuntimeException e) {
                 log.failed(ctx.channel(), "upload to " + target.path, e);
                 answerEarly(response(UploadTargets.statusOf(e)));

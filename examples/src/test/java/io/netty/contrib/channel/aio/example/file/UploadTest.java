@@ -195,6 +195,19 @@ class UploadTest {
     }
 
     @Test
+    void blockingUploadIoWritesTheSameBytes() throws Exception {
+        FileServer blocking = server(root, "--uploads", "--upload-io", "blocking");
+        byte[] data = random((3 << 20) + 5, 14);
+        Path source = sources.resolve("blocking-src");
+        Files.write(source, data);
+        Files.deleteIfExists(root.resolve("dir/blocking"));
+        assertEquals(201, curl("-T", source.toString(), blocking.url() + "dir/blocking"));
+        assertArrayEquals(data, Files.readAllBytes(root.resolve("dir/blocking")));
+        assertEquals(0, AioMetrics.of(blocking.loop()).writesSubmitted(), "no AIO write");
+        assertEquals(List.of(), leftovers(root.resolve("dir")));
+    }
+
+    @Test
     void withoutUploadsPutAndDeleteAre405() throws Exception {
         FileServer plain = server(root);
         Path scratch = sources.resolve("small");
