@@ -242,6 +242,9 @@ final class UploadHandler extends ChannelInboundHandlerAdapter {
                 answerEarly(response(UploadTargets.statusOf(e)));
                 return;
             }
+            if (length > 0) {
+                flow.bodyExpected(length);
+            }
             if (HttpUtil.is100ContinueExpected(request)) {
                 ctx.writeAndFlush(new DefaultFullHttpResponse(HTTP_1_1, CONTINUE, Unpooled.EMPTY_BUFFER));
             }
