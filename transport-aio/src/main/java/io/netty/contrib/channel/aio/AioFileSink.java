@@ -587,21 +587,26 @@ public final class AioFileSink {
         @Override
         void completed(long res) {
             inFlight--;
-            if (res == -Native.EINVAL) {
-                // No AIO fsync (the file system has none, or there is no AIO): a blocking one is all there is.
-                try {
-                    fileChannel.force(sync == Sync.FSYNC);
-                    res = 0;
-                } catch (IOException e) {
-                    fail(e);
-                    return;
+            try {
+                if (res == -Native.EINVAL) {
+                    // No AIO fsync (the file system has none, or there is no AIO): a blocking one is all there is.
+                    try {
+                        fileChannel.force(sync == Sync.FSYNC);
+                        res = 0;
+                    } catch (IOException e) {
+                        fail(e);
+                        return;
+                    }
                 }
-            }
-            if (res < 0) {
-                metrics.error();
-                fail(ioFailure(sync == Sync.FSYNC ? "aio fsync" : "aio fdatasync", res));
-            } else {
-                succeed();
+                if (res < 0) {
+                    metrics.error();
+                    fail(ioFailure(sync == Sync.FSYNC ? "aio fsync" : "aio fdatasync", res));
+                } else {
+                    succeed();
+                }
+            } finally {
+                // Also when the sink had already failed (aborted while the sync was under way).
+                closeFilesIfIdle();
             }
         }
 
@@ -612,6 +617,7 @@ public final class AioFileSink {
             } else {
                 inFlight--;
                 fail(new IOException("the event loop shut down while " + file + " was being synced"));
+                closeFilesIfIdle();
             }
         }
 
