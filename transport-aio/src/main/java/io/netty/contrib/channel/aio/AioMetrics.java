@@ -9,8 +9,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Counters of one event loop's file delivery through {@link AioFileRegionHandler}: AIO reads, bytes, what came from
- * the page cache instead of the disk, and every fallback by reason; and the writes of its {@link AioFileSink}s. Written only by the loop's thread; readable
- * from any thread.
+ * the page cache instead of the disk, and every fallback by reason; and the writes of its {@link AioFileSink}s.
+ * Written only by the loop's thread; readable from any thread.
  */
 public final class AioMetrics {
 
