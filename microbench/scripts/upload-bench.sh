@@ -76,8 +76,8 @@ for rep in $(seq 1 "$REPS"); do
     non2xx=$(awk '/Non-2xx/ {print $NF}' "$WORK/wrk-$io-$rep.txt")
     mibs=$(awk -v r="$reqs" 'BEGIN {printf "%.0f", r * 8}')
     read -r p50 p99 n < "$WORK/probe-$io-$rep.txt"
-    echo "$io rep $rep: ${mibs} MiB/s uploaded, probe p50 ${p50} ms p99 ${p99} ms ($n probes)${non2xx:+, non-2xx $non2xx}" \
-        | tee -a "$results"
+    line="$io rep $rep: ${mibs} MiB/s uploaded, probe p50 ${p50} ms p99 ${p99} ms ($n probes)"
+    echo "$line${non2xx:+, non-2xx $non2xx}" | tee -a "$results"
   done
 done
 for io in aio blocking; do
