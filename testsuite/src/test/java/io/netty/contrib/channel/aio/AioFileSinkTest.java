@@ -54,6 +54,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * {@link AioFileSink} on a real epoll loop and a connected channel: exact bytes for every alignment edge, writes in
@@ -262,6 +263,43 @@ class AioFileSinkTest {
             waitForIdle(ch);
             assertEquals(0, AioMetrics.of(ch.eventLoop()).memoryUsed());
         }
+    }
+
+    @Test
+    void whereODirectIsRefusedWritesGoThroughBufferedAio() throws Exception {
+        assumeTrue(TestFiles.isRoot(), "mounting a ramfs needs root");
+        Channel ch = connect(true, null);
+        Path mount = TestFiles.directory("sink-ramfs");
+        run("umount", "-l", mount.toString());
+        // ramfs has no direct I/O: open(O_DIRECT) fails with EINVAL.
+        assumeTrue(run("mount", "-t", "ramfs", "ramfs", mount.toString()) == 0, "mount ramfs");
+        try {
+            File file = mount.resolve("buffered.bin").toFile();
+            byte[] data = random(5 * BLOCK + 7, 21);
+            AioMetrics metrics = AioMetrics.of(ch.eventLoop());
+            long refusedBefore = metrics.fallbacks(AioMetrics.Fallback.DIRECT_IO_REFUSED);
+            long writesBefore = metrics.writesCompleted();
+            Future<Long> result = onLoop(ch, () -> {
+                AioFileSink sink = AioFileSink.builder(ch, file).blockSize(BLOCK).open();
+                assertFalse(sink.isDirect());
+                assertTrue(sink.isAio());
+                sink.write(Unpooled.wrappedBuffer(data));
+                return sink.close();
+            });
+            assertEquals(data.length, result.get(10, TimeUnit.SECONDS));
+            assertArrayEquals(data, Files.readAllBytes(file.toPath()));
+            assertEquals(1, metrics.fallbacks(AioMetrics.Fallback.DIRECT_IO_REFUSED) - refusedBefore);
+            // 6 blocks (the last one unpadded) and the sync, through the loop's context.
+            assertEquals(7, metrics.writesCompleted() - writesBefore);
+        } finally {
+            run("umount", "-l", mount.toString());
+        }
+    }
+
+    private static int run(String... command) throws Exception {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        p.getInputStream().readAllBytes();
+        return p.waitFor(30, TimeUnit.SECONDS) ? p.exitValue() : -1;
     }
 
     @Test
