@@ -14,6 +14,7 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 #
+
 # Upload throughput and a probe's latency while uploading: the file server with one event loop and --uploads,
 # --upload-io aio (AioFileSink) against blocking (FileChannel.write and force on the loop), repetitions interleaved.
 # wrk (out of process) PUTs 8 MiB bodies over C connections to 64 paths for D seconds; a probe GETs a 100-byte file
