@@ -47,6 +47,6 @@ final class FileServerInitializer extends ChannelInitializer<SocketChannel> {
             p.addLast(new ChunkedWriteHandler());
         }
         p.addLast(new FileServerHandler(server.options(), server::isStopping, flow, server.failureLog(),
-                server.accessLog()));
+                server.accessLog(), server.metadataLookup()));
     }
 }
