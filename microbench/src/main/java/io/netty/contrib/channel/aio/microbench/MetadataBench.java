@@ -31,14 +31,17 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
+import java.util.Random;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
 /**
  * What a cold metadata lookup costs, and what it does to the other connections of a loop:
  * {@code sudo java -cp microbench/target/load-bench.jar io.netty.contrib.channel.aio.microbench.MetadataBench
- * [files [dirs [repetitions [seconds]]]]} (defaults 20000 200 5 6). Root only: it drops the kernel's caches.
+ * [files [dirs [repetitions [seconds [connections]]]]]} (defaults 20000 200 5 6 2). Root only: it drops the
+ * kernel's caches.
  *
  * <p>First, in this process: after {@code drop_caches}, the latency of {@code toRealPath} + {@code readAttributes}
  * + {@code FileChannel.open} (and close) of each of {@code files} 4 KiB files spread over {@code dirs} directories
@@ -46,7 +49,8 @@ import java.util.concurrent.TimeUnit;
  * ({@code AioFiles.isLookupCached}) warm and cold. Then, out of process: the file server with one event loop, and
  * {@code --metadata-lookup loop} (every lookup on the loop) against {@code auto} (cached lookups on the loop, the rest
  * on metadata threads), interleaved, {@code repetitions} times: after {@code drop_caches}, wrk fetches the cold small
- * files over 8 connections for {@code seconds} while a second wrk asks for the 100-byte {@code /probe.bin} every
+ * files (in random order) over {@code connections} connections (few: the loop is not saturated, its
+ * stalls show) for {@code seconds} while a second wrk asks for the 100-byte {@code /probe.bin} every
  * 10 ms on one connection; the probe's p99 is what the cold lookups cost the loop's other connections.
  */
 public final class MetadataBench {
@@ -61,6 +65,7 @@ public final class MetadataBench {
         int dirs = args.length > 1 ? Integer.parseInt(args[1]) : 200;
         int reps = args.length > 2 ? Integer.parseInt(args[2]) : 5;
         int seconds = args.length > 3 ? Integer.parseInt(args[3]) : 6;
+        int connections = args.length > 4 ? Integer.parseInt(args[4]) : 2;
         if (!"root".equals(System.getProperty("user.name"))) {
             System.out.println("MetadataBench: skipped, dropping the kernel's caches needs root");
             return;
@@ -77,6 +82,7 @@ public final class MetadataBench {
         for (int i = 0; i < files; i++) {
             paths.add(file(root, i, dirs));
         }
+        Collections.shuffle(paths, new Random(42)); // as requests come: no help from the order the files were made
         MemoryCgroup.dropCaches();
         print("lookup+open, cold", lookups(paths));
         print("lookup+open, warm", lookups(paths));
@@ -85,7 +91,8 @@ public final class MetadataBench {
         print("isLookupCached, cold", probes(paths));
 
         System.out.println();
-        System.out.println("probe p99 (ms) and load (requests/s) with cold small files, one event loop:");
+        System.out.println("probe p99 (ms) and load (requests/s) with cold small files, one event loop, " + connections
+                + " load connections:");
         List<String> policies = List.of("loop", "auto");
         double[][] probeP99 = new double[policies.size()][reps];
         double[][] rate = new double[policies.size()][reps];
@@ -94,7 +101,7 @@ public final class MetadataBench {
         for (int r = 0; r < reps; r++) {
             for (int p = 0; p < policies.size(); p++) {
                 int k = (p + r) % policies.size(); // interleaved, the order alternating
-                double[] m = serverCell(root, files, dirs, policies.get(k), seconds, work);
+                double[] m = serverCell(root, files, dirs, policies.get(k), seconds, connections, work);
                 probeP99[k][r] = m[0];
                 rate[k][r] = m[1];
                 System.out.printf(Locale.ROOT, "  rep %d %-4s probe p99 %7.2f ms, %8.0f req/s, %s%n", r + 1,
@@ -172,8 +179,8 @@ public final class MetadataBench {
     }
 
     /** One server run: {probe p99 ms, load requests/s, errors}. */
-    private static double[] serverCell(Path root, int files, int dirs, String policy, int seconds, Path work)
-            throws Exception {
+    private static double[] serverCell(Path root, int files, int dirs, String policy, int seconds, int connections,
+                                       Path work) throws Exception {
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
@@ -188,7 +195,7 @@ public final class MetadataBench {
             awaitListening(port, server, log);
             MemoryCgroup.dropCaches();
             String walk = String.join("\n",
-                    "local count, dirs, threads = " + files + ", " + dirs + ", 4",
+                    "local count, dirs, threads = " + files + ", " + dirs + ", " + connections,
                     "local next_id = 0",
                     "function setup(thread)",
                     "  thread:set('tid', next_id)",
@@ -197,11 +204,12 @@ public final class MetadataBench {
                     "local pos",
                     "function init(args) pos = tid end",
                     "function request()",
-                    "  local i = pos % count",
+                    // a fixed permutation of the files (7919 is prime, not a factor of the count): random-looking
+                    "  local i = (pos * 7919) % count",
                     "  pos = pos + threads",
                     "  return wrk.format(nil, string.format('/d%03d/f%05d.bin', i % dirs, i))",
                     "end", Wrk.DONE);
-            Wrk load = Wrk.start(walk, port, 8, 4, seconds, work, "metadata-load");
+            Wrk load = Wrk.start(walk, port, connections, connections, seconds, work, "metadata-load");
             Wrk probe = Wrk.start(Wrk.probe(10), port, 1, 1, seconds, work, "metadata-probe");
             Wrk.Result l = load.await(seconds);
             Wrk.Result p = probe.await(seconds);

@@ -169,7 +169,10 @@ final class MetadataLookup {
         threads.awaitTermination(timeoutMillis, TimeUnit.MILLISECONDS);
     }
 
-    /** For the log line at shutdown, for example {@code metadata lookups (auto): 120 on the loop, 8 on metadata threads, 0 refused (queue full)}. */
+    /**
+     * For the log line at shutdown, for example
+     * {@code metadata lookups (auto): 120 on the loop, 8 on metadata threads, 0 refused (queue full)}.
+     */
     @Override
     public String toString() {
         return "metadata lookups (" + policy.name().toLowerCase(Locale.ROOT) + "): " + onLoop() + " on the loop, "
