@@ -43,8 +43,9 @@ public final class AioMetrics {
     /** Why a region was not (or not entirely) read through AIO. */
     public enum Fallback {
         /**
-         * The channel's event loop is not an epoll loop (NIO, io_uring), or the handler runs on an executor other
-         * than the channel's loop: the region's own path was used.
+         * The channel's event loop is neither an epoll nor an io_uring loop (NIO, for example), or the handler runs
+         * on an executor other than the channel's loop: the region's own path was used. (The name predates io_uring
+         * support.)
          */
         NOT_EPOLL,
         /** The native library or the kernel's AIO is not available ({@link Aio#unavailabilityCause()}). */

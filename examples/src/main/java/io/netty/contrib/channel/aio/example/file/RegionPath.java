@@ -30,11 +30,10 @@ final class RegionPath {
 
     /**
      * {@code true} if {@code AioFileRegionHandler} streams regions through AIO on event loops of {@code transport}.
-     * Today only epoll loops carry the AIO completions; when io_uring loops gain AIO support, this is the one place
-     * to say so.
+     * Epoll and io_uring loops carry the AIO completions; NIO loops do not.
      */
     static boolean loopsRunAio(FileServerOptions.Transport transport) {
-        return transport == FileServerOptions.Transport.EPOLL;
+        return transport == FileServerOptions.Transport.EPOLL || transport == FileServerOptions.Transport.IO_URING;
     }
 
     /**

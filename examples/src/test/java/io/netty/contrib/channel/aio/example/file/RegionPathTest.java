@@ -37,6 +37,7 @@ import static io.netty.contrib.channel.aio.example.file.FileServerOptions.Transp
 import static io.netty.contrib.channel.aio.example.file.FileServerOptions.Transport.IO_URING;
 import static io.netty.contrib.channel.aio.example.file.FileServerOptions.Transport.NIO;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -70,10 +71,12 @@ class RegionPathTest {
                 RegionPath.describe(AIO, NIO, false, null));
         assertEquals("mode aio on nio loops: AIO unavailable here, regions fall back to FileChannel.transferTo",
                 RegionPath.describe(AIO, NIO, false, cause));
-        assertEquals("mode aio on io_uring loops: AIO unavailable here, regions fall back to splice(2)",
+        assertEquals("mode aio: regions stream through AIO on io_uring loops",
                 RegionPath.describe(AIO, IO_URING, false, null));
-        assertEquals("mode aio on io_uring loops: AIO unavailable here, regions fall back to blocking reads and a "
-                + "copy on the loop, then TLS", RegionPath.describe(AIO, IO_URING, true, null));
+        assertEquals("mode aio: regions stream through AIO on io_uring loops, then TLS",
+                RegionPath.describe(AIO, IO_URING, true, null));
+        assertEquals("mode aio: AIO unavailable, regions fall back to splice(2): " + cause,
+                RegionPath.describe(AIO, IO_URING, false, cause));
         assertEquals("mode sendfile: regions go through sendfile(2) on epoll loops",
                 RegionPath.describe(SENDFILE, EPOLL, false, null));
         assertEquals("mode sendfile: regions go through FileChannel.transferTo on nio loops",
@@ -83,6 +86,8 @@ class RegionPathTest {
         assertEquals("mode chunked: ChunkedNioFile, blocking reads and a copy on nio loops, then TLS",
                 RegionPath.describe(CHUNKED, NIO, true, null));
         assertTrue(RegionPath.loopsRunAio(EPOLL));
+        assertTrue(RegionPath.loopsRunAio(IO_URING));
+        assertFalse(RegionPath.loopsRunAio(NIO));
     }
 
     /** A running server's start line, and what its loop's metrics show after a cold download. */
@@ -92,8 +97,7 @@ class RegionPathTest {
         "aio+tls|1 epoll event loop; mode aio: regions stream through AIO on epoll loops, then TLS|true",
         "aio@nio|1 nio event loop; mode aio on nio loops: AIO unavailable here, regions fall back to "
                 + "FileChannel.transferTo|false",
-        "aio@io_uring|1 io_uring event loop; mode aio on io_uring loops: AIO unavailable here, regions fall back to "
-                + "splice(2)|false",
+        "aio@io_uring|1 io_uring event loop; mode aio: regions stream through AIO on io_uring loops|true",
         "sendfile|1 epoll event loop; mode sendfile: regions go through sendfile(2) on epoll loops|false",
     })
     void theStartLineSaysWhatHappens(String mode, String expected, boolean throughAio) throws Exception {
