@@ -15,12 +15,18 @@
  */
 package io.netty.contrib.channel.aio.example.file;
 
+import io.netty.util.internal.logging.InternalLogger;
+import io.netty.util.internal.logging.InternalLoggerFactory;
+
 import java.io.IOException;
 import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryIteratorException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
+
+import static io.netty.handler.codec.http.HttpResponseStatus.INTERNAL_SERVER_ERROR;
 
 /**
  * A request target after every file-system call its response needs: resolved ({@link RequestTarget}), and for a
@@ -29,6 +35,8 @@ import java.util.List;
  * response is then written on the loop from what it holds, without another call that could wait for the disk.
  */
 final class OpenedTarget {
+
+    private static final InternalLogger logger = InternalLoggerFactory.getInstance(OpenedTarget.class);
 
     final RequestTarget target;
     /** The open file ({@link RequestTarget.Kind#FILE}), until {@link #takeChannel() taken}; else {@code null}. */
@@ -53,8 +61,21 @@ final class OpenedTarget {
         this.failure = failure;
     }
 
-    /** Resolves {@code uri} under {@code root}, then opens and stats its file or reads its listing. Blocking. */
+    /**
+     * Resolves {@code uri} under {@code root}, then opens and stats its file or reads its listing. Blocking. Never
+     * throws: an unexpected error is logged and becomes a {@code 500} refusal, so that a lookup on a metadata thread
+     * always gets its answer back to the loop.
+     */
     static OpenedTarget open(Path root, String uri, boolean dotfiles) {
+        try {
+            return openTarget(root, uri, dotfiles);
+        } catch (RuntimeException e) {
+            logger.warn("lookup of {} failed", uri, e);
+            return new OpenedTarget(RequestTarget.refusal(INTERNAL_SERVER_ERROR), null, 0, 0, null, null, null);
+        }
+    }
+
+    private static OpenedTarget openTarget(Path root, String uri, boolean dotfiles) {
         RequestTarget target = RequestTarget.resolve(root, uri, dotfiles);
         switch (target.kind()) {
             case FILE:
@@ -65,6 +86,8 @@ final class OpenedTarget {
                             null);
                 } catch (IOException e) {
                     return failed(target, "list", e);
+                } catch (DirectoryIteratorException e) {
+                    return failed(target, "list", e.getCause());
                 }
             default:
                 return new OpenedTarget(target, null, 0, 0, null, null, null);

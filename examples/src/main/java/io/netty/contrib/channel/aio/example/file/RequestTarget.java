@@ -76,6 +76,11 @@ final class RequestTarget {
         return new RequestTarget(Kind.REFUSED, null, null, status);
     }
 
+    /** A target answered with {@code status}, for a lookup that failed unexpectedly. */
+    static RequestTarget refusal(HttpResponseStatus status) {
+        return refused(status);
+    }
+
     Kind kind() {
         return kind;
     }

@@ -203,7 +203,6 @@ class MetadataLookupTest {
             await(release);
         });
         long pid = ProcessHandle.current().pid();
-        int before = TestServers.openFiles(pid);
         try (RawHttp http = new RawHttp(server.port())) {
             http.send(RawHttp.get("/d2/f1.bin") + RawHttp.get("/d2/f2.bin"));
             assertTrue(entered.await(10, TimeUnit.SECONDS));
@@ -223,8 +222,7 @@ class MetadataLookupTest {
             Thread.sleep(10);
         }
         assertEquals(0, TestServers.openFilesUnder(pid, root), "the file opened for the departed client is open");
-        assertTrue(TestServers.openFiles(pid) <= before + 1, "descriptors: " + before + " before, "
-                + TestServers.openFiles(pid) + " after");
+        assertEquals(2, server.metadataLookup().offloaded(), server.metadataLookup().toString());
     }
 
     @Test
