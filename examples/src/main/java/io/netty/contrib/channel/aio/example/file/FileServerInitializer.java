@@ -46,7 +46,12 @@ final class FileServerInitializer extends ChannelInitializer<SocketChannel> {
         if (mode == FileServerOptions.Mode.CHUNKED) {
             p.addLast(new ChunkedWriteHandler());
         }
-        p.addLast(new FileServerHandler(server.options(), server::isStopping, flow, server.failureLog(),
-                server.accessLog(), server.metadataLookup()));
+        FileServerHandler files = new FileServerHandler(server.options(), server::isStopping, flow,
+                server.failureLog(), server.accessLog(), server.metadataLookup());
+        if (server.options().uploads) {
+            p.addLast(new UploadHandler(server.options(), server::isStopping, files::isIdle, flow,
+                    server.failureLog()));
+        }
+        p.addLast(files);
     }
 }
