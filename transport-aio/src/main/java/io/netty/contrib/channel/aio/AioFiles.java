@@ -120,6 +120,7 @@ public final class AioFiles {
      * <p>A relative path is resolved against the working directory. A missing file whose absence is cached (a
      * negative dentry) is known without the disk: {@link NoSuchFileException}, not {@code null}.
      *
+     * @param path the file; relative to the working directory unless absolute
      * @param flags {@link #O_RDONLY}, {@link #O_PATH}, {@link #O_DIRECTORY}, {@link #O_DIRECT}, …; not
      *        {@link #O_CREAT} or {@link #O_TRUNC}, which would always need the disk
      * @return the descriptor (the caller closes it), or {@code null} if the lookup would have waited for the disk
@@ -145,6 +146,8 @@ public final class AioFiles {
      * or forbidden (the answer to an open would be {@code ENOENT} or {@code EACCES} without the disk). Costs one
      * {@code openat2(2)} with {@code O_PATH} and {@code RESOLVE_CACHED} and, on success, one {@code close(2)}.
      *
+     * @param path the path to look up; relative to the working directory unless absolute
+     * @return {@code false} if resolving the path would have read the disk ({@code EAGAIN})
      * @throws FileSystemException for other errors (for example {@code ENOTDIR}, or a path that is too long)
      * @throws IllegalArgumentException for an empty path or a NUL byte in it
      * @throws UnsupportedOperationException before Linux 5.12 (see {@link #isOpenCachedSupported()})
@@ -166,6 +169,8 @@ public final class AioFiles {
     /**
      * {@code true} if {@link #openCached} and {@link #isLookupCached} work here: {@code openat2(2)} (Linux 5.6)
      * with {@code RESOLVE_CACHED} (5.12), not blocked by a seccomp filter.
+     *
+     * @return {@code true} if the kernel has {@code openat2(2)} with {@code RESOLVE_CACHED}
      */
     public static boolean isOpenCachedSupported() {
         return OPEN_CACHED_UNSUPPORTED == null;

@@ -60,6 +60,12 @@ public final class MetadataBench {
     private MetadataBench() {
     }
 
+    /**
+     * Runs both measurements and prints them.
+     *
+     * @param args {@code [files [dirs [repetitions [seconds [connections]]]]]}
+     * @throws Exception if the files cannot be made, the server does not start or wrk fails
+     */
     public static void main(String[] args) throws Exception {
         int files = args.length > 0 ? Integer.parseInt(args[0]) : 20_000;
         int dirs = args.length > 1 ? Integer.parseInt(args[1]) : 200;
