@@ -88,6 +88,8 @@ CONSTANT(oTrunc, O_TRUNC)
 CONSTANT(oDirect, O_DIRECT)
 CONSTANT(oCloexec, O_CLOEXEC)
 CONSTANT(oNoatime, O_NOATIME)
+CONSTANT(oPath, O_PATH)
+CONSTANT(oDirectory, O_DIRECTORY)
 CONSTANT(efdCloexec, EFD_CLOEXEC)
 CONSTANT(efdNonblock, EFD_NONBLOCK)
 CONSTANT(efdSemaphore, EFD_SEMAPHORE)
@@ -104,6 +106,8 @@ CONSTANT(errnoEnosys, ENOSYS)
 CONSTANT(errnoEbadf, EBADF)
 CONSTANT(errnoEinprogress, EINPROGRESS)
 CONSTANT(errnoEopnotsupp, EOPNOTSUPP)
+CONSTANT(errnoEnoent, ENOENT)
+CONSTANT(errnoEacces, EACCES)
 
 /* ---- AIO ----------------------------------------------------------------------------------------- */
 
@@ -228,6 +232,26 @@ static jint netty_aio_open0(JNIEnv* env, jclass clazz, jbyteArray path, jint fla
     }
 }
 
+/* openat2(2) with RESOLVE_CACHED: the descriptor, -EAGAIN when the lookup would wait for the disk, or -errno. The
+ * path is checked as for open0. */
+static jint netty_aio_openCached0(JNIEnv* env, jclass clazz, jbyteArray path, jint flags) {
+    char buf[PATH_MAX];
+    if (path == NULL) {
+        throw_null_pointer(env, "path");
+        return -EFAULT;
+    }
+    jsize len = (*env)->GetArrayLength(env, path);
+    if (len >= PATH_MAX) {
+        return -ENAMETOOLONG;
+    }
+    (*env)->GetByteArrayRegion(env, path, 0, len, (jbyte*) buf);
+    buf[len] = '\0';
+    if (memchr(buf, '\0', len) != NULL) {
+        return -EINVAL;
+    }
+    return (jint) netty_aio_open_cached(buf, flags);
+}
+
 /* out: [mask, dioMemAlign, dioOffsetAlign, devMajor, devMinor, blksize, size, ino, mtimeSec, mtimeNsec]
  * IMPORTANT: this needs to be consistent with Native.statx(int). */
 static jint netty_aio_statx0(JNIEnv* env, jclass clazz, jint fd, jlongArray out) {
@@ -341,11 +365,13 @@ static const JNINativeMethod staticallyReferencedMethods[] = {
     METHOD(offsetofIoEventObj, "()I"), METHOD(offsetofIoEventRes, "()I"), METHOD(offsetofIoEventRes2, "()I"),
     METHOD(oRdonly, "()I"), METHOD(oWronly, "()I"), METHOD(oRdwr, "()I"), METHOD(oCreat, "()I"),
     METHOD(oTrunc, "()I"), METHOD(oDirect, "()I"), METHOD(oCloexec, "()I"), METHOD(oNoatime, "()I"),
+    METHOD(oPath, "()I"), METHOD(oDirectory, "()I"),
     METHOD(efdCloexec, "()I"), METHOD(efdNonblock, "()I"), METHOD(efdSemaphore, "()I"),
     METHOD(posixFadvWillneed, "()I"), METHOD(posixFadvDontneed, "()I"),
     METHOD(rwfHipri, "()I"), METHOD(rwfDsync, "()I"), METHOD(rwfSync, "()I"), METHOD(rwfNowait, "()I"),
     METHOD(rwfAppend, "()I"), METHOD(errnoEagain, "()I"), METHOD(errnoEinval, "()I"), METHOD(errnoEnosys, "()I"),
     METHOD(errnoEbadf, "()I"), METHOD(errnoEinprogress, "()I"), METHOD(errnoEopnotsupp, "()I"),
+    METHOD(errnoEnoent, "()I"), METHOD(errnoEacces, "()I"),
     METHOD(pagesize0, "()I"),
 };
 
@@ -360,6 +386,7 @@ static const JNINativeMethod nativeMethods[] = {
     METHOD(eventFdRead0, "(IJ)I"),
     METHOD(eventFdWrite0, "(IJ)I"),
     METHOD(open0, "([BII)I"),
+    METHOD(openCached0, "([BI)I"),
     METHOD(statx0, "(I[J)I"),
     METHOD(fadvise0, "(IJJI)I"),
     METHOD(cachestat0, "(IJJ[J)I"),

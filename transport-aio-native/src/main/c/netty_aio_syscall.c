@@ -32,6 +32,15 @@
 /* Linux 6.5, include/uapi/asm-generic/unistd.h and arch/x86/entry/syscalls/syscall_64.tbl. */
 #define __NR_cachestat 451
 #endif
+#ifndef __NR_openat2
+/* Linux 5.6, the same number on every architecture (include/uapi/asm-generic/unistd.h). */
+#define __NR_openat2 437
+#endif
+#ifndef RESOLVE_CACHED
+/* Linux 5.12, include/uapi/linux/openat2.h; openat2(2): "RESOLVE_CACHED: make the open operation fail unless all
+ * path components are already present in the kernel's lookup cache" (EAGAIN). */
+#define RESOLVE_CACHED 0x20
+#endif
 
 static long result(long res) {
     return res < 0 ? -errno : res;
@@ -118,4 +127,25 @@ long netty_aio_cachestat(int fd, uint64_t off, uint64_t len, struct netty_aio_ca
     struct netty_aio_cachestat_range range = { .off = off, .len = len };
     memset(out, 0, sizeof(*out));
     return result(syscall(__NR_cachestat, fd, &range, out, 0));
+}
+
+/* IMPORTANT: layout must match struct open_how of include/uapi/linux/openat2.h; declared here because older uapi
+ * headers do not have it. */
+struct netty_aio_open_how {
+    uint64_t flags;
+    uint64_t mode;
+    uint64_t resolve;
+};
+
+long netty_aio_open_cached(const char* path, int flags) {
+    struct netty_aio_open_how how;
+    memset(&how, 0, sizeof(how));
+    how.flags = (uint64_t) (unsigned int) flags;
+    how.resolve = RESOLVE_CACHED;
+    for (;;) {
+        long res = result(syscall(__NR_openat2, AT_FDCWD, path, &how, sizeof(how)));
+        if (res != -EINTR) {
+            return res;
+        }
+    }
 }

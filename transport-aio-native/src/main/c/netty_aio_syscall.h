@@ -60,5 +60,8 @@ long netty_aio_io_getevents(aio_context_t ctx, long min_nr, long nr, struct io_e
 long netty_aio_io_cancel(aio_context_t ctx, struct iocb* iocb, struct io_event* result);
 long netty_aio_statx(int fd, struct netty_aio_file_info* info);
 long netty_aio_cachestat(int fd, uint64_t off, uint64_t len, struct netty_aio_cachestat* out);
+/* openat2(2) with RESOLVE_CACHED (Linux 5.12): the descriptor, or -EAGAIN when a component of the path is not in the
+ * dentry cache and the lookup would have to read the disk. Restarted on EINTR. */
+long netty_aio_open_cached(const char* path, int flags);
 
 #endif /* NETTY_AIO_SYSCALL_H_ */

@@ -24,7 +24,10 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.charset.Charset;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.concurrent.ConcurrentHashMap;
@@ -53,6 +56,10 @@ public final class AioFiles {
     public static final int O_CLOEXEC = Native.O_CLOEXEC;
     /** {@code O_NOATIME}. */
     public static final int O_NOATIME = Native.O_NOATIME;
+    /** {@code O_PATH}: a descriptor that names the file without opening it for reading (no permission needed). */
+    public static final int O_PATH = Native.O_PATH;
+    /** {@code O_DIRECTORY}: fail with {@code ENOTDIR} unless the path is a directory. */
+    public static final int O_DIRECTORY = Native.O_DIRECTORY;
 
     /** {@code RWF_HIPRI}. */
     public static final int RWF_HIPRI = Native.RWF_HIPRI;
@@ -73,6 +80,9 @@ public final class AioFiles {
 
     private static final Charset FS_CHARSET = Charset.forName(System.getProperty("sun.jnu.encoding",
             Charset.defaultCharset().name()));
+
+    /** {@code null} if {@code openat2(2)} with {@code RESOLVE_CACHED} works here, else why not. */
+    private static final String OPEN_CACHED_UNSUPPORTED = openCachedUnsupported();
 
     private AioFiles() {
     }
@@ -105,18 +115,131 @@ public final class AioFiles {
     }
 
     static AioFileDescriptor open(String path, int flags, int mode) throws IOException {
-        byte[] bytes = path.getBytes(FS_CHARSET);
-        for (byte b : bytes) {
-            if (b == 0) {
-                throw new IllegalArgumentException("path contains a NUL byte: " + path);
-            }
-        }
+        byte[] bytes = nulFree(path);
         int fd = Native.open(bytes, flags | Native.O_CLOEXEC, mode);
         if (fd < 0) {
             IOException cause = Native.newIOException("open", fd);
             throw new IOException("open(" + path + ") failed: " + cause.getMessage(), cause);
         }
         return new AioFileDescriptor(fd);
+    }
+
+    /**
+     * Opens a file only if the kernel can resolve its path without reading the disk: {@code openat2(2)} with
+     * {@code RESOLVE_CACHED} (Linux 5.12), always with {@code O_CLOEXEC}. Every component of the path must be in the
+     * dentry cache (with its inode); else the kernel answers {@code EAGAIN} at once, and this returns {@code null}.
+     * That is how io_uring decides whether an open can run inline or must go to a worker thread: an event loop can
+     * try this first and hand the path to a thread only when it returns {@code null}. After a successful open,
+     * {@code fstat(2)} of the descriptor needs no disk either.
+     *
+     * <p>A relative path is resolved against the working directory. A missing file whose absence is cached (a
+     * negative dentry) is known without the disk: {@link NoSuchFileException}, not {@code null}.
+     *
+     * @param path the file; relative to the working directory unless absolute
+     * @param flags {@link #O_RDONLY}, {@link #O_PATH}, {@link #O_DIRECTORY}, {@link #O_DIRECT}, …; not
+     *        {@link #O_CREAT} or {@link #O_TRUNC}, which would always need the disk
+     * @return the descriptor (the caller closes it), or {@code null} if the lookup would have waited for the disk
+     * @throws NoSuchFileException if the file does not exist
+     * @throws AccessDeniedException if a directory of the path may not be searched or the file not opened
+     * @throws FileSystemException for any other error, with the path and the errno's message (for example a path
+     *         longer than {@code PATH_MAX}: "File name too long")
+     * @throws IllegalArgumentException for an empty path, a NUL byte in it, or {@code O_CREAT}/{@code O_TRUNC}
+     * @throws UnsupportedOperationException before Linux 5.12 (see {@link #isOpenCachedSupported()})
+     */
+    public static AioFileDescriptor openCached(Path path, int flags) throws IOException {
+        ObjectUtil.checkNotNull(path, "path");
+        if ((flags & (Native.O_CREAT | Native.O_TRUNC)) != 0) {
+            throw new IllegalArgumentException("flags: O_CREAT and O_TRUNC cannot be cached lookups: " + flags);
+        }
+        int fd = openCached0(path, flags);
+        return fd < 0 ? null : new AioFileDescriptor(fd);
+    }
+
+    /**
+     * {@code true} if looking up {@code path} needs no disk read: every component is in the dentry cache, so that
+     * opening or stat-ing it would not block. Also {@code true} when the cache already knows the path is missing
+     * or forbidden (the answer to an open would be {@code ENOENT} or {@code EACCES} without the disk). Costs one
+     * {@code openat2(2)} with {@code O_PATH} and {@code RESOLVE_CACHED} and, on success, one {@code close(2)}.
+     *
+     * @param path the path to look up; relative to the working directory unless absolute
+     * @return {@code false} if resolving the path would have read the disk ({@code EAGAIN})
+     * @throws FileSystemException for other errors (for example {@code ENOTDIR}, or a path that is too long)
+     * @throws IllegalArgumentException for an empty path or a NUL byte in it
+     * @throws UnsupportedOperationException before Linux 5.12 (see {@link #isOpenCachedSupported()})
+     */
+    public static boolean isLookupCached(Path path) throws IOException {
+        ObjectUtil.checkNotNull(path, "path");
+        try {
+            int fd = openCached0(path, Native.O_PATH);
+            if (fd < 0) {
+                return false;
+            }
+            new AioFileDescriptor(fd).close();
+            return true;
+        } catch (NoSuchFileException | AccessDeniedException e) {
+            return true;
+        }
+    }
+
+    /**
+     * {@code true} if {@link #openCached} and {@link #isLookupCached} work here: {@code openat2(2)} (Linux 5.6)
+     * with {@code RESOLVE_CACHED} (5.12), not blocked by a seccomp filter.
+     *
+     * @return {@code true} if the kernel has {@code openat2(2)} with {@code RESOLVE_CACHED}
+     */
+    public static boolean isOpenCachedSupported() {
+        return OPEN_CACHED_UNSUPPORTED == null;
+    }
+
+    /** The descriptor, or -1 for {@code EAGAIN}; throws for every other error. */
+    private static int openCached0(Path path, int flags) throws IOException {
+        String name = path.toString();
+        if (name.isEmpty()) {
+            throw new IllegalArgumentException("path is empty");
+        }
+        byte[] bytes = nulFree(name);
+        if (OPEN_CACHED_UNSUPPORTED != null) {
+            throw new UnsupportedOperationException(OPEN_CACHED_UNSUPPORTED);
+        }
+        int fd = Native.openCached(bytes, flags | Native.O_CLOEXEC);
+        if (fd >= 0) {
+            return fd;
+        }
+        if (fd == -Native.EAGAIN) {
+            return -1;
+        }
+        if (fd == -Native.ENOENT) {
+            throw new NoSuchFileException(name);
+        }
+        if (fd == -Native.EACCES) {
+            throw new AccessDeniedException(name);
+        }
+        throw new FileSystemException(name, null, Native.newIOException("openat2", fd).getMessage());
+    }
+
+    private static String openCachedUnsupported() {
+        int fd = Native.openCached("/".getBytes(FS_CHARSET), Native.O_PATH | Native.O_CLOEXEC);
+        if (fd >= 0) {
+            try {
+                new AioFileDescriptor(fd).close();
+            } catch (IOException ignore) {
+                // an O_PATH descriptor of "/": nothing to flush, nothing that can fail
+            }
+            return null;
+        }
+        // ENOSYS before Linux 5.6; EINVAL for the unknown RESOLVE_CACHED flag before 5.12.
+        return "openat2(RESOLVE_CACHED) is not available (Linux 5.12 or later is needed): "
+                + Native.newIOException("openat2", fd).getMessage();
+    }
+
+    private static byte[] nulFree(String path) {
+        byte[] bytes = path.getBytes(FS_CHARSET);
+        for (byte b : bytes) {
+            if (b == 0) {
+                throw new IllegalArgumentException("path contains a NUL byte: " + path);
+            }
+        }
+        return bytes;
     }
 
     /**

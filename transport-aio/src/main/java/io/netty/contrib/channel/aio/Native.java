@@ -92,6 +92,8 @@ final class Native {
     static final int O_DIRECT = oDirect();
     static final int O_CLOEXEC = oCloexec();
     static final int O_NOATIME = oNoatime();
+    static final int O_PATH = oPath();
+    static final int O_DIRECTORY = oDirectory();
 
     static final int EFD_CLOEXEC = efdCloexec();
     static final int EFD_NONBLOCK = efdNonblock();
@@ -112,6 +114,8 @@ final class Native {
     static final int EBADF = errnoEbadf();
     static final int EINPROGRESS = errnoEinprogress();
     static final int EOPNOTSUPP = errnoEopnotsupp();
+    static final int ENOENT = errnoEnoent();
+    static final int EACCES = errnoEacces();
 
     static final int PAGE_SIZE = pagesize0();
 
@@ -152,6 +156,7 @@ final class Native {
     static native int eventFdRead0(int fd, long out);
     static native int eventFdWrite0(int fd, long value);
     static native int open0(byte[] path, int flags, int mode);
+    static native int openCached0(byte[] path, int flags);
     static native int statx0(int fd, long[] out);
     static native int fadvise0(int fd, long offset, long len, int advice);
     static native int cachestat0(int fd, long offset, long len, long[] out);
@@ -208,6 +213,14 @@ final class Native {
     /** {@code open(2)} of a NUL-free path: the descriptor, or {@code -errno}. */
     static int open(byte[] path, int flags, int mode) {
         return open0(path, flags, mode);
+    }
+
+    /**
+     * {@code openat2(2)} of a NUL-free path with {@code RESOLVE_CACHED}: the descriptor, {@code -EAGAIN} when a
+     * component of the path is not in the dentry cache (the lookup would read the disk), or {@code -errno}.
+     */
+    static int openCached(byte[] path, int flags) {
+        return openCached0(path, flags);
     }
 
     /** {@code statx(2)} of an open file. */

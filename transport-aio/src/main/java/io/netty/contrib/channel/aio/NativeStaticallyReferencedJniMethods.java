@@ -66,6 +66,8 @@ final class NativeStaticallyReferencedJniMethods {
     static native int oDirect();
     static native int oCloexec();
     static native int oNoatime();
+    static native int oPath();
+    static native int oDirectory();
 
     static native int efdCloexec();
     static native int efdNonblock();
@@ -86,6 +88,8 @@ final class NativeStaticallyReferencedJniMethods {
     static native int errnoEbadf();
     static native int errnoEinprogress();
     static native int errnoEopnotsupp();
+    static native int errnoEnoent();
+    static native int errnoEacces();
 
     static native int pagesize0();
 }

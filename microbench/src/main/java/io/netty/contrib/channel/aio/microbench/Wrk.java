@@ -38,7 +38,8 @@ import java.util.concurrent.TimeUnit;
  * </ul>
  */
 final class Wrk {
-    private static final String DONE = String.join("\n",
+    /** The Lua {@code done} function that prints the numbers {@link #await} reads. */
+    static final String DONE = String.join("\n",
             "function done(summary, latency, requests)",
             "  local e = summary.errors",
             "  io.write(string.format('LOADBENCH requests=%.0f bytes=%.0f duration_us=%.0f p50_us=%.0f"

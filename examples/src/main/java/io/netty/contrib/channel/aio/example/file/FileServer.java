@@ -78,6 +78,7 @@ public final class FileServer implements AutoCloseable {
     private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private final FailureLog failureLog = new FailureLog();
     private final AccessLog accessLog;
+    private final MetadataLookup metadataLookup;
     private volatile boolean stopping;
 
     @SuppressWarnings("deprecation") // SelfSignedCertificate: enough for --tls in an example server
@@ -102,9 +103,11 @@ public final class FileServer implements AutoCloseable {
                 channelClass = NioServerSocketChannel.class;
         }
         accessLog = openAccessLog(options.accessLog);
+        metadataLookup = new MetadataLookup(options.metadataLookup, options.metadataThreads, options.metadataQueue);
         try {
             group = new MultiThreadIoEventLoopGroup(options.threads, factory);
         } catch (RuntimeException e) {
+            metadataLookup.shutdown(0);
             closeAccessLog();
             throw e;
         }
@@ -119,6 +122,7 @@ public final class FileServer implements AutoCloseable {
                     .bind(new InetSocketAddress(options.bind, options.port)).sync().channel();
         } catch (Exception e) {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            metadataLookup.shutdown(0);
             closeAccessLog();
             throw e;
         }
@@ -217,6 +221,7 @@ public final class FileServer implements AutoCloseable {
         stop.await();
         System.out.println("file-server: stopping");
         server.close();
+        System.out.println("file-server: " + server.metadataLookup());
         System.out.println("file-server: stopped");
         System.exit(0);
     }
@@ -309,6 +314,11 @@ public final class FileServer implements AutoCloseable {
         return accessLog;
     }
 
+    /** Where path lookups run, and how many ran where. */
+    MetadataLookup metadataLookup() {
+        return metadataLookup;
+    }
+
     boolean isStopping() {
         return stopping;
     }
@@ -341,7 +351,11 @@ public final class FileServer implements AutoCloseable {
         try {
             group.shutdownGracefully(100, 5000, TimeUnit.MILLISECONDS).sync();
         } finally {
-            closeAccessLog();
+            try {
+                metadataLookup.shutdown(STOP_TIMEOUT.toMillis());
+            } finally {
+                closeAccessLog();
+            }
         }
     }
 }

@@ -47,7 +47,6 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -96,6 +95,7 @@ final class FileServerHandler extends ChannelInboundHandlerAdapter {
     private final boolean dotfiles;
     private final FailureLog log;
     private final AccessLog accessLog;
+    private final MetadataLookup metadata;
     private final Deque<HttpRequest> waiting = new ArrayDeque<>();
     private ChannelHandlerContext ctx;
     private SocketAddress remote;
@@ -111,7 +111,7 @@ final class FileServerHandler extends ChannelInboundHandlerAdapter {
      * @param accessLog where a line per response goes, or {@code null}
      */
     FileServerHandler(FileServerOptions options, BooleanSupplier stopping, RequestFlow flow, FailureLog log,
-                      AccessLog accessLog) {
+                      AccessLog accessLog, MetadataLookup metadata) {
         root = options.root;
         mode = options.mode;
         maxPipelined = options.maxPipelined;
@@ -122,6 +122,7 @@ final class FileServerHandler extends ChannelInboundHandlerAdapter {
         this.flow = flow;
         this.log = log;
         this.accessLog = accessLog;
+        this.metadata = metadata;
     }
 
     /** {@code true} when no response is being written or waits: the connection can be closed without cutting one. */
@@ -235,13 +236,41 @@ final class FileServerHandler extends ChannelInboundHandlerAdapter {
             send(request, res, keepAlive);
             return;
         }
-        RequestTarget target = RequestTarget.resolve(root, request.uri(), dotfiles);
+        boolean keep = keepAlive;
+        // The lookup runs here when the kernel's caches hold it, else on a metadata thread: then this response (and
+        // the requests behind it) waits, and the answer continues on this loop.
+        if (!metadata.open(root, request.uri(), dotfiles, ctx.executor(), opened -> answer(request, opened, keep))) {
+            sendError(request, SERVICE_UNAVAILABLE, keepAlive); // the metadata threads' queue is full
+        }
+    }
+
+    /** Sends the response for a target whose file-system calls are done; on the loop, at once or after a lookup. */
+    private void answer(HttpRequest request, OpenedTarget opened, boolean keepAlive) {
+        if (closing || !ctx.channel().isActive()) {
+            opened.close(); // the client went away while the lookup was out
+            return;
+        }
+        try {
+            answerTarget(request, opened, keepAlive);
+        } catch (RuntimeException e) {
+            opened.close();
+            if (serving) {
+                throw e; // serveNext's loop logs it and closes
+            }
+            log.failed(ctx.channel(), request.method() + " " + request.uri(), e);
+            closing = true;
+            ctx.close();
+        }
+    }
+
+    private void answerTarget(HttpRequest request, OpenedTarget opened, boolean keepAlive) {
+        RequestTarget target = opened.target;
         switch (target.kind()) {
             case FILE:
-                sendFile(request, target.file(), keepAlive);
+                sendFile(request, opened, keepAlive);
                 break;
             case LISTING:
-                sendListing(request, target.path(), target.file(), keepAlive);
+                sendListing(request, target.path(), opened, keepAlive);
                 break;
             case REDIRECT:
                 FullHttpResponse res = new DefaultFullHttpResponse(HTTP_1_1, MOVED_PERMANENTLY, Unpooled.EMPTY_BUFFER);
@@ -254,18 +283,17 @@ final class FileServerHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private void sendFile(HttpRequest request, Path file, boolean keepAlive) {
-        FileChannel channel;
-        try {
-            channel = FileChannel.open(file, StandardOpenOption.READ);
-        } catch (IOException e) {
-            sendError(request, failedOpen("open", e), keepAlive);
+    private void sendFile(HttpRequest request, OpenedTarget opened, boolean keepAlive) {
+        if (opened.failure != null) {
+            sendError(request, failedOpen(opened.failedStep, opened.failure), keepAlive);
             return;
         }
+        Path file = opened.target.file();
+        FileChannel channel = opened.takeChannel();
         boolean ownsChannel = true;
         try {
-            long length = channel.size();
-            long modified = Files.getLastModifiedTime(file).toMillis();
+            long length = opened.length;
+            long modified = opened.modified;
             String etag = '"' + Long.toHexString(length) + '-' + Long.toHexString(modified) + '"';
             String lastModified = DateFormatter.format(new Date(modified));
             HttpHeaders req = request.headers();
@@ -326,9 +354,6 @@ final class FileServerHandler extends ChannelInboundHandlerAdapter {
                 ownsChannel = false;
                 writePart(request, parts, 0, channel, keepAlive);
             }
-        } catch (IOException e) {
-            // The file could not be read after it was opened: nothing of the response has been written yet.
-            sendError(request, failedOpen("stat", e), keepAlive);
         } finally {
             if (ownsChannel) {
                 closeQuietly(channel);
@@ -485,15 +510,12 @@ final class FileServerHandler extends ChannelInboundHandlerAdapter {
         return date != null && date.getTime() / 1000 == modified / 1000;
     }
 
-    private void sendListing(HttpRequest request, String path, Path dir, boolean keepAlive) {
-        List<DirectoryListing.Entry> entries;
-        try {
-            entries = DirectoryListing.read(dir, dotfiles);
-        } catch (IOException e) {
-            sendError(request, failedOpen("list", e), keepAlive);
+    private void sendListing(HttpRequest request, String path, OpenedTarget opened, boolean keepAlive) {
+        if (opened.failure != null) {
+            sendError(request, failedOpen(opened.failedStep, opened.failure), keepAlive);
             return;
         }
-        ByteBuf body = Unpooled.copiedBuffer(DirectoryListing.html(path, entries), StandardCharsets.UTF_8);
+        ByteBuf body = Unpooled.copiedBuffer(DirectoryListing.html(path, opened.entries), StandardCharsets.UTF_8);
         FullHttpResponse res = new DefaultFullHttpResponse(HTTP_1_1, OK, body);
         res.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/html; charset=utf-8");
         send(request, res, keepAlive);

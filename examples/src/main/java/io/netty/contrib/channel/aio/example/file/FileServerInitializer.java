@@ -62,7 +62,7 @@ final class FileServerInitializer extends ChannelInitializer<SocketChannel> {
             p.addLast(new ChunkedWriteHandler());
         }
         FileServerHandler files = new FileServerHandler(server.options(), server::isStopping, flow,
-                server.failureLog(), server.accessLog());
+                server.failureLog(), server.accessLog(), server.metadataLookup());
         if (server.options().uploads) {
             p.addLast(new UploadHandler(server.options(), server::isStopping, files::isIdle, flow,
                     server.failureLog()));

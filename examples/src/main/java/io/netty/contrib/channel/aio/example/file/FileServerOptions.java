@@ -70,6 +70,10 @@ final class FileServerOptions {
             "                  unless allowed (default: hide)",
             "  --access-log F  one line per response, Common Log Format, to file F or '-' for standard output",
             "                  (default: none)",
+            "  --metadata-lookup P  where a request's path lookup, open and stat run: auto (on the event loop when",
+            "                  the kernel has them cached, else on a metadata thread) | threads | loop (default: auto)",
+            "  --metadata-threads N  threads for lookups that must read the disk (default: 2)",
+            "  --metadata-queue N  lookups that may wait for a metadata thread; more are answered 503 (default: 256)",
             "  --tls           HTTPS with a self-signed certificate",
             "  --uploads       accept PUT (upload, replace) and DELETE of files under the root (default: off)",
             "  --max-upload N  largest PUT body in bytes, with an optional k, m or g suffix (default: 1g)",
@@ -94,6 +98,9 @@ final class FileServerOptions {
     long maxUpload = 1L << 30;
     UploadIo uploadIo = UploadIo.AIO;
     boolean help;
+    MetadataLookup.Policy metadataLookup = MetadataLookup.Policy.AUTO;
+    int metadataThreads = 2;
+    int metadataQueue = 256;
 
     /** Parses the arguments; throws {@link IllegalArgumentException} with a one-line message on a bad one. */
     static FileServerOptions parse(String... args) {
@@ -165,6 +172,21 @@ final class FileServerOptions {
                     break;
                 case "--access-log":
                     o.accessLog = accessLogValue(args, ++i, arg);
+                    break;
+                case "--metadata-lookup":
+                    String policy = value(args, ++i, arg);
+                    try {
+                        o.metadataLookup = MetadataLookup.Policy.valueOf(policy.toUpperCase(Locale.ROOT));
+                    } catch (IllegalArgumentException e) {
+                        throw new IllegalArgumentException("--metadata-lookup must be auto, threads or loop, not '"
+                                + policy + "'");
+                    }
+                    break;
+                case "--metadata-threads":
+                    o.metadataThreads = intValue(args, ++i, arg, 1, 256);
+                    break;
+                case "--metadata-queue":
+                    o.metadataQueue = intValue(args, ++i, arg, 1, 65536);
                     break;
                 case "--transport":
                     String transport = value(args, ++i, arg);

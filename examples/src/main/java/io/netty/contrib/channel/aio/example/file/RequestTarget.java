@@ -76,6 +76,11 @@ final class RequestTarget {
         return new RequestTarget(Kind.REFUSED, null, null, status);
     }
 
+    /** A target answered with {@code status}, for a lookup that failed unexpectedly. */
+    static RequestTarget refusal(HttpResponseStatus status) {
+        return refused(status);
+    }
+
     Kind kind() {
         return kind;
     }
@@ -156,6 +161,30 @@ final class RequestTarget {
             return refused(FORBIDDEN);
         }
         return new RequestTarget(Kind.FILE, real, path, null);
+    }
+
+    /**
+     * The path that {@link #resolve} would look up for {@code uri}, found without the file system; {@code null} when
+     * {@code resolve} refuses the target before it looks at the file system (malformed, {@code ..}, outside the root,
+     * hidden). For a target that ends with {@code /}, the path of its {@value #INDEX}: what decides between sending a
+     * file and listing the directory. Used to ask whether the lookup can be answered from the kernel's caches.
+     */
+    static Path lookupPath(Path root, String uri, boolean dotfiles) {
+        String path;
+        Path target;
+        try {
+            path = decodePath(uri);
+            if (path == null) {
+                return null;
+            }
+            target = root.resolve(path.substring(1)).normalize();
+        } catch (IllegalArgumentException e) { // InvalidPathException too
+            return null;
+        }
+        if (!target.startsWith(root) || !dotfiles && isHidden(root, target)) {
+            return null;
+        }
+        return path.endsWith("/") ? target.resolve(INDEX) : target;
     }
 
     /** The real path of the directory's index file, if it has one that may be served; else {@code null}. */
