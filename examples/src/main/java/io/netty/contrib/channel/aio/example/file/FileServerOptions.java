@@ -43,7 +43,10 @@ final class FileServerOptions {
             "  --header-timeout S  close a connection whose request head is not complete in S seconds (default: 30)",
             "  --max-pipelined N  requests read ahead of the response being sent; then reading pauses (default: 16)",
             "  --max-ranges N  a Range header with more ranges is ignored: the whole file is sent (default: 16)",
-            "  --tls           HTTPS with a self-signed certificate",
+            "  --tls           HTTPS with a self-signed certificate; ALPN offers h2 and http/1.1 (cleartext",
+            "                  connections speak HTTP/1.1, or h2c when they start with the HTTP/2 preface)",
+            "  --gzip          compress text, JSON, JS, XML and SVG files of 1 KiB and more for clients that accept",
+            "                  gzip (on the fly; ranges are served uncompressed)",
             "  --help          this text");
 
     Path root = Paths.get("").toAbsolutePath();
@@ -57,6 +60,7 @@ final class FileServerOptions {
     int maxPipelined = 16;
     int maxRanges = 16;
     boolean tls;
+    boolean gzip;
     boolean help;
 
     /** Parses the arguments; throws {@link IllegalArgumentException} with a one-line message on a bad one. */
@@ -72,6 +76,9 @@ final class FileServerOptions {
                     break;
                 case "--tls":
                     o.tls = true;
+                    break;
+                case "--gzip":
+                    o.gzip = true;
                     break;
                 case "--root":
                     o.root = Paths.get(value(args, ++i, arg));
