@@ -15,7 +15,12 @@
  */
 package io.netty.contrib.channel.aio.example.file;
 
+import io.netty.buffer.UnpooledByteBufAllocator;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.compression.StandardCompressionOptions;
+import io.netty.handler.codec.compression.ZlibCodecFactory;
+import io.netty.handler.codec.compression.ZlibWrapper;
 import io.netty.handler.codec.http.HttpContentCompressor;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
@@ -25,6 +30,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -49,9 +55,21 @@ final class Compression extends HttpContentCompressor {
     static final int MIN_LENGTH = 1024;
 
     private static final String GZIP = "gzip";
+    /** zlib's defaults, as {@link StandardCompressionOptions#gzip()} has them. */
+    private static final int LEVEL = 6;
+    private static final int WINDOW_BITS = 15;
+    private static final int MEM_LEVEL = 8;
+
+    private ChannelHandlerContext ctx;
 
     Compression() {
-        super(0, StandardCompressionOptions.gzip());
+        super(0, StandardCompressionOptions.gzip(LEVEL, WINDOW_BITS, MEM_LEVEL));
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) throws Exception {
+        super.handlerAdded(ctx);
+        this.ctx = ctx;
     }
 
     /** {@code true} if a resource of this type and length is compressed for clients that accept gzip. */
@@ -89,7 +107,7 @@ final class Compression extends HttpContentCompressor {
      */
     boolean compresses(HttpRequest request, String contentType, long length) {
         if (!compressible(contentType, length) || request.protocolVersion().equals(HttpVersion.HTTP_1_0)) {
-            return false; // HttpContentEncoder passes HTTP/1.0 responses through: no chunked framing there
+            return false; // see decode
         }
         String accept = request.headers().get(HttpHeaderNames.ACCEPT_ENCODING);
         return accept != null && GZIP.equals(determineEncoding(accept));
@@ -104,6 +122,19 @@ final class Compression extends HttpContentCompressor {
                 .remove(HttpHeaderNames.CONTENT_LENGTH);
     }
 
+    /**
+     * Notes the request's {@code Accept-Encoding} for its response. An HTTP/1.0 request is answered in identity: a
+     * compressed body has no length and HTTP/1.0 has no chunked framing (the compressor looks at the response's
+     * version only, and the server answers HTTP/1.1).
+     */
+    @Override
+    protected void decode(ChannelHandlerContext ctx, HttpRequest msg, List<Object> out) throws Exception {
+        if (HttpVersion.HTTP_1_0.equals(msg.protocolVersion())) {
+            msg.headers().remove(HttpHeaderNames.ACCEPT_ENCODING);
+        }
+        super.decode(ctx, msg, out);
+    }
+
     /** The compressor's own decision, for every response that is not passed through (HEAD, 304, HTTP/1.0, …). */
     @Override
     protected Result beginEncode(HttpResponse res, String acceptEncoding) throws Exception {
@@ -113,9 +144,22 @@ final class Compression extends HttpContentCompressor {
             return null;
         }
         res.headers().set(HttpHeaderNames.VARY, HttpHeaderNames.ACCEPT_ENCODING);
-        if (!HttpResponseStatus.OK.equals(res.status())) {
+        if (!HttpResponseStatus.OK.equals(res.status()) || !GZIP.equals(determineEncoding(acceptEncoding))) {
             return null;
         }
-        return super.beginEncode(res, acceptEncoding);
+        return new Result(GZIP, encoder());
+    }
+
+    /**
+     * The gzip encoder of one response, as {@code HttpContentCompressor} makes it, but with buffers of their own.
+     * {@code JdkZlibEncoder} passes heap arrays to {@code Deflater}; pooled heap buffers are slices of one shared
+     * array, and a JVM that copies arrays for native code ({@code -Xcheck:jni} does) writes the copy of the input back
+     * over output in the same array: the gzip stream comes out corrupt.
+     */
+    private EmbeddedChannel encoder() {
+        EmbeddedChannel encoder = EmbeddedChannel.builder().channelId(ctx.channel().id())
+                .handlers(ZlibCodecFactory.newZlibEncoder(ZlibWrapper.GZIP, LEVEL, WINDOW_BITS, MEM_LEVEL)).build();
+        encoder.config().setAllocator(UnpooledByteBufAllocator.DEFAULT);
+        return encoder;
     }
 }
