@@ -9,13 +9,16 @@ import java.io.File;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -24,7 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-/** Byte-exact delivery through AIO on an epoll server, with cold files. */
+/** Byte-exact delivery through AIO on an epoll server, with cold files ({@link AioIoUringDeliveryTest}: io_uring). */
 class AioDeliveryTest {
 
     @RegisterExtension
@@ -33,16 +36,20 @@ class AioDeliveryTest {
     static final AioFileRegionConfig SERVE_RESIDENT = AioFileRegionConfig.builder()
             .pageCachePolicy(AioFileRegionConfig.PageCachePolicy.SERVE_RESIDENT).build();
 
-    private static Path dir;
-    private static TestServer server;
+    static Path dir;
+    static TestServer server;
 
     @BeforeAll
     static void start() throws Exception {
+        start(TestServer.Transport.EPOLL);
+    }
+
+    static void start(TestServer.Transport transport) throws Exception {
         Aio.ensureAvailability();
         dir = TestFiles.directory("delivery");
         // Files are asked for many times here, each time cold: no admission to the page cache, so that every request
         // tests the disk path (AioPageCacheAdmissionTest covers admission).
-        server = new TestServer(dir, true, false, SERVE_RESIDENT);
+        server = new TestServer(dir, transport, false, SERVE_RESIDENT);
     }
 
     @AfterAll
@@ -296,7 +303,8 @@ class AioDeliveryTest {
         File file = TestFiles.create(dir, "shutdown", 128 << 20, 22);
         PageCache.evict(file);
         int contexts = LeakAndContextCheck.aioContexts();
-        TestServer own = new TestServer(dir, true, false, SERVE_RESIDENT);
+        long eventFds = eventFds();
+        TestServer own = new TestServer(dir, server.transport, false, SERVE_RESIDENT);
         try (TestClient client = new TestClient(own.port(), false)) {
             client.send("REGION shutdown 0 " + file.length());
             client.readBytes(1 << 20);
@@ -307,5 +315,24 @@ class AioDeliveryTest {
         }
         assertNotNull(own.nextResult());
         assertEquals(contexts, LeakAndContextCheck.aioContexts(), "the loop's AIO context is destroyed with the loop");
+        // The loop's own eventfd and ours: both closed once it has terminated (ours by a termination listener).
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (eventFds() > eventFds && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertEquals(eventFds, eventFds(), "eventfds open in this JVM");
+    }
+
+    /** How many eventfds this JVM holds open. */
+    static long eventFds() throws IOException {
+        try (Stream<Path> fds = Files.list(Paths.get("/proc/self/fd"))) {
+            return fds.filter(fd -> {
+                try {
+                    return Files.readSymbolicLink(fd).toString().equals("anon_inode:[eventfd]");
+                } catch (IOException e) {
+                    return false; // closed meanwhile (the listing's own descriptor)
+                }
+            }).count();
+        }
     }
 }

@@ -1,5 +1,6 @@
 package io.netty.contrib.channel.aio;
 
+import io.netty.channel.uring.IoUring;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -13,7 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-/** TLS through AIO, and every fallback: NIO loops, direct I/O switched off, io_setup refused. */
+/** TLS through AIO (epoll and io_uring), and every fallback: NIO loops, direct I/O switched off, io_setup refused. */
 class AioFallbackAndTlsTest {
 
     @RegisterExtension
@@ -53,6 +54,18 @@ class AioFallbackAndTlsTest {
     @Test
     void tlsGetsAioToo() throws Exception {
         try (TestServer server = new TestServer(dir, true, true, AioFileRegionConfig.DEFAULT)) {
+            downloadAll(server, true);
+            AioMetrics metrics = server.metrics();
+            assertTrue(metrics.readsCompleted() > 0, metrics.toString());
+            assertEquals(0, metrics.fallbacks(), metrics.toString());
+        }
+    }
+
+    @Test
+    void tlsGetsAioOnIoUringToo() throws Exception {
+        assumeTrue(IoUring.isAvailable(), () -> "io_uring is not available: " + IoUring.unavailabilityCause());
+        try (TestServer server = new TestServer(dir, TestServer.Transport.IO_URING, true,
+                AioFileRegionConfig.DEFAULT)) {
             downloadAll(server, true);
             AioMetrics metrics = server.metrics();
             assertTrue(metrics.readsCompleted() > 0, metrics.toString());

@@ -3,6 +3,7 @@ package io.netty.contrib.channel.aio;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.IoEventLoop;
+import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.EpollIoHandler;
 import org.junit.jupiter.api.AfterEach;
@@ -23,13 +24,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The per-loop AIO state on a real epoll loop: batching, completion dispatch, a refused read failing alone. */
+/**
+ * The per-loop AIO state on a real epoll loop ({@link AioIoUringLoopTest}: io_uring): batching, completion dispatch, a
+ * refused read failing alone.
+ */
 class AioLoopTest {
 
     @RegisterExtension
     static final LeakAndContextCheck CHECK = LeakAndContextCheck.perClass();
 
-    /** One epoll loop per test, and the buffers the test lent to reads (released once the test is done). */
+    /** One loop per test, and the buffers the test lent to reads (released once the test is done). */
     private MultiThreadIoEventLoopGroup group;
     private IoEventLoop loop;
     private final List<ByteBuf> buffers = new ArrayList<>();
@@ -37,14 +41,21 @@ class AioLoopTest {
     @BeforeEach
     void startLoop() {
         Aio.ensureAvailability();
-        group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
+        group = new MultiThreadIoEventLoopGroup(1, ioHandlerFactory());
         loop = (IoEventLoop) group.next();
+    }
+
+    /** The loop's transport. */
+    IoHandlerFactory ioHandlerFactory() {
+        return EpollIoHandler.newFactory();
     }
 
     @AfterEach
     void stopLoop() throws InterruptedException {
         buffers.forEach(ByteBuf::release);
-        group.shutdownGracefully(0, 5000, TimeUnit.MILLISECONDS).sync();
+        if (group != null) {
+            group.shutdownGracefully(0, 5000, TimeUnit.MILLISECONDS).sync();
+        }
     }
 
     private static final class TestRead extends AioLoop.Read {
@@ -131,6 +142,32 @@ class AioLoopTest {
             for (TestRead read : reads) {
                 assertEquals(4096L, read.result.get(10, TimeUnit.SECONDS));
             }
+        }
+    }
+
+    @Test
+    void aSpentCompletionBudgetComesBackForTheRest() throws Exception {
+        File file = TestFiles.create(TestFiles.directory("loop"), "budget.bin", 1 << 20, 35);
+        // A budget of one 4 KiB read per wake-up: each wake-up leaves the rest for a later one.
+        AioLoopConfig config = AioLoopConfig.builder().completionBudgetBytes(4096).build();
+        try (AioFileDescriptor direct = AioFiles.open(file, AioFiles.O_RDONLY | AioFiles.O_DIRECT)) {
+            List<TestRead> reads = new ArrayList<>();
+            AioMetrics metrics = LoopRegistry.of(loop).metrics;
+            loop.submit(() -> {
+                AioLoop aio = AioLoop.get(loop, config);
+                assertNotNull(aio);
+                for (int i = 0; i < 50; i++) {
+                    ByteBuf buf = alignedBuffer();
+                    TestRead read = new TestRead(direct.intValue(), buf, index(buf), 4096, i * 8192L);
+                    reads.add(read);
+                    aio.read(read);
+                }
+            }).sync();
+            for (TestRead read : reads) {
+                assertEquals(4096L, read.result.get(10, TimeUnit.SECONDS));
+            }
+            assertEquals(1, metrics.maxCompletionsPerWakeUp(), metrics.toString());
+            assertEquals(50, metrics.readsCompleted(), metrics.toString());
         }
     }
 

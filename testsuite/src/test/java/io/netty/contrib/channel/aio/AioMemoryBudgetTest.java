@@ -14,7 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The loop's memory budget: far more connections than the budget has room for, each streaming a cold file. Every
  * byte must arrive, reads must wait for memory instead of failing, and the chunk buffers in use must never exceed
- * the budget.
+ * the budget (on io_uring: {@link AioIoUringMemoryBudgetTest}).
  */
 class AioMemoryBudgetTest {
 
@@ -22,6 +22,11 @@ class AioMemoryBudgetTest {
     static final LeakAndContextCheck CHECK = LeakAndContextCheck.perClass();
 
     private static final long BUDGET = 2 << 20;
+
+    /** The server's transport. */
+    TestServer.Transport transport() {
+        return TestServer.Transport.EPOLL;
+    }
 
     @Test
     void manyMoreConnectionsThanTheBudgetHoldsAllArriveByteExact() throws Exception {
@@ -39,7 +44,7 @@ class AioMemoryBudgetTest {
         AioFileRegionConfig config = AioFileRegionConfig.builder().chunkSize(256 << 10).readAhead(4)
                 .pageCachePolicy(AioFileRegionConfig.PageCachePolicy.ALWAYS_DIRECT)
                 .loopConfig(AioLoopConfig.builder().memoryBudgetBytes(BUDGET).build()).build();
-        try (TestServer server = new TestServer(dir, true, false, config)) {
+        try (TestServer server = new TestServer(dir, transport(), false, config)) {
             AioDeliveryTest.downloadAtOnce(server, files, expected);
             AioMetrics metrics = server.metrics();
             assertEquals(BUDGET, metrics.memoryBudget(), metrics.toString());
@@ -67,7 +72,7 @@ class AioMemoryBudgetTest {
         AioFileRegionConfig config = AioFileRegionConfig.builder().chunkSize(256 << 10).readAhead(4)
                 .pageCachePolicy(AioFileRegionConfig.PageCachePolicy.SERVE_RESIDENT)
                 .loopConfig(AioLoopConfig.builder().memoryBudgetBytes(1 << 20).build()).build();
-        try (TestServer server = new TestServer(dir, true, true, config)) {
+        try (TestServer server = new TestServer(dir, transport(), true, config)) {
             AioDeliveryTest.downloadAtOnce(server, files, expected, true);
             AioMetrics metrics = server.metrics();
             assertTrue(metrics.pageCacheBytes() > 0, metrics.toString());

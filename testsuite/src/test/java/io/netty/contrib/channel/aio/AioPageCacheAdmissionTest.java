@@ -20,22 +20,27 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 /**
  * The default page-cache policy, {@code ADMIT_REPEATED}, and the loop's open-file cache: a file asked for once is
  * read with O_DIRECT and stays out of the page cache, a file asked for again is brought into it and served from it,
- * a file replaced on disk is served fresh, and the cached descriptors close with the loop.
+ * a file replaced on disk is served fresh, and the cached descriptors close with the loop (on io_uring:
+ * {@link AioIoUringPageCacheAdmissionTest}).
  */
 class AioPageCacheAdmissionTest {
 
     @RegisterExtension
     static final LeakAndContextCheck CHECK = LeakAndContextCheck.perClass();
 
-    private static Path dir;
-    private static TestServer server;
+    static Path dir;
+    static TestServer server;
 
     @BeforeAll
     static void start() throws Exception {
+        start(TestServer.Transport.EPOLL);
+    }
+
+    static void start(TestServer.Transport transport) throws Exception {
         Aio.ensureAvailability();
         assumeTrue(PageCache.isResidencySupported(), "cachestat(2) needs Linux 6.5+");
         dir = TestFiles.directory("admission");
-        server = new TestServer(dir, true, false, AioFileRegionConfig.DEFAULT);
+        server = new TestServer(dir, transport, false, AioFileRegionConfig.DEFAULT);
     }
 
     @AfterAll
@@ -97,7 +102,7 @@ class AioPageCacheAdmissionTest {
         File file = TestFiles.create(dir, "popular-tls", 3 << 20, 43);
         String sha = TestFiles.sha256(file, 4097, file.length() - 5000);
         PageCache.evict(file);
-        try (TestServer tls = new TestServer(dir, true, true, AioFileRegionConfig.DEFAULT)) {
+        try (TestServer tls = new TestServer(dir, server.transport, true, AioFileRegionConfig.DEFAULT)) {
             for (int i = 0; i < 3; i++) {
                 try (TestClient client = new TestClient(tls.port(), true)) {
                     client.send("REGION " + file.getName() + " 4097 " + (file.length() - 5000));
@@ -140,7 +145,7 @@ class AioPageCacheAdmissionTest {
     void theOpenFileCacheClosesItsDescriptorsWhenTheLoopShutsDown() throws Exception {
         File file = TestFiles.create(dir, "closing", 2 << 20, 47);
         String sha = hashAndEvict(file);
-        TestServer own = new TestServer(dir, true, false, AioFileRegionConfig.builder()
+        TestServer own = new TestServer(dir, server.transport, false, AioFileRegionConfig.builder()
                 .pageCachePolicy(AioFileRegionConfig.PageCachePolicy.SERVE_RESIDENT).build());
         try {
             try (TestClient client = new TestClient(own.port(), false)) {

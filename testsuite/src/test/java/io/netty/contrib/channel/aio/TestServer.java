@@ -11,13 +11,17 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ChannelProgressivePromise;
 import io.netty.channel.DefaultFileRegion;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.uring.IoUringIoHandler;
+import io.netty.channel.uring.IoUringServerSocketChannel;
 import io.netty.handler.codec.LineBasedFrameDecoder;
 import io.netty.handler.codec.string.StringDecoder;
 import io.netty.handler.ssl.SslContext;
@@ -48,6 +52,33 @@ import java.util.concurrent.TimeUnit;
  */
 final class TestServer implements AutoCloseable {
 
+    /** The Netty transport the server runs on (one event loop). */
+    enum Transport {
+        EPOLL, IO_URING, NIO;
+
+        IoHandlerFactory factory() {
+            switch (this) {
+                case EPOLL:
+                    return EpollIoHandler.newFactory();
+                case IO_URING:
+                    return IoUringIoHandler.newFactory();
+                default:
+                    return NioIoHandler.newFactory();
+            }
+        }
+
+        Class<? extends ServerChannel> serverChannel() {
+            switch (this) {
+                case EPOLL:
+                    return EpollServerSocketChannel.class;
+                case IO_URING:
+                    return IoUringServerSocketChannel.class;
+                default:
+                    return NioServerSocketChannel.class;
+            }
+        }
+    }
+
     static final X509Bundle CERT;
 
     static {
@@ -59,6 +90,7 @@ final class TestServer implements AutoCloseable {
         }
     }
 
+    final Transport transport;
     final EventLoopGroup group;
     final Channel server;
     final BlockingQueue<Object> results = new LinkedBlockingQueue<>();
@@ -67,11 +99,16 @@ final class TestServer implements AutoCloseable {
     private final Path root;
 
     TestServer(Path root, boolean epoll, boolean tls, AioFileRegionConfig config) throws Exception {
+        this(root, epoll ? Transport.EPOLL : Transport.NIO, tls, config);
+    }
+
+    TestServer(Path root, Transport transport, boolean tls, AioFileRegionConfig config) throws Exception {
         this.root = root;
-        group = new MultiThreadIoEventLoopGroup(1, epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+        this.transport = transport;
+        group = new MultiThreadIoEventLoopGroup(1, transport.factory());
         SslContext ssl = tls ? SslContextBuilder.forServer(CERT.toKeyManagerFactory()).build() : null;
         ServerBootstrap b = new ServerBootstrap().group(group)
-                .channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
+                .channel(transport.serverChannel())
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {

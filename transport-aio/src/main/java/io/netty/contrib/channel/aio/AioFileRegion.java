@@ -9,7 +9,8 @@ import java.nio.channels.FileChannel;
  * A file region that {@link AioFileRegionHandler} streams through O_DIRECT AIO on the channel's event loop.
  * <p>
  * It is a {@link DefaultFileRegion}: reference counted the same way, and never worse than what it replaces. Without
- * the handler an epoll channel sends it with {@code sendfile}, and any other channel through {@link #transferTo}.
+ * the handler an epoll channel sends it with {@code sendfile}, an io_uring channel with {@code splice}, and any other
+ * channel through {@link #transferTo}.
  * (The handler intercepts plain {@link DefaultFileRegion}s too; this class names the intent in application code.)
  */
 public class AioFileRegion extends DefaultFileRegion {

@@ -23,17 +23,19 @@ import java.nio.channels.ClosedChannelException;
  * // application code unchanged: ctx.write(new DefaultFileRegion(file, 0, file.length()));
  * }</pre>
  *
- * Each region is read with O_DIRECT in chunks; completions wake the channel's epoll loop through an eventfd and each
- * chunk is written as a {@code ByteBuf} from that loop, so a cold file never blocks the loop and no other thread is
- * involved. Data already in the page cache is served from it (see {@link AioFileRegionConfig.PageCachePolicy}).
- * Message order is kept: what is written after a region goes out after the region's last byte. The region's
+ * Each region is read with O_DIRECT in chunks; completions wake the channel's epoll or io_uring loop through an
+ * eventfd and each chunk is written as a {@code ByteBuf} from that loop, so a cold file never blocks the loop and no
+ * other thread is involved. Data already in the page cache is served from it (see
+ * {@link AioFileRegionConfig.PageCachePolicy}). Message order is kept: what is written after a region goes out after
+ * the region's last byte. The region's
  * promise completes when its last byte has been written; a {@code ChannelProgressivePromise} gets progress. Because
  * the handler writes bytes, it also works with an {@code SslHandler} between it and the socket.
  * <p>
- * Where AIO cannot be used (a loop that is not epoll, a file system that refuses O_DIRECT, AIO unavailable) the
- * region takes its own path (sendfile or transferTo; a blocking copy under TLS), counted in {@link AioMetrics} and
- * logged once. The handler keeps per-channel state: use one instance per channel, on the channel's own event loop
- * (added with an {@code EventExecutorGroup} of its own it falls back, counted as {@code NOT_EPOLL}).
+ * Where AIO cannot be used (a loop that is neither epoll nor io_uring, a file system that refuses O_DIRECT, AIO
+ * unavailable) the region takes its own path (sendfile or transferTo; a blocking copy under TLS), counted in
+ * {@link AioMetrics} and logged once. The handler keeps per-channel state: use one instance per channel, on the
+ * channel's own event loop (added with an {@code EventExecutorGroup} of its own it falls back, counted as
+ * {@code NOT_EPOLL}).
  */
 public class AioFileRegionHandler extends ChannelDuplexHandler {
 

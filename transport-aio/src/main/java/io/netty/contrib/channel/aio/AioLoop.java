@@ -3,13 +3,7 @@ package io.netty.contrib.channel.aio;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
-import io.netty.channel.IoEvent;
 import io.netty.channel.IoEventLoop;
-import io.netty.channel.IoRegistration;
-import io.netty.channel.epoll.EpollIoHandle;
-import io.netty.channel.epoll.EpollIoOps;
-import io.netty.channel.unix.FileDescriptor;
-import io.netty.util.concurrent.Future;
 import io.netty.util.internal.logging.InternalLogger;
 import io.netty.util.internal.logging.InternalLoggerFactory;
 
@@ -18,15 +12,15 @@ import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The AIO state of one epoll event loop: one {@link AioContext}, one eventfd registered with the loop through
- * {@link IoEventLoop#register}, and the reads in flight. Every method runs on the loop's thread.
+ * The AIO state of one epoll or io_uring event loop: one {@link AioContext}, one eventfd watched by the loop through
+ * a {@link CompletionSource}, and the reads in flight. Every method runs on the loop's thread.
  * <p>
  * Reads asked for during one loop iteration are submitted together by a task that runs at the end of it (one
  * {@code io_submit}). On an eventfd wake-up, at most a budget of completions is handled (about
  * {@link AioLoopConfig#completionBudgetBytes()} bytes of them); if more may be waiting the eventfd is written again,
  * so that other channels of the loop get their turn first.
  */
-final class AioLoop implements EpollIoHandle {
+final class AioLoop {
 
     private static final InternalLogger logger = InternalLoggerFactory.getInstance(AioLoop.class);
 
@@ -90,6 +84,7 @@ final class AioLoop implements EpollIoHandle {
     private final AioMetrics metrics;
     private final AioContext context;
     private final AioEventFd eventFd;
+    private final CompletionSource source;
     private final AioControlBlock[] blocks;
     private final Read[] reads;
     private final int[] freeSlots;
@@ -111,10 +106,12 @@ final class AioLoop implements EpollIoHandle {
     private final Runnable lagProbe = this::probeLag;
     private long lagProbeDue;
     private boolean trimScheduled;
-    private IoRegistration registration;
     private boolean closed;
 
     private AioLoop(IoEventLoop loop, AioLoopConfig config, AioMetrics metrics) throws IOException {
+        if (!CompletionSource.supports(loop)) {
+            throw new IllegalArgumentException("AIO completions need an epoll or io_uring event loop: " + loop);
+        }
         this.loop = loop;
         this.config = config;
         this.metrics = metrics;
@@ -127,6 +124,7 @@ final class AioLoop implements EpollIoHandle {
             throw e;
         }
         context = ctx;
+        source = CompletionSource.create(loop, eventFd, this);
         blocks = new AioControlBlock[slots];
         reads = new Read[slots];
         batch = new AioControlBlock[slots];
@@ -166,26 +164,9 @@ final class AioLoop implements EpollIoHandle {
         }
         state.setupFailedAt = 0;
         state.aio = aio;
-        aio.register();
+        aio.source.register();
         aio.scheduleLagProbe();
         return aio;
-    }
-
-    private void register() {
-        Future<IoRegistration> future = loop.register(this);
-        future.addListener(f -> {
-            if (f.isSuccess()) {
-                registration = (IoRegistration) f.getNow();
-                if (closed) {
-                    registration.cancel();
-                } else {
-                    registration.submit(EpollIoOps.EPOLLIN);
-                }
-            } else {
-                logger.warn("Could not register the AIO eventfd with {}", loop, f.cause());
-                close();
-            }
-        });
     }
 
     AioMetrics metrics() {
@@ -461,11 +442,17 @@ final class AioLoop implements EpollIoHandle {
         return read;
     }
 
-    @Override
-    public void handle(IoRegistration registration, IoEvent ioEvent) {
+    /**
+     * The eventfd woke the loop: reaps and dispatches at most a budget of completions.
+     *
+     * @return {@code true} if the budget ran out and more may be waiting: the eventfd was written again, so that the
+     *         loop comes back for them after its other work
+     */
+    boolean completionsReady() {
         if (closed) {
-            return;
+            return false;
         }
+        boolean more = false;
         try {
             // Level-triggered: read the counter on every wake-up, before reaping.
             eventFd.read();
@@ -479,6 +466,7 @@ final class AioLoop implements EpollIoHandle {
             if (n == budget && context.inFlight() > 0) {
                 // More may be waiting: come back after the loop's other work.
                 eventFd.write(1);
+                more = true;
             }
         } catch (IOException e) {
             logger.warn("AIO completion handling failed on {}", loop, e);
@@ -486,6 +474,7 @@ final class AioLoop implements EpollIoHandle {
         if (!pending.isEmpty()) {
             scheduleSubmit();
         }
+        return more;
     }
 
     /** Hands the first {@code n} reaped events to their reads; with {@code lost}, the result has nowhere to go. */
@@ -518,17 +507,11 @@ final class AioLoop implements EpollIoHandle {
         }
     }
 
-    @Override
-    public FileDescriptor fd() {
-        return eventFd.fd();
-    }
-
     /**
      * Called by the loop when it shuts down (its registrations are closed): waits for the reads in flight, hands each
      * its result, aborts those not submitted yet, then destroys the context.
      */
-    @Override
-    public void close() {
+    void close() {
         close(false);
     }
 
@@ -538,6 +521,8 @@ final class AioLoop implements EpollIoHandle {
      */
     void closeOnTermination() {
         close(true);
+        // An io_uring ring that never handed back its poll is gone with the loop: the eventfd can close now.
+        source.release();
     }
 
     private void close(boolean terminated) {
@@ -546,9 +531,7 @@ final class AioLoop implements EpollIoHandle {
         }
         closed = true;
         try {
-            if (registration != null && !loop.isTerminated()) {
-                registration.cancel();
-            }
+            source.cancel();
             while (!pending.isEmpty()) {
                 abort(pending.poll(), Abort.LOOP_CLOSED);
             }
@@ -564,11 +547,8 @@ final class AioLoop implements EpollIoHandle {
             }
             abortStranded();
             files.close();
-            try {
-                eventFd.close();
-            } catch (IOException e) {
-                logger.debug("Could not close the AIO eventfd of {}", loop, e);
-            }
+            // Last: nothing in flight can signal the eventfd now.
+            source.release();
         }
     }
 

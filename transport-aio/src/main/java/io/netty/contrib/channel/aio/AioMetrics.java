@@ -1,23 +1,38 @@
 package io.netty.contrib.channel.aio;
 
 import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.EventExecutorGroup;
 import io.netty.util.internal.ObjectUtil;
 import io.netty.util.internal.logging.InternalLogger;
 import io.netty.util.internal.logging.InternalLoggerFactory;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.ToLongFunction;
 
 /**
- * Counters of one event loop's file delivery through {@link AioFileRegionHandler}: AIO reads, bytes, what came from
- * the page cache instead of the disk, and every fallback by reason. Written only by the loop's thread; readable
- * from any thread.
+ * Counters of file delivery through {@link AioFileRegionHandler}: AIO reads, bytes, what came from the page cache
+ * instead of the disk, and every fallback by reason.
+ *
+ * <p>{@link #of(EventExecutor)} gives one event loop's counters; {@link #of(EventExecutorGroup)} gives a whole
+ * group's, summed over its loops (each method says how it combines them). Both are live views: they count from the
+ * loop's start, and a view taken once keeps counting.
+ *
+ * <p>Threads: a loop's counters are written only by that loop's thread and stored so that a read from any other
+ * thread (a metrics scraper, say) sees a whole, recent value of each: {@code volatile} fields, and the per-reason
+ * fallbacks and the lag histogram under a lock. Each figure is read on its own, so two figures read one after the
+ * other are not one snapshot: {@link #readsCompleted()} may already count a read whose bytes
+ * {@link #bytesRead()}, read a moment before, did not include. A group's figures are read loop by loop in the
+ * same way.
  */
 public final class AioMetrics {
 
     private static final InternalLogger logger = InternalLoggerFactory.getInstance(AioMetrics.class);
     private static final int LAG_BUCKETS = 10;
     private static final long LAG_BASE_NANOS = 250_000;
-    private static final AtomicBoolean[] LOGGED = new AtomicBoolean[Fallback.values().length];
+    private static final Fallback[] REASONS = Fallback.values();
+    private static final AtomicBoolean[] LOGGED = new AtomicBoolean[REASONS.length];
 
     static {
         for (int i = 0; i < LOGGED.length; i++) {
@@ -28,8 +43,9 @@ public final class AioMetrics {
     /** Why a region was not (or not entirely) read through AIO. */
     public enum Fallback {
         /**
-         * The channel's event loop is not an epoll loop (NIO, io_uring), or the handler runs on an executor other
-         * than the channel's loop: the region's own path was used.
+         * The channel's event loop is neither an epoll nor an io_uring loop (NIO, for example), or the handler runs
+         * on an executor other than the channel's loop: the region's own path was used. (The name predates io_uring
+         * support.)
          */
         NOT_EPOLL,
         /** The native library or the kernel's AIO is not available ({@link Aio#unavailabilityCause()}). */
@@ -46,7 +62,11 @@ public final class AioMetrics {
         DISABLED
     }
 
-    private final long[] fallbacks = new long[Fallback.values().length];
+    /** The loops a group's view sums; {@code null} for the counters of one loop. */
+    private final AioMetrics[] loops;
+
+    /** By {@link Fallback#ordinal()}; guarded by itself. */
+    private final long[] fallbacks = new long[REASONS.length];
     private volatile long regions;
     private volatile long readsSubmitted;
     private volatile long readsCompleted;
@@ -68,139 +88,281 @@ public final class AioMetrics {
     private volatile long memoryWaits;
     private volatile long allocationFailures;
     private volatile long maxLoopLagNanos;
-    /** Lag samples by upper bound: below 250 µs × 2^i, the last bucket unbounded. */
+    /** Lag samples by upper bound: below 250 µs × 2^i, the last bucket unbounded; guarded by itself. */
     private final long[] lagHistogram = new long[LAG_BUCKETS];
-    private volatile long fallbackSum;
 
+    /** One loop's counters, written by that loop's thread. */
     AioMetrics() {
+        loops = null;
+    }
+
+    private AioMetrics(AioMetrics[] loops) {
+        this.loops = loops;
     }
 
     /**
      * The metrics of one event loop, live: all zero until something is delivered on it, then counting.
+     *
+     * @param loop the event loop (or the executor the handler was added with)
+     * @return the loop's counters; the same object on every call while the loop runs
      */
     public static AioMetrics of(EventExecutor loop) {
         ObjectUtil.checkNotNull(loop, "loop");
         return LoopRegistry.of(loop).metrics;
     }
 
-    /** Regions handled (streamed through AIO, served from the page cache or passed on as a fallback). */
+    /**
+     * The metrics of every loop of a group, summed, live: counters and gauges are the sums over the loops, maxima
+     * and quantiles the highest of the loops' (see each method). Loops that have delivered nothing yet count as
+     * zeros and are counted as soon as they deliver; a loop that terminates keeps its last counts in this view
+     * (its gauges have returned to zero by then), so counters never go down. A loop that had already terminated
+     * when this view was made counts as zeros.
+     *
+     * <p>A view holds the loops' counters only, not the group or its loops: it does not keep them from being
+     * garbage collected. Make one view and keep it (it is cheap to read); each call makes a new one. Given a single
+     * {@link EventExecutor}, this is {@link #of(EventExecutor)}.
+     *
+     * @param group the event loop group (or executor group) whose loops to sum
+     * @return a live view of the group's counters
+     */
+    public static AioMetrics of(EventExecutorGroup group) {
+        ObjectUtil.checkNotNull(group, "group");
+        if (group instanceof EventExecutor) {
+            return of((EventExecutor) group);
+        }
+        List<AioMetrics> members = new ArrayList<>();
+        for (EventExecutor loop : group) {
+            members.add(LoopRegistry.of(loop).metrics);
+        }
+        return new AioMetrics(members.toArray(new AioMetrics[0]));
+    }
+
+    /**
+     * How many event loops these metrics cover.
+     *
+     * @return 1 for one loop's metrics, the group's size for a group's
+     */
+    public int loopCount() {
+        return loops == null ? 1 : loops.length;
+    }
+
+    /**
+     * Regions handled (streamed through AIO, served from the page cache or passed on as a fallback); summed over a
+     * group.
+     *
+     * @return the count since the loop started
+     */
     public long regions() {
-        return regions;
+        return loops == null ? regions : sum(AioMetrics::regions);
     }
 
-    /** AIO reads submitted with {@code io_submit}. */
+    /**
+     * AIO reads submitted with {@code io_submit}; summed over a group.
+     *
+     * @return the count since the loop started
+     */
     public long readsSubmitted() {
-        return readsSubmitted;
+        return loops == null ? readsSubmitted : sum(AioMetrics::readsSubmitted);
     }
 
-    /** AIO reads whose completion was reaped. */
+    /**
+     * AIO reads whose completion was reaped; summed over a group.
+     *
+     * @return the count since the loop started
+     */
     public long readsCompleted() {
-        return readsCompleted;
+        return loops == null ? readsCompleted : sum(AioMetrics::readsCompleted);
     }
 
-    /** Bytes read by AIO (whole aligned reads, which may be a little more than the regions asked for). */
+    /**
+     * Bytes read by AIO (whole aligned reads, which may be a little more than the regions asked for); summed over a
+     * group.
+     *
+     * @return bytes since the loop started
+     */
     public long bytesRead() {
-        return bytesRead;
+        return loops == null ? bytesRead : sum(AioMetrics::bytesRead);
     }
 
-    /** AIO reads submitted and not reaped yet. */
+    /**
+     * AIO reads submitted and not reaped yet; summed over a group.
+     *
+     * @return reads in flight now
+     */
     public int inFlight() {
-        return inFlight;
+        return loops == null ? inFlight : (int) sum(AioMetrics::inFlight);
     }
 
-    /** Chunks (or whole regions) served from the page cache without touching the disk. */
+    /**
+     * Chunks (or whole regions) served from the page cache without touching the disk; summed over a group.
+     *
+     * @return the count since the loop started
+     */
     public long pageCacheReads() {
-        return pageCacheReads;
+        return loops == null ? pageCacheReads : sum(AioMetrics::pageCacheReads);
     }
 
-    /** Bytes served from the page cache. */
+    /**
+     * Bytes served from the page cache; summed over a group.
+     *
+     * @return bytes since the loop started
+     */
     public long pageCacheBytes() {
-        return pageCacheBytes;
+        return loops == null ? pageCacheBytes : sum(AioMetrics::pageCacheBytes);
     }
 
-    /** Reads that failed ({@code res < 0}, or a file that shrank). */
+    /**
+     * Reads that failed ({@code res < 0}, or a file that shrank); summed over a group.
+     *
+     * @return the count since the loop started
+     */
     public long errors() {
-        return errors;
+        return loops == null ? errors : sum(AioMetrics::errors);
     }
 
     /**
      * How many times {@code io_submit} took none of the reads offered ({@code EAGAIN}): they waited for a completion
-     * and were offered again.
+     * and were offered again. Summed over a group.
+     *
+     * @return the count since the loop started
      */
     public long submitsDeferred() {
-        return submitsDeferred;
+        return loops == null ? submitsDeferred : sum(AioMetrics::submitsDeferred);
     }
 
-    /** Regions of files admitted to the page cache (asked for again: see the {@code ADMIT_REPEATED} policy). */
+    /**
+     * Regions of files admitted to the page cache (asked for again: see the {@code ADMIT_REPEATED} policy); summed
+     * over a group.
+     *
+     * @return the count since the loop started
+     */
     public long admitted() {
-        return admitted;
+        return loops == null ? admitted : sum(AioMetrics::admitted);
     }
 
-    /** Bytes handed to the kernel's read-ahead to bring admitted files into the page cache. */
+    /**
+     * Bytes handed to the kernel's read-ahead to bring admitted files into the page cache; summed over a group.
+     *
+     * @return bytes since the loop started
+     */
     public long prefetchedBytes() {
-        return prefetchedBytes;
+        return loops == null ? prefetchedBytes : sum(AioMetrics::prefetchedBytes);
     }
 
-    /** Prefetched chunks that had not arrived in the page cache by their deadline and were read with AIO. */
+    /**
+     * Prefetched chunks that had not arrived in the page cache by their deadline and were read with AIO; summed
+     * over a group.
+     *
+     * @return the count since the loop started
+     */
     public long prefetchesLate() {
-        return prefetchesLate;
+        return loops == null ? prefetchesLate : sum(AioMetrics::prefetchesLate);
     }
 
-    /** Regions whose {@code O_DIRECT} descriptor came from the loop's open-file cache. */
+    /**
+     * Regions whose {@code O_DIRECT} descriptor came from the loop's open-file cache; summed over a group.
+     *
+     * @return the count since the loop started
+     */
     public long openFileHits() {
-        return openFileHits;
+        return loops == null ? openFileHits : sum(AioMetrics::openFileHits);
     }
 
-    /** Regions whose file had to be opened with {@code O_DIRECT}. */
+    /**
+     * Regions whose file had to be opened with {@code O_DIRECT}; summed over a group.
+     *
+     * @return the count since the loop started
+     */
     public long openFileMisses() {
-        return openFileMisses;
+        return loops == null ? openFileMisses : sum(AioMetrics::openFileMisses);
     }
 
-    /** The loop's memory budget for chunk buffers, in bytes (0 before the loop's AIO state exists). */
+    /**
+     * The loop's memory budget for chunk buffers, in bytes (0 before the loop's AIO state exists); summed over a
+     * group (the loops whose AIO state exists).
+     *
+     * @return the budget in bytes
+     */
     public long memoryBudget() {
-        return memoryBudget;
+        return loops == null ? memoryBudget : sum(AioMetrics::memoryBudget);
     }
 
-    /** Bytes of the memory budget in use now: chunk buffers read or being read and not yet written. */
+    /**
+     * Bytes of the memory budget in use now: chunk buffers read or being read and not yet written. Summed over a
+     * group.
+     *
+     * @return bytes in use now
+     */
     public long memoryUsed() {
-        return memoryUsed;
+        return loops == null ? memoryUsed : sum(AioMetrics::memoryUsed);
     }
 
-    /** The most bytes of the memory budget ever in use at once. */
+    /**
+     * The most bytes of the memory budget ever in use at once. For a group, the highest of the loops' (each loop
+     * has a budget of its own, and their peaks need not have been at the same time).
+     *
+     * @return bytes
+     */
     public long maxMemoryUsed() {
-        return maxMemoryUsed;
+        return loops == null ? maxMemoryUsed : max(AioMetrics::maxMemoryUsed);
     }
 
-    /** How many times reads waited for memory (the budget was in use, or the allocator had none). */
+    /**
+     * How many times reads waited for memory (the budget was in use, or the allocator had none); summed over a group.
+     *
+     * @return the count since the loop started
+     */
     public long memoryWaits() {
-        return memoryWaits;
+        return loops == null ? memoryWaits : sum(AioMetrics::memoryWaits);
     }
 
-    /** Allocations of chunk buffers that failed for want of direct memory; the reads waited and went on later. */
+    /**
+     * Allocations of chunk buffers that failed for want of direct memory; the reads waited and went on later. Summed
+     * over a group.
+     *
+     * @return the count since the loop started
+     */
     public long allocationFailures() {
-        return allocationFailures;
+        return loops == null ? allocationFailures : sum(AioMetrics::allocationFailures);
     }
 
-    /** The most completions handled in one eventfd wake-up (bounded by the loop's completion budget). */
+    /**
+     * The most completions handled in one eventfd wake-up (bounded by the loop's completion budget); for a group,
+     * the highest of the loops'.
+     *
+     * @return completions
+     */
     public int maxCompletionsPerWakeUp() {
-        return maxCompletionsPerWakeUp;
+        return loops == null ? maxCompletionsPerWakeUp : (int) max(AioMetrics::maxCompletionsPerWakeUp);
     }
 
     /**
      * The loop's lag: every 10 ms a task is scheduled on the loop, and this is the longest it ran late, in
-     * nanoseconds. A request of another channel of the loop waits about as long.
+     * nanoseconds. A request of another channel of the loop waits about as long. For a group, the highest of the
+     * loops'.
+     *
+     * @return nanoseconds; 0 before the first sample
      */
     public long maxLoopLagNanos() {
-        return maxLoopLagNanos;
+        return loops == null ? maxLoopLagNanos : max(AioMetrics::maxLoopLagNanos);
     }
 
     /**
-     * The lag below which a fraction {@code quantile} (0..1) of the samples fell, as an upper bound in nanoseconds
-     * (samples are kept in buckets of 250 µs × 2^i); 0 before the first sample.
+     * The lag below which a fraction {@code quantile} of the loop's samples fell since it started, as an upper bound
+     * in nanoseconds (samples are kept in buckets of 250 µs × 2^i, the last one unbounded and reported as
+     * {@link #maxLoopLagNanos()}). For a group, the worst loop's: the highest of the loops' quantiles, so that one
+     * lagging loop shows instead of being averaged away by idle ones.
+     *
+     * @param quantile from 0 to 1, for example 0.99
+     * @return nanoseconds; 0 before the first sample
+     * @throws IllegalArgumentException if {@code quantile} is not within 0..1
      */
     public long loopLagNanos(double quantile) {
-        if (quantile < 0 || quantile > 1) {
+        if (!(quantile >= 0 && quantile <= 1)) {
             throw new IllegalArgumentException("quantile: " + quantile + " (expected: 0..1)");
+        }
+        if (loops != null) {
+            return max(m -> m.loopLagNanos(quantile));
         }
         long[] counts;
         synchronized (lagHistogram) {
@@ -213,26 +375,77 @@ public final class AioMetrics {
         if (total == 0) {
             return 0;
         }
+        long rank = Math.max(1, (long) Math.ceil(quantile * total));
         long seen = 0;
         for (int i = 0; i < counts.length - 1; i++) {
             seen += counts[i];
-            if (seen >= Math.ceil(quantile * total)) {
+            if (seen >= rank) {
                 return LAG_BASE_NANOS << i;
             }
         }
         return maxLoopLagNanos;
     }
 
-    /** How many times the given fallback was taken. */
+    /**
+     * How many times the given fallback was taken; summed over a group.
+     *
+     * @param reason the reason
+     * @return the count since the loop started
+     */
     public long fallbacks(Fallback reason) {
+        ObjectUtil.checkNotNull(reason, "reason");
+        if (loops != null) {
+            return sum(m -> m.fallbacks(reason));
+        }
         synchronized (fallbacks) {
             return fallbacks[reason.ordinal()];
         }
     }
 
-    /** How many fallbacks were taken, all reasons together. */
+    /**
+     * How many fallbacks were taken, all reasons together; summed over a group.
+     *
+     * @return the count since the loop started
+     */
     public long fallbacks() {
-        return fallbackSum;
+        long total = 0;
+        for (long n : fallbacksByReason()) {
+            total += n;
+        }
+        return total;
+    }
+
+    /** The fallback counts by {@link Fallback#ordinal()}, each loop's read at once. */
+    private long[] fallbacksByReason() {
+        if (loops == null) {
+            synchronized (fallbacks) {
+                return fallbacks.clone();
+            }
+        }
+        long[] counts = new long[REASONS.length];
+        for (AioMetrics loop : loops) {
+            long[] own = loop.fallbacksByReason();
+            for (int i = 0; i < counts.length; i++) {
+                counts[i] += own[i];
+            }
+        }
+        return counts;
+    }
+
+    private long sum(ToLongFunction<AioMetrics> figure) {
+        long total = 0;
+        for (AioMetrics loop : loops) {
+            total += figure.applyAsLong(loop);
+        }
+        return total;
+    }
+
+    private long max(ToLongFunction<AioMetrics> figure) {
+        long max = 0;
+        for (AioMetrics loop : loops) {
+            max = Math.max(max, figure.applyAsLong(loop));
+        }
+        return max;
     }
 
     void regionStarted() {
@@ -327,34 +540,52 @@ public final class AioMetrics {
         synchronized (fallbacks) {
             fallbacks[reason.ordinal()]++;
         }
-        fallbackSum++;
         if (LOGGED[reason.ordinal()].compareAndSet(false, true)) {
             logger.info("AIO file delivery falls back ({}): {} (logged once per reason)", reason, detail);
         }
     }
 
+    /**
+     * A one-line summary: every figure, and the fallbacks with their reasons, for example
+     * {@code fallbacks: 5 {NOT_EPOLL=3, DISABLED=2}} (only the reasons taken).
+     *
+     * @return the summary
+     */
     @Override
     public String toString() {
-        StringBuilder sb = new StringBuilder("AioMetrics(regions: ").append(regions)
-                .append(", reads: ").append(readsSubmitted).append('/').append(readsCompleted)
-                .append(", bytes: ").append(bytesRead).append(", in flight: ").append(inFlight)
-                .append(", page cache: ").append(pageCacheReads).append('/').append(pageCacheBytes)
-                .append(", admitted: ").append(admitted).append(", prefetched: ").append(prefetchedBytes)
-                .append(", late: ").append(prefetchesLate)
-                .append(", open files: ").append(openFileHits).append('/').append(openFileMisses)
-                .append(", memory: ").append(memoryUsed).append('/').append(memoryBudget).append(" (max ")
-                .append(maxMemoryUsed).append(", waits ").append(memoryWaits).append(')')
-                .append(", loop lag p99/max: ").append(loopLagNanos(0.99) / 1000).append('/')
-                .append(maxLoopLagNanos / 1000).append(" µs, errors: ").append(errors)
-                .append(", deferred submits: ").append(submitsDeferred).append(", fallbacks: ").append(fallbackSum);
-        String sep = " (";
-        for (Fallback reason : Fallback.values()) {
-            long n = fallbacks(reason);
-            if (n > 0) {
-                sb.append(sep).append(reason).append(": ").append(n);
-                sep = ", ";
-            }
+        StringBuilder sb = new StringBuilder("AioMetrics(");
+        if (loops != null) {
+            sb.append("loops: ").append(loops.length).append(", ");
         }
-        return sb.append(sep.equals(", ") ? "))" : ")").toString();
+        sb.append("regions: ").append(regions())
+                .append(", reads: ").append(readsSubmitted()).append('/').append(readsCompleted())
+                .append(", bytes: ").append(bytesRead()).append(", in flight: ").append(inFlight())
+                .append(", page cache: ").append(pageCacheReads()).append('/').append(pageCacheBytes())
+                .append(", admitted: ").append(admitted()).append(", prefetched: ").append(prefetchedBytes())
+                .append(", late: ").append(prefetchesLate())
+                .append(", open files: ").append(openFileHits()).append('/').append(openFileMisses())
+                .append(", memory: ").append(memoryUsed()).append('/').append(memoryBudget()).append(" (max ")
+                .append(maxMemoryUsed()).append(", waits ").append(memoryWaits()).append(')')
+                .append(", loop lag p99/max: ").append(loopLagNanos(0.99) / 1000).append('/')
+                .append(maxLoopLagNanos() / 1000).append(" µs, errors: ").append(errors())
+                .append(", deferred submits: ").append(submitsDeferred());
+        long[] byReason = fallbacksByReason();
+        long total = 0;
+        for (long n : byReason) {
+            total += n;
+        }
+        sb.append(", fallbacks: ").append(total);
+        if (total > 0) {
+            String sep = " {";
+            for (Fallback reason : REASONS) {
+                long n = byReason[reason.ordinal()];
+                if (n > 0) {
+                    sb.append(sep).append(reason).append('=').append(n);
+                    sep = ", ";
+                }
+            }
+            sb.append('}');
+        }
+        return sb.append(')').toString();
     }
 }

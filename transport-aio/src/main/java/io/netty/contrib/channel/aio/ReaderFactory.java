@@ -50,10 +50,11 @@ final class ReaderFactory {
             return fallback(AioMetrics.Fallback.AIO_UNAVAILABLE, Aio.unavailabilityCause(), ctx, region, metrics,
                     needsBytes);
         }
-        if (!(loop instanceof IoEventLoop) || !((IoEventLoop) loop).isCompatible(AioLoop.class)
+        if (!(loop instanceof IoEventLoop) || !CompletionSource.supports((IoEventLoop) loop)
                 || ctx.executor() != loop) {
-            // Also when the handler was added with an executor of its own: completions arrive on the channel's
-            // loop, and the stream's state must stay on one thread.
+            // Neither epoll nor io_uring (NIO, a loop of another transport); also when the handler was added with an
+            // executor of its own: completions arrive on the channel's loop, and the stream's state must stay on one
+            // thread.
             return fallback(AioMetrics.Fallback.NOT_EPOLL, "event loop " + loop, ctx, region, metrics, needsBytes);
         }
         if (!AioFiles.fileRegionFdSupported()) {

@@ -1,5 +1,5 @@
 /**
- * Linux native AIO for Netty: O_DIRECT file reads completed on the channel's own epoll event loop.
+ * Linux native AIO for Netty: O_DIRECT file reads completed on the channel's own epoll or io_uring event loop.
  * <p>
  * Servers use {@link io.netty.contrib.channel.aio.AioFileRegionHandler} (one line in a child initializer);
  * {@link io.netty.contrib.channel.aio.AioContext}, {@link io.netty.contrib.channel.aio.AioControlBlock} and

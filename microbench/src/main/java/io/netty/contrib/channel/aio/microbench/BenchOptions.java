@@ -15,8 +15,8 @@ final class BenchOptions {
     static final String USAGE = String.join("\n",
             "usage: java -jar microbench/target/load-bench.jar [options]",
             "  --workloads LIST   hot,cold,isolation,zipf,size,scale (default: all)",
-            "  --configs LIST     aio,sendfile,chunked,sendfile@io_uring,nginx,nginx-threads (default: each workload's",
-            "                     own list, see README)",
+            "  --configs LIST     aio,sendfile,chunked,aio@io_uring,sendfile@io_uring,nginx,nginx-threads (default:",
+            "                     each workload's own list, see README)",
             "  --reps N           repetitions, configurations interleaved round-robin (default: 5)",
             "  --duration S       measured seconds per cell (default: 3; zipf: --zipf-duration)",
             "  --warmup S         unmeasured seconds of the same load before each cell (default: 1; zipf: none)",
@@ -43,9 +43,10 @@ final class BenchOptions {
             case HOT:
             case COLD:
             case ISOLATION:
-                return List.of("aio", "sendfile", "chunked", "sendfile@io_uring", "nginx", "nginx-threads");
+                return List.of("aio", "sendfile", "chunked", "aio@io_uring", "sendfile@io_uring", "nginx",
+                        "nginx-threads");
             case ZIPF:
-                return List.of("aio", "sendfile", "sendfile@io_uring", "nginx-threads");
+                return List.of("aio", "sendfile", "aio@io_uring", "sendfile@io_uring", "nginx-threads");
             default:
                 return List.of("aio", "sendfile");
         }

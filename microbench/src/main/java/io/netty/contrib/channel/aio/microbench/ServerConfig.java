@@ -2,9 +2,9 @@ package io.netty.contrib.channel.aio.microbench;
 
 /**
  * A server configuration by name: {@code mode[@transport]} of the project's file server ({@code aio},
- * {@code sendfile}, {@code chunked}, {@code sendfile@io_uring}; the transport defaults to epoll), or Debian's nginx:
- * {@code nginx} ({@code sendfile on}) and {@code nginx-threads} ({@code aio threads; directio 4k}: O_DIRECT reads
- * in nginx's thread pool; Debian builds nginx without Linux native AIO).
+ * {@code sendfile}, {@code chunked}, {@code aio@io_uring}, {@code sendfile@io_uring}; the transport defaults to
+ * epoll), or Debian's nginx: {@code nginx} ({@code sendfile on}) and {@code nginx-threads} ({@code aio threads;
+ * directio 4k}: O_DIRECT reads in nginx's thread pool; Debian builds nginx without Linux native AIO).
  */
 final class ServerConfig {
     final String name;

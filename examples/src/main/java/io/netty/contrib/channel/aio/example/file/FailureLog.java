@@ -13,7 +13,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * The server's log of failed connections. What a client does to its own connection (hangs up mid-response, resets,
  * sends what is not HTTP) is logged at DEBUG: a burst of hostile clients must not flood the log. Other failures (a
  * file that shrank, a read error, no descriptor left) are logged at INFO, at most one line a second for the whole
- * server; a line says how many were left out before it.
+ * server; a line says how many were left out before it. A failed TLS handshake is one such INFO line, written by
+ * {@link TlsHandshakeLog} through {@link #notice}.
  */
 final class FailureLog {
 
@@ -25,20 +26,33 @@ final class FailureLog {
 
     /** Logs one failure of {@code channel} while doing {@code what}. */
     void failed(Channel channel, String what, Throwable cause) {
+        String line = channel.remoteAddress() + " " + what + ": " + cause;
         if (causedByClient(channel, cause)) {
-            logger.debug("{} {}: {}", channel.remoteAddress(), what, cause.toString());
-            return;
+            logger.debug(line);
+        } else {
+            notice(line);
         }
+    }
+
+    /**
+     * Logs {@code line} at INFO if no INFO line was logged in the last second, else at DEBUG (and counts it for the
+     * next INFO line). The line should be complete in itself: no stack trace is logged.
+     */
+    void notice(String line) {
         long now = System.nanoTime();
         long next = nextInfo.get();
         if (now - next >= 0 && nextInfo.compareAndSet(next, now + INTERVAL)) {
             long left = suppressed.getAndSet(0);
-            logger.info("{} {}: {}{}", channel.remoteAddress(), what, cause.toString(),
-                    left == 0 ? "" : " (" + left + " similar failures not logged in the last second)");
+            logger.info(left == 0 ? line : line + " (" + left + " similar failures not logged in the last second)");
         } else {
             suppressed.incrementAndGet();
-            logger.debug("{} {}: {}", channel.remoteAddress(), what, cause.toString());
+            logger.debug(line);
         }
+    }
+
+    /** Logs {@code line} at DEBUG: what needs no attention. */
+    void debug(String line) {
+        logger.debug(line);
     }
 
     /**

@@ -24,6 +24,9 @@ import io.netty.handler.ssl.util.SelfSignedCertificate;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import sun.misc.Signal;
 
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.NoSuchFileException;
 import java.lang.management.ManagementFactory;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
@@ -59,6 +62,7 @@ public final class FileServer implements AutoCloseable {
     private final Channel serverChannel;
     private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private final FailureLog failureLog = new FailureLog();
+    private final AccessLog accessLog;
     private volatile boolean stopping;
 
     @SuppressWarnings("deprecation") // SelfSignedCertificate: enough for --tls in an example server
@@ -82,7 +86,13 @@ public final class FileServer implements AutoCloseable {
                 factory = NioIoHandler.newFactory();
                 channelClass = NioServerSocketChannel.class;
         }
-        group = new MultiThreadIoEventLoopGroup(options.threads, factory);
+        accessLog = openAccessLog(options.accessLog);
+        try {
+            group = new MultiThreadIoEventLoopGroup(options.threads, factory);
+        } catch (RuntimeException e) {
+            closeAccessLog();
+            throw e;
+        }
         try {
             SslContext ssl = null;
             if (options.tls) {
@@ -95,7 +105,28 @@ public final class FileServer implements AutoCloseable {
                     .bind(new InetSocketAddress(options.bind, options.port)).sync().channel();
         } catch (Exception e) {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            closeAccessLog();
             throw e;
+        }
+    }
+
+    /** The log of {@code --access-log}, or {@code null}; an {@link IllegalArgumentException} if it cannot open. */
+    private static AccessLog openAccessLog(String target) {
+        if (target == null) {
+            return null;
+        }
+        try {
+            return AccessLog.open(target);
+        } catch (IOException e) {
+            String why = e instanceof NoSuchFileException ? "no such directory"
+                    : e instanceof AccessDeniedException ? "permission denied" : e.getMessage();
+            throw new IllegalArgumentException("--access-log: cannot open " + target + ": " + why);
+        }
+    }
+
+    private void closeAccessLog() throws InterruptedException {
+        if (accessLog != null) {
+            accessLog.close();
         }
     }
 
@@ -144,6 +175,10 @@ public final class FileServer implements AutoCloseable {
         FileServer server;
         try {
             server = new FileServer(options);
+        } catch (IllegalArgumentException e) {
+            System.err.println("file-server: " + e.getMessage());
+            System.exit(2);
+            return;
         } catch (UnsatisfiedLinkError e) {
             System.err.println("file-server: --transport " + options.transport.name().toLowerCase(java.util.Locale.ROOT)
                     + " is not available here: " + e.getCause());
@@ -211,15 +246,21 @@ public final class FileServer implements AutoCloseable {
         return child.waitFor();
     }
 
-    /** The line printed at start: address, root and mode. */
+    /**
+     * The line printed at start: root, address, event loops, and the path file bodies take (see {@link RegionPath}),
+     * for example {@code Serving /srv on http://127.0.0.1:8080/ (2 epoll event loops; mode aio: regions stream
+     * through AIO on epoll loops)}.
+     */
     String describe() {
-        String mode = options.mode.name().toLowerCase(java.util.Locale.ROOT);
-        String transport = this.transport.name().toLowerCase(java.util.Locale.ROOT);
-        if (options.mode == FileServerOptions.Mode.AIO && !Aio.isAvailable()) {
-            mode += " (AIO unavailable, regions take their own path: " + Aio.unavailabilityCause() + ')';
-        }
-        return "Serving " + options.root + " on " + url() + " (mode " + mode + ", " + transport + ", "
-                + options.threads + " event loop" + (options.threads == 1 ? "" : "s") + ')';
+        String loops = options.threads + " " + transport.name().toLowerCase(java.util.Locale.ROOT) + " event loop"
+                + (options.threads == 1 ? "" : "s");
+        return "Serving " + options.root + " on " + url() + " (" + loops + "; " + regionPath() + ')';
+    }
+
+    /** The path file bodies take with this server's mode, transport and TLS, in words. */
+    String regionPath() {
+        return RegionPath.describe(options.mode, transport, options.tls,
+                Aio.isAvailable() ? null : Aio.unavailabilityCause());
     }
 
     /** The server's base URL. */
@@ -249,6 +290,11 @@ public final class FileServer implements AutoCloseable {
         return failureLog;
     }
 
+    /** The access log, or {@code null} without {@code --access-log}. */
+    AccessLog accessLog() {
+        return accessLog;
+    }
+
     boolean isStopping() {
         return stopping;
     }
@@ -259,7 +305,7 @@ public final class FileServer implements AutoCloseable {
 
     /**
      * Stops accepting, closes idle connections, lets responses in flight finish (then closes their connections),
-     * and after {@link #STOP_TIMEOUT} closes what is left.
+     * and after {@link #STOP_TIMEOUT} closes what is left; then writes out and closes the access log.
      */
     @Override
     public void close() throws InterruptedException {
@@ -278,6 +324,10 @@ public final class FileServer implements AutoCloseable {
             Thread.sleep(20);
         }
         connections.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
-        group.shutdownGracefully(100, 5000, TimeUnit.MILLISECONDS).sync();
+        try {
+            group.shutdownGracefully(100, 5000, TimeUnit.MILLISECONDS).sync();
+        } finally {
+            closeAccessLog();
+        }
     }
 }

@@ -23,28 +23,20 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.URLEncoder;
+import java.net.SocketAddress;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
-import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Date;
 import java.util.Deque;
 import java.util.List;
@@ -86,21 +78,34 @@ final class FileServerHandler extends ChannelInboundHandlerAdapter {
     private final int maxRanges;
     private final BooleanSupplier stopping;
     private final RequestFlow flow;
+    private final boolean dotfiles;
     private final FailureLog log;
+    private final AccessLog accessLog;
     private final Deque<HttpRequest> waiting = new ArrayDeque<>();
     private ChannelHandlerContext ctx;
+    private SocketAddress remote;
     private boolean responding;
     private boolean serving;
     private boolean closing;
+    /** The response being sent, for the access log: its request, status and body size; null between responses. */
+    private HttpRequest current;
+    private int currentStatus;
+    private long currentBytes;
 
-    FileServerHandler(FileServerOptions options, BooleanSupplier stopping, RequestFlow flow, FailureLog log) {
+    /**
+     * @param accessLog where a line per response goes, or {@code null}
+     */
+    FileServerHandler(FileServerOptions options, BooleanSupplier stopping, RequestFlow flow, FailureLog log,
+                      AccessLog accessLog) {
         root = options.root;
         bodies = new BodyWriter(options.mode);
         maxPipelined = options.maxPipelined;
         maxRanges = options.maxRanges;
+        dotfiles = options.dotfiles;
         this.stopping = stopping;
         this.flow = flow;
         this.log = log;
+        this.accessLog = accessLog;
     }
 
     /** {@code true} when no response is being written or waits: the connection can be closed without cutting one. */
@@ -111,6 +116,7 @@ final class FileServerHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        remote = ctx.channel().remoteAddress();
     }
 
     @Override
@@ -189,6 +195,7 @@ final class FileServerHandler extends ChannelInboundHandlerAdapter {
     public void channelInactive(ChannelHandlerContext ctx) {
         closing = true;
         waiting.clear();
+        ended(false);
         ctx.fireChannelInactive();
     }
 
@@ -212,85 +219,23 @@ final class FileServerHandler extends ChannelInboundHandlerAdapter {
             send(request, res, keepAlive);
             return;
         }
-        String path;
-        try {
-            path = decodePath(request.uri());
-        } catch (IllegalArgumentException e) {
-            sendError(request, BAD_REQUEST, false);
-            return;
-        }
-        if (path == null) {
-            sendError(request, FORBIDDEN, keepAlive);
-            return;
-        }
-        Path target;
-        try {
-            target = root.resolve(path.substring(1)).normalize();
-        } catch (InvalidPathException e) {
-            // A name this JVM cannot represent (see FileServer's UTF-8 relaunch): no such file can be served.
-            sendError(request, NOT_FOUND, keepAlive);
-            return;
-        }
-        if (!target.startsWith(root)) {
-            sendError(request, FORBIDDEN, keepAlive);
-            return;
-        }
-        Path real;
-        BasicFileAttributes attrs;
-        try {
-            real = target.toRealPath();
-            attrs = Files.readAttributes(real, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-        } catch (AccessDeniedException e) {
-            sendError(request, FORBIDDEN, keepAlive);
-            return;
-        } catch (IOException e) {
-            sendError(request, NOT_FOUND, keepAlive);
-            return;
-        }
-        if (!real.startsWith(root)) {
-            // A symbolic link that leaves the root.
-            sendError(request, FORBIDDEN, keepAlive);
-            return;
-        }
-        if (attrs.isDirectory()) {
-            if (!path.endsWith("/")) {
+        RequestTarget target = RequestTarget.resolve(root, request.uri(), dotfiles);
+        switch (target.kind()) {
+            case FILE:
+                sendFile(request, target.file(), keepAlive);
+                break;
+            case LISTING:
+                sendListing(request, target.path(), target.file(), keepAlive);
+                break;
+            case REDIRECT:
                 FullHttpResponse res = new DefaultFullHttpResponse(HTTP_1_1, MOVED_PERMANENTLY, Unpooled.EMPTY_BUFFER);
-                res.headers().set(HttpHeaderNames.LOCATION, encodePath(path) + '/');
+                res.headers().set(HttpHeaderNames.LOCATION, target.location());
                 send(request, res, keepAlive);
-                return;
-            }
-            sendListing(request, path, real, keepAlive);
-            return;
+                break;
+            default:
+                // After a malformed target the connection's framing is not trusted: it is closed.
+                sendError(request, target.status(), keepAlive && target.status() != BAD_REQUEST);
         }
-        if (!attrs.isRegularFile()) {
-            sendError(request, FORBIDDEN, keepAlive);
-            return;
-        }
-        sendFile(request, real, keepAlive);
-    }
-
-    /**
-     * The decoded path of a request target: starts with '/', no NUL, no ".." segment (null for the last two: those
-     * are refused, not looked up). Throws {@link IllegalArgumentException} when malformed.
-     */
-    static String decodePath(String uri) {
-        String raw = uri;
-        if (raw.startsWith("http://") || raw.startsWith("https://")) {
-            raw = URI.create(raw).getRawPath();
-        }
-        String path = new QueryStringDecoder(raw).path();
-        if (!path.startsWith("/")) {
-            throw new IllegalArgumentException("not an absolute path: " + uri);
-        }
-        if (path.indexOf('\0') >= 0) {
-            return null;
-        }
-        for (String segment : path.split("/")) {
-            if (segment.equals("..")) {
-                return null;
-            }
-        }
-        return path;
     }
 
     private void sendFile(HttpRequest request, Path file, boolean keepAlive) {
@@ -355,6 +300,7 @@ final class FileServerHandler extends ChannelInboundHandlerAdapter {
                 if (compressed && head) {
                     Compression.asCompressedHead(res); // the compressor passes HEAD through
                 }
+                began(request, res.status(), head ? 0 : count);
                 ctx.write(res);
                 if (!head && count > 0) {
                     ownsChannel = false;
@@ -369,6 +315,7 @@ final class FileServerHandler extends ChannelInboundHandlerAdapter {
             HttpUtil.setContentLength(res, parts.contentLength());
             headers(res, etag, lastModified, keepAlive);
             vary(res, varies);
+            began(request, PARTIAL_CONTENT, head ? 0 : parts.contentLength());
             ctx.write(res);
             if (head) {
                 complete(request, ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT), keepAlive);
@@ -537,65 +484,17 @@ final class FileServerHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void sendListing(HttpRequest request, String path, Path dir, boolean keepAlive) {
-        List<String> names = new ArrayList<>();
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
-            for (Path entry : entries) {
-                names.add(entry.getFileName().toString() + (Files.isDirectory(entry) ? "/" : ""));
-            }
+        List<DirectoryListing.Entry> entries;
+        try {
+            entries = DirectoryListing.read(dir, dotfiles);
         } catch (IOException e) {
             sendError(request, failedOpen("list", e), keepAlive);
             return;
         }
-        Collections.sort(names);
-        StringBuilder html = new StringBuilder(256 + names.size() * 64)
-                .append("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>Index of ")
-                .append(escapeHtml(path)).append("</title></head><body>\n<h1>Index of ").append(escapeHtml(path))
-                .append("</h1>\n<ul>\n");
-        if (!path.equals("/")) {
-            html.append("<li><a href=\"../\">../</a></li>\n");
-        }
-        for (String name : names) {
-            html.append("<li><a href=\"").append(escapeHtml(encodeSegment(name))).append("\">")
-                    .append(escapeHtml(name)).append("</a></li>\n");
-        }
-        html.append("</ul>\n</body></html>\n");
-        ByteBuf body = Unpooled.copiedBuffer(html, StandardCharsets.UTF_8);
+        ByteBuf body = Unpooled.copiedBuffer(DirectoryListing.html(path, entries), StandardCharsets.UTF_8);
         FullHttpResponse res = new DefaultFullHttpResponse(HTTP_1_1, OK, body);
         res.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/html; charset=utf-8");
         send(request, res, keepAlive);
-    }
-
-    private static String encodeSegment(String name) {
-        boolean dir = name.endsWith("/");
-        String bare = dir ? name.substring(0, name.length() - 1) : name;
-        return URLEncoder.encode(bare, StandardCharsets.UTF_8).replace("+", "%20") + (dir ? "/" : "");
-    }
-
-    private static String encodePath(String path) {
-        StringBuilder sb = new StringBuilder();
-        for (String segment : path.split("/", -1)) {
-            if (sb.length() > 0 || path.startsWith("/")) {
-                sb.append('/');
-            }
-            sb.append(URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20"));
-        }
-        return sb.substring(path.startsWith("/") ? 1 : 0);
-    }
-
-    static String escapeHtml(String s) {
-        StringBuilder sb = new StringBuilder(s.length() + 16);
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '<': sb.append("&lt;"); break;
-                case '>': sb.append("&gt;"); break;
-                case '&': sb.append("&amp;"); break;
-                case '"': sb.append("&quot;"); break;
-                case '\'': sb.append("&#39;"); break;
-                default: sb.append(c);
-            }
-        }
-        return sb.toString();
     }
 
     private static FullHttpResponse errorResponse(HttpResponseStatus status) {
@@ -624,6 +523,7 @@ final class FileServerHandler extends ChannelInboundHandlerAdapter {
             res.release();
             res = head;
         }
+        began(request, res.status(), res.content().readableBytes());
         complete(request, ctx.writeAndFlush(res), keepAlive);
     }
 
@@ -650,6 +550,7 @@ final class FileServerHandler extends ChannelInboundHandlerAdapter {
         }
         last.addListener((ChannelFutureListener) f -> {
             responding = false;
+            ended(f.isSuccess());
             if (!f.isSuccess()) {
                 closing = true;
                 log.failed(ctx.channel(), request.method() + " " + request.uri(), f.cause());
@@ -661,6 +562,24 @@ final class FileServerHandler extends ChannelInboundHandlerAdapter {
                 serveNext();
             }
         });
+    }
+
+    /** The response to {@code request} has begun: its status and the size of its body, for the access log. */
+    private void began(HttpRequest request, HttpResponseStatus status, long bodyBytes) {
+        current = request;
+        currentStatus = status.code();
+        currentBytes = bodyBytes;
+    }
+
+    /**
+     * The response that began has ended: its access log line. One cut short (the connection failed or closed) is
+     * logged with no size: how much of it the client got is not known.
+     */
+    private void ended(boolean complete) {
+        if (current != null && accessLog != null) {
+            accessLog.log(remote, current, currentStatus, complete ? currentBytes : 0);
+        }
+        current = null;
     }
 
     @Override

@@ -7,6 +7,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.contrib.channel.aio.AioFileRegionHandler;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.stream.ChunkedWriteHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 
@@ -31,7 +32,9 @@ final class FileServerInitializer extends ChannelInitializer<SocketChannel> impl
         server.track(ch);
         ChannelPipeline p = ch.pipeline();
         if (ssl != null) {
-            p.addLast(ssl.newHandler(ch.alloc()));
+            SslHandler tls = ssl.newHandler(ch.alloc());
+            p.addLast(new TlsHandshakeLog(tls.handshakeFuture(), server.failureLog())); // sees what the client sent
+            p.addLast(tls);
         }
         FileServerOptions.Mode mode = server.options().mode;
         if (mode == FileServerOptions.Mode.AIO) {
@@ -65,6 +68,7 @@ final class FileServerInitializer extends ChannelInitializer<SocketChannel> impl
     }
 
     private ChannelHandler handler(RequestFlow flow) {
-        return new FileServerHandler(server.options(), server::isStopping, flow, server.failureLog());
+        return new FileServerHandler(server.options(), server::isStopping, flow, server.failureLog(),
+                server.accessLog());
     }
 }

@@ -43,6 +43,10 @@ final class FileServerOptions {
             "  --header-timeout S  close a connection whose request head is not complete in S seconds (default: 30)",
             "  --max-pipelined N  requests read ahead of the response being sent; then reading pauses (default: 16)",
             "  --max-ranges N  a Range header with more ranges is ignored: the whole file is sent (default: 16)",
+            "  --dotfiles D    hide | allow: names that start with '.' are hidden from listings and answered with 404",
+            "                  unless allowed (default: hide)",
+            "  --access-log F  one line per response, Common Log Format, to file F or '-' for standard output",
+            "                  (default: none)",
             "  --tls           HTTPS with a self-signed certificate; ALPN offers h2 and http/1.1 (cleartext",
             "                  connections speak HTTP/1.1, or h2c when they start with the HTTP/2 preface)",
             "  --gzip          compress text, JSON, JS, XML and SVG files of 1 KiB and more for clients that accept",
@@ -59,6 +63,9 @@ final class FileServerOptions {
     int headerTimeoutSeconds = 30;
     int maxPipelined = 16;
     int maxRanges = 16;
+    boolean dotfiles;
+    /** A file name, {@code -} for standard output, or {@code null} for no access log. */
+    String accessLog;
     boolean tls;
     boolean gzip;
     boolean help;
@@ -113,6 +120,16 @@ final class FileServerOptions {
                 case "--max-ranges":
                     o.maxRanges = intValue(args, ++i, arg, 1, 1024);
                     break;
+                case "--dotfiles":
+                    String dotfiles = value(args, ++i, arg);
+                    if (!dotfiles.equals("hide") && !dotfiles.equals("allow")) {
+                        throw new IllegalArgumentException("--dotfiles must be hide or allow, not '" + dotfiles + "'");
+                    }
+                    o.dotfiles = dotfiles.equals("allow");
+                    break;
+                case "--access-log":
+                    o.accessLog = accessLogValue(args, ++i, arg);
+                    break;
                 case "--transport":
                     String transport = value(args, ++i, arg);
                     try {
@@ -158,6 +175,15 @@ final class FileServerOptions {
             throw new IllegalArgumentException(option + " needs a value");
         }
         return args[i];
+    }
+
+    /** A file name, or {@code -} for standard output. */
+    private static String accessLogValue(String[] args, int i, String option) {
+        String v = value(args, i, option);
+        if (v.isEmpty()) {
+            throw new IllegalArgumentException(option + " needs a file name, or - for standard output");
+        }
+        return v;
     }
 
     private static int intValue(String[] args, int i, String option, int min, int max) {

@@ -29,8 +29,6 @@ import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
 import io.netty.handler.stream.ChunkedWriteHandler;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
-import io.netty.util.internal.logging.InternalLogger;
-import io.netty.util.internal.logging.InternalLoggerFactory;
 
 import java.io.IOException;
 import java.util.concurrent.TimeUnit;
@@ -50,8 +48,6 @@ import java.util.function.Function;
  * (for at most {@link FileServer#STOP_TIMEOUT}).
  */
 final class Http2ServerInitializer extends ChannelInitializer<Http2StreamChannel> {
-
-    private static final InternalLogger logger = InternalLoggerFactory.getInstance(Http2ServerInitializer.class);
 
     /** Streams a client may have open at once (nginx's default is 128): each may hold an open file. */
     static final int MAX_CONCURRENT_STREAMS = 128;
@@ -117,7 +113,7 @@ final class Http2ServerInitializer extends ChannelInitializer<Http2StreamChannel
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
             if (cause instanceof IOException) {
                 // The socket failed (a reset, a hang-up): the client's doing. File errors belong to streams.
-                logger.debug("{} HTTP/2 connection: {}", ctx.channel().remoteAddress(), cause.toString());
+                log.debug(ctx.channel().remoteAddress() + " HTTP/2 connection: " + cause);
             } else {
                 log.failed(ctx.channel(), "HTTP/2 connection", cause);
             }

@@ -105,13 +105,44 @@ class FileServerJarIT {
             BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(),
                     StandardCharsets.UTF_8));
             String banner = out.readLine();
-            Matcher m = Pattern.compile("Serving (\\S+) on http://127\\.0\\.0\\.1:(\\d+)/ \\(mode aio, ")
-                    .matcher(banner);
+            Matcher m = Pattern.compile("Serving (\\S+) on http://127\\.0\\.0\\.1:(\\d+)/ \\(\\d+ epoll event loops?; "
+                    + "mode aio: regions stream through AIO on epoll loops\\)$").matcher(banner);
             assertTrue(m.find(), banner);
             assertEquals(dir.toRealPath().toString(), m.group(1));
             String url = "http://127.0.0.1:" + m.group(2) + "/data.bin";
 
             curlExact(url, file, dir.getParent().resolve("jar-download.bin"));
+            stopsWithZero(server);
+        } finally {
+            server.destroyForcibly();
+        }
+    }
+
+    @Test
+    void theQuickStartInAGitCloneServesNoDotfileAndLogsToStandardOutput() throws Exception {
+        Path dir = TestFiles.directory("jar-root-clone");
+        Files.createDirectories(dir.resolve(".git"));
+        Files.write(dir.resolve(".git/config"), "[remote \"origin\"]\n\turl = git@example.com:secret\n"
+                .getBytes(StandardCharsets.UTF_8));
+        Files.write(dir.resolve("README.md"), "# readme\n".getBytes(StandardCharsets.UTF_8));
+        Process server = java(dir, "--port", "0", "--access-log", "-");
+        try {
+            BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(),
+                    StandardCharsets.UTF_8));
+            Matcher m = Pattern.compile("127\\.0\\.0\\.1:(\\d+)/").matcher(out.readLine());
+            assertTrue(m.find());
+            String base = "http://127.0.0.1:" + m.group(1) + "/";
+            for (String path : new String[] {".git/config", "%2egit/config", ".git/", ".git"}) {
+                Process curl = new ProcessBuilder("curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", base + path)
+                        .start();
+                assertEquals("404", new String(curl.getInputStream().readAllBytes(), StandardCharsets.UTF_8), path);
+                assertEquals(0, curl.waitFor());
+                assertTrue(Pattern.matches("127\\.0\\.0\\.1 - - \\[[^]]+\\] \"GET /" + Pattern.quote(path)
+                        + " HTTP/1\\.1\" 404 14", out.readLine()), path);
+            }
+            String listing = new String(curlBody(base), StandardCharsets.UTF_8);
+            assertTrue(listing.contains("README.md") && !listing.contains(".git"), listing);
+            assertTrue(out.readLine().matches(".* \"GET / HTTP/1\\.1\" 200 \\d+"));
             stopsWithZero(server);
         } finally {
             server.destroyForcibly();
@@ -136,10 +167,21 @@ class FileServerJarIT {
         assertEquals(2, mode.exitValue(), text);
         assertEquals("file-server: --mode must be aio, sendfile or chunked, not 'turbo'", text);
 
+        Process dotfiles = java(dir, "--dotfiles", "show");
+        text = output(dotfiles);
+        assertEquals(2, dotfiles.exitValue(), text);
+        assertEquals("file-server: --dotfiles must be hide or allow, not 'show'", text);
+
+        Process accessLog = java(dir, "--port", "0", "--access-log", "no/such/dir/access.log");
+        text = output(accessLog);
+        assertEquals(2, accessLog.exitValue(), text);
+        assertEquals("file-server: --access-log: cannot open no/such/dir/access.log: no such directory", text);
+
         Process help = java(dir, "--help");
         text = output(help);
         assertEquals(0, help.exitValue(), text);
-        assertTrue(text.contains("--mode MODE"), text);
+        assertTrue(text.contains("--mode MODE") && text.contains("--dotfiles D") && text.contains("--access-log F"),
+                text);
     }
 
     @Test
@@ -177,7 +219,8 @@ class FileServerJarIT {
             BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(),
                     StandardCharsets.UTF_8));
             String banner = out.readLine();
-            assertTrue(banner.contains("AIO unavailable") && banner.contains(", nio, "), banner);
+            assertTrue(banner.contains(" nio event loop") && banner.endsWith("; mode aio on nio loops: AIO unavailable "
+                    + "here, regions fall back to FileChannel.transferTo)"), banner);
             Matcher m = Pattern.compile("127\\.0\\.0\\.1:(\\d+)/").matcher(banner);
             assertTrue(m.find(), banner);
             curlExact("http://127.0.0.1:" + m.group(1) + "/plain.bin", file,

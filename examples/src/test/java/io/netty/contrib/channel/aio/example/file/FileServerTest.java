@@ -102,9 +102,10 @@ class FileServerTest {
         assertEquals(200, empty.statusCode());
         assertEquals(0, empty.body().length);
         assertEquals("hello, world\n", new String(get(client(), server, "inside").body(), StandardCharsets.UTF_8));
-        if (mode.equals("aio")) {
+        if (mode.equals("aio") || mode.equals("aio@io_uring")) {
             AioMetrics metrics = AioMetrics.of(serverLoop(server));
             assertTrue(metrics.readsCompleted() > 0 || metrics.pageCacheReads() > 0, metrics.toString());
+            assertEquals(0, metrics.fallbacks(AioMetrics.Fallback.NOT_EPOLL), metrics.toString());
         }
     }
 

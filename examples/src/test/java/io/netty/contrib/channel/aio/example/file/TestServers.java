@@ -21,7 +21,10 @@ import java.security.GeneralSecurityException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -130,6 +133,74 @@ final class TestServers {
             return TestFiles.sha256(out, 0, out.length());
         } finally {
             Files.delete(out.toPath());
+        }
+    }
+
+    /** What one run of curl gave: its exit code, the last response's status, headers (lower-case names) and body. */
+    static final class Curl {
+        final int exit;
+        final int status;
+        final Map<String, String> headers;
+        final byte[] body;
+        final String stderr;
+
+        Curl(int exit, int status, Map<String, String> headers, byte[] body, String stderr) {
+            this.exit = exit;
+            this.status = status;
+            this.headers = headers;
+            this.body = body;
+            this.stderr = stderr;
+        }
+
+        String header(String name) {
+            return headers.get(name.toLowerCase(Locale.ROOT));
+        }
+
+        String text() {
+            return new String(body, StandardCharsets.UTF_8);
+        }
+
+        @Override
+        public String toString() {
+            return "curl exit " + exit + ", status " + status + ", " + headers + ", stderr: " + stderr;
+        }
+    }
+
+    /**
+     * Runs {@code curl -s -S} with {@code args} (options, then the URL), saving what it received in scratch files next
+     * to {@code root}; for a HEAD ({@code -I}) the body is empty.
+     */
+    static Curl curlRun(Path root, String... args) throws Exception {
+        Path headers = root.getParent().resolve("curl-headers-" + System.nanoTime());
+        Path body = root.getParent().resolve("curl-body-" + System.nanoTime());
+        List<String> cmd = new ArrayList<>(List.of("curl", "-s", "-S", "--max-time", "30", "-D", headers.toString(),
+                "-o", body.toString(), "-w", "%{http_code}"));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).start();
+        byte[] out = p.getInputStream().readAllBytes();
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "curl did not finish");
+        try {
+            Map<String, String> names = new LinkedHashMap<>();
+            if (Files.exists(headers)) {
+                for (String line : Files.readAllLines(headers, StandardCharsets.ISO_8859_1)) {
+                    if (line.startsWith("HTTP/")) {
+                        names.clear(); // a redirect followed: keep the last response's
+                    }
+                    int colon = line.indexOf(':');
+                    if (colon > 0) {
+                        names.put(line.substring(0, colon).trim().toLowerCase(Locale.ROOT),
+                                line.substring(colon + 1).trim());
+                    }
+                }
+            }
+            byte[] content = Files.exists(body) && !List.of(args).contains("-I") ? Files.readAllBytes(body)
+                    : new byte[0];
+            String code = new String(out, StandardCharsets.US_ASCII).trim();
+            return new Curl(p.exitValue(), code.isEmpty() ? 0 : Integer.parseInt(code), names, content, err);
+        } finally {
+            Files.deleteIfExists(headers);
+            Files.deleteIfExists(body);
         }
     }
 

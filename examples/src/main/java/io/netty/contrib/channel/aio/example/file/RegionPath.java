@@ -1,0 +1,88 @@
+/*
+ * Copyright 2026 The Netty Project
+ *
+ * The Netty Project licenses this file to you under the Apache License,
+ * version 2.0 (the "License"); you may not use this file except in compliance
+ * with the License. You may obtain a copy of the License at:
+ *
+ *   https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+ * WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+ * License for the specific language governing permissions and limitations
+ * under the License.
+ */
+package io.netty.contrib.channel.aio.example.file;
+
+import java.util.Locale;
+
+/**
+ * Which path the bodies of files take, in words, from the server's real configuration: the mode, the transport of
+ * its event loops, TLS, and whether AIO works here. The start line prints it, for example
+ * {@code mode aio: regions stream through AIO on epoll loops} or {@code mode aio on nio loops: AIO unavailable here,
+ * regions fall back to FileChannel.transferTo}.
+ */
+final class RegionPath {
+
+    private RegionPath() {
+    }
+
+    /**
+     * {@code true} if {@code AioFileRegionHandler} streams regions through AIO on event loops of {@code transport}.
+     * Epoll and io_uring loops carry the AIO completions; NIO loops do not.
+     */
+    static boolean loopsRunAio(FileServerOptions.Transport transport) {
+        return transport == FileServerOptions.Transport.EPOLL || transport == FileServerOptions.Transport.IO_URING;
+    }
+
+    /**
+     * How file bodies travel.
+     *
+     * @param mode the {@code --mode}
+     * @param transport the transport of the event loops (resolved: not {@code AUTO})
+     * @param tls {@code true} with {@code --tls}
+     * @param aioUnavailable why AIO cannot be used in this process ({@code Aio.unavailabilityCause()}), or
+     *                       {@code null} if it can
+     */
+    static String describe(FileServerOptions.Mode mode, FileServerOptions.Transport transport, boolean tls,
+                           Throwable aioUnavailable) {
+        String loops = name(transport) + " loops";
+        switch (mode) {
+            case AIO:
+                if (!loopsRunAio(transport)) {
+                    return "mode aio on " + loops + ": AIO unavailable here, regions fall back to "
+                            + ownPath(transport, tls);
+                }
+                if (aioUnavailable != null) {
+                    return "mode aio: AIO unavailable, regions fall back to " + ownPath(transport, tls) + ": "
+                            + aioUnavailable;
+                }
+                return "mode aio: regions stream through AIO on " + loops + (tls ? ", then TLS" : "");
+            case SENDFILE:
+                return "mode sendfile: regions go through " + ownPath(transport, tls) + " on " + loops;
+            default:
+                return "mode chunked: ChunkedNioFile, blocking reads and a copy on " + loops
+                        + (tls ? ", then TLS" : "");
+        }
+    }
+
+    /** What the transport does with a {@code DefaultFileRegion} written to it (under TLS: the handler's copy). */
+    private static String ownPath(FileServerOptions.Transport transport, boolean tls) {
+        if (tls) {
+            return "blocking reads and a copy on the loop, then TLS";
+        }
+        switch (transport) {
+            case EPOLL:
+                return "sendfile(2)";
+            case IO_URING:
+                return "splice(2)";
+            default:
+                return "FileChannel.transferTo";
+        }
+    }
+
+    private static String name(FileServerOptions.Transport transport) {
+        return transport.name().toLowerCase(Locale.ROOT);
+    }
+}

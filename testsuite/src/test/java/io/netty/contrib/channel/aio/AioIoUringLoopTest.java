@@ -1,0 +1,36 @@
+/*
+ * Copyright 2026 The Netty Project
+ *
+ * The Netty Project licenses this file to you under the Apache License,
+ * version 2.0 (the "License"); you may not use this file except in compliance
+ * with the License. You may obtain a copy of the License at:
+ *
+ *   https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+ * WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+ * License for the specific language governing permissions and limitations
+ * under the License.
+ */
+package io.netty.contrib.channel.aio;
+
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.uring.IoUring;
+import io.netty.channel.uring.IoUringIoHandler;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * Every test of {@link AioLoopTest} on an io_uring loop, whose ring polls the AIO eventfd: batching, completion
+ * dispatch, a refused read failing alone, reads stranded by the drain timeout ended after {@code io_destroy}, the
+ * lag probe.
+ */
+class AioIoUringLoopTest extends AioLoopTest {
+
+    @Override
+    IoHandlerFactory ioHandlerFactory() {
+        assumeTrue(IoUring.isAvailable(), () -> "io_uring is not available: " + IoUring.unavailabilityCause());
+        return IoUringIoHandler.newFactory();
+    }
+}
