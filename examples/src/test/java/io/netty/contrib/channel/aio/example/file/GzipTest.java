@@ -123,7 +123,7 @@ class GzipTest {
                 args.add(protocol);
             }
             args.add(server.url() + path);
-            String version = TestServers.curlRun(args);
+            String version = TestServers.curlOutput(args);
             return new String[] {version, Files.readString(headers.toPath()).toLowerCase(Locale.ROOT)};
         } finally {
             Files.deleteIfExists(headers.toPath());

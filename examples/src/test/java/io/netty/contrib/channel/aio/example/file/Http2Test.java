@@ -92,7 +92,7 @@ class Http2Test {
     private static String curlHttp2(FileServer server, String mode, String path) throws Exception {
         File out = root.getParent().resolve("curl-h2-" + System.nanoTime()).toFile();
         try {
-            String version = TestServers.curlRun(List.of("-s", "-k", "--fail", protocolOption(mode), "-o",
+            String version = TestServers.curlOutput(List.of("-s", "-k", "--fail", protocolOption(mode), "-o",
                     out.getPath(), "-w", "%{http_version}", server.url() + path));
             assertEquals("2", version, "the protocol curl spoke");
             return TestFiles.sha256(out, 0, out.length());
@@ -168,7 +168,7 @@ class Http2Test {
             args.addAll(List.of("-o", out.getPath(), server.url() + "big.bin"));
         }
         String expected = TestFiles.sha256(big, 0, big.length());
-        String report = TestServers.curlRun(args);
+        String report = TestServers.curlOutput(args);
         int connects = 0;
         for (String line : report.trim().split("\n")) {
             String[] f = line.trim().split(" ");

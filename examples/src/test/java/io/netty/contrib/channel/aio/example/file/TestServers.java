@@ -101,7 +101,7 @@ final class TestServers {
     }
 
     /** Runs curl with {@code args} and returns what it printed (its {@code -w} text); fails if curl failed. */
-    static String curlRun(List<String> args) throws Exception {
+    static String curlOutput(List<String> args) throws Exception {
         List<String> command = new ArrayList<>();
         command.add("curl");
         command.addAll(args);
