@@ -10,8 +10,8 @@ import java.nio.channels.FileChannel;
 
 /**
  * Decides, once per region, how {@link AioFileRegionHandler} delivers it, and sets up the reader: AIO when it can be
- * used, the page cache when the whole region is resident, else the region's own path. Every fallback is counted in
- * the loop's {@link AioMetrics} here.
+ * used, the page cache when the whole region is resident, else the region's own path. {@link AioChunkedInput} gets
+ * its reader here too. Every fallback is counted in the loop's {@link AioMetrics} here.
  */
 final class ReaderFactory {
 
@@ -42,29 +42,46 @@ final class ReaderFactory {
      */
     static Route route(ChannelHandlerContext ctx, DefaultFileRegion region, AioFileRegionConfig config,
                        AioMetrics metrics, boolean needsBytes) throws IOException {
-        EventLoop loop = ctx.channel().eventLoop();
+        // The region's own path: passed on as it is, or copied into buffers when a handler below needs bytes.
+        ChunkReader fallback = needsBytes ? new RegionChunkReader(region, ctx.alloc(), metrics) : null;
+        // Also when the handler was added with an executor of its own: completions arrive on the channel's loop, and
+        // the stream's state must stay on one thread.
+        return route(ctx.channel().eventLoop(), ctx.executor() == ctx.channel().eventLoop(), region, config, metrics,
+                needsBytes, fallback);
+    }
+
+    /**
+     * The reader that copies {@code region} (from {@code region.transferred()}) into buffers through AIO or the page
+     * cache, for {@link AioChunkedInput}; {@code null}, after counting the fallback, where AIO cannot be used.
+     *
+     * @param onLoop the reader would be used on {@code loop}'s thread
+     * @throws IOException if the region's file cannot be opened or examined
+     */
+    static ChunkReader bytesReader(EventLoop loop, boolean onLoop, DefaultFileRegion region,
+                                   AioFileRegionConfig config, AioMetrics metrics) throws IOException {
+        return route(loop, onLoop, region, config, metrics, true, null).reader();
+    }
+
+    private static Route route(EventLoop loop, boolean onLoop, DefaultFileRegion region, AioFileRegionConfig config,
+                               AioMetrics metrics, boolean needsBytes, ChunkReader fallback) throws IOException {
         if (config.directIo() == AioFileRegionConfig.DirectIo.DISABLED) {
-            return fallback(AioMetrics.Fallback.DISABLED, config, ctx, region, metrics, needsBytes);
+            return fallback(AioMetrics.Fallback.DISABLED, config, metrics, fallback);
         }
         if (!Aio.isAvailable()) {
-            return fallback(AioMetrics.Fallback.AIO_UNAVAILABLE, Aio.unavailabilityCause(), ctx, region, metrics,
-                    needsBytes);
+            return fallback(AioMetrics.Fallback.AIO_UNAVAILABLE, Aio.unavailabilityCause(), metrics, fallback);
         }
-        if (!(loop instanceof IoEventLoop) || !CompletionSource.supports((IoEventLoop) loop)
-                || ctx.executor() != loop) {
-            // Neither epoll nor io_uring (NIO, a loop of another transport); also when the handler was added with an
-            // executor of its own: completions arrive on the channel's loop, and the stream's state must stay on one
-            // thread.
-            return fallback(AioMetrics.Fallback.NOT_EPOLL, "event loop " + loop, ctx, region, metrics, needsBytes);
+        if (!(loop instanceof IoEventLoop) || !CompletionSource.supports((IoEventLoop) loop) || !onLoop) {
+            // Neither epoll nor io_uring (NIO, a loop of another transport).
+            return fallback(AioMetrics.Fallback.NOT_EPOLL, "event loop " + loop, metrics, fallback);
         }
         if (!AioFiles.fileRegionFdSupported()) {
-            return fallback(AioMetrics.Fallback.FILE_DESCRIPTOR_UNAVAILABLE, "DefaultFileRegion's FileChannel", ctx,
-                    region, metrics, needsBytes);
+            return fallback(AioMetrics.Fallback.FILE_DESCRIPTOR_UNAVAILABLE, "DefaultFileRegion's FileChannel",
+                    metrics, fallback);
         }
         AioLoop aio = AioLoop.get((IoEventLoop) loop, config.loopConfig());
         if (aio == null) {
             // AioLoop counted the SETUP_FAILED fallback.
-            return passOn(ctx, region, metrics, needsBytes);
+            return new Route(fallback);
         }
         FileChannel channel = AioFiles.channel(region);
         OpenRegion open = new OpenRegion(region, channel, AioFiles.fd(channel), needsBytes);
@@ -87,21 +104,15 @@ final class ReaderFactory {
         try {
             direct = aio.files().acquire(open.fd, stat);
         } catch (IOException e) {
-            return fallback(AioMetrics.Fallback.DIRECT_IO_REFUSED, e.getMessage(), ctx, region, metrics, needsBytes);
+            return fallback(AioMetrics.Fallback.DIRECT_IO_REFUSED, e.getMessage(), metrics, fallback);
         }
         DirectChunkReader reader = new DirectChunkReader(aio, direct, open, useCache);
         return new Route(admitted ? new PageCacheChunkReader(aio, open, reader) : reader);
     }
 
-    private static Route fallback(AioMetrics.Fallback reason, Object detail, ChannelHandlerContext ctx,
-                                  DefaultFileRegion region, AioMetrics metrics, boolean needsBytes) {
+    private static Route fallback(AioMetrics.Fallback reason, Object detail, AioMetrics metrics,
+                                  ChunkReader fallback) {
         metrics.fallback(reason, detail);
-        return passOn(ctx, region, metrics, needsBytes);
-    }
-
-    /** The region's own path: passed on as it is, or copied into buffers when a handler below needs bytes. */
-    private static Route passOn(ChannelHandlerContext ctx, DefaultFileRegion region, AioMetrics metrics,
-                                boolean needsBytes) {
-        return new Route(needsBytes ? new RegionChunkReader(region, ctx.alloc(), metrics) : null);
+        return new Route(fallback);
     }
 }

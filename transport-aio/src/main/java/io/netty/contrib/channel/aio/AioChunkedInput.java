@@ -1,0 +1,471 @@
+/*
+ * Copyright 2026 The Netty Project
+ *
+ * The Netty Project licenses this file to you under the Apache License,
+ * version 2.0 (the "License"); you may not use this file except in compliance
+ * with the License. You may obtain a copy of the License at:
+ *
+ *   https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+ * WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+ * License for the specific language governing permissions and limitations
+ * under the License.
+ */
+package io.netty.contrib.channel.aio;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.DefaultFileRegion;
+import io.netty.channel.EventLoop;
+import io.netty.handler.stream.ChunkedInput;
+import io.netty.handler.stream.ChunkedWriteHandler;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.internal.ObjectUtil;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayDeque;
+import java.util.concurrent.RejectedExecutionException;
+
+/**
+ * A {@link ChunkedInput} of a file range whose chunks are read by Linux AIO on the channel's own event loop (epoll or
+ * io_uring): for pipelines that need {@link ByteBuf}s rather than file regions (HTTP/2 DATA frames, content
+ * compression, {@code HttpChunkedInput}) and that {@code ChunkedNioFile} would block while it reads the disk.
+ *
+ * <pre>{@code
+ * ch.pipeline().addLast(new HttpServerCodec(), new ChunkedWriteHandler(), handler);
+ * // in the handler, after the response head:
+ * ctx.writeAndFlush(new HttpChunkedInput(new AioChunkedInput(ctx.channel(), file, 0, file.length())));
+ * }</pre>
+ *
+ * Each chunk is read with {@code O_DIRECT} into an aligned buffer of the loop's pool, or copied from the page cache
+ * when it is resident there (see {@link AioFileRegionConfig.PageCachePolicy}), exactly as {@link AioFileRegionHandler}
+ * reads regions, with the same read-ahead and the loop's memory budget: a chunk's memory counts until the buffer
+ * handed out is freed. While the next chunk is still on its way, {@link #readChunk(ByteBufAllocator)} returns
+ * {@code null}; when it arrives, the channel's {@link ChunkedWriteHandler} is asked to go on
+ * ({@link ChunkedWriteHandler#resumeTransfer()}) from the loop itself, so the loop never waits for the disk. A read
+ * that fails is thrown by the next {@code readChunk}, which makes {@code ChunkedWriteHandler} fail the write and close
+ * the input.
+ * <p>
+ * Where AIO cannot be used (a loop that is neither epoll nor io_uring, a {@code ChunkedWriteHandler} on an executor
+ * of its own, a file system that refuses {@code O_DIRECT}, AIO unavailable or switched off) the chunks are read
+ * synchronously with {@link FileChannel#read}, as {@code ChunkedNioFile} reads them, counted in {@link AioMetrics} by
+ * reason.
+ * <p>
+ * The input owns its file: closing it closes the {@link FileChannel}. Chunks are asked for by the channel's
+ * {@code ChunkedWriteHandler} on the channel's event loop; one input serves one write.
+ */
+public class AioChunkedInput implements ChunkedInput<ByteBuf> {
+
+    private final Channel channel;
+    private final DefaultFileRegion region;
+    private final FileChannel file;
+    private final AioFileRegionConfig config;
+    private final long start;
+    private final long end;
+    /** Chunks asked of the reader and not handed out yet, in file order. */
+    private final ArrayDeque<Chunk> chunks = new ArrayDeque<>();
+    private AioMetrics metrics;
+    /** Reads through AIO or the page cache; {@code null} before the first chunk, or when reading synchronously. */
+    private ChunkReader reader;
+    private boolean started;
+    private int chunkSize;
+    private int readAhead;
+    /** The next byte to ask the reader for. */
+    private long next;
+    /** The next byte to hand out. */
+    private long offset;
+    /** Chunks handed out whose buffers have not been freed: they still take memory, in the pipeline. */
+    private int handedOut;
+    /** Why reading failed, or {@code null}: thrown by the next {@link #readChunk}. */
+    private Throwable failure;
+    /** {@link #readChunk} returned {@code null} before the end: the handler waits to be resumed. */
+    private boolean waiting;
+    /** Inside {@link #readChunk} or {@link #startChunks}: a chunk that arrives now is seen without a resume. */
+    private boolean busy;
+    private boolean closed;
+    private boolean released;
+
+    /** The whole of {@code file}, with {@link AioFileRegionConfig#DEFAULT}. */
+    public AioChunkedInput(Channel channel, File file) throws IOException {
+        this(channel, file, 0, ObjectUtil.checkNotNull(file, "file").length());
+    }
+
+    /** {@code count} bytes of {@code file} from {@code position}, with {@link AioFileRegionConfig#DEFAULT}. */
+    public AioChunkedInput(Channel channel, File file, long position, long count) throws IOException {
+        this(channel, file, position, count, AioFileRegionConfig.DEFAULT);
+    }
+
+    /**
+     * {@code count} bytes of {@code file} from {@code position}. The file is opened now and closed with the input.
+     *
+     * @param channel the channel the chunks are written to: its event loop reads them
+     * @param config chunk size, read-ahead, page cache policy and loop settings, as for {@link AioFileRegionHandler}
+     * @throws IOException if the file cannot be opened
+     */
+    public AioChunkedInput(Channel channel, File file, long position, long count, AioFileRegionConfig config)
+            throws IOException {
+        this(channel, open(file, position, count), position, count, config);
+    }
+
+    /** {@code count} bytes of {@code file} from {@code position}, with {@link AioFileRegionConfig#DEFAULT}. */
+    public AioChunkedInput(Channel channel, FileChannel file, long position, long count) {
+        this(channel, file, position, count, AioFileRegionConfig.DEFAULT);
+    }
+
+    /**
+     * {@code count} bytes of an open {@code file} from {@code position}. The input owns the channel from now on: it is
+     * closed with the input (as {@code ChunkedNioFile} closes its channel).
+     *
+     * @param channel the channel the chunks are written to: its event loop reads them
+     * @param config chunk size, read-ahead, page cache policy and loop settings, as for {@link AioFileRegionHandler}
+     */
+    public AioChunkedInput(Channel channel, FileChannel file, long position, long count,
+                           AioFileRegionConfig config) {
+        this.channel = ObjectUtil.checkNotNull(channel, "channel");
+        this.file = ObjectUtil.checkNotNull(file, "file");
+        this.config = ObjectUtil.checkNotNull(config, "config");
+        ObjectUtil.checkPositiveOrZero(position, "position");
+        ObjectUtil.checkPositiveOrZero(count, "count");
+        region = new DefaultFileRegion(file, position, count);
+        start = position;
+        end = position + count;
+        next = start;
+        offset = start;
+    }
+
+    private static FileChannel open(File file, long position, long count) throws IOException {
+        ObjectUtil.checkNotNull(file, "file");
+        ObjectUtil.checkPositiveOrZero(position, "position");
+        ObjectUtil.checkPositiveOrZero(count, "count");
+        return FileChannel.open(file.toPath(), StandardOpenOption.READ);
+    }
+
+    /** {@code true} once every byte of the range has been handed out, or the input was closed. */
+    @Override
+    public boolean isEndOfInput() {
+        return closed || offset >= end;
+    }
+
+    /** Frees what the input holds and closes its file; a buffer under a read is freed when the read completes. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        EventLoop loop = channel.eventLoop();
+        if (reader != null && !loop.inEventLoop() && !loop.isTerminated()) {
+            // The reader's state belongs to the loop.
+            try {
+                loop.execute(this::closeNow);
+                return;
+            } catch (RejectedExecutionException e) {
+                // The loop is going away and runs nothing more: no one else touches the input.
+            }
+        }
+        closeNow();
+    }
+
+    /** @deprecated use {@link #readChunk(ByteBufAllocator)} */
+    @Deprecated
+    @Override
+    public ByteBuf readChunk(ChannelHandlerContext ctx) throws Exception {
+        return readChunk(ctx.alloc());
+    }
+
+    /**
+     * The next chunk, or {@code null} if it is still being read (or the range has been handed out): the channel's
+     * {@link ChunkedWriteHandler} is resumed when it arrives.
+     *
+     * @throws IOException if the file could not be read (an I/O error, a file shorter than the range, the loop
+     *         shutting down)
+     */
+    @Override
+    public ByteBuf readChunk(ByteBufAllocator allocator) throws Exception {
+        if (closed) {
+            throw new IOException("AioChunkedInput is closed: " + this);
+        }
+        throwIfFailed();
+        if (offset >= end) {
+            return null;
+        }
+        if (!started) {
+            start();
+        }
+        if (reader == null) {
+            return readSynchronously(allocator);
+        }
+        startChunks();
+        throwIfFailed();
+        Chunk head = chunks.peek();
+        if (head == null || head.buf == null) {
+            waiting = true;
+            return null;
+        }
+        chunks.poll();
+        waiting = false;
+        offset = head.end;
+        ByteBuf buf = head.buf;
+        head.buf = null;
+        if (offset == end) {
+            releaseResources();
+        }
+        if (head.charge == 0) {
+            return buf;
+        }
+        handedOut++;
+        return new ChargedChunkBuffer(allocator, buf, this, head.charge);
+    }
+
+    /** The length of the range in bytes. */
+    @Override
+    public long length() {
+        return end - start;
+    }
+
+    /** The bytes handed out so far. */
+    @Override
+    public long progress() {
+        return offset - start;
+    }
+
+    /** Decides, once, how the range is read; every fallback is counted in the loop's metrics. */
+    private void start() throws IOException {
+        started = true;
+        EventLoop loop = channel.eventLoop();
+        metrics = LoopRegistry.of(loop).metrics;
+        metrics.regionStarted();
+        try {
+            // Completions arrive on the channel's loop: a ChunkedWriteHandler elsewhere gets the synchronous path.
+            reader = ReaderFactory.bytesReader(loop, loop.inEventLoop(), region, config, metrics);
+        } catch (IOException | RuntimeException e) {
+            metrics.error();
+            throw e;
+        }
+        if (reader != null) {
+            chunkSize = Math.max(config.chunkSize(), reader.alignment());
+            readAhead = config.readAhead();
+        }
+    }
+
+    /** Asks the reader for the chunks that the read-ahead window and the channel's writability allow. */
+    private void startChunks() {
+        if (busy) {
+            return;
+        }
+        busy = true;
+        try {
+            int alignment = reader.alignment();
+            int window = reader.readAhead(readAhead);
+            // Chunks in the pipeline count: a slow peer must not get the file buffered in the channel.
+            while (!isAbandoned() && next < end && chunks.size() + handedOut < window
+                    && (chunks.isEmpty() && handedOut == 0 || channel.isWritable())) {
+                long chunkStart = next;
+                long chunkEnd = Math.min(end, chunkStart - chunkStart % alignment + chunkSize);
+                next = chunkEnd;
+                Chunk chunk = new Chunk(chunkStart, chunkEnd);
+                chunks.add(chunk);
+                reader.read(chunkStart, chunkEnd, chunk);
+            }
+        } finally {
+            busy = false;
+        }
+    }
+
+    /** The fallback: one chunk read on the calling thread with {@link FileChannel#read}, as ChunkedNioFile does. */
+    private ByteBuf readSynchronously(ByteBufAllocator allocator) throws IOException {
+        int length = (int) Math.min(config.chunkSize(), end - offset);
+        ByteBuf buf = allocator.buffer(length);
+        try {
+            while (buf.writerIndex() < length) {
+                long position = offset + buf.writerIndex();
+                if (buf.writeBytes(file, position, length - buf.writerIndex()) < 0) {
+                    throw new IOException("File shrank: it ends at " + position + ", before the end of the range at "
+                            + end + " (" + file + ')');
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            buf.release();
+            metrics.error();
+            throw e;
+        }
+        offset += length;
+        if (offset == end) {
+            releaseResources();
+        }
+        return buf;
+    }
+
+    private void throwIfFailed() throws Exception {
+        Throwable cause = failure;
+        if (cause == null) {
+            return;
+        }
+        if (cause instanceof Exception) {
+            throw (Exception) cause;
+        }
+        throw new IOException(cause);
+    }
+
+    /** No chunk is wanted any more: the input was closed or a read failed. */
+    private boolean isAbandoned() {
+        return closed || failure != null;
+    }
+
+    /** A chunk arrived or a read failed: the handler goes on if it was waiting for this. */
+    private void arrived() {
+        if (!waiting || busy) {
+            return;
+        }
+        Chunk head = chunks.peek();
+        if (failure != null || head != null && head.buf != null) {
+            waiting = false;
+            resume();
+        }
+    }
+
+    private void resume() {
+        ChunkedWriteHandler handler = channel.pipeline().get(ChunkedWriteHandler.class);
+        if (handler != null) {
+            handler.resumeTransfer();
+        } else {
+            // Whatever drives the input without a ChunkedWriteHandler goes on when flushed.
+            channel.flush();
+        }
+    }
+
+    /** A buffer handed out was freed, on any thread: its memory goes back, and the window has room again. */
+    void chunkFreed(int charge) {
+        EventLoop loop = channel.eventLoop();
+        if (loop.inEventLoop()) {
+            freed(charge);
+            return;
+        }
+        try {
+            loop.execute(() -> freed(charge));
+        } catch (RejectedExecutionException e) {
+            // The loop is gone, and its memory budget with it.
+        }
+    }
+
+    private void freed(int charge) {
+        reader.refund(charge);
+        handedOut--;
+        if (!isAbandoned()) {
+            startChunks();
+            arrived();
+        }
+    }
+
+    /** Fails the input: ready chunks are freed now; the failure is thrown by the next {@link #readChunk}. */
+    private void fail(Throwable cause) {
+        failure = cause;
+        dropReadyChunks();
+        arrived();
+    }
+
+    private void closeNow() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        waiting = false;
+        dropReadyChunks();
+        releaseResources();
+    }
+
+    /** Frees the chunks that were read; those under a read are freed by their read's completion. */
+    private void dropReadyChunks() {
+        for (Chunk chunk : chunks) {
+            ByteBuf buf = chunk.buf;
+            if (buf != null) {
+                chunk.buf = null;
+                buf.release();
+                reader.refund(chunk.charge);
+            }
+        }
+        chunks.clear();
+    }
+
+    private void releaseResources() {
+        if (!released) {
+            released = true;
+            if (reader != null) {
+                reader.close();
+            }
+            // Closes the file.
+            region.release();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "AioChunkedInput(" + file + ", [" + start + ", " + end + "), offset: " + offset + ", chunks: "
+                + chunks.size() + ", handed out: " + handedOut + ", " + (reader != null ? reader : "synchronous")
+                + ')';
+    }
+
+    /** One chunk: asked of the reader, then its bytes, waiting for their turn to be handed out. */
+    private final class Chunk implements ChunkReader.Sink {
+        final long start;
+        final long end;
+        /** The chunk's bytes once read; {@code null} before. */
+        ByteBuf buf;
+        /** What {@link #buf} takes of the loop's memory budget. */
+        int charge;
+
+        Chunk(long start, long end) {
+            this.start = start;
+            this.end = end;
+        }
+
+        @Override
+        public void filled(Object msg, int readCharge) {
+            if (isAbandoned()) {
+                ReferenceCountUtil.release(msg);
+                reader.refund(readCharge);
+                return;
+            }
+            buf = (ByteBuf) msg;
+            charge = readCharge;
+            arrived();
+        }
+
+        @Override
+        public void failed(Throwable cause) {
+            if (isAbandoned()) {
+                return;
+            }
+            if (channel.eventLoop().isTerminated()) {
+                // The loop is gone: no one will ask for a chunk or close the input any more.
+                closeNow();
+                return;
+            }
+            fail(cause);
+        }
+
+        @Override
+        public boolean isCancelled() {
+            return isAbandoned();
+        }
+
+        @Override
+        public boolean isNext() {
+            for (Chunk c : chunks) {
+                if (c == this) {
+                    return true;
+                }
+                if (c.buf == null) {
+                    return false;
+                }
+            }
+            return false;
+        }
+    }
+}
