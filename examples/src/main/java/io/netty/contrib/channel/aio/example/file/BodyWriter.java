@@ -20,6 +20,7 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.DefaultFileRegion;
+import io.netty.contrib.channel.aio.AioChunkedInput;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http2.Http2StreamChannel;
@@ -36,10 +37,14 @@ import java.nio.channels.FileChannel;
  * and sendfile modes. Chunks are needed in chunked mode, on an HTTP/2 stream (a DATA frame carries bytes, not a
  * region) and for a body that is compressed (the compressor takes {@code HttpContent}s). Their flow control is the
  * channel's writability: on an HTTP/2 stream, the stream's flow-control window.
+ *
+ * <p>Chunks are read by {@link AioChunkedInput} in aio mode (by AIO on the channel's loop, never blocking it; it falls
+ * back to plain reads where AIO cannot be used, as a region does), and by a {@code ChunkedNioFile} in the other modes
+ * (blocking reads on the loop, as the modes without AIO are meant to show).
  */
 final class BodyWriter {
 
-    /** Bytes per chunk of a blocking chunked input. */
+    /** Bytes per chunk of a blocking chunked input ({@code AioChunkedInput} uses its configuration's). */
     static final int CHUNK_SIZE = 64 * 1024;
 
     private final FileServerOptions.Mode mode;
@@ -63,6 +68,10 @@ final class BodyWriter {
             throws IOException {
         if (!chunks(ctx.channel(), compressed)) {
             return new DefaultFileRegion(file, position, count);
+        }
+        if (mode == FileServerOptions.Mode.AIO) {
+            // Reads on the loop of the channel the chunks are written to: on an HTTP/2 stream, the connection's.
+            return new Contents(new AioChunkedInput(ctx.channel(), file, position, count));
         }
         try {
             return new Contents(new CheckedChunkedNioFile(file, position, count, CHUNK_SIZE));

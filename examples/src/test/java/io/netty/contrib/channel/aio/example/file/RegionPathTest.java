@@ -109,8 +109,7 @@ class RegionPathTest {
             long reads = metrics.readsCompleted();
             long fallbacks = metrics.fallbacks();
             PageCache.evict(file);
-            // HTTP/1.1: over TLS curl would choose h2, whose bodies are chunks, not regions.
-            TestServers.Curl c = TestServers.curlRun(root, "-k", "--http1.1", server.url() + file.getName());
+            TestServers.Curl c = TestServers.curlRun(root, "-k", server.url() + file.getName());
             assertEquals(200, c.status, c.toString());
             assertEquals(file.length(), c.body.length);
             if (throughAio) {
