@@ -92,12 +92,26 @@ public class AioChunkedInput implements ChunkedInput<ByteBuf> {
     private boolean closed;
     private boolean released;
 
-    /** The whole of {@code file}, with {@link AioFileRegionConfig#DEFAULT}. */
+    /**
+     * The whole of {@code file}, with {@link AioFileRegionConfig#DEFAULT}.
+     *
+     * @param channel the channel the chunks are written to: its event loop reads them
+     * @param file the file to read
+     * @throws IOException if the file cannot be opened
+     */
     public AioChunkedInput(Channel channel, File file) throws IOException {
         this(channel, file, 0, ObjectUtil.checkNotNull(file, "file").length());
     }
 
-    /** {@code count} bytes of {@code file} from {@code position}, with {@link AioFileRegionConfig#DEFAULT}. */
+    /**
+     * {@code count} bytes of {@code file} from {@code position}, with {@link AioFileRegionConfig#DEFAULT}.
+     *
+     * @param channel the channel the chunks are written to: its event loop reads them
+     * @param file the file to read
+     * @param position where the bytes start in the file
+     * @param count how many bytes to send
+     * @throws IOException if the file cannot be opened
+     */
     public AioChunkedInput(Channel channel, File file, long position, long count) throws IOException {
         this(channel, file, position, count, AioFileRegionConfig.DEFAULT);
     }
@@ -106,6 +120,9 @@ public class AioChunkedInput implements ChunkedInput<ByteBuf> {
      * {@code count} bytes of {@code file} from {@code position}. The file is opened now and closed with the input.
      *
      * @param channel the channel the chunks are written to: its event loop reads them
+     * @param file the file to read
+     * @param position where the bytes start in the file
+     * @param count how many bytes to send
      * @param config chunk size, read-ahead, page cache policy and loop settings, as for {@link AioFileRegionHandler}
      * @throws IOException if the file cannot be opened
      */
@@ -114,7 +131,15 @@ public class AioChunkedInput implements ChunkedInput<ByteBuf> {
         this(channel, open(file, position, count), position, count, config);
     }
 
-    /** {@code count} bytes of {@code file} from {@code position}, with {@link AioFileRegionConfig#DEFAULT}. */
+    /**
+     * {@code count} bytes of an open {@code file} from {@code position}, with {@link AioFileRegionConfig#DEFAULT}.
+     * The input owns the file channel from now on and closes it.
+     *
+     * @param channel the channel the chunks are written to: its event loop reads them
+     * @param file the open file to read; the input closes it
+     * @param position where the bytes start in the file
+     * @param count how many bytes to send
+     */
     public AioChunkedInput(Channel channel, FileChannel file, long position, long count) {
         this(channel, file, position, count, AioFileRegionConfig.DEFAULT);
     }
@@ -124,6 +149,9 @@ public class AioChunkedInput implements ChunkedInput<ByteBuf> {
      * closed with the input (as {@code ChunkedNioFile} closes its channel).
      *
      * @param channel the channel the chunks are written to: its event loop reads them
+     * @param file the open file to read; the input closes it
+     * @param position where the bytes start in the file
+     * @param count how many bytes to send
      * @param config chunk size, read-ahead, page cache policy and loop settings, as for {@link AioFileRegionHandler}
      */
     public AioChunkedInput(Channel channel, FileChannel file, long position, long count,

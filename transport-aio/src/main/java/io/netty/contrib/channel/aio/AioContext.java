@@ -68,6 +68,7 @@ public final class AioContext implements AutoCloseable {
     /**
      * Creates a context able to hold at least {@code maxEvents} operations in flight.
      *
+     * @param maxEvents how many operations the context must be able to hold in flight
      * @throws IllegalArgumentException if {@code maxEvents} is negative
      * @throws IOException naming {@code io_setup} and the errno: {@code EINVAL} for 0 or a value above the kernel's
      *         limit, {@code EAGAIN} when {@code maxEvents} is larger than {@code /proc/sys/fs/aio-max-nr} or the
@@ -118,17 +119,29 @@ public final class AioContext implements AutoCloseable {
         }
     }
 
-    /** The {@code maxEvents} this context was created with. */
+    /**
+     * The {@code maxEvents} this context was created with.
+     *
+     * @return the {@code maxEvents} this context was created with
+     */
     public int maxEvents() {
         return maxEvents;
     }
 
-    /** How many submitted control blocks have not been reaped yet. */
+    /**
+     * How many submitted control blocks have not been reaped yet.
+     *
+     * @return how many submitted control blocks have not been reaped yet
+     */
     public int inFlight() {
         return kernel.inFlight.size();
     }
 
-    /** {@code true} once {@link #close()} has been called. */
+    /**
+     * {@code true} once {@link #close()} has been called.
+     *
+     * @return {@code true} once {@link #close()} has been called
+     */
     public boolean isClosed() {
         return closed;
     }
@@ -137,6 +150,7 @@ public final class AioContext implements AutoCloseable {
      * Submits control blocks with one {@code io_submit(2)} call. A {@link io.netty.buffer.ByteBuf} under a block is
      * retained until its event is reaped.
      *
+     * @param iocbs the control blocks, submitted in this order
      * @return how many were submitted, from the first; the others are not in flight and may be submitted again. Like
      *         the kernel, which takes no more than its ring holds, one call submits at most 8,388,608 blocks.
      * @throws IllegalStateException if the context is closed, used by another thread at the same time, or a block is
@@ -239,6 +253,7 @@ public final class AioContext implements AutoCloseable {
      * {@code minNr} is lowered to that bound too.
      *
      * @param minNr the least number of events to wait for, at most {@code events.length}
+     * @param events the array to fill from index 0; a {@code null} slot gets a new {@link AioEvent}
      * @param timeout how long to wait for {@code minNr} events; {@code null} waits for ever
      * @return the number of events filled
      * @throws IllegalStateException if the context is closed or used by another thread at the same time
@@ -310,6 +325,8 @@ public final class AioContext implements AutoCloseable {
     /**
      * Attempts to cancel an operation in flight ({@code io_cancel(2)}).
      *
+     * @param iocb a control block in flight in this context
+     * @param result receives the event if the operation is cancelled
      * @return {@code true} if the operation was cancelled and its event written to {@code result} (it will not be
      *         reaped); {@code false} if cancellation was started and the event will arrive through
      *         {@link #getEvents} (the kernel's {@code EINPROGRESS})

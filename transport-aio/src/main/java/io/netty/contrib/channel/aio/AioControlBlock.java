@@ -54,46 +54,81 @@ public final class AioControlBlock {
         address = Buffer.memoryAddress(iocb);
     }
 
-    /** The native address of the {@code struct iocb}: what {@link AioEvent#obj()} reports on completion. */
+    /**
+     * The native address of the {@code struct iocb}: what {@link AioEvent#obj()} reports on completion.
+     *
+     * @return the native address of the {@code struct iocb}: what {@link AioEvent#obj()} reports on completion
+     */
     public long address() {
         return address;
     }
 
-    /** {@code true} between {@link AioContext#submit} and the reaping of its event. */
+    /**
+     * {@code true} between {@link AioContext#submit} and the reaping of its event.
+     *
+     * @return {@code true} between {@link AioContext#submit} and the reaping of its event
+     */
     public boolean isInFlight() {
         return owner != null;
     }
 
-    /** {@code aio_data}: a value of the caller's, returned in {@link AioEvent#data()}. */
+    /**
+     * {@code aio_data}: a value of the caller's, returned in {@link AioEvent#data()}.
+     *
+     * @param data the caller's value
+     * @return this control block
+     */
     public AioControlBlock data(long data) {
         checkMutable();
         iocb.putLong(Native.IOCB_DATA, data);
         return this;
     }
 
-    /** {@code aio_data}. */
+    /**
+     * {@code aio_data}.
+     *
+     * @return {@code aio_data}
+     */
     public long data() {
         return iocb.getLong(Native.IOCB_DATA);
     }
 
-    /** {@code aio_key}: set by the kernel on submit. */
+    /**
+     * {@code aio_key}: set by the kernel on submit.
+     *
+     * @return {@code aio_key}: set by the kernel on submit
+     */
     public int key() {
         return iocb.getInt(Native.IOCB_KEY);
     }
 
-    /** {@code aio_rw_flags}: {@code RWF_*} flags, as for {@code preadv2(2)}. */
+    /**
+     * {@code aio_rw_flags}: {@code RWF_*} flags, as for {@code preadv2(2)}.
+     *
+     * @param rwFlags {@code RWF_*} flags, or 0
+     * @return this control block
+     */
     public AioControlBlock rwFlags(int rwFlags) {
         checkMutable();
         iocb.putInt(Native.IOCB_RW_FLAGS, rwFlags);
         return this;
     }
 
-    /** {@code aio_rw_flags}. */
+    /**
+     * {@code aio_rw_flags}.
+     *
+     * @return {@code aio_rw_flags}
+     */
     public int rwFlags() {
         return iocb.getInt(Native.IOCB_RW_FLAGS);
     }
 
-    /** {@code aio_lio_opcode}: one of the {@code IOCB_CMD_*} constants. */
+    /**
+     * {@code aio_lio_opcode}: one of the {@code IOCB_CMD_*} constants.
+     *
+     * @param opcode one of the {@code IOCB_CMD_*} constants
+     * @return this control block
+     */
     public AioControlBlock opcode(int opcode) {
         checkMutable();
         checkRange(opcode, 0, 0xFFFF, "opcode");
@@ -101,12 +136,21 @@ public final class AioControlBlock {
         return this;
     }
 
-    /** {@code aio_lio_opcode}. */
+    /**
+     * {@code aio_lio_opcode}.
+     *
+     * @return {@code aio_lio_opcode}
+     */
     public int opcode() {
         return iocb.getShort(Native.IOCB_OPCODE) & 0xFFFF;
     }
 
-    /** {@code aio_reqprio}: used with {@link #IOCB_FLAG_IOPRIO}. */
+    /**
+     * {@code aio_reqprio}: used with {@link #IOCB_FLAG_IOPRIO}.
+     *
+     * @param reqPrio the I/O priority
+     * @return this control block
+     */
     public AioControlBlock reqPrio(int reqPrio) {
         checkMutable();
         checkRange(reqPrio, Short.MIN_VALUE, Short.MAX_VALUE, "reqPrio");
@@ -114,12 +158,21 @@ public final class AioControlBlock {
         return this;
     }
 
-    /** {@code aio_reqprio}. */
+    /**
+     * {@code aio_reqprio}.
+     *
+     * @return {@code aio_reqprio}
+     */
     public int reqPrio() {
         return iocb.getShort(Native.IOCB_REQPRIO);
     }
 
-    /** {@code aio_fildes}: the file descriptor to operate on. */
+    /**
+     * {@code aio_fildes}: the file descriptor to operate on.
+     *
+     * @param fd the file descriptor
+     * @return this control block
+     */
     public AioControlBlock fd(int fd) {
         checkMutable();
         ObjectUtil.checkPositiveOrZero(fd, "fd");
@@ -127,12 +180,21 @@ public final class AioControlBlock {
         return this;
     }
 
-    /** {@code aio_fildes}. */
+    /**
+     * {@code aio_fildes}.
+     *
+     * @return {@code aio_fildes}
+     */
     public int fd() {
         return iocb.getInt(Native.IOCB_FD);
     }
 
-    /** {@code aio_offset}: the file offset. */
+    /**
+     * {@code aio_offset}: the file offset.
+     *
+     * @param offset the file offset, in bytes
+     * @return this control block
+     */
     public AioControlBlock offset(long offset) {
         checkMutable();
         ObjectUtil.checkPositiveOrZero(offset, "offset");
@@ -140,24 +202,42 @@ public final class AioControlBlock {
         return this;
     }
 
-    /** {@code aio_offset}. */
+    /**
+     * {@code aio_offset}.
+     *
+     * @return {@code aio_offset}
+     */
     public long offset() {
         return iocb.getLong(Native.IOCB_OFFSET);
     }
 
-    /** {@code aio_flags}: {@link #IOCB_FLAG_RESFD} and/or {@link #IOCB_FLAG_IOPRIO}. */
+    /**
+     * {@code aio_flags}: {@link #IOCB_FLAG_RESFD} and/or {@link #IOCB_FLAG_IOPRIO}.
+     *
+     * @param flags {@link #IOCB_FLAG_RESFD} and/or {@link #IOCB_FLAG_IOPRIO}, or 0
+     * @return this control block
+     */
     public AioControlBlock flags(int flags) {
         checkMutable();
         iocb.putInt(Native.IOCB_FLAGS, flags);
         return this;
     }
 
-    /** {@code aio_flags}. */
+    /**
+     * {@code aio_flags}.
+     *
+     * @return {@code aio_flags}
+     */
     public int flags() {
         return iocb.getInt(Native.IOCB_FLAGS);
     }
 
-    /** {@code aio_resfd}: the eventfd signalled on completion when {@link #IOCB_FLAG_RESFD} is set. */
+    /**
+     * {@code aio_resfd}: the eventfd signalled on completion when {@link #IOCB_FLAG_RESFD} is set.
+     *
+     * @param resFd the eventfd's descriptor
+     * @return this control block
+     */
     public AioControlBlock resFd(int resFd) {
         checkMutable();
         ObjectUtil.checkPositiveOrZero(resFd, "resFd");
@@ -165,7 +245,11 @@ public final class AioControlBlock {
         return this;
     }
 
-    /** {@code aio_resfd}. */
+    /**
+     * {@code aio_resfd}.
+     *
+     * @return {@code aio_resfd}
+     */
     public int resFd() {
         return iocb.getInt(Native.IOCB_RESFD);
     }
@@ -173,6 +257,8 @@ public final class AioControlBlock {
     /**
      * Points {@code aio_buf}/{@code aio_nbytes} at the bytes between the buffer's position and limit.
      *
+     * @param buffer a direct buffer
+     * @return this control block
      * @throws IllegalArgumentException if the buffer is not direct
      */
     public AioControlBlock buffer(ByteBuffer buffer) {
@@ -189,6 +275,10 @@ public final class AioControlBlock {
      * Points {@code aio_buf}/{@code aio_nbytes} at {@code length} bytes of {@code buffer} from {@code index}. The
      * buffer is retained while the block is in flight.
      *
+     * @param buffer a direct buffer
+     * @param index the index of the first byte in {@code buffer}
+     * @param length the number of bytes
+     * @return this control block
      * @throws IllegalArgumentException if the buffer is not direct or not one contiguous region
      * @throws IndexOutOfBoundsException if the range is outside the buffer's capacity
      */
@@ -209,6 +299,10 @@ public final class AioControlBlock {
      * call. The caller keeps the memory allocated, and nothing else uses it, until the block's event has been reaped
      * (or its context closed). Prefer {@link #buffer(ByteBuffer)} or {@link #buffer(ByteBuf, int, int)}, which are
      * checked and keep their buffer alive.
+     *
+     * @param address the native address
+     * @param length the number of bytes
+     * @return this control block
      */
     public AioControlBlock buffer(long address, long length) {
         checkMutable();
@@ -220,22 +314,38 @@ public final class AioControlBlock {
         return this;
     }
 
-    /** {@code aio_buf}: the address of the buffer (or what the opcode puts there). */
+    /**
+     * {@code aio_buf}: the address of the buffer (or what the opcode puts there).
+     *
+     * @return {@code aio_buf}: the address of the buffer (or what the opcode puts there)
+     */
     public long bufferAddress() {
         return iocb.getLong(Native.IOCB_BUF);
     }
 
-    /** {@code aio_nbytes}: the buffer's length in bytes (or iovec count for the vectored opcodes). */
+    /**
+     * {@code aio_nbytes}: the buffer's length in bytes (or iovec count for the vectored opcodes).
+     *
+     * @return {@code aio_nbytes}: the buffer's length in bytes (or iovec count for the vectored opcodes)
+     */
     public long bufferLength() {
         return iocb.getLong(Native.IOCB_NBYTES);
     }
 
-    /** The buffer object last given to a {@code buffer(..)} setter, or {@code null}. */
+    /**
+     * The buffer object last given to a {@code buffer(..)} setter, or {@code null}.
+     *
+     * @return the buffer object last given to a {@code buffer(..)} setter, or {@code null}
+     */
     public Object bufferObject() {
         return buffer;
     }
 
-    /** Zeroes every field and forgets the buffer. */
+    /**
+     * Zeroes every field and forgets the buffer.
+     *
+     * @return this control block
+     */
     public AioControlBlock clear() {
         checkMutable();
         for (int i = 0; i < Native.SIZEOF_IOCB; i++) {

@@ -26,28 +26,46 @@ public final class AioEvent {
         this.controlBlock = controlBlock;
     }
 
-    /** The {@code aio_data} of the control block that completed. */
+    /**
+     * The {@code aio_data} of the control block that completed.
+     *
+     * @return the {@code aio_data} of the control block that completed
+     */
     public long data() {
         return data;
     }
 
-    /** The user-space address of the {@code struct iocb} that completed. */
+    /**
+     * The user-space address of the {@code struct iocb} that completed.
+     *
+     * @return the user-space address of the {@code struct iocb} that completed
+     */
     public long obj() {
         return obj;
     }
 
-    /** The result: bytes transferred, or {@code -errno}. */
+    /**
+     * The result: bytes transferred, or {@code -errno}.
+     *
+     * @return the result: bytes transferred, or {@code -errno}
+     */
     public long res() {
         return res;
     }
 
-    /** The secondary result (0 for reads and writes). */
+    /**
+     * The secondary result (0 for reads and writes).
+     *
+     * @return the secondary result (0 for reads and writes)
+     */
     public long res2() {
         return res2;
     }
 
     /**
      * The control block that completed, if it was submitted through the same {@link AioContext}; else {@code null}.
+     *
+     * @return the control block that completed, or {@code null} if another context submitted it
      */
     public AioControlBlock controlBlock() {
         return controlBlock;

@@ -20,15 +20,21 @@ public final class AioEventFd implements Closeable {
     private final ByteBuffer counter;
     private final long counterAddress;
 
-    /** A non-blocking, close-on-exec eventfd with a counter of 0. */
+    /**
+     * A non-blocking, close-on-exec eventfd with a counter of 0.
+     *
+     * @throws IOException if the system call fails; the message names it and the errno
+     */
     public AioEventFd() throws IOException {
         this(0, true, false);
     }
 
     /**
+     *
      * @param initialValue the counter's first value
      * @param nonBlocking {@code EFD_NONBLOCK}: {@link #read()} returns 0 instead of waiting
      * @param semaphore {@code EFD_SEMAPHORE}: each read takes 1 from the counter
+     * @throws IOException if the system call fails; the message names it and the errno
      */
     public AioEventFd(int initialValue, boolean nonBlocking, boolean semaphore) throws IOException {
         if (initialValue < 0) {
@@ -44,17 +50,29 @@ public final class AioEventFd implements Closeable {
         counterAddress = Buffer.memoryAddress(counter);
     }
 
-    /** The descriptor, to register with epoll or to put in {@link AioControlBlock#resFd(int)}. */
+    /**
+     * The descriptor, to register with epoll or to put in {@link AioControlBlock#resFd(int)}.
+     *
+     * @return the descriptor, to register with epoll or to put in {@link AioControlBlock#resFd(int)}
+     */
     public FileDescriptor fd() {
         return fd;
     }
 
-    /** The descriptor's number. */
+    /**
+     * The descriptor's number.
+     *
+     * @return the descriptor's number
+     */
     public int intValue() {
         return fd.intValue();
     }
 
-    /** {@code false} once {@link #close()} has been called. */
+    /**
+     * {@code false} once {@link #close()} has been called.
+     *
+     * @return {@code false} once {@link #close()} has been called
+     */
     public boolean isOpen() {
         return fd.isOpen();
     }
@@ -68,6 +86,7 @@ public final class AioEventFd implements Closeable {
      * with {@link Long#compareUnsigned(long, long)}.
      *
      * @return the counter, as an unsigned {@code long}
+     * @throws IOException if the system call fails; the message names it and the errno
      */
     public long read() throws IOException {
         checkOpen();
@@ -79,7 +98,12 @@ public final class AioEventFd implements Closeable {
         return counter.getLong(0);
     }
 
-    /** Adds {@code value} (at least 1) to the counter. */
+    /**
+     * Adds {@code value} (at least 1) to the counter.
+     *
+     * @param value the amount to add, at least 1
+     * @throws IOException if the system call fails; the message names it and the errno
+     */
     public void write(long value) throws IOException {
         checkOpen();
         if (value <= 0) {

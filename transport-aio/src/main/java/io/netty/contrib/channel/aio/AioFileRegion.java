@@ -17,6 +17,10 @@ public class AioFileRegion extends DefaultFileRegion {
 
     /**
      * A region of {@code count} bytes of {@code file} from {@code position}; the file is opened lazily.
+     *
+     * @param file the file
+     * @param position the offset of the region's first byte in the file
+     * @param count the number of bytes
      */
     public AioFileRegion(File file, long position, long count) {
         super(file, position, count);
@@ -25,6 +29,10 @@ public class AioFileRegion extends DefaultFileRegion {
     /**
      * A region of {@code count} bytes of an open {@code channel} from {@code position}; the channel is closed when
      * the region is released.
+     *
+     * @param channel an open channel of the file
+     * @param position the offset of the region's first byte in the file
+     * @param count the number of bytes
      */
     public AioFileRegion(FileChannel channel, long position, long count) {
         super(channel, position, count);

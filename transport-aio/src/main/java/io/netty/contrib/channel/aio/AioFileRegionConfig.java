@@ -54,11 +54,20 @@ public final class AioFileRegionConfig {
         loopConfig = builder.loopConfig;
     }
 
+    /**
+     * Starts a configuration from the defaults.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** Bytes per AIO read and per buffer written to the channel. */
+    /**
+     * Bytes per AIO read and per buffer written to the channel.
+     *
+     * @return bytes per AIO read and per buffer written to the channel
+     */
     public int chunkSize() {
         return chunkSize;
     }
@@ -66,15 +75,27 @@ public final class AioFileRegionConfig {
     /**
      * Chunks of one region read or waiting to be written, at most: the chunk buffers of one connection take at most
      * this × (chunk size + one alignment unit), besides the channel's own outbound buffer.
+     *
+     * @return the most chunks of one region read or waiting to be written
      */
     public int readAhead() {
         return readAhead;
     }
 
+    /**
+     * Whether regions are read with {@code O_DIRECT} AIO at all.
+     *
+     * @return the direct-I/O policy (default {@link DirectIo#AUTO})
+     */
     public DirectIo directIo() {
         return directIo;
     }
 
+    /**
+     * What is served from the page cache and what is brought into it.
+     *
+     * @return the page-cache policy (default {@link PageCachePolicy#ADMIT_REPEATED})
+     */
     public PageCachePolicy pageCachePolicy() {
         return pageCachePolicy;
     }
@@ -82,6 +103,8 @@ public final class AioFileRegionConfig {
     /**
      * The settings of an event loop's AIO state, used when a region of this configuration is the first to need it on
      * its loop (see {@link AioLoopConfig}).
+     *
+     * @return the settings of an event loop's AIO state
      */
     public AioLoopConfig loopConfig() {
         return loopConfig;
@@ -120,6 +143,9 @@ public final class AioFileRegionConfig {
 
         /**
          * Bytes per read, a power of two from 4 KiB to 16 MiB (default 1 MiB).
+         *
+         * @param chunkSize bytes per read
+         * @return this builder
          */
         public Builder chunkSize(int chunkSize) {
             if (chunkSize < 4096 || chunkSize > 16 << 20 || Integer.bitCount(chunkSize) != 1) {
@@ -130,7 +156,12 @@ public final class AioFileRegionConfig {
             return this;
         }
 
-        /** Reads in flight per region, 1 to 64 (default 2). */
+        /**
+         * Reads in flight per region, 1 to 64 (default 2).
+         *
+         * @param readAhead chunks read ahead per region
+         * @return this builder
+         */
         public Builder readAhead(int readAhead) {
             if (readAhead < 1 || readAhead > 64) {
                 throw new IllegalArgumentException("readAhead: " + readAhead + " (expected: 1..64)");
@@ -139,22 +170,45 @@ public final class AioFileRegionConfig {
             return this;
         }
 
+        /**
+         * Whether regions are read with {@code O_DIRECT} AIO (default {@link DirectIo#AUTO}).
+         *
+         * @param directIo the direct-I/O policy
+         * @return this builder
+         */
         public Builder directIo(DirectIo directIo) {
             this.directIo = ObjectUtil.checkNotNull(directIo, "directIo");
             return this;
         }
 
+        /**
+         * What is served from the page cache and what is brought into it (default
+         * {@link PageCachePolicy#ADMIT_REPEATED}).
+         *
+         * @param pageCachePolicy the page-cache policy
+         * @return this builder
+         */
         public Builder pageCachePolicy(PageCachePolicy pageCachePolicy) {
             this.pageCachePolicy = ObjectUtil.checkNotNull(pageCachePolicy, "pageCachePolicy");
             return this;
         }
 
-        /** The settings of the event loops' AIO state (default {@link AioLoopConfig#DEFAULT}). */
+        /**
+         * The settings of the event loops' AIO state (default {@link AioLoopConfig#DEFAULT}).
+         *
+         * @param loopConfig the settings of the event loops' AIO state
+         * @return this builder
+         */
         public Builder loopConfig(AioLoopConfig loopConfig) {
             this.loopConfig = ObjectUtil.checkNotNull(loopConfig, "loopConfig");
             return this;
         }
 
+        /**
+         * Makes the configuration; the builder may be used again.
+         *
+         * @return a new configuration with this builder's values
+         */
         public AioFileRegionConfig build() {
             return new AioFileRegionConfig(this);
         }

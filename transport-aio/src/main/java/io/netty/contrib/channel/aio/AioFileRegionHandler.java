@@ -52,12 +52,21 @@ public class AioFileRegionHandler extends ChannelDuplexHandler {
         this(AioFileRegionConfig.DEFAULT);
     }
 
-    /** A handler with the given configuration; one configuration may be shared by many handlers. */
+    /**
+     * A handler with the given configuration; one configuration may be shared by many handlers.
+     *
+     * @param config the configuration
+     */
     public AioFileRegionHandler(AioFileRegionConfig config) {
         this.config = ObjectUtil.checkNotNull(config, "config");
     }
 
-    /** The metrics of the given event loop (shorthand for {@link AioMetrics#of}). */
+    /**
+     * The metrics of the given event loop (shorthand for {@link AioMetrics#of}).
+     *
+     * @param loop an event loop
+     * @return the metrics of the given event loop (shorthand for {@link AioMetrics#of})
+     */
     public static AioMetrics metrics(EventLoop loop) {
         return AioMetrics.of(loop);
     }

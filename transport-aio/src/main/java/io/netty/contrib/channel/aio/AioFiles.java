@@ -62,7 +62,14 @@ public final class AioFiles {
     private AioFiles() {
     }
 
-    /** Opens a file read-only with extra {@code flags} (for example {@link #O_DIRECT}). */
+    /**
+     * Opens a file read-only with extra {@code flags} (for example {@link #O_DIRECT}).
+     *
+     * @param file the file
+     * @param flags {@code open(2)} flags such as {@link #O_DIRECT}
+     * @return the new descriptor, to be closed by the caller
+     * @throws IOException if the system call fails; the message names it and the errno
+     */
     public static AioFileDescriptor open(File file, int flags) throws IOException {
         return open(file, flags, 0);
     }
@@ -70,6 +77,10 @@ public final class AioFiles {
     /**
      * Opens a file ({@code open(2)}, always with {@code O_CLOEXEC}).
      *
+     * @param file the file
+     * @param flags {@code open(2)} flags such as {@link #O_DIRECT}
+     * @param mode the permission bits of a file that {@code O_CREAT} creates
+     * @return the new descriptor, to be closed by the caller
      * @throws IOException naming {@code open}, the path and the errno ({@code EINVAL} when the file system refuses
      *         {@code O_DIRECT})
      */
@@ -96,6 +107,11 @@ public final class AioFiles {
     /**
      * Opens the file behind an open {@link FileChannel} a second time, through {@code /proc/self/fd}, with new
      * flags: the channel's own file description is never changed.
+     *
+     * @param channel an open channel made by the JDK
+     * @param flags the new descriptor's {@code open(2)} flags such as {@link #O_DIRECT}
+     * @return the new descriptor, to be closed by the caller
+     * @throws IOException if the system call fails; the message names it and the errno
      */
     public static AioFileDescriptor reopen(FileChannel channel, int flags) throws IOException {
         return open("/proc/self/fd/" + fd(channel), flags, 0);
@@ -105,6 +121,8 @@ public final class AioFiles {
      * The descriptor number behind a {@link FileChannel} opened by the JDK, read the way Netty's epoll transport
      * reads it for {@code sendfile}.
      *
+     * @param channel an open channel made by the JDK
+     * @return the descriptor number behind the channel
      * @throws IOException if the channel is closed or not the JDK's
      * @throws UnsupportedOperationException if this JDK does not have the expected fields
      */
@@ -141,6 +159,10 @@ public final class AioFiles {
     /**
      * The direct-I/O alignment of an open file: {@code statx(STATX_DIOALIGN)} when the file system reports it, else
      * the block device's logical block size, else 4096.
+     *
+     * @param fd an open descriptor of the file
+     * @return the direct-I/O alignment of the file
+     * @throws IOException if the system call fails; the message names it and the errno
      */
     public static DirectIoAlignment alignment(FileDescriptor fd) throws IOException {
         ObjectUtil.checkNotNull(fd, "fd");
@@ -181,8 +203,15 @@ public final class AioFiles {
     /**
      * {@code preadv2(2)} into {@code length} bytes of a direct buffer from {@code index}.
      *
+     * @param fd an open descriptor of the file
+     * @param buffer a direct buffer
+     * @param index where the first byte goes in {@code buffer}
+     * @param length how many bytes to read, at most
+     * @param offset the file offset to read from
+     * @param flags {@code RWF_*} flags such as {@link #RWF_NOWAIT}, or 0
      * @return the bytes read (0 at end of file), or -1 if {@link #RWF_NOWAIT} was given and the data is not in the
      *         page cache ({@code EAGAIN})
+     * @throws IOException if the system call fails; the message names it and the errno
      */
     public static int preadv2(FileDescriptor fd, ByteBuf buffer, int index, int length, long offset, int flags)
             throws IOException {
@@ -213,17 +242,29 @@ public final class AioFiles {
             this.source = source;
         }
 
-        /** Alignment of buffer addresses, in bytes. */
+        /**
+         * Alignment of buffer addresses, in bytes.
+         *
+         * @return alignment of buffer addresses, in bytes
+         */
         public int memory() {
             return memory;
         }
 
-        /** Alignment of file offsets and lengths, in bytes. */
+        /**
+         * Alignment of file offsets and lengths, in bytes.
+         *
+         * @return alignment of file offsets and lengths, in bytes
+         */
         public int offset() {
             return offset;
         }
 
-        /** Where the numbers came from: {@code statx}, {@code block device} or {@code default}. */
+        /**
+         * Where the numbers came from: {@code statx}, {@code block device} or {@code default}.
+         *
+         * @return where the numbers came from: {@code statx}, {@code block device} or {@code default}
+         */
         public String source() {
             return source;
         }

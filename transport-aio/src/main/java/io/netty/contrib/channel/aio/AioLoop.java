@@ -51,11 +51,17 @@ final class AioLoop {
     }
 
     /**
-     * A read to do: the owner fills the fields, the loop ends it with exactly one call of {@link #completed} or
-     * {@link #aborted}, on the loop's thread (or, when the loop terminated without closing its registrations, on the
-     * thread that saw it terminate). The owner frees the buffer there, never before.
+     * A read to do (or, with another {@link #opcode}, a write or a sync): the owner fills the fields, the loop ends it
+     * with exactly one call of {@link #completed} or {@link #aborted}, on the loop's thread (or, when the loop
+     * terminated without closing its registrations, on the thread that saw it terminate). The owner frees the buffer
+     * there, never before.
      */
     abstract static class Read {
+        /**
+         * {@code IOCB_CMD_PREAD}, or {@code IOCB_CMD_PWRITE} (the owner gives the buffer) or {@code IOCB_CMD_FDSYNC} /
+         * {@code IOCB_CMD_FSYNC} (no buffer).
+         */
+        int opcode = Native.IOCB_CMD_PREAD;
         int fd;
         /**
          * Where the bytes go. Left {@code null}, the loop allocates it when it submits the read, within its memory
@@ -227,6 +233,11 @@ final class AioLoop {
 
     /** Asks for a read; it is submitted at the end of this loop iteration. */
     void read(Read read) {
+        submit(read);
+    }
+
+    /** Asks for a read, write or sync ({@link Read#opcode}); it is submitted at the end of this loop iteration. */
+    void submit(Read read) {
         if (closed) {
             abort(read, Abort.LOOP_CLOSED);
             return;
@@ -260,7 +271,7 @@ final class AioLoop {
                 abort(read, Abort.CANCELLED);
                 continue;
             }
-            if (read.buffer == null && !allocate(read)) {
+            if (read.buffer == null && read.opcode == Native.IOCB_CMD_PREAD && !allocate(read)) {
                 // First come, first served: the reads behind it wait too.
                 waitForMemory();
                 break;
@@ -269,7 +280,13 @@ final class AioLoop {
             int slot = freeSlots[--freeCount];
             AioControlBlock iocb = block(slot);
             try {
-                iocb.fd(read.fd).offset(read.offset).buffer(read.buffer, read.index, read.length);
+                iocb.opcode(read.opcode).fd(read.fd).offset(read.offset);
+                if (read.buffer != null) {
+                    iocb.buffer(read.buffer, read.index, read.length);
+                } else {
+                    // A sync: no buffer, and none of an earlier operation of this slot may stay attached.
+                    iocb.buffer(0L, 0L);
+                }
             } catch (RuntimeException e) {
                 freeSlots[freeCount++] = slot;
                 logger.warn("A read could not be set up: {}", read, e);
@@ -283,7 +300,7 @@ final class AioLoop {
         while (remaining > 0) {
             int res = context.submit(batch, remaining);
             if (res > 0) {
-                metrics.readsSubmitted(res);
+                countSubmitted(res);
                 dropFront(res, remaining);
                 remaining -= res;
                 eagainSince = 0;
@@ -313,6 +330,18 @@ final class AioLoop {
         for (int i = 0; i < n; i++) {
             batch[i] = null;
         }
+    }
+
+    /** Counts the first {@code n} blocks of the batch, just submitted, as reads or as writes and syncs. */
+    private void countSubmitted(int n) {
+        int writes = 0;
+        for (int i = 0; i < n; i++) {
+            if (reads[(int) batch[i].data()].opcode != Native.IOCB_CMD_PREAD) {
+                writes++;
+            }
+        }
+        metrics.readsSubmitted(n - writes);
+        metrics.writesSubmitted(writes);
     }
 
     /**
@@ -397,7 +426,7 @@ final class AioLoop {
     private AioControlBlock block(int slot) {
         AioControlBlock iocb = blocks[slot];
         if (iocb == null) {
-            iocb = blocks[slot] = new AioControlBlock().opcode(AioControlBlock.IOCB_CMD_PREAD)
+            iocb = blocks[slot] = new AioControlBlock()
                     .flags(AioControlBlock.IOCB_FLAG_RESFD).resFd(eventFd.intValue()).data(slot);
         }
         return iocb;
@@ -482,12 +511,20 @@ final class AioLoop {
         for (int i = 0; i < n; i++) {
             AioEvent event = events[i];
             Read read = freeSlot((int) event.data());
-            metrics.readCompleted(event.res());
+            completed(read, event.res());
             if (lost) {
                 abort(read, Abort.LOOP_CLOSED);
             } else {
                 complete(read, event.res());
             }
+        }
+    }
+
+    private void completed(Read read, long res) {
+        if (read.opcode == Native.IOCB_CMD_PREAD) {
+            metrics.readCompleted(res);
+        } else {
+            metrics.writeCompleted(read.opcode == Native.IOCB_CMD_PWRITE ? res : 0);
         }
     }
 
@@ -574,7 +611,7 @@ final class AioLoop {
         for (int slot = 0; slot < reads.length; slot++) {
             if (reads[slot] != null) {
                 Read read = freeSlot(slot);
-                metrics.readCompleted(0);
+                completed(read, 0);
                 abort(read, Abort.LOOP_CLOSED);
             }
         }

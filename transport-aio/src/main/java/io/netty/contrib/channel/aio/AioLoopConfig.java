@@ -42,12 +42,20 @@ public final class AioLoopConfig {
         memoryBudgetBytes = builder.memoryBudgetBytes;
     }
 
-    /** A builder that starts from the defaults. */
+    /**
+     * A builder that starts from the defaults.
+     *
+     * @return a builder that starts from the defaults
+     */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** Reads in flight per loop, at most; more wait in the loop's queue (default 128). */
+    /**
+     * Reads in flight per loop, at most; more wait in the loop's queue (default 128).
+     *
+     * @return reads in flight per loop, at most
+     */
     public int maxInFlight() {
         return maxInFlight;
     }
@@ -55,6 +63,8 @@ public final class AioLoopConfig {
     /**
      * Events asked of {@code io_setup(2)} (default: {@link #maxInFlight()}). The kernel may give more. A value below
      * {@link #maxInFlight()} makes {@code io_submit} refuse reads with {@code EAGAIN}: they wait and are offered again.
+     *
+     * @return events asked of {@code io_setup(2)} (default: {@link #maxInFlight()})
      */
     public int contextEvents() {
         return contextEvents;
@@ -63,6 +73,8 @@ public final class AioLoopConfig {
     /**
      * Bytes of completions handled per eventfd wake-up (default 2 MiB): when more have arrived, the loop serves its
      * other channels first and comes back for the rest.
+     *
+     * @return bytes of completions handled per eventfd wake-up
      */
     public int completionBudgetBytes() {
         return completionBudgetBytes;
@@ -71,6 +83,8 @@ public final class AioLoopConfig {
     /**
      * How long a loop that shuts down waits for its reads in flight (default 30 s). Reads still in flight then are
      * waited for by {@code io_destroy(2)} and their owners are told that the loop closed.
+     *
+     * @return how long a loop that shuts down waits for its reads in flight (default 30 s)
      */
     public Duration drainTimeout() {
         return drainTimeout;
@@ -79,12 +93,18 @@ public final class AioLoopConfig {
     /**
      * Files whose {@code O_DIRECT} descriptor the loop keeps open after serving them (default 256), so that a file
      * asked for again is not opened again; 0 keeps none.
+     *
+     * @return how many files the loop keeps open; 0 keeps none
      */
     public int openFiles() {
         return openFiles;
     }
 
-    /** How long an unused file stays in the loop's open-file cache (default 10 s). */
+    /**
+     * How long an unused file stays in the loop's open-file cache (default 10 s).
+     *
+     * @return how long an unused file stays in the loop's open-file cache (default 10 s)
+     */
     public Duration openFileIdleTimeout() {
         return openFileIdleTimeout;
     }
@@ -95,6 +115,8 @@ public final class AioLoopConfig {
      * back; while more than half is in use each connection keeps one chunk under way. Default: a quarter of the JVM's
      * direct-memory limit shared by twice as many loops as there are cores (Netty's default group size), between
      * 16 MiB and 1 GiB.
+     *
+     * @return bytes of chunk buffers the loop holds at most
      */
     public long memoryBudgetBytes() {
         return memoryBudgetBytes;
@@ -143,28 +165,48 @@ public final class AioLoopConfig {
             }
         }
 
-        /** Reads in flight per loop, 1 to 65536. */
+        /**
+         * Reads in flight per loop, 1 to 65536.
+         *
+         * @param maxInFlight reads in flight per loop
+         * @return this builder
+         */
         public Builder maxInFlight(int maxInFlight) {
             checkRange(maxInFlight, 1, 65536, "maxInFlight");
             this.maxInFlight = maxInFlight;
             return this;
         }
 
-        /** Events asked of {@code io_setup}, 1 to 65536. */
+        /**
+         * Events asked of {@code io_setup}, 1 to 65536.
+         *
+         * @param contextEvents events asked of {@code io_setup}
+         * @return this builder
+         */
         public Builder contextEvents(int contextEvents) {
             checkRange(contextEvents, 1, 65536, "contextEvents");
             this.contextEvents = contextEvents;
             return this;
         }
 
-        /** Bytes of completions handled per wake-up, at least 1 (one completion is always handled). */
+        /**
+         * Bytes of completions handled per wake-up, at least 1 (one completion is always handled).
+         *
+         * @param completionBudgetBytes bytes of completions handled per wake-up
+         * @return this builder
+         */
         public Builder completionBudgetBytes(int completionBudgetBytes) {
             ObjectUtil.checkPositive(completionBudgetBytes, "completionBudgetBytes");
             this.completionBudgetBytes = completionBudgetBytes;
             return this;
         }
 
-        /** How long a closing loop waits for its reads in flight, zero or more. */
+        /**
+         * How long a closing loop waits for its reads in flight, zero or more.
+         *
+         * @param drainTimeout how long a closing loop waits
+         * @return this builder
+         */
         public Builder drainTimeout(Duration drainTimeout) {
             ObjectUtil.checkNotNull(drainTimeout, "drainTimeout");
             if (drainTimeout.isNegative()) {
@@ -174,14 +216,24 @@ public final class AioLoopConfig {
             return this;
         }
 
-        /** Files kept open per loop, 0 to 65536. */
+        /**
+         * Files kept open per loop, 0 to 65536.
+         *
+         * @param openFiles files kept open per loop
+         * @return this builder
+         */
         public Builder openFiles(int openFiles) {
             checkRange(openFiles, 0, 65536, "openFiles");
             this.openFiles = openFiles;
             return this;
         }
 
-        /** How long an unused file stays open, more than zero. */
+        /**
+         * How long an unused file stays open, more than zero.
+         *
+         * @param openFileIdleTimeout how long an unused file stays open
+         * @return this builder
+         */
         public Builder openFileIdleTimeout(Duration openFileIdleTimeout) {
             ObjectUtil.checkNotNull(openFileIdleTimeout, "openFileIdleTimeout");
             if (openFileIdleTimeout.isNegative() || openFileIdleTimeout.isZero()) {
@@ -192,7 +244,12 @@ public final class AioLoopConfig {
             return this;
         }
 
-        /** Bytes of chunk buffers per loop, at least 64 KiB. */
+        /**
+         * Bytes of chunk buffers per loop, at least 64 KiB.
+         *
+         * @param memoryBudgetBytes bytes of chunk buffers per loop
+         * @return this builder
+         */
         public Builder memoryBudgetBytes(long memoryBudgetBytes) {
             if (memoryBudgetBytes < 64 << 10) {
                 throw new IllegalArgumentException("memoryBudgetBytes: " + memoryBudgetBytes
@@ -202,6 +259,11 @@ public final class AioLoopConfig {
             return this;
         }
 
+        /**
+         * Makes the configuration; the builder may be used again.
+         *
+         * @return a new configuration with this builder's values
+         */
         public AioLoopConfig build() {
             return new AioLoopConfig(this);
         }

@@ -13,7 +13,8 @@ import java.util.function.ToLongFunction;
 
 /**
  * Counters of file delivery through {@link AioFileRegionHandler}: AIO reads, bytes, what came from the page cache
- * instead of the disk, and every fallback by reason.
+ * instead of the disk, every fallback by reason,
+ * and the writes of {@link AioFileSink}s.
  *
  * <p>{@link #of(EventExecutor)} gives one event loop's counters; {@link #of(EventExecutorGroup)} gives a whole
  * group's, summed over its loops (each method says how it combines them). Both are live views: they count from the
@@ -40,7 +41,11 @@ public final class AioMetrics {
         }
     }
 
-    /** Why a region was not (or not entirely) read through AIO. */
+    /**
+     * Why a region was not (or not entirely) read through AIO, or an {@link AioFileSink} did not write with
+     * {@code O_DIRECT} AIO ({@link #NOT_EPOLL}, {@link #AIO_UNAVAILABLE}, {@link #SETUP_FAILED},
+     * {@link #DIRECT_IO_REFUSED}, {@link #SUBMIT_EAGAIN}).
+     */
     public enum Fallback {
         /**
          * The channel's event loop is neither an epoll nor an io_uring loop (NIO, for example), or the handler runs
@@ -76,6 +81,9 @@ public final class AioMetrics {
     private volatile long errors;
     private volatile long submitsDeferred;
     private volatile int inFlight;
+    private volatile long writesSubmitted;
+    private volatile long writesCompleted;
+    private volatile long bytesWritten;
     private volatile long admitted;
     private volatile long prefetchedBytes;
     private volatile long prefetchesLate;
@@ -185,9 +193,37 @@ public final class AioMetrics {
     }
 
     /**
-     * AIO reads submitted and not reaped yet; summed over a group.
+     * AIO writes and syncs submitted with {@code io_submit} (by {@link AioFileSink}); summed over a group.
      *
-     * @return reads in flight now
+     * @return the count since the loop started
+     */
+    public long writesSubmitted() {
+        return loops == null ? writesSubmitted : sum(AioMetrics::writesSubmitted);
+    }
+
+    /**
+     * AIO writes and syncs whose completion was reaped; summed over a group.
+     *
+     * @return the count since the loop started
+     */
+    public long writesCompleted() {
+        return loops == null ? writesCompleted : sum(AioMetrics::writesCompleted);
+    }
+
+    /**
+     * Bytes written by AIO (whole aligned blocks, so a little more than the sinks were given at their ends); summed
+     * over a group.
+     *
+     * @return bytes since the loop started
+     */
+    public long bytesWritten() {
+        return loops == null ? bytesWritten : sum(AioMetrics::bytesWritten);
+    }
+
+    /**
+     * AIO operations (reads, writes, syncs) submitted and not reaped yet; summed over a group.
+     *
+     * @return operations in flight now
      */
     public int inFlight() {
         return loops == null ? inFlight : (int) sum(AioMetrics::inFlight);
@@ -465,6 +501,19 @@ public final class AioMetrics {
         }
     }
 
+    void writesSubmitted(int n) {
+        writesSubmitted += n;
+        inFlight += n;
+    }
+
+    void writeCompleted(long bytes) {
+        writesCompleted++;
+        inFlight--;
+        if (bytes > 0) {
+            bytesWritten += bytes;
+        }
+    }
+
     void pageCacheRead(long bytes) {
         pageCacheReads++;
         pageCacheBytes += bytes;
@@ -559,7 +608,9 @@ public final class AioMetrics {
         }
         sb.append("regions: ").append(regions())
                 .append(", reads: ").append(readsSubmitted()).append('/').append(readsCompleted())
-                .append(", bytes: ").append(bytesRead()).append(", in flight: ").append(inFlight())
+                .append(", bytes: ").append(bytesRead())
+                .append(", writes: ").append(writesSubmitted()).append('/').append(writesCompleted())
+                .append(", bytes written: ").append(bytesWritten()).append(", in flight: ").append(inFlight())
                 .append(", page cache: ").append(pageCacheReads()).append('/').append(pageCacheBytes())
                 .append(", admitted: ").append(admitted()).append(", prefetched: ").append(prefetchedBytes())
                 .append(", late: ").append(prefetchesLate())

@@ -29,6 +29,8 @@ public final class PageCache {
      * {@link AioFileRegionHandler} then reads every chunk from the disk with AIO, cached or not (as with
      * {@link AioFileRegionConfig.PageCachePolicy#ALWAYS_DIRECT}). The switch changes only this answer: the
      * residency methods below still call {@code cachestat(2)}.
+     *
+     * @return {@code true} if this kernel has {@code cachestat(2)} and it is not switched off
      */
     public static boolean isResidencySupported() {
         return Holder.CACHESTAT;
@@ -37,6 +39,12 @@ public final class PageCache {
     /**
      * How many bytes of {@code [offset, offset + length)} are in the page cache, counted in whole pages and capped to
      * {@code length}.
+     *
+     * @param file the file
+     * @param offset the offset of the range's first byte
+     * @param length the range's length in bytes
+     * @return the resident bytes of the range, at most {@code length}
+     * @throws IOException if the system call fails; the message names it and the errno
      */
     public static long residentBytes(File file, long offset, long length) throws IOException {
         try (AioFileDescriptor fd = AioFiles.open(file, AioFiles.O_RDONLY)) {
@@ -44,7 +52,15 @@ public final class PageCache {
         }
     }
 
-    /** As {@link #residentBytes(File, long, long)}, for an open descriptor. */
+    /**
+     * As {@link #residentBytes(File, long, long)}, for an open descriptor.
+     *
+     * @param fd an open descriptor of the file
+     * @param offset the offset of the range's first byte
+     * @param length the range's length in bytes
+     * @return the resident bytes of the range, at most {@code length}
+     * @throws IOException if the system call fails; the message names it and the errno
+     */
     public static long residentBytes(FileDescriptor fd, long offset, long length) throws IOException {
         return Math.min(length, residentPages(fd, offset, length) * PAGE_SIZE);
     }
@@ -52,6 +68,12 @@ public final class PageCache {
     /**
      * {@code true} if every page of {@code [offset, offset + length)} is in the page cache; the range must lie in
      * the file. An empty range is resident.
+     *
+     * @param fd an open descriptor of the file
+     * @param offset the offset of the range's first byte
+     * @param length the range's length in bytes
+     * @return {@code true} if every page of the range is in the page cache
+     * @throws IOException if the system call fails; the message names it and the errno
      */
     public static boolean isResident(FileDescriptor fd, long offset, long length) throws IOException {
         ObjectUtil.checkNotNull(fd, "fd");
@@ -79,7 +101,12 @@ public final class PageCache {
         return pages;
     }
 
-    /** Drops the clean pages of a whole file from the page cache. */
+    /**
+     * Drops the clean pages of a whole file from the page cache.
+     *
+     * @param file the file
+     * @throws IOException if the system call fails; the message names it and the errno
+     */
     public static void evict(File file) throws IOException {
         evict(file, 0, 0);
     }
@@ -87,6 +114,11 @@ public final class PageCache {
     /**
      * Writes the file's dirty pages back, then drops the pages of {@code [offset, offset + length)} from the page
      * cache ({@code length} 0: to the end of the file).
+     *
+     * @param file the file
+     * @param offset the offset of the range's first byte
+     * @param length the range's length in bytes; 0 means to the end of the file
+     * @throws IOException if the system call fails; the message names it and the errno
      */
     public static void evict(File file, long offset, long length) throws IOException {
         ObjectUtil.checkNotNull(file, "file");
@@ -101,6 +133,11 @@ public final class PageCache {
     /**
      * Drops the clean pages of {@code [offset, offset + length)} from the page cache ({@code length} 0: to the end
      * of the file). Dirty pages stay until written back.
+     *
+     * @param fd an open descriptor of the file
+     * @param offset the offset of the range's first byte
+     * @param length the range's length in bytes; 0 means to the end of the file
+     * @throws IOException if the system call fails; the message names it and the errno
      */
     public static void evict(FileDescriptor fd, long offset, long length) throws IOException {
         ObjectUtil.checkNotNull(fd, "fd");

@@ -76,6 +76,7 @@ final class FileServerHandler extends ChannelInboundHandlerAdapter {
     private final BodyWriter bodies;
     private final int maxPipelined;
     private final int maxRanges;
+    private final String allow;
     private final BooleanSupplier stopping;
     private final RequestFlow flow;
     private final boolean dotfiles;
@@ -102,6 +103,7 @@ final class FileServerHandler extends ChannelInboundHandlerAdapter {
         maxPipelined = options.maxPipelined;
         maxRanges = options.maxRanges;
         dotfiles = options.dotfiles;
+        allow = options.uploads ? "GET, HEAD, PUT, DELETE" : "GET, HEAD";
         this.stopping = stopping;
         this.flow = flow;
         this.log = log;
@@ -215,7 +217,7 @@ final class FileServerHandler extends ChannelInboundHandlerAdapter {
         HttpMethod method = request.method();
         if (!HttpMethod.GET.equals(method) && !HttpMethod.HEAD.equals(method)) {
             FullHttpResponse res = errorResponse(METHOD_NOT_ALLOWED);
-            res.headers().set(HttpHeaderNames.ALLOW, "GET, HEAD");
+            res.headers().set(HttpHeaderNames.ALLOW, allow);
             send(request, res, keepAlive);
             return;
         }

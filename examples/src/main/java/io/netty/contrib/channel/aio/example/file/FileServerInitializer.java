@@ -1,6 +1,5 @@
 package io.netty.contrib.channel.aio.example.file;
 
-import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannel;
@@ -59,16 +58,22 @@ final class FileServerInitializer extends ChannelInitializer<SocketChannel> impl
         if (server.options().mode == FileServerOptions.Mode.CHUNKED || server.options().gzip) {
             p.addLast(new ChunkedWriteHandler());
         }
-        p.addLast(handler(flow));
+        handlers(p, flow);
     }
 
     @Override
     public void http2(ChannelPipeline p) {
-        new Http2ServerInitializer(server.options(), this::handler).configure(p, server.failureLog());
+        new Http2ServerInitializer(server.options(), this::handlers).configure(p, server.failureLog());
     }
 
-    private ChannelHandler handler(RequestFlow flow) {
-        return new FileServerHandler(server.options(), server::isStopping, flow, server.failureLog(),
-                server.accessLog());
+    /** Adds the request handlers (uploads when enabled, then files) at the end of a connection or stream pipeline. */
+    private void handlers(ChannelPipeline p, RequestFlow flow) {
+        FileServerHandler files = new FileServerHandler(server.options(), server::isStopping, flow,
+                server.failureLog(), server.accessLog());
+        if (server.options().uploads) {
+            p.addLast(new UploadHandler(server.options(), server::isStopping, files::isIdle, flow,
+                    server.failureLog()));
+        }
+        p.addLast(files);
     }
 }

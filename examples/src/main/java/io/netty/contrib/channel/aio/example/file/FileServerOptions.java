@@ -22,6 +22,14 @@ final class FileServerOptions {
         CHUNKED
     }
 
+    /** How upload bodies are written. */
+    enum UploadIo {
+        /** {@code AioFileSink}: O_DIRECT AIO writes on the connection's loop. */
+        AIO,
+        /** {@code FileChannel.write} and {@code force} on the loop, for comparison. */
+        BLOCKING
+    }
+
     /** Which Netty transport carries the connections. */
     enum Transport {
         /** epoll when available, else NIO. */
@@ -51,6 +59,9 @@ final class FileServerOptions {
             "                  connections speak HTTP/1.1, or h2c when they start with the HTTP/2 preface)",
             "  --gzip          compress text, JSON, JS, XML and SVG files of 1 KiB and more for clients that accept",
             "                  gzip (on the fly; ranges are served uncompressed)",
+            "  --uploads       accept PUT (upload, replace) and DELETE of files under the root (default: off)",
+            "  --max-upload N  largest PUT body in bytes, with an optional k, m or g suffix (default: 1g)",
+            "  --upload-io IO  aio | blocking (FileChannel.write on the loop, for comparison) (default: aio)",
             "  --help          this text");
 
     Path root = Paths.get("").toAbsolutePath();
@@ -68,6 +79,9 @@ final class FileServerOptions {
     String accessLog;
     boolean tls;
     boolean gzip;
+    boolean uploads;
+    long maxUpload = 1L << 30;
+    UploadIo uploadIo = UploadIo.AIO;
     boolean help;
 
     /** Parses the arguments; throws {@link IllegalArgumentException} with a one-line message on a bad one. */
@@ -86,6 +100,20 @@ final class FileServerOptions {
                     break;
                 case "--gzip":
                     o.gzip = true;
+                    break;
+                case "--uploads":
+                    o.uploads = true;
+                    break;
+                case "--max-upload":
+                    o.maxUpload = sizeValue(args, ++i, arg);
+                    break;
+                case "--upload-io":
+                    String io = value(args, ++i, arg);
+                    try {
+                        o.uploadIo = UploadIo.valueOf(io.toUpperCase(Locale.ROOT));
+                    } catch (IllegalArgumentException e) {
+                        throw new IllegalArgumentException("--upload-io must be aio or blocking, not '" + io + "'");
+                    }
                     break;
                 case "--root":
                     o.root = Paths.get(value(args, ++i, arg));
@@ -184,6 +212,26 @@ final class FileServerOptions {
             throw new IllegalArgumentException(option + " needs a file name, or - for standard output");
         }
         return v;
+    }
+
+    private static long sizeValue(String[] args, int i, String option) {
+        String v = value(args, i, option);
+        String digits = v.toLowerCase(Locale.ROOT);
+        int shift = 0;
+        if (digits.endsWith("k") || digits.endsWith("m") || digits.endsWith("g")) {
+            shift = digits.endsWith("k") ? 10 : digits.endsWith("m") ? 20 : 30;
+            digits = digits.substring(0, digits.length() - 1);
+        }
+        try {
+            long n = Long.parseLong(digits);
+            if (n >= 0 && n <= Long.MAX_VALUE >> shift) {
+                return n << shift;
+            }
+        } catch (NumberFormatException ignore) {
+            // reported below
+        }
+        throw new IllegalArgumentException(option + " must be a number of bytes (with an optional k, m or g), not '"
+                + v + "'");
     }
 
     private static int intValue(String[] args, int i, String option, int min, int max) {

@@ -15,7 +15,6 @@
  */
 package io.netty.contrib.channel.aio.example.file;
 
-import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
@@ -32,7 +31,7 @@ import io.netty.handler.timeout.IdleStateHandler;
 
 import java.io.IOException;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
+import java.util.function.BiConsumer;
 
 /**
  * The HTTP/2 side of the file server (h2 through ALPN, h2c with prior knowledge). Each stream is a child channel
@@ -53,12 +52,12 @@ final class Http2ServerInitializer extends ChannelInitializer<Http2StreamChannel
     static final int MAX_CONCURRENT_STREAMS = 128;
 
     private final FileServerOptions options;
-    private final Function<RequestFlow, ChannelHandler> handlers;
+    private final BiConsumer<ChannelPipeline, RequestFlow> handlers;
 
     /**
-     * @param handlers the request handler of a stream, given the stream's {@link RequestFlow}
+     * @param handlers adds the request handlers of a stream at the end of its pipeline, given its {@link RequestFlow}
      */
-    Http2ServerInitializer(FileServerOptions options, Function<RequestFlow, ChannelHandler> handlers) {
+    Http2ServerInitializer(FileServerOptions options, BiConsumer<ChannelPipeline, RequestFlow> handlers) {
         this.options = options;
         this.handlers = handlers;
     }
@@ -83,7 +82,7 @@ final class Http2ServerInitializer extends ChannelInitializer<Http2StreamChannel
             p.addLast(new Compression());
         }
         p.addLast(new ChunkedWriteHandler());
-        p.addLast(handlers.apply(flow));
+        handlers.accept(p, flow);
     }
 
     /** The end of an HTTP/2 connection's pipeline: its idle timeout and the failures no stream handled. */

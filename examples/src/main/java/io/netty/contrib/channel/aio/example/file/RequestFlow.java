@@ -28,12 +28,19 @@ final class RequestFlow extends ChannelDuplexHandler {
 
     /** Bytes given to the decoder at a time: bounds what one step can decode beyond the point of pausing. */
     static final int SLICE = 1024;
+    /**
+     * Bytes given at a time inside a body of known length (an upload): larger slices cost less per byte, and the body
+     * still ahead bounds how far past its end one can reach (at most one {@link #SLICE}, read with the head).
+     */
+    static final int BODY_SLICE = 64 * 1024;
 
     private final long headerTimeoutNanos;
     private ChannelHandlerContext ctx;
     private ByteBuf held;
     private boolean paused;
     private boolean inBody;
+    /** Body bytes still to come, as far as known (0: unknown, or none). */
+    private long bodyLeft;
     /** When the head being received got its first byte to the decoder; 0 while none is. */
     private long headStart;
     private ScheduledFuture<?> headerTimer;
@@ -73,9 +80,18 @@ final class RequestFlow extends ChannelDuplexHandler {
         inBody = true;
     }
 
+    /**
+     * The request whose head was just received has a body of {@code length} bytes (its {@code Content-Length}): it
+     * is given to the decoder in larger slices.
+     */
+    void bodyExpected(long length) {
+        bodyLeft = Math.max(0, length);
+    }
+
     /** A request (head and body) is complete: the next byte starts the next head. */
     void requestEnded() {
         inBody = false;
+        bodyLeft = 0;
     }
 
     @Override
@@ -104,12 +120,14 @@ final class RequestFlow extends ChannelDuplexHandler {
     private void deliver() {
         while (!paused && held != null && !ctx.isRemoved() && ctx.channel().isActive()) {
             ByteBuf slice;
-            if (held.readableBytes() <= SLICE) {
+            int size = bodyLeft > SLICE ? (int) Math.min(BODY_SLICE, bodyLeft) : SLICE;
+            if (held.readableBytes() <= size) {
                 slice = held;
                 held = null;
             } else {
-                slice = held.readRetainedSlice(SLICE);
+                slice = held.readRetainedSlice(size);
             }
+            bodyLeft = Math.max(0, bodyLeft - slice.readableBytes());
             if (!inBody && headStart == 0 && slice.isReadable()) {
                 headStart = System.nanoTime() | 1;
                 if (headerTimer == null) {
