@@ -171,7 +171,8 @@ public final class AioFileSink {
             metrics.fallback(AioMetrics.Fallback.AIO_UNAVAILABLE, Aio.unavailabilityCause());
             return null;
         }
-        if (!(loop instanceof IoEventLoop) || !((IoEventLoop) loop).isCompatible(AioLoop.class)) {
+        if (!(loop instanceof IoEventLoop) || !CompletionSource.supports((IoEventLoop) loop)) {
+            // Neither epoll nor io_uring (NIO, a loop of another transport).
             metrics.fallback(AioMetrics.Fallback.NOT_EPOLL, "event loop " + loop);
             return null;
         }
@@ -182,6 +183,10 @@ public final class AioFileSink {
     /**
      * A builder of a sink that writes {@code file} (created if missing, truncated if not) for {@code channel}, whose
      * reading it pauses when the disk falls behind.
+     *
+     * @param channel the channel whose body is written: its event loop runs the writes, and its reading pauses
+     * @param file the file to write
+     * @return a builder; {@link Builder#open()} opens the file
      */
     public static Builder builder(Channel channel, File file) {
         return new Builder(channel, file);
@@ -192,6 +197,8 @@ public final class AioFileSink {
      * sink has been renamed into {@code directory}, this makes the new name durable too. Where AIO cannot be used,
      * the sync is a blocking {@code fsync} on the loop. Call on the channel's event loop.
      *
+     * @param channel the channel on whose event loop the sync runs
+     * @param directory the directory to sync
      * @return succeeds when the kernel reports the directory synced
      * @throws IOException if the directory cannot be opened
      */
@@ -214,22 +221,38 @@ public final class AioFileSink {
         return promise;
     }
 
-    /** The file being written. */
+    /**
+     * The file being written.
+     *
+     * @return the file given to {@link #builder}
+     */
     public File file() {
         return file;
     }
 
-    /** {@code true} if the blocks are written with {@code O_DIRECT} AIO; {@code false} on a fallback path. */
+    /**
+     * Whether the blocks are written with {@code O_DIRECT} AIO.
+     *
+     * @return {@code true} for {@code O_DIRECT} AIO; {@code false} on a fallback path
+     */
     public boolean isDirect() {
         return direct != null;
     }
 
-    /** {@code true} if writes go through AIO (direct or buffered); {@code false} for blocking writes. */
+    /**
+     * Whether writes go through AIO.
+     *
+     * @return {@code true} for AIO (direct or buffered); {@code false} for blocking writes
+     */
     public boolean isAio() {
         return aio != null;
     }
 
-    /** Bytes given to {@link #write} so far. */
+    /**
+     * Bytes given to {@link #write} so far.
+     *
+     * @return the count of bytes received
+     */
     public long received() {
         return received;
     }
@@ -237,6 +260,8 @@ public final class AioFileSink {
     /**
      * Succeeds with the file's length once {@link #close()} has written and synced everything; fails as soon as a
      * write fails or the sink is {@linkplain #abort aborted}.
+     *
+     * @return the sink's outcome
      */
     public Future<Long> result() {
         return result;
@@ -247,6 +272,7 @@ public final class AioFileSink {
      * copied into the block being filled; full blocks are written in order. Once the sink has failed or been
      * aborted, data is dropped.
      *
+     * @param data the bytes to append; released by this call
      * @throws IllegalStateException if called off the event loop, or after {@link #close()} on a sink that has not
      *         failed
      */
@@ -283,6 +309,7 @@ public final class AioFileSink {
      * {@link #result()}) succeeds with the file's length when the data is durable. Calling it again returns the same
      * future.
      *
+     * @return {@link #result()}
      * @throws IllegalStateException if called off the event loop
      */
     public Future<Long> close() {
@@ -302,6 +329,7 @@ public final class AioFileSink {
      * reads again. Writes already under way finish on their own (the kernel cannot cancel them); their buffers are
      * freed when they do. Does nothing if the sink already succeeded or failed.
      *
+     * @param cause why the sink gives up: {@link #result()} fails with it
      * @throws IllegalStateException if called off the event loop
      */
     public void abort(Throwable cause) {
@@ -700,6 +728,9 @@ public final class AioFileSink {
         /**
          * Bytes per AIO write, a power of two from 4 KiB to 64 MiB (default 1 MiB); a multiple of every direct-I/O
          * alignment in use.
+         *
+         * @param blockSize bytes per write
+         * @return this builder
          */
         public Builder blockSize(int blockSize) {
             if (blockSize < 4096 || blockSize > 64 << 20 || (blockSize & blockSize - 1) != 0) {
@@ -710,7 +741,12 @@ public final class AioFileSink {
             return this;
         }
 
-        /** Blocks written at a time before reading pauses, 1 to 64 (default 4). */
+        /**
+         * Blocks written at a time before reading pauses, 1 to 64 (default 4).
+         *
+         * @param maxWritesInFlight the bound on writes in flight
+         * @return this builder
+         */
         public Builder maxWritesInFlight(int maxWritesInFlight) {
             if (maxWritesInFlight < 1 || maxWritesInFlight > 64) {
                 throw new IllegalArgumentException("maxWritesInFlight: " + maxWritesInFlight + " (expected: 1..64)");
@@ -722,6 +758,9 @@ public final class AioFileSink {
         /**
          * The length the file will probably have (a {@code Content-Length}), or -1 if unknown (the default): the
          * file is extended to it once, ahead of the writes. A wrong guess costs nothing but that.
+         *
+         * @param expectedLength the expected length in bytes, or -1
+         * @return this builder
          */
         public Builder expectedLength(long expectedLength) {
             if (expectedLength < -1) {
@@ -731,7 +770,12 @@ public final class AioFileSink {
             return this;
         }
 
-        /** How {@link AioFileSink#close()} makes the data durable (default {@link Sync#FDSYNC}). */
+        /**
+         * How {@link AioFileSink#close()} makes the data durable (default {@link Sync#FDSYNC}).
+         *
+         * @param sync the kind of sync
+         * @return this builder
+         */
         public Builder sync(Sync sync) {
             this.sync = ObjectUtil.checkNotNull(sync, "sync");
             return this;
@@ -740,6 +784,7 @@ public final class AioFileSink {
         /**
          * Opens the file and returns the sink. Call on the channel's event loop.
          *
+         * @return the open sink
          * @throws IOException if the file cannot be opened or truncated
          * @throws IllegalStateException if called off the channel's event loop
          */

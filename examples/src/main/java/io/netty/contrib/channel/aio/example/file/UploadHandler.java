@@ -341,7 +341,7 @@ final class UploadHandler extends ChannelInboundHandlerAdapter {
                 HttpUtil.setContentLength(res, body.readableBytes());
             }
             if (status.code() == 201) {
-                res.headers().set(HttpHeaderNames.LOCATION, FileServerHandler.decodePath(request.uri()));
+                res.headers().set(HttpHeaderNames.LOCATION, RequestTarget.decodePath(request.uri()));
             }
             res.headers().set(HttpHeaderNames.SERVER, SERVER).set(HttpHeaderNames.DATE,
                     DateFormatter.format(new Date()));

@@ -69,7 +69,7 @@ final class UploadTargets {
     Target resolve(String uri) {
         String path;
         try {
-            path = FileServerHandler.decodePath(uri);
+            path = RequestTarget.decodePath(uri);
         } catch (IllegalArgumentException e) {
             return refused(BAD_REQUEST);
         }
