@@ -19,6 +19,10 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
@@ -41,7 +45,8 @@ import java.util.function.BiConsumer;
  * through the stream's {@link ChunkedWriteHandler} as chunks (see {@link BodyWriter}): a DATA frame cannot carry a
  * file region, and the stream's flow-control window, seen as the stream channel's writability, paces them.
  *
- * <p>Stream pipeline: idle timeout (a stalled stream is reset), {@link RequestFlow}, the codec, {@link Compression}
+ * <p>Stream pipeline: idle timeout (a stalled stream is reset), {@link RequestFlow}, the codec (and
+ * {@link SplitFullRequests}, so that requests arrive as {@code HttpServerCodec} hands them on), {@link Compression}
  * with {@code --gzip}, {@link ChunkedWriteHandler}, {@link FileServerHandler}. The connection closes after the idle
  * timeout once no stream is open, and on {@link FileServer#close()} it sends GOAWAY and lets the open streams finish
  * (for at most {@link FileServer#STOP_TIMEOUT}).
@@ -78,11 +83,34 @@ final class Http2ServerInitializer extends ChannelInitializer<Http2StreamChannel
         RequestFlow flow = new RequestFlow(options.headerTimeoutSeconds, TimeUnit.SECONDS);
         p.addLast(flow);
         p.addLast(new Http2StreamFrameToHttpObjectCodec(true));
+        p.addLast(new SplitFullRequests());
         if (options.gzip) {
             p.addLast(new Compression());
         }
         p.addLast(new ChunkedWriteHandler());
         handlers.accept(p, flow);
+    }
+
+    /**
+     * Hands a request on as {@code HttpServerCodec} does: its head, then its body, never a {@link FullHttpRequest}
+     * (which the codec makes of a HEADERS frame that ends the stream). The request handlers, written for HTTP/1.1,
+     * release the contents they are given, not a head.
+     */
+    static final class SplitFullRequests extends ChannelInboundHandlerAdapter {
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (!(msg instanceof FullHttpRequest)) {
+                ctx.fireChannelRead(msg);
+                return;
+            }
+            FullHttpRequest full = (FullHttpRequest) msg;
+            HttpRequest head = new DefaultHttpRequest(full.protocolVersion(), full.method(), full.uri(),
+                    full.headers());
+            head.setDecoderResult(full.decoderResult());
+            ctx.fireChannelRead(head);
+            // The body, with the request's reference to its buffer.
+            ctx.fireChannelRead(new DefaultLastHttpContent(full.content(), full.trailingHeaders()));
+        }
     }
 
     /** The end of an HTTP/2 connection's pipeline: its idle timeout and the failures no stream handled. */

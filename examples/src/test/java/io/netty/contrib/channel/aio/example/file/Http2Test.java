@@ -46,6 +46,7 @@ import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -269,6 +270,27 @@ class Http2Test {
             assertEquals("hello, world\n", new String(h2.send("GET", "/hello.txt").body.toByteArray(),
                     StandardCharsets.UTF_8), "the connection still serves after the refusals");
             assertTrue(h2.connection().isActive());
+        }
+    }
+
+    @Test
+    void uploadsAndDeletesOverHttp2() throws Exception {
+        FileServer server = server("aio", "--uploads");
+        Path target = root.resolve("uploaded-h2.bin");
+        Files.deleteIfExists(target);
+        try {
+            String put = TestServers.curlOutput(List.of("-s", "--fail", "--http2-prior-knowledge", "-T",
+                    big.getPath(), "-o", "/dev/null", "-w", "%{http_version} %{http_code}",
+                    server.url() + "uploaded-h2.bin"));
+            assertEquals("2 201", put);
+            assertEquals(TestFiles.sha256(big, 0, big.length()),
+                    TestFiles.sha256(target.toFile(), 0, target.toFile().length()));
+            String delete = TestServers.curlOutput(List.of("-s", "--fail", "--http2-prior-knowledge", "-X", "DELETE",
+                    "-o", "/dev/null", "-w", "%{http_version} %{http_code}", server.url() + "uploaded-h2.bin"));
+            assertEquals("2 204", delete);
+            assertFalse(Files.exists(target));
+        } finally {
+            Files.deleteIfExists(target);
         }
     }
 
