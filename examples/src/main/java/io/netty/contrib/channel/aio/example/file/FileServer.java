@@ -115,7 +115,8 @@ public final class FileServer implements AutoCloseable {
             SslContext ssl = null;
             if (options.tls) {
                 SelfSignedCertificate cert = new SelfSignedCertificate("localhost");
-                ssl = SslContextBuilder.forServer(cert.certificate(), cert.privateKey()).build();
+                ssl = SslContextBuilder.forServer(cert.certificate(), cert.privateKey())
+                        .applicationProtocolConfig(ProtocolNegotiation.ALPN).build();
             }
             serverChannel = new ServerBootstrap().group(group).channel(channelClass)
                     .childHandler(new FileServerInitializer(this, ssl))

@@ -21,9 +21,9 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.DefaultFileRegion;
 import io.netty.handler.codec.DateFormatter;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -73,8 +73,9 @@ import static io.netty.handler.codec.http.HttpVersion.HTTP_1_1;
 
 /**
  * Answers GET and HEAD for files and directories under the root: Range (single, suffix, open and multiple ranges),
- * conditional requests, directory listings. File bodies are {@link DefaultFileRegion}s (aio and sendfile modes) or
- * {@link CheckedChunkedNioFile}s (chunked mode).
+ * conditional requests, directory listings. File bodies are file regions or chunks, as {@link BodyWriter} decides
+ * for the mode, the protocol (an HTTP/2 stream takes chunks) and {@code --gzip}. The same handler serves HTTP/1.1
+ * connections and HTTP/2 streams (one request per stream; see {@link Http2ServerInitializer}).
  *
  * <p>Pipelined requests are answered one at a time, in order: a response starts (and opens its file) when the one
  * before it has been written. At most {@code --max-pipelined} requests wait behind it; then {@link RequestFlow}
@@ -86,7 +87,7 @@ final class FileServerHandler extends ChannelInboundHandlerAdapter {
     private static final String SERVER = "netty-transport-aio";
 
     private final Path root;
-    private final FileServerOptions.Mode mode;
+    private final BodyWriter bodies;
     private final int maxPipelined;
     private final int maxRanges;
     private final String allow;
@@ -113,7 +114,7 @@ final class FileServerHandler extends ChannelInboundHandlerAdapter {
     FileServerHandler(FileServerOptions options, BooleanSupplier stopping, RequestFlow flow, FailureLog log,
                       AccessLog accessLog, MetadataLookup metadata) {
         root = options.root;
-        mode = options.mode;
+        bodies = new BodyWriter(options.mode);
         maxPipelined = options.maxPipelined;
         maxRanges = options.maxRanges;
         dotfiles = options.dotfiles;
@@ -297,11 +298,18 @@ final class FileServerHandler extends ChannelInboundHandlerAdapter {
             String etag = '"' + Long.toHexString(length) + '-' + Long.toHexString(modified) + '"';
             String lastModified = DateFormatter.format(new Date(modified));
             HttpHeaders req = request.headers();
+            String contentType = MimeTypes.of(file.getFileName().toString());
+            // --gzip: a compressible file has two representations; the gzip one has a weak validator.
+            Compression gzip = ctx.pipeline().get(Compression.class);
+            boolean varies = gzip != null && Compression.compressible(contentType, length);
+            boolean compressed = varies && gzip.compresses(request, contentType, length);
+            String tag = compressed ? "W/" + etag : etag;
 
             if (notModified(req, etag, modified)) {
                 // No Content-Length: a 304's would have to be the 200's (RFC 9110, section 8.6).
                 FullHttpResponse res = new DefaultFullHttpResponse(HTTP_1_1, NOT_MODIFIED, Unpooled.EMPTY_BUFFER);
-                res.headers().set(HttpHeaderNames.ETAG, etag).set(HttpHeaderNames.LAST_MODIFIED, lastModified);
+                res.headers().set(HttpHeaderNames.ETAG, tag).set(HttpHeaderNames.LAST_MODIFIED, lastModified);
+                vary(res, varies);
                 send(request, res, keepAlive);
                 return;
             }
@@ -319,7 +327,6 @@ final class FileServerHandler extends ChannelInboundHandlerAdapter {
             }
 
             boolean head = HttpMethod.HEAD.equals(request.method());
-            String contentType = MimeTypes.of(file.getFileName().toString());
             HttpResponse res;
             if (ranges == null || ranges.size() == 1) {
                 long first = ranges == null ? 0 : ranges.get(0)[0];
@@ -331,12 +338,18 @@ final class FileServerHandler extends ChannelInboundHandlerAdapter {
                 }
                 res.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);
                 HttpUtil.setContentLength(res, count);
-                headers(res, etag, lastModified, keepAlive);
+                // Ranges are served on the identity representation only.
+                compressed &= ranges == null;
+                headers(res, compressed ? tag : etag, lastModified, keepAlive);
+                vary(res, varies);
+                if (compressed && head) {
+                    Compression.asCompressedHead(res); // the compressor passes HEAD through
+                }
                 began(request, res.status(), head ? 0 : count);
                 ctx.write(res);
                 if (!head && count > 0) {
                     ownsChannel = false;
-                    writeBody(channel, first, count);
+                    writeBody(channel, first, count, compressed);
                 }
                 complete(request, ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT), keepAlive);
                 return;
@@ -346,6 +359,7 @@ final class FileServerHandler extends ChannelInboundHandlerAdapter {
             res.headers().set(HttpHeaderNames.CONTENT_TYPE, "multipart/byteranges; boundary=" + parts.boundary);
             HttpUtil.setContentLength(res, parts.contentLength());
             headers(res, etag, lastModified, keepAlive);
+            vary(res, varies);
             began(request, PARTIAL_CONTENT, head ? 0 : parts.contentLength());
             ctx.write(res);
             if (head) {
@@ -401,10 +415,10 @@ final class FileServerHandler extends ChannelInboundHandlerAdapter {
      */
     private void writePart(HttpRequest request, Multipart parts, int i, FileChannel channel, boolean keepAlive) {
         long[] r = parts.ranges.get(i);
-        ctx.write(Unpooled.copiedBuffer(parts.partHeader(i), StandardCharsets.US_ASCII));
-        ChannelFuture body = writeBody(channel, r[0], r[1] - r[0] + 1);
+        ctx.write(new DefaultHttpContent(Unpooled.copiedBuffer(parts.partHeader(i), StandardCharsets.US_ASCII)));
+        ChannelFuture body = writeBody(channel, r[0], r[1] - r[0] + 1, false);
         if (i + 1 == parts.ranges.size()) {
-            ctx.write(Unpooled.copiedBuffer(parts.end(), StandardCharsets.US_ASCII));
+            ctx.write(new DefaultHttpContent(Unpooled.copiedBuffer(parts.end(), StandardCharsets.US_ASCII)));
             complete(request, ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT), keepAlive);
             return;
         }
@@ -452,22 +466,17 @@ final class FileServerHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /** The file's bytes, as the mode sends them; the channel is closed when they have been sent. */
-    private ChannelFuture writeBody(FileChannel channel, long position, long count) {
+    /**
+     * The file's bytes, as a region or as chunks (see {@link BodyWriter}); the channel is closed when they have been
+     * sent. {@code compressed}: the compressor encodes them, so they must be chunks.
+     */
+    private ChannelFuture writeBody(FileChannel channel, long position, long count, boolean compressed) {
         ChannelFuture body;
-        if (mode == FileServerOptions.Mode.CHUNKED) {
-            CheckedChunkedNioFile chunks;
-            try {
-                chunks = new CheckedChunkedNioFile(channel, position, count, 64 * 1024);
-            } catch (IOException e) {
-                closeQuietly(channel);
-                ctx.close(); // the response has begun: its framing cannot be kept
-                return ctx.newFailedFuture(e);
-            }
-            body = ctx.write(chunks);
-        } else {
-            // Unchanged application code: in aio mode the AioFileRegionHandler below the codec streams it.
-            body = ctx.write(new DefaultFileRegion(channel, position, count));
+        try {
+            body = ctx.write(bodies.body(ctx, channel, position, count, compressed));
+        } catch (IOException e) {
+            ctx.close(); // the response has begun: its framing cannot be kept
+            return ctx.newFailedFuture(e);
         }
         // A body cut short (file truncated, read error) breaks the response's framing: the connection must go.
         body.addListener((ChannelFutureListener) f -> {
@@ -493,6 +502,12 @@ final class FileServerHandler extends ChannelInboundHandlerAdapter {
         String ifModifiedSince = req.get(HttpHeaderNames.IF_MODIFIED_SINCE);
         Date since = ifModifiedSince == null ? null : DateFormatter.parseHttpDate(ifModifiedSince);
         return since != null && modified / 1000 <= since.getTime() / 1000;
+    }
+
+    private static void vary(HttpResponse res, boolean varies) {
+        if (varies) {
+            res.headers().set(HttpHeaderNames.VARY, HttpHeaderNames.ACCEPT_ENCODING);
+        }
     }
 
     private static boolean ifRangeMatches(String ifRange, String etag, long modified) {

@@ -27,8 +27,11 @@ import io.netty.handler.timeout.IdleStateHandler;
 
 import java.util.concurrent.TimeUnit;
 
-/** The pipeline of one connection; the mode decides only how file bodies travel. */
-final class FileServerInitializer extends ChannelInitializer<SocketChannel> {
+/**
+ * The pipeline of one connection; the mode decides only how file bodies travel. HTTP/2 or HTTP/1.1 is chosen by
+ * {@link ProtocolNegotiation}, which then calls {@link #http1} or {@link #http2}.
+ */
+final class FileServerInitializer extends ChannelInitializer<SocketChannel> implements ProtocolNegotiation.Protocols {
 
     private final FileServer server;
     private final SslContext ssl;
@@ -54,13 +57,32 @@ final class FileServerInitializer extends ChannelInitializer<SocketChannel> {
         // Nothing read and no byte of output consumed for that long: a stalled client or an idle keep-alive
         // connection. observeOutput: a slow client that still takes bytes is not idle, even mid-chunk.
         p.addLast(new IdleStateHandler(true, 0, 0, server.options().idleTimeoutSeconds, TimeUnit.SECONDS));
+        p.addLast(ssl != null ? ProtocolNegotiation.alpn(this, server.failureLog())
+                : ProtocolNegotiation.priorKnowledge(this));
+    }
+
+    @Override
+    public void http1(ChannelPipeline p) {
         // Below the codec: what is read, when, and how long a request head may take to arrive.
         RequestFlow flow = new RequestFlow(server.options().headerTimeoutSeconds, TimeUnit.SECONDS);
         p.addLast(flow);
         p.addLast(new HttpServerCodec());
-        if (mode == FileServerOptions.Mode.CHUNKED) {
+        if (server.options().gzip) {
+            p.addLast(new Compression()); // above the codec, below the ChunkedWriteHandler that feeds it
+        }
+        if (server.options().mode == FileServerOptions.Mode.CHUNKED || server.options().gzip) {
             p.addLast(new ChunkedWriteHandler());
         }
+        handlers(p, flow);
+    }
+
+    @Override
+    public void http2(ChannelPipeline p) {
+        new Http2ServerInitializer(server.options(), this::handlers).configure(p, server.failureLog());
+    }
+
+    /** Adds the request handlers (uploads when enabled, then files) at the end of a connection or stream pipeline. */
+    private void handlers(ChannelPipeline p, RequestFlow flow) {
         FileServerHandler files = new FileServerHandler(server.options(), server::isStopping, flow,
                 server.failureLog(), server.accessLog(), server.metadataLookup());
         if (server.options().uploads) {

@@ -74,7 +74,10 @@ final class FileServerOptions {
             "                  the kernel has them cached, else on a metadata thread) | threads | loop (default: auto)",
             "  --metadata-threads N  threads for lookups that must read the disk (default: 2)",
             "  --metadata-queue N  lookups that may wait for a metadata thread; more are answered 503 (default: 256)",
-            "  --tls           HTTPS with a self-signed certificate",
+            "  --tls           HTTPS with a self-signed certificate; ALPN offers h2 and http/1.1 (cleartext",
+            "                  connections speak HTTP/1.1, or h2c when they start with the HTTP/2 preface)",
+            "  --gzip          compress text, JSON, JS, XML and SVG files of 1 KiB and more for clients that accept",
+            "                  gzip (on the fly; ranges are served uncompressed)",
             "  --uploads       accept PUT (upload, replace) and DELETE of files under the root (default: off)",
             "  --max-upload N  largest PUT body in bytes, with an optional k, m or g suffix (default: 1g)",
             "  --upload-io IO  aio | blocking (FileChannel.write on the loop, for comparison) (default: aio)",
@@ -94,6 +97,7 @@ final class FileServerOptions {
     /** A file name, {@code -} for standard output, or {@code null} for no access log. */
     String accessLog;
     boolean tls;
+    boolean gzip;
     boolean uploads;
     long maxUpload = 1L << 30;
     UploadIo uploadIo = UploadIo.AIO;
@@ -115,6 +119,9 @@ final class FileServerOptions {
                     break;
                 case "--tls":
                     o.tls = true;
+                    break;
+                case "--gzip":
+                    o.gzip = true;
                     break;
                 case "--uploads":
                     o.uploads = true;

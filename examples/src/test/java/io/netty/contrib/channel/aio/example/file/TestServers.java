@@ -109,6 +109,24 @@ final class TestServers {
                 .connectTimeout(Duration.ofSeconds(10)).build();
     }
 
+    /** The JDK's client in HTTP/2 mode: h2 over TLS through ALPN (in cleartext it would try the h2c upgrade). */
+    static HttpClient http2Client() {
+        return HttpClient.newBuilder().sslContext(trustAll()).version(HttpClient.Version.HTTP_2)
+                .connectTimeout(Duration.ofSeconds(10)).build();
+    }
+
+    /** Runs curl with {@code args} and returns what it printed (its {@code -w} text); fails if curl failed. */
+    static String curlOutput(List<String> args) throws Exception {
+        List<String> command = new ArrayList<>();
+        command.add("curl");
+        command.addAll(args);
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "curl did not finish");
+        assertEquals(0, p.exitValue(), command + ": " + out);
+        return out;
+    }
+
     /** GET {@code path} with headers given as name, value, name, value… */
     static HttpResponse<byte[]> get(HttpClient client, FileServer server, String path, String... headers)
             throws Exception {
