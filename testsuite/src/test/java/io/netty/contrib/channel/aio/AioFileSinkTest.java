@@ -23,6 +23,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoEventLoop;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.EpollIoHandler;
@@ -346,6 +347,64 @@ class AioFileSinkTest {
     }
 
     /** Waits until nothing of the loop is in flight (writes left running by a failure or an abort). */
+    /**
+     * A read that waits for memory at the head of the loop's queue must not hold back a sink's write: the write's
+     * completion is what gives the memory back.
+     */
+    @Test
+    void aReadWaitingForMemoryDoesNotHoldBackTheWriteThatFreesIt() throws Exception {
+        Channel ch = connect(true, null);
+        int budget = 1 << 20;
+        AioLoopConfig small = AioLoopConfig.builder().memoryBudgetBytes(budget).build();
+        onLoop(ch, () -> AioLoop.get((IoEventLoop) ch.eventLoop(), small));
+        File out = TestFiles.directory("sink").resolve("behind-a-read.bin").toFile();
+        File in = TestFiles.directory("sink").resolve("read-while-writing.bin").toFile();
+        byte[] written = random(budget, 11);
+        byte[] read = random(budget, 12);
+        Files.write(in.toPath(), read);
+        PageCache.evict(in);
+        AioFileRegionConfig direct = AioFileRegionConfig.builder()
+                .pageCachePolicy(AioFileRegionConfig.PageCachePolicy.ALWAYS_DIRECT).loopConfig(small).build();
+        AioChunkedInput input = onLoop(ch, () -> new AioChunkedInput(ch, in, 0, in.length(), direct));
+        try {
+            Future<Long> result = onLoop(ch, () -> {
+                AioFileSink sink = AioFileSink.builder(ch, out).blockSize(budget).open();
+                // The sink's block takes the whole budget as it starts to fill ...
+                sink.write(Unpooled.wrappedBuffer(written, 0, budget / 2));
+                // ... a read is queued and will wait for memory ...
+                assertEquals(null, input.readChunk(ch.alloc()));
+                // ... and the write of the full block, which gives the memory back, is queued behind it.
+                sink.write(Unpooled.wrappedBuffer(written, budget / 2, budget / 2));
+                return sink.close();
+            });
+            assertEquals(budget, result.get(30, TimeUnit.SECONDS));
+            assertArrayEquals(written, Files.readAllBytes(out.toPath()));
+            ByteBuf chunk = null;
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (chunk == null && System.nanoTime() < deadline) {
+                chunk = onLoop(ch, () -> input.readChunk(ch.alloc()));
+                if (chunk == null) {
+                    Thread.sleep(5);
+                }
+            }
+            assertTrue(chunk != null, "the waiting read went on once the write gave the memory back");
+            try {
+                byte[] got = new byte[chunk.readableBytes()];
+                chunk.getBytes(chunk.readerIndex(), got);
+                assertArrayEquals(read, got);
+            } finally {
+                chunk.release();
+            }
+        } finally {
+            onLoop(ch, () -> {
+                input.close();
+                return null;
+            });
+        }
+        waitForIdle(ch);
+        assertEquals(0, onLoop(ch, () -> AioMetrics.of(ch.eventLoop()).memoryUsed()));
+    }
+
     private static void waitForIdle(Channel ch) throws Exception {
         AioMetrics metrics = AioMetrics.of(ch.eventLoop());
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);

@@ -24,6 +24,8 @@ import io.netty.util.internal.logging.InternalLoggerFactory;
 
 import java.io.IOException;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -112,7 +114,13 @@ final class AioLoop {
     private int freeCount;
     private final AioControlBlock[] batch;
     private final AioEvent[] events = new AioEvent[MAX_REAP];
+    /** Reads that still need a buffer: they take memory from the budget, first come, first served. */
     private final ArrayDeque<Read> pending = new ArrayDeque<>();
+    /**
+     * Operations whose memory is already in hand (writes, syncs, reads given their buffer): offered first, so that
+     * a read waiting for memory never holds back a write whose completion would give memory back.
+     */
+    private final ArrayDeque<Read> ready = new ArrayDeque<>();
     private final Runnable submitTask = this::submitPending;
     private boolean submitScheduled;
     private final long memoryBudget;
@@ -260,8 +268,16 @@ final class AioLoop {
         if (read.length > maxReadLength) {
             maxReadLength = read.length;
         }
-        pending.add(read);
+        queueOf(read).add(read);
         scheduleSubmit();
+    }
+
+    private ArrayDeque<Read> queueOf(Read read) {
+        return read.buffer == null && read.opcode == Native.IOCB_CMD_PREAD ? pending : ready;
+    }
+
+    private boolean hasQueued() {
+        return !pending.isEmpty() || !ready.isEmpty();
     }
 
     private void scheduleSubmit() {
@@ -279,19 +295,20 @@ final class AioLoop {
         }
         int n = 0;
         waitingForMemory = false;
-        while (freeCount > 0 && !pending.isEmpty()) {
-            Read read = pending.peek();
+        while (freeCount > 0 && hasQueued()) {
+            ArrayDeque<Read> queue = ready.isEmpty() ? pending : ready;
+            Read read = queue.peek();
             if (read.isCancelled()) {
-                pending.poll();
+                queue.poll();
                 abort(read, Abort.CANCELLED);
                 continue;
             }
-            if (read.buffer == null && read.opcode == Native.IOCB_CMD_PREAD && !allocate(read)) {
+            if (queue == pending && !allocate(read)) {
                 // First come, first served: the reads behind it wait too.
                 waitForMemory();
                 break;
             }
-            pending.poll();
+            queue.poll();
             int slot = freeSlots[--freeCount];
             AioControlBlock iocb = block(slot);
             try {
@@ -336,7 +353,7 @@ final class AioLoop {
             requeue(remaining);
         } else {
             eagainSince = 0;
-            if (!pending.isEmpty() && freeCount > 0 && !waitingForMemory) {
+            if (hasQueued() && freeCount > 0 && !(waitingForMemory && ready.isEmpty())) {
                 // Refused reads gave their slots back and no completion may come to submit the rest: go on now.
                 // (Reads that wait for memory are resumed by a refund, or by the retry timer.)
                 scheduleSubmit();
@@ -458,7 +475,7 @@ final class AioLoop {
             int slot = (int) batch[i].data();
             Read read = reads[slot];
             freeSlot(slot);
-            pending.addFirst(read);
+            queueOf(read).addFirst(read);
         }
         long now = System.nanoTime();
         if (eagainSince == 0) {
@@ -468,7 +485,9 @@ final class AioLoop {
             // The kernel keeps refusing: give the reads back rather than let them wait without end.
             eagainSince = 0;
             // Only the reads waiting now: those their owners ask for while they read synchronously wait their turn.
-            Read[] starved = pending.toArray(new Read[0]);
+            List<Read> starved = new ArrayList<>(ready);
+            starved.addAll(pending);
+            ready.clear();
             pending.clear();
             for (Read read : starved) {
                 abort(read, Abort.SUBMIT_STARVED);
@@ -515,7 +534,7 @@ final class AioLoop {
         } catch (IOException e) {
             logger.warn("AIO completion handling failed on {}", loop, e);
         }
-        if (!pending.isEmpty()) {
+        if (hasQueued()) {
             scheduleSubmit();
         }
         return more;
@@ -584,6 +603,9 @@ final class AioLoop {
         closed = true;
         try {
             source.cancel();
+            while (!ready.isEmpty()) {
+                abort(ready.poll(), Abort.LOOP_CLOSED);
+            }
             while (!pending.isEmpty()) {
                 abort(pending.poll(), Abort.LOOP_CLOSED);
             }
