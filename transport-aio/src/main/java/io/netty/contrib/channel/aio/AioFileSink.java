@@ -166,14 +166,19 @@ public final class AioFileSink {
         direct = directFd;
     }
 
+    /** The loop's AIO, or {@code null} after counting the fallback in {@code metrics} (when not {@code null}). */
     private static AioLoop aioLoop(EventLoop loop, AioMetrics metrics) {
         if (!Aio.isAvailable()) {
-            metrics.fallback(AioMetrics.Fallback.AIO_UNAVAILABLE, Aio.unavailabilityCause());
+            if (metrics != null) {
+                metrics.fallback(AioMetrics.Fallback.AIO_UNAVAILABLE, Aio.unavailabilityCause());
+            }
             return null;
         }
         if (!(loop instanceof IoEventLoop) || !CompletionSource.supports((IoEventLoop) loop)) {
             // Neither epoll nor io_uring (NIO, a loop of another transport).
-            metrics.fallback(AioMetrics.Fallback.NOT_EPOLL, "event loop " + loop);
+            if (metrics != null) {
+                metrics.fallback(AioMetrics.Fallback.NOT_EPOLL, "event loop " + loop);
+            }
             return null;
         }
         // Counts SETUP_FAILED itself when it returns null.
@@ -211,7 +216,8 @@ public final class AioFileSink {
         }
         Promise<Void> promise = loop.newPromise();
         AioFileDescriptor fd = AioFiles.open(directory, AioFiles.O_RDONLY);
-        AioLoop aio = aioLoop(loop, AioMetrics.of(loop));
+        // The sink that wrote the file counted its fallback already.
+        AioLoop aio = aioLoop(loop, null);
         DirectorySync sync = new DirectorySync(directory, fd, promise);
         if (aio != null) {
             aio.submit(sync);

@@ -69,8 +69,13 @@ final class IoUringCompletionSource extends CompletionSource implements IoUringI
     private boolean ringDone;
     private boolean released;
 
+    /** The one-shot poll of the eventfd, submitted again after each wake-up. */
+    private final IoUringIoOps pollAdd;
+
     private IoUringCompletionSource(IoEventLoop loop, AioEventFd eventFd, AioLoop aio) {
         super(loop, eventFd, aio);
+        pollAdd = new IoUringIoOps(IORING_OP_POLL_ADD, (byte) 0, (short) 0, eventFd.intValue(), 0L, 0L, 0, POLLIN,
+                POLL_DATA, (short) 0, (short) 0, 0, 0L);
     }
 
     /** Typed as the base class, so that callers need not load this class to verify theirs. */
@@ -106,8 +111,7 @@ final class IoUringCompletionSource extends CompletionSource implements IoUringI
         if (cancelled || pollId != 0 || registration == null) {
             return;
         }
-        pollId = registration.submit(new IoUringIoOps(IORING_OP_POLL_ADD, (byte) 0, (short) 0, eventFd.intValue(),
-                0L, 0L, 0, POLLIN, POLL_DATA, (short) 0, (short) 0, 0, 0L));
+        pollId = registration.submit(pollAdd);
     }
 
     private void rearm() {
