@@ -55,7 +55,8 @@ final class Report {
             return "FAILED: " + r.failure;
         }
         return String.format(Locale.ROOT, "%.0f MiB/s, %s req/s, p50 %s ms, p99 %s ms%s, CPU %s ms/GiB, RSS %s MiB,"
-                        + " direct %s MiB, disk/sent %s%s, errors %d", r.mibPerSecond, num(r.requestsPerSecond), num(r.p50Ms), num(r.p99Ms),
+                        + " direct %s MiB, disk/sent %s%s, errors %d", r.mibPerSecond, num(r.requestsPerSecond),
+                num(r.p50Ms), num(r.p99Ms),
                 Double.isNaN(r.probeP99Ms) ? "" : ", probe p50/p99 " + num(r.probeP50Ms) + "/" + num(r.probeP99Ms)
                         + " ms", num(r.cpuMsPerGib), num(r.peakRssMib), num(r.peakDirectMib), num(r.diskPerSent),
                 Double.isNaN(r.cacheMib) ? "" : ", cgroup page cache " + num(r.cacheMib) + " MiB", r.errors)
@@ -175,7 +176,8 @@ final class Report {
             }
         }
         List<String> groups = new ArrayList<>(cells.keySet());
-        BarChart.draw(w.id() + ": throughput", wire ? "MiB/s (uncompressed)" : "MiB/s", groups, configs, throughput, dir.resolve(w.id() + ".png"));
+        BarChart.draw(w.id() + ": throughput", wire ? "MiB/s (uncompressed)" : "MiB/s", groups, configs, throughput,
+                dir.resolve(w.id() + ".png"));
         if (probe) {
             BarChart.draw(w.id() + ": 100-byte probe p99 under load (lower is better)", "ms", groups, configs,
                     probeP99, dir.resolve(w.id() + "-probe-p99.png"));
