@@ -29,9 +29,10 @@ final class BenchOptions {
 
     static final String USAGE = String.join("\n",
             "usage: java -jar microbench/target/load-bench.jar [options]",
-            "  --workloads LIST   hot,cold,isolation,zipf,size,scale (default: all)",
-            "  --configs LIST     aio,sendfile,chunked,aio@io_uring,sendfile@io_uring,nginx,nginx-threads (default:",
-            "                     each workload's own list, see README)",
+            "  --workloads LIST   hot,cold,isolation,zipf,size,scale,h2,gzip (default: all)",
+            "  --configs LIST     aio,sendfile,chunked,aio@io_uring,sendfile@io_uring,nginx,nginx-threads, and",
+            "                     MODE-h2c, MODE-h1 (h2 workload), MODE-gzip (gzip workload) (default: each",
+            "                     workload's own list, see README; a workload runs those of the list that fit it)",
             "  --reps N           repetitions, configurations interleaved round-robin (default: 5)",
             "  --duration S       measured seconds per cell (default: 3; zipf: --zipf-duration)",
             "  --warmup S         unmeasured seconds of the same load before each cell (default: 1; zipf: none)",
@@ -40,6 +41,8 @@ final class BenchOptions {
             "  --connections N    connections of hot, cold, isolation, size and zipf (default: 32)",
             "  --sizes LIST       file sizes of the size sweep (default: 4k,64k,1m,16m,256m)",
             "  --scale-connections LIST  (default: 32,256,1024,4096)",
+            "  --streams N        concurrent streams per connection of the h2 workload, h2load -m (default: 4)",
+            "  --text-size B      size of the gzip workload's HTML files (default: 256k)",
             "  --files N          files per set (default: 4 GiB / size, at least 32, at most 4096)",
             "  --zipf-files N     files the zipf load picks from (default: 4000)",
             "  --cgroup-limit B   memory.limit_in_bytes of the zipf server's cgroup (default: 2.5g)",
@@ -62,6 +65,10 @@ final class BenchOptions {
                         "nginx-threads");
             case ZIPF:
                 return List.of("aio", "sendfile", "aio@io_uring", "sendfile@io_uring", "nginx-threads");
+            case H2:
+                return List.of("aio-h2c", "chunked-h2c", "sendfile-h1");
+            case GZIP:
+                return List.of("aio-gzip", "chunked-gzip");
             default:
                 return List.of("aio", "sendfile");
         }
@@ -77,6 +84,8 @@ final class BenchOptions {
     int connections = 32;
     List<Long> sizes = List.of(4L << 10, 64L << 10, 1L << 20, 16L << 20, 256L << 20);
     List<Integer> scaleConnections = List.of(32, 256, 1024, 4096);
+    int streams = 4;
+    long textSize = 256L << 10;
     int files;
     int zipfFiles = 4000;
     long cgroupLimit = 5L << 29;
@@ -87,9 +96,21 @@ final class BenchOptions {
     boolean help;
     boolean planOnly;
 
-    /** The configurations of one workload. */
+    /**
+     * The configurations of one workload: those of {@code --configs} that fit it (h2load ones in h2, gzip ones in
+     * gzip, the others elsewhere; none may fit), or its defaults.
+     */
     List<String> configs(Workload w) {
-        return configs != null ? configs : defaultConfigs(w);
+        if (configs == null) {
+            return defaultConfigs(w);
+        }
+        List<String> out = new ArrayList<>();
+        for (String c : configs) {
+            if (ServerConfig.parse(c).fits(w)) {
+                out.add(c);
+            }
+        }
+        return out;
     }
 
     static BenchOptions parse(String... args) {
@@ -156,6 +177,12 @@ final class BenchOptions {
                         conns.add(intValue(new String[] {s}, 0, arg, 1, 100_000));
                     }
                     o.scaleConnections = conns;
+                    break;
+                case "--streams":
+                    o.streams = intValue(args, ++i, arg, 1, 1000);
+                    break;
+                case "--text-size":
+                    o.textSize = bytes(value(args, ++i, arg), arg);
                     break;
                 case "--files":
                     o.files = intValue(args, ++i, arg, 1, 1_000_000);

@@ -20,7 +20,11 @@ final class CellResult {
     final Cell cell;
     final String config;
     final int rep;
+    /** MiB/s of the files' content: bytes received, or for gzip the uncompressed size of the files received. */
     double mibPerSecond = Double.NaN;
+    /** MiB/s received by the client (headers included; compressed for gzip). */
+    double wireMibPerSecond = Double.NaN;
+    double requestsPerSecond = Double.NaN;
     long requests;
     double p50Ms = Double.NaN;
     double p99Ms = Double.NaN;
@@ -47,6 +51,8 @@ final class CellResult {
     CellResult as(Cell other) {
         CellResult r = new CellResult(other, config, rep);
         r.mibPerSecond = mibPerSecond;
+        r.wireMibPerSecond = wireMibPerSecond;
+        r.requestsPerSecond = requestsPerSecond;
         r.requests = requests;
         r.p50Ms = p50Ms;
         r.p99Ms = p99Ms;

@@ -21,6 +21,7 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -35,23 +36,34 @@ final class FileSet {
     final Path root;
     final long size;
     final int count;
+    /** Compressible generated HTML ({@code .html} files) rather than random bytes. */
+    final boolean text;
 
-    private FileSet(Path root, long size, int count) {
+    private FileSet(Path root, long size, int count, boolean text) {
         this.root = root;
         this.size = size;
         this.count = count;
+        this.text = text;
     }
 
     static FileSet of(Path root, long size, int count) {
-        return new FileSet(root, size, count);
+        return new FileSet(root, size, count, false);
+    }
+
+    /** A set of generated HTML files ({@link TextGenerator}), named {@code f<i>.html}. */
+    static FileSet text(Path root, long size, int count) {
+        return new FileSet(root, size, count, true);
     }
 
     /** The directory name of the set, also the first part of its URL paths: {@code 4k}, {@code 1m}. */
     String name() {
+        String name;
         if (size % (1 << 20) == 0) {
-            return (size >> 20) + "m";
+            name = (size >> 20) + "m";
+        } else {
+            name = size % 1024 == 0 ? (size >> 10) + "k" : size + "b";
         }
-        return size % 1024 == 0 ? (size >> 10) + "k" : size + "b";
+        return text ? name + "-text" : name;
     }
 
     /** The URL path of file {@code i} without its number: {@code /1m/f}. */
@@ -59,8 +71,18 @@ final class FileSet {
         return "/" + name() + "/f";
     }
 
+    /** What follows the number in a file's name and URL path: {@code .html} for text, else nothing. */
+    String pathSuffix() {
+        return text ? ".html" : "";
+    }
+
+    /** The URL path of file {@code i}. */
+    String path(int i) {
+        return pathPrefix() + i + pathSuffix();
+    }
+
     File file(int i) {
-        return root.resolve(name()).resolve("f" + i).toFile();
+        return root.resolve(name()).resolve("f" + i + pathSuffix()).toFile();
     }
 
     long totalBytes() {
@@ -82,7 +104,11 @@ final class FileSet {
             }
             if (data == null) {
                 byte[] bytes = new byte[(int) Math.min(size, 1 << 20)];
-                new Random(size).nextBytes(bytes);
+                if (text) {
+                    TextGenerator.fill(bytes, size);
+                } else {
+                    new Random(size).nextBytes(bytes);
+                }
                 data = ByteBuffer.allocateDirect(bytes.length).put(bytes);
                 System.out.printf(Locale.ROOT, "creating %d files of %s in %s%n", count, BenchOptions.size(size),
                         f.getParent());
@@ -93,7 +119,10 @@ final class FileSet {
                 while (left > 0) {
                     data.clear().limit((int) Math.min(left, data.capacity()));
                     // The file's number in its first bytes: no two files of a set have the same content.
-                    if (left == size) {
+                    if (left == size && text) {
+                        byte[] digits = String.format(Locale.ROOT, "%08d", i).getBytes(StandardCharsets.US_ASCII);
+                        data.put(TextGenerator.NUMBER_OFFSET, digits);
+                    } else if (left == size) {
                         data.putInt(0, i);
                     }
                     left -= ch.write(data);

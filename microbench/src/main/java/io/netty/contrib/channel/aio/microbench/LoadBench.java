@@ -95,7 +95,9 @@ public final class LoadBench {
             }
             return null;
         }
-        Tools.require("wrk");
+        if (plan.stream().anyMatch(p -> !p.config.h2load())) {
+            Tools.require("wrk");
+        }
         deleteTree(options.dir.resolve("runs"));
         long start = System.nanoTime();
         List<CellResult> results = new ArrayList<>();
@@ -132,10 +134,19 @@ public final class LoadBench {
     private Map<Workload, List<ServerConfig>> configs() {
         Map<Workload, List<ServerConfig>> map = new LinkedHashMap<>();
         Boolean nginx = null;
+        Boolean h2load = null;
         for (Workload w : options.workloads) {
             List<ServerConfig> list = new ArrayList<>();
             for (String name : options.configs(w)) {
                 ServerConfig c = ServerConfig.parse(name);
+                if (c.h2load()) {
+                    if (h2load == null) {
+                        h2load = options.planOnly || Tools.available("h2load", H2load.PACKAGE);
+                    }
+                    if (!h2load) {
+                        continue;
+                    }
+                }
                 if (c.nginx) {
                     if (nginx == null) {
                         nginx = options.planOnly || Tools.available("nginx");
@@ -156,7 +167,8 @@ public final class LoadBench {
         for (Map.Entry<Workload, List<ServerConfig>> e : configs.entrySet()) {
             for (String name : options.configs(e.getKey())) {
                 if (e.getValue().stream().noneMatch(c -> c.name.equals(name))) {
-                    notes.add(e.getKey().id() + ": " + name + " skipped (nginx is not installed and could not be)");
+                    notes.add(e.getKey().id() + ": " + name + " skipped (" + (ServerConfig.parse(name).nginx ? "nginx"
+                            : "h2load") + " is not installed and could not be)");
                 }
             }
         }
@@ -255,25 +267,49 @@ public final class LoadBench {
                  Evictor evictor = cell.cold && !cell.zipf() ? new Evictor(files, work) : null) {
                 String script = cell.zipf() ? Wrk.zipf(files, Math.min(options.zipfFiles, files.count), 1.0)
                         : Wrk.walk(files, wrkThreads, evictor == null ? null : evictor.fifo());
+                List<String> headers = config.gzip ? List.of("Accept-Encoding: gzip") : List.of();
                 if (cell.warmupSeconds > 0) {
-                    Wrk.start(script, server.port(), cell.connections, wrkThreads, cell.warmupSeconds, work,
-                            "warmup").await(cell.warmupSeconds);
+                    if (config.h2load()) {
+                        H2load.start(files, server.port(), cell.connections, options.streams,
+                                config.client == ServerConfig.Client.H2LOAD_H1, cell.warmupSeconds, work, "warmup")
+                                .await(cell.warmupSeconds);
+                    } else {
+                        Wrk.start(script, server.port(), cell.connections, wrkThreads, cell.warmupSeconds, work,
+                                "warmup", headers).await(cell.warmupSeconds);
+                    }
                     // The warm-up's clients are gone, but a server may still be working through their requests
                     // (4096 cold megabytes take seconds): that must not eat into the measured window.
                     awaitIdle(server);
+                    if (cell.cold && config.h2load()) {
+                        // h2load has no hook for the evictor: the measured load walks the files the warm-up read.
+                        files.makeCold();
+                    }
                 }
                 ProcStats before = server.stats();
-                Wrk load = Wrk.start(script, server.port(), cell.connections, wrkThreads, cell.seconds, work, "load");
-                Wrk probe = cell.probe() ? Wrk.start(Wrk.probe(10), server.port(), 1, 1, cell.seconds, work,
-                        "probe") : null;
-                Wrk.Result r = load.await(cell.seconds);
-                Wrk.Result p = probe == null ? null : probe.await(cell.seconds);
+                Wrk.Result r;
+                Wrk.Result p = null;
+                if (config.h2load()) {
+                    r = H2load.start(files, server.port(), cell.connections, options.streams,
+                            config.client == ServerConfig.Client.H2LOAD_H1, cell.seconds, work, "load")
+                            .await(cell.seconds);
+                } else {
+                    Wrk load = Wrk.start(script, server.port(), cell.connections, wrkThreads, cell.seconds, work,
+                            "load", headers);
+                    Wrk probe = cell.probe() ? Wrk.start(Wrk.probe(10), server.port(), 1, 1, cell.seconds, work,
+                            "probe") : null;
+                    r = load.await(cell.seconds);
+                    p = probe == null ? null : probe.await(cell.seconds);
+                }
                 ProcStats after = server.stats();
                 if (!server.isAlive()) {
                     throw new IOException("the server died: " + server.log() + "\n" + Tools.tail(server.log(), 20));
                 }
-                double gib = r.bytes / (double) (1L << 30);
-                result.mibPerSecond = r.bytes / r.seconds / (1 << 20);
+                // gzip: throughput, CPU and disk per byte of the files' content (uncompressed); else per byte sent.
+                double content = config.gzip ? (double) r.requests * files.size : r.bytes;
+                double gib = content / (1L << 30);
+                result.mibPerSecond = content / r.seconds / (1 << 20);
+                result.wireMibPerSecond = r.bytes / r.seconds / (1 << 20);
+                result.requestsPerSecond = r.requests / r.seconds;
                 result.requests = r.requests;
                 result.p50Ms = r.requests > 0 ? r.p50Ms : Double.NaN;
                 result.p99Ms = r.requests > 0 ? r.p99Ms : Double.NaN;
@@ -287,7 +323,7 @@ public final class LoadBench {
                 result.peakRssMib = after.peakRssBytes / (double) (1 << 20);
                 long direct = server.peakDirectBytes();
                 result.peakDirectMib = direct < 0 ? Double.NaN : direct / (double) (1 << 20);
-                result.diskPerSent = r.bytes >= 1 << 20 ? (after.readBytes - before.readBytes) / (double) r.bytes
+                result.diskPerSent = r.bytes >= 1 << 20 ? (after.readBytes - before.readBytes) / content
                         : Double.NaN;
                 if (group != null) {
                     result.cacheMib = group.cacheBytes() / (double) (1 << 20);

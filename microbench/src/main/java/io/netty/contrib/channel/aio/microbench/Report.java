@@ -54,8 +54,9 @@ final class Report {
         if (r.failure != null) {
             return "FAILED: " + r.failure;
         }
-        return String.format(Locale.ROOT, "%.0f MiB/s, p50 %s ms, p99 %s ms%s, CPU %s ms/GiB, RSS %s MiB,"
-                        + " direct %s MiB, disk/sent %s%s, errors %d", r.mibPerSecond, num(r.p50Ms), num(r.p99Ms),
+        return String.format(Locale.ROOT, "%.0f MiB/s, %s req/s, p50 %s ms, p99 %s ms%s, CPU %s ms/GiB, RSS %s MiB,"
+                        + " direct %s MiB, disk/sent %s%s, errors %d", r.mibPerSecond, num(r.requestsPerSecond),
+                num(r.p50Ms), num(r.p99Ms),
                 Double.isNaN(r.probeP99Ms) ? "" : ", probe p50/p99 " + num(r.probeP50Ms) + "/" + num(r.probeP99Ms)
                         + " ms", num(r.cpuMsPerGib), num(r.peakRssMib), num(r.peakDirectMib), num(r.diskPerSent),
                 Double.isNaN(r.cacheMib) ? "" : ", cgroup page cache " + num(r.cacheMib) + " MiB", r.errors)
@@ -85,7 +86,10 @@ final class Report {
                 + " JVM's direct buffers (sampled every 50 ms). Disk/sent: bytes the server read from the disk"
                 + " (/proc/PID/io read_bytes) per byte sent: ~1 or more means cold, ~0 hot. Errors: socket errors"
                 + " and non-2xx responses, summed over the repetitions; server OOM (when any): lines of the server's"
-                + " log with an OutOfMemoryError.\n");
+                + " log with an OutOfMemoryError. h2: the client is h2load (one process per connection, h2c with"
+                + " prior knowledge, or `--h1`), latency from its per-request log. gzip: MiB/s, CPU per GiB and"
+                + " disk/sent count the files' uncompressed bytes (requests x file size); wire MiB/s is what the"
+                + " client received, compressed.\n");
         Map<Workload, List<CellResult>> byWorkload = new LinkedHashMap<>();
         for (CellResult r : results) {
             byWorkload.computeIfAbsent(r.cell.workload, w -> new ArrayList<>()).add(r);
@@ -112,14 +116,18 @@ final class Report {
         boolean probe = w == Workload.ISOLATION;
         boolean cache = rs.stream().anyMatch(r -> !Double.isNaN(r.cacheMib));
         boolean oom = rs.stream().anyMatch(r -> r.serverOutOfMemory > 0);
+        boolean rate = w == Workload.H2 || w == Workload.GZIP;
+        boolean wire = w == Workload.GZIP;
         md.append("\n## ").append(w.id()).append("\n\n");
         md.append("![").append(w.id()).append("](").append(w.id()).append(".png)\n\n");
-        md.append("| cell | config | MiB/s | req p50 ms | req p99 ms |");
+        md.append("| cell | config | ").append(wire ? "MiB/s uncompressed" : "MiB/s").append(" |");
+        md.append(wire ? " wire MiB/s |" : "").append(rate ? " req/s |" : "").append(" req p50 ms | req p99 ms |");
         md.append(probe ? " probe p50 ms | probe p99 ms |" : "");
         md.append(" CPU ms/GiB | peak RSS MiB | peak direct MiB |");
         md.append(cache ? " cgroup page cache MiB |" : "");
         md.append(" disk/sent | errors |").append(oom ? " server OOM |" : "");
-        md.append(" reps |\n|---|---|---:|---:|---:|");
+        md.append(" reps |\n|---|---|---:|").append(wire ? "---:|" : "").append(rate ? "---:|" : "")
+                .append("---:|---:|");
         md.append(probe ? "---:|---:|" : "").append("---:|---:|---:|").append(cache ? "---:|" : "");
         md.append("---:|---:|").append(oom ? "---:|" : "").append("---:|\n");
         Stats[][] throughput = new Stats[cells.size()][configs.size()];
@@ -133,8 +141,14 @@ final class Report {
                 probeP99[gi][si] = Stats.of(reps, r -> r.probeP99Ms);
                 long failed = reps.stream().filter(r -> r.failure != null).count();
                 md.append("| ").append(cell.getKey()).append(" | ").append(c.getKey()).append(" | ")
-                        .append(range(throughput[gi][si])).append(" | ")
-                        .append(median(reps, r -> r.p50Ms)).append(" | ").append(median(reps, r -> r.p99Ms))
+                        .append(range(throughput[gi][si])).append(" | ");
+                if (wire) {
+                    md.append(median(reps, r -> r.wireMibPerSecond)).append(" | ");
+                }
+                if (rate) {
+                    md.append(range(Stats.of(reps, r -> r.requestsPerSecond))).append(" | ");
+                }
+                md.append(median(reps, r -> r.p50Ms)).append(" | ").append(median(reps, r -> r.p99Ms))
                         .append(" | ");
                 if (probe) {
                     md.append(median(reps, r -> r.probeP50Ms)).append(" | ").append(range(probeP99[gi][si]))
@@ -162,7 +176,8 @@ final class Report {
             }
         }
         List<String> groups = new ArrayList<>(cells.keySet());
-        BarChart.draw(w.id() + ": throughput", "MiB/s", groups, configs, throughput, dir.resolve(w.id() + ".png"));
+        BarChart.draw(w.id() + ": throughput", wire ? "MiB/s (uncompressed)" : "MiB/s", groups, configs, throughput,
+                dir.resolve(w.id() + ".png"));
         if (probe) {
             BarChart.draw(w.id() + ": 100-byte probe p99 under load (lower is better)", "ms", groups, configs,
                     probeP99, dir.resolve(w.id() + "-probe-p99.png"));
@@ -173,13 +188,14 @@ final class Report {
     private String csv() {
         StringBuilder sb = new StringBuilder("workload,cell,config,rep,mib_per_s,requests,p50_ms,p99_ms,probe_p50_ms,"
                 + "probe_p99_ms,cpu_ms_per_gib,peak_rss_mib,peak_direct_mib,cgroup_cache_mib,disk_per_sent,errors,"
-                + "failure,server_oom_lines\n");
+                + "failure,server_oom_lines,req_per_s,wire_mib_per_s\n");
         for (CellResult r : results) {
             sb.append(String.join(",", r.cell.workload.id(), csvField(r.cell.label), r.config, Integer.toString(r.rep),
                     num(r.mibPerSecond), Long.toString(r.requests), num(r.p50Ms), num(r.p99Ms), num(r.probeP50Ms),
                     num(r.probeP99Ms), num(r.cpuMsPerGib), num(r.peakRssMib), num(r.peakDirectMib),
                     num(r.cacheMib), num(r.diskPerSent), Long.toString(r.errors),
-                    r.failure == null ? "" : csvField(r.failure), Long.toString(r.serverOutOfMemory))).append('\n');
+                    r.failure == null ? "" : csvField(r.failure), Long.toString(r.serverOutOfMemory),
+                    num(r.requestsPerSecond), num(r.wireMibPerSecond))).append('\n');
         }
         return sb.toString();
     }

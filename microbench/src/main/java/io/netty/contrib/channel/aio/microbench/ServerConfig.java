@@ -16,39 +16,98 @@
 package io.netty.contrib.channel.aio.microbench;
 
 /**
- * A server configuration by name: {@code mode[@transport]} of the project's file server ({@code aio},
- * {@code sendfile}, {@code chunked}, {@code aio@io_uring}, {@code sendfile@io_uring}; the transport defaults to
- * epoll), or Debian's nginx: {@code nginx} ({@code sendfile on}) and {@code nginx-threads} ({@code aio threads;
- * directio 4k}: O_DIRECT reads in nginx's thread pool; Debian builds nginx without Linux native AIO).
+ * A server configuration by name: {@code mode[-variant][@transport]} of the project's file server (mode {@code aio},
+ * {@code sendfile} or {@code chunked}; the transport defaults to epoll), or Debian's nginx: {@code nginx}
+ * ({@code sendfile on}) and {@code nginx-threads} ({@code aio threads; directio 4k}: O_DIRECT reads in nginx's thread
+ * pool; Debian builds nginx without Linux native AIO). The variant says how the load is made:
+ * <ul>
+ *   <li>none: {@code wrk}, HTTP/1.1;</li>
+ *   <li>{@code -h2c}: {@code h2load}, HTTP/2 in cleartext with prior knowledge;</li>
+ *   <li>{@code -h1}: {@code h2load --h1}, HTTP/1.1 from the same client as {@code -h2c}, for reference;</li>
+ *   <li>{@code -gzip}: the server with {@code --gzip}, {@code wrk} asking with {@code Accept-Encoding: gzip}.</li>
+ * </ul>
  */
 final class ServerConfig {
+    /** Who makes the load. */
+    enum Client {
+        /** {@code wrk}, HTTP/1.1. */
+        WRK,
+        /** {@code h2load}, h2c with prior knowledge. */
+        H2LOAD_H2C,
+        /** {@code h2load --h1}. */
+        H2LOAD_H1
+    }
+
     final String name;
     final String mode;
     final String transport;
     final boolean nginx;
+    final Client client;
+    final boolean gzip;
 
-    private ServerConfig(String name, String mode, String transport, boolean nginx) {
+    private ServerConfig(String name, String mode, String transport, boolean nginx, Client client, boolean gzip) {
         this.name = name;
         this.mode = mode;
         this.transport = transport;
         this.nginx = nginx;
+        this.client = client;
+        this.gzip = gzip;
     }
 
     static ServerConfig parse(String name) {
         if (name.equals("nginx") || name.equals("nginx-threads")) {
-            return new ServerConfig(name, name.equals("nginx") ? "sendfile" : "threads", null, true);
+            return new ServerConfig(name, name.equals("nginx") ? "sendfile" : "threads", null, true, Client.WRK,
+                    false);
         }
         String[] parts = name.split("@", -1);
-        if (parts.length > 2 || !(parts[0].equals("aio") || parts[0].equals("sendfile")
-                || parts[0].equals("chunked"))) {
+        String mode = parts[0];
+        Client client = Client.WRK;
+        boolean gzip = false;
+        int dash = mode.indexOf('-');
+        if (dash >= 0) {
+            String variant = mode.substring(dash + 1);
+            mode = mode.substring(0, dash);
+            switch (variant) {
+                case "h2c":
+                    client = Client.H2LOAD_H2C;
+                    break;
+                case "h1":
+                    client = Client.H2LOAD_H1;
+                    break;
+                case "gzip":
+                    gzip = true;
+                    break;
+                default:
+                    throw new IllegalArgumentException("--configs: unknown variant '-" + variant + "' in '" + name
+                            + "' (-h2c, -h1, -gzip)");
+            }
+        }
+        if (parts.length > 2 || !(mode.equals("aio") || mode.equals("sendfile") || mode.equals("chunked"))) {
             throw new IllegalArgumentException("--configs: unknown configuration '" + name
-                    + "' (aio, sendfile, chunked, MODE@io_uring, MODE@nio, nginx, nginx-threads)");
+                    + "' (aio, sendfile, chunked, MODE-h2c, MODE-h1, MODE-gzip, MODE@io_uring, MODE@nio, nginx,"
+                    + " nginx-threads)");
         }
         String transport = parts.length == 2 ? parts[1] : "epoll";
         if (!(transport.equals("epoll") || transport.equals("io_uring") || transport.equals("nio"))) {
             throw new IllegalArgumentException("--configs: unknown transport in '" + name + "'");
         }
-        return new ServerConfig(name, parts[0], transport, false);
+        return new ServerConfig(name, mode, transport, false, client, gzip);
+    }
+
+    /** {@code true} if {@code h2load} makes the load. */
+    boolean h2load() {
+        return client != Client.WRK;
+    }
+
+    /** {@code true} if this configuration belongs in workload {@code w}: h2load ones in h2, gzip ones in gzip. */
+    boolean fits(Workload w) {
+        if (w == Workload.H2) {
+            return h2load();
+        }
+        if (w == Workload.GZIP) {
+            return gzip;
+        }
+        return !h2load() && !gzip;
     }
 
     @Override

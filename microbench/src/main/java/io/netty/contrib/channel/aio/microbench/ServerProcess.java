@@ -73,6 +73,9 @@ final class ServerProcess implements AutoCloseable {
                     MeteredFileServer.class.getName(), peak.toString(), "--root", root.toString(), "--bind",
                     "127.0.0.1", "--port", Integer.toString(port), "--threads", Integer.toString(threads), "--mode",
                     config.mode, "--transport", config.transport));
+            if (config.gzip) {
+                command.add("--gzip");
+            }
         }
         Process p = new ProcessBuilder(Tools.limitedShell(cgroupProcs, command))
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();

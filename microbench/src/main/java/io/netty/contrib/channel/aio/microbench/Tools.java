@@ -33,17 +33,22 @@ final class Tools {
 
     /** The path of {@code program}; installs its Debian package of the same name when missing and root. */
     static String require(String program) throws IOException, InterruptedException {
+        return require(program, program);
+    }
+
+    /** The path of {@code program}; installs Debian package {@code pkg} when it is missing and we are root. */
+    static String require(String program, String pkg) throws IOException, InterruptedException {
         String path = find(program);
         if (path != null) {
             return path;
         }
         if (!isRoot()) {
-            throw new IOException(program + " is not installed; install it with: sudo apt-get install " + program);
+            throw new IOException(program + " is not installed; install it with: sudo apt-get install " + pkg);
         }
-        System.out.println(program + " is not installed: apt-get install " + program);
-        if (aptInstall(program) != 0) {
+        System.out.println(program + " is not installed: apt-get install " + pkg);
+        if (aptInstall(pkg) != 0) {
             run(List.of("apt-get", "update", "-qq"), 600);
-            aptInstall(program);
+            aptInstall(pkg);
         }
         path = find(program);
         if (path == null) {
@@ -54,8 +59,13 @@ final class Tools {
 
     /** {@code true} if {@code program} is installed or could be installed now. */
     static boolean available(String program) {
+        return available(program, program);
+    }
+
+    /** {@code true} if {@code program} is installed or Debian package {@code pkg} could install it now. */
+    static boolean available(String program, String pkg) {
         try {
-            require(program);
+            require(program, pkg);
             return true;
         } catch (IOException e) {
             System.out.println(e.getMessage());

@@ -32,14 +32,18 @@ enum Workload {
     /** The file size swept, hot and cold. */
     SIZE,
     /** The number of connections swept, hot and cold, one event loop and all cores. */
-    SCALE;
+    SCALE,
+    /** 1 MiB files, hot and cold, over HTTP/2 ({@code h2load}, h2c with prior knowledge). */
+    H2,
+    /** Generated HTML files ({@code --text-size}, 256 KiB), hot and cold, the server with {@code --gzip}. */
+    GZIP;
 
     static Workload parse(String name) {
         try {
             return valueOf(name.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--workloads: unknown workload '" + name
-                    + "' (hot, cold, isolation, zipf, size, scale)");
+                    + "' (hot, cold, isolation, zipf, size, scale, h2, gzip)");
         }
     }
 
@@ -75,6 +79,19 @@ enum Workload {
                         cells.add(new Cell(this, BenchOptions.size(size) + (cold ? " cold" : " hot"), set, cold,
                                 o.connections, o.threads, o.duration, o.warmup));
                     }
+                }
+                break;
+            case H2:
+                for (boolean cold : new boolean[] {false, true}) {
+                    cells.add(new Cell(this, "1 MiB " + (cold ? "cold" : "hot"), main, cold, o.connections,
+                            o.threads, o.duration, o.warmup));
+                }
+                break;
+            case GZIP:
+                FileSet text = FileSet.text(o.dir, o.textSize, o.filesOf(o.textSize));
+                for (boolean cold : new boolean[] {false, true}) {
+                    cells.add(new Cell(this, BenchOptions.size(o.textSize) + " text " + (cold ? "cold" : "hot"), text,
+                            cold, o.connections, o.threads, o.duration, o.warmup));
                 }
                 break;
             default:

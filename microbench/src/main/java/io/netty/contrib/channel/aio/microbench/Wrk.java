@@ -19,6 +19,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -59,6 +60,16 @@ final class Wrk {
         final long errors;
         final long non2xx;
 
+        Result(long requests, long bytes, double seconds, double p50Ms, double p99Ms, long errors, long non2xx) {
+            this.requests = requests;
+            this.bytes = bytes;
+            this.seconds = seconds;
+            this.p50Ms = p50Ms;
+            this.p99Ms = p99Ms;
+            this.errors = errors;
+            this.non2xx = non2xx;
+        }
+
         Result(Map<String, Double> v) {
             requests = v.get("requests").longValue();
             bytes = v.get("bytes").longValue();
@@ -82,7 +93,8 @@ final class Wrk {
     /** Lua of the in-order walk over {@code files}, with {@code threads} wrk threads; {@code fifo} may be null. */
     static String walk(FileSet files, int threads, Path fifo) {
         return String.join("\n",
-                "local prefix, count, threads = '" + files.pathPrefix() + "', " + files.count + ", " + threads,
+                "local prefix, suffix, count, threads = '" + files.pathPrefix() + "', '" + files.pathSuffix() + "', "
+                        + files.count + ", " + threads,
                 "local fifo_path = " + (fifo == null ? "nil" : "'" + fifo + "'"),
                 "local next_id = 0",
                 "function setup(thread)",
@@ -103,7 +115,7 @@ final class Wrk {
                 "    fifo:write(i, '\\n')",
                 "    fifo:flush()",
                 "  end",
-                "  return wrk.format(nil, prefix .. i)",
+                "  return wrk.format(nil, prefix .. i .. suffix)",
                 "end", DONE);
     }
 
@@ -147,12 +159,23 @@ final class Wrk {
     /** Starts wrk: {@code connections} connections, {@code threads} threads, for {@code seconds}. */
     static Wrk start(String script, int port, int connections, int threads, int seconds, Path workDir, String name)
             throws IOException, InterruptedException {
+        return start(script, port, connections, threads, seconds, workDir, name, List.of());
+    }
+
+    /** As above, with request headers ({@code -H}, e.g. {@code Accept-Encoding: gzip}). */
+    static Wrk start(String script, int port, int connections, int threads, int seconds, Path workDir, String name,
+                     List<String> headers) throws IOException, InterruptedException {
         Path lua = workDir.resolve(name + ".lua");
         Files.write(lua, script.getBytes(StandardCharsets.UTF_8));
         Path log = workDir.resolve(name + ".log");
-        List<String> command = List.of(Tools.require("wrk"), "-t", Integer.toString(Math.min(threads, connections)),
-                "-c", Integer.toString(connections), "-d", seconds + "s", "--timeout", "60s", "--latency",
-                "-s", lua.toString(), "http://127.0.0.1:" + port + "/");
+        List<String> command = new ArrayList<>(List.of(Tools.require("wrk"), "-t",
+                Integer.toString(Math.min(threads, connections)), "-c", Integer.toString(connections), "-d",
+                seconds + "s", "--timeout", "60s", "--latency", "-s", lua.toString()));
+        for (String header : headers) {
+            command.add("-H");
+            command.add(header);
+        }
+        command.add("http://127.0.0.1:" + port + "/");
         Process p = new ProcessBuilder(Tools.limitedShell(null, command)).redirectErrorStream(true)
                 .redirectOutput(log.toFile()).start();
         return new Wrk(p, log);

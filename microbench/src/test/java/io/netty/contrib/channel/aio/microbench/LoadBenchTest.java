@@ -72,4 +72,45 @@ class LoadBenchTest {
             }
         }
     }
+
+    /**
+     * The h2 and gzip workloads on tiny settings: gzip through wrk (the server must really compress: fewer bytes on
+     * the wire than the files hold), h2 through h2load when it is installed or installable (skipped otherwise).
+     */
+    @Test
+    void runsTheH2AndGzipWorkloads() throws Exception {
+        assumeTrue(Tools.available("wrk"), "wrk is not installed and could not be installed");
+        boolean h2load = Tools.available("h2load", H2load.PACKAGE);
+        Path out = Paths.get("target", "load-bench-test", "report-h2-gzip").toAbsolutePath();
+        String[] args = {"--workloads", h2load ? "h2,gzip" : "gzip", "--configs",
+            "aio-h2c,chunked-h2c,sendfile-h1,aio-gzip,chunked-gzip", "--reps", "1", "--duration", "1", "--warmup",
+            "0", "--files", "16", "--connections", "4", "--streams", "2", "--text-size", "64k",
+            "--dir", Paths.get("target", "load-bench-test").toAbsolutePath().toString(), "--out", out.toString()};
+        Path md = new LoadBench(BenchOptions.parse(args), List.of(args)).run();
+
+        String report = new String(Files.readAllBytes(md), StandardCharsets.UTF_8);
+        assertTrue(report.contains("\n## gzip\n"), report);
+        assertEquals(h2load, report.contains("\n## h2\n"), report);
+        List<String> rows = Files.readAllLines(out.resolve("results.csv"), StandardCharsets.UTF_8);
+        assertEquals(1 + 2 * 2 + (h2load ? 2 * 3 : 0), rows.size(), String.join("\n", rows));
+        for (String row : rows.subList(1, rows.size())) {
+            String[] f = row.split(",", -1);
+            assertEquals("", f[16], "a cell failed: " + row);
+            assertEquals("0", f[15], "errors: " + row);
+            assertTrue(Long.parseLong(f[5]) > 0, "no requests: " + row);
+            assertTrue(Double.parseDouble(f[18]) > 0, "no requests per second: " + row);
+            assertTrue(Double.parseDouble(f[7]) > 0, "no p99: " + row);
+            double content = Double.parseDouble(f[4]);
+            double wire = Double.parseDouble(f[19]);
+            if (f[0].equals("gzip")) {
+                // Generated HTML compresses about 4:1; identity responses would make the two equal.
+                assertTrue(wire * 2 < content, "not compressed: " + row);
+            } else {
+                assertEquals(content, wire, content * 1e-6, row);
+            }
+            if (f[1].contains("hot")) {
+                assertTrue(Double.parseDouble(f[14]) < 0.5, "a hot cell read the disk: " + row);
+            }
+        }
+    }
 }
