@@ -205,8 +205,10 @@ static int check_out_array(JNIEnv* env, jlongArray out, jsize min_length) {
     return 1;
 }
 
-static jint netty_aio_open0(JNIEnv* env, jclass clazz, jbyteArray path, jint flags, jint mode) {
-    char buf[PATH_MAX];
+/* Copies a path given as bytes into buf (PATH_MAX bytes) with its terminating NUL: 0, or -errno (for null, a
+ * NullPointerException is pending). An empty path goes to the kernel too: open("") fails with ENOENT, as
+ * path_resolution(7) says. */
+static int copy_path(JNIEnv* env, jbyteArray path, char* buf) {
     if (path == NULL) {
         throw_null_pointer(env, "path");
         return -EFAULT;
@@ -215,11 +217,19 @@ static jint netty_aio_open0(JNIEnv* env, jclass clazz, jbyteArray path, jint fla
     if (len >= PATH_MAX) {
         return -ENAMETOOLONG;
     }
-    /* An empty path goes to the kernel too: open("") fails with ENOENT, as path_resolution(7) says. */
     (*env)->GetByteArrayRegion(env, path, 0, len, (jbyte*) buf);
     buf[len] = '\0';
     if (memchr(buf, '\0', len) != NULL) {
         return -EINVAL;
+    }
+    return 0;
+}
+
+static jint netty_aio_open0(JNIEnv* env, jclass clazz, jbyteArray path, jint flags, jint mode) {
+    char buf[PATH_MAX];
+    int res = copy_path(env, path, buf);
+    if (res < 0) {
+        return res;
     }
     for (;;) {
         int fd = open(buf, flags, (mode_t) mode);
@@ -236,18 +246,9 @@ static jint netty_aio_open0(JNIEnv* env, jclass clazz, jbyteArray path, jint fla
  * path is checked as for open0. */
 static jint netty_aio_openCached0(JNIEnv* env, jclass clazz, jbyteArray path, jint flags) {
     char buf[PATH_MAX];
-    if (path == NULL) {
-        throw_null_pointer(env, "path");
-        return -EFAULT;
-    }
-    jsize len = (*env)->GetArrayLength(env, path);
-    if (len >= PATH_MAX) {
-        return -ENAMETOOLONG;
-    }
-    (*env)->GetByteArrayRegion(env, path, 0, len, (jbyte*) buf);
-    buf[len] = '\0';
-    if (memchr(buf, '\0', len) != NULL) {
-        return -EINVAL;
+    int res = copy_path(env, path, buf);
+    if (res < 0) {
+        return res;
     }
     return (jint) netty_aio_open_cached(buf, flags);
 }
