@@ -16,6 +16,7 @@
 package io.netty.contrib.channel.aio.micrometer;
 
 import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
@@ -194,6 +195,24 @@ public final class AioMetricsBinder implements MeterBinder {
             lagGauge(registry, g, "loop.lag", "The worst loop's lag quantile since it started",
                     Tags.of("quantile", String.valueOf(q)), m -> m.loopLagNanos(q));
         }
+        // Loops made with AioMetrics.measured: their iterations' busy time (zeros for other loops).
+        AioMetrics view = metrics;
+        FunctionTimer.builder(PREFIX + "loop.iterations", g, ignored -> view.loopIterations().count(),
+                        ignored -> view.loopIoNanos() + view.loopTaskNanos(), TimeUnit.NANOSECONDS)
+                .description("Event loop iterations and their busy time (I/O events plus tasks)").tags(tags)
+                .register(registry);
+        lagGauge(registry, g, "loop.iteration.max", "The longest iteration of a loop", Tags.empty(),
+                m -> m.loopIterations().maxNanos());
+        for (double q : LAG_QUANTILES) {
+            lagGauge(registry, g, "loop.iteration", "The loops' iteration quantile since they started",
+                    Tags.of("quantile", String.valueOf(q)), m -> m.loopIterations().nanosAt(q));
+        }
+        FunctionCounter.builder(PREFIX + "loop.io.time", g, ignored -> view.loopIoNanos() / 1e9)
+                .baseUnit("seconds").description("Time the loops spent handling I/O events").tags(tags)
+                .register(registry);
+        FunctionCounter.builder(PREFIX + "loop.task.time", g, ignored -> view.loopTaskNanos() / 1e9)
+                .baseUnit("seconds").description("Time the loops spent running tasks").tags(tags)
+                .register(registry);
     }
 
     // The functions below capture the view and the figure, never the group: the meter holds the group weakly.

@@ -84,7 +84,8 @@ class AioMetricsBinderTest {
     void aGroupOfTwoEpollLoopsShowsItsBytesAndReads() throws Exception {
         Aio.ensureAvailability();
         Epoll.ensureAvailability();
-        EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, EpollIoHandler.newFactory());
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(2,
+                AioMetrics.measured(EpollIoHandler.newFactory()));
         try {
             MeterRegistry registry = new SimpleMeterRegistry();
             new AioMetricsBinder(group, Tags.of("server", "files")).bindTo(registry);
@@ -132,6 +133,16 @@ class AioMetricsBinderTest {
             }
             assertTrue(registry.get("netty.aio.loop.lag.max").timeGauge().value() >= 0.040,
                     "lag of a loop busy for 60 ms: " + AioMetrics.of(group));
+            // The loops are measured: that task was one iteration of at least 60 ms, counted as task time.
+            group.next().submit(() -> { }).sync();
+            group.next().submit(() -> { }).sync();
+            assertTrue(registry.get("netty.aio.loop.iteration.max").timeGauge().value() >= 0.060,
+                    "iterations: " + AioMetrics.of(group).loopIterations());
+            assertTrue(registry.get("netty.aio.loop.task.time").functionCounter().count() >= 0.060);
+            assertTrue(registry.get("netty.aio.loop.io.time").functionCounter().count() > 0, "files were served");
+            assertTrue(registry.get("netty.aio.loop.iterations").functionTimer().count() > 0);
+            assertTrue(registry.get("netty.aio.loop.iterations").functionTimer()
+                    .totalTime(TimeUnit.SECONDS) >= 0.060);
 
             // The connections went to both loops, and the group's figures are their sums.
             long perLoopBytes = 0;

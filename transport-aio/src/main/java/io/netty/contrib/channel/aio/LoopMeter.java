@@ -1,0 +1,167 @@
+/*
+ * Copyright 2026 The Netty Project
+ *
+ * The Netty Project licenses this file to you under the Apache License,
+ * version 2.0 (the "License"); you may not use this file except in compliance
+ * with the License. You may obtain a copy of the License at:
+ *
+ *   https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+ * WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+ * License for the specific language governing permissions and limitations
+ * under the License.
+ */
+package io.netty.contrib.channel.aio;
+
+import io.netty.channel.IoHandle;
+import io.netty.channel.IoHandler;
+import io.netty.channel.IoHandlerContext;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.IoRegistration;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.ThreadAwareExecutor;
+
+/**
+ * Measures every iteration of an event loop into its {@link AioMetrics}: an {@link IoHandler} around the transport's
+ * own, made by {@link AioMetrics#measured(IoHandlerFactory)}.
+ *
+ * <p>An iteration of Netty's {@code SingleThreadIoEventLoop} runs the I/O handler (waits for events, then handles
+ * them) and then the loop's tasks. The handler reports how long it handled events (Netty's own I/O handlers do,
+ * when {@link IoHandlerContext#shouldReportActiveIoTime()} says so: the figure its auto-scaling uses); the tasks are
+ * the time from the handler's return to its next call. An iteration's busy time is the two together: the time the
+ * loop could not get to a channel that became ready, whatever held it (a burst of completions, a large write, a
+ * slow system call, a slow task, a GC pause). The wait for events is not part of it.
+ */
+final class LoopMeter implements IoHandlerFactory {
+
+    private final IoHandlerFactory factory;
+
+    LoopMeter(IoHandlerFactory factory) {
+        this.factory = factory;
+    }
+
+    @Override
+    public IoHandler newHandler(ThreadAwareExecutor executor) {
+        IoHandler handler = factory.newHandler(executor);
+        if (!(executor instanceof EventExecutor)) {
+            // Not a loop that AioMetrics.of can name: nothing to measure into.
+            return handler;
+        }
+        return new MeasuredHandler(handler, (EventExecutor) executor);
+    }
+
+    @Override
+    public boolean isChangingThreadSupported() {
+        return factory.isChangingThreadSupported();
+    }
+
+    @Override
+    public String toString() {
+        return "LoopMeter(" + factory + ')';
+    }
+
+    private static final class MeasuredHandler implements IoHandler, IoHandlerContext {
+        private final IoHandler handler;
+        private final EventExecutor loop;
+        /** The loop's metrics, looked up on its first iteration (the loop is still being built when this is made). */
+        private AioMetrics metrics;
+        /** The context of the current {@link #run}. */
+        private IoHandlerContext context;
+        /** Event handling the handler reported in its last run. */
+        private long ioNanos;
+        /** When the last run returned, or 0 before the first. */
+        private long runEnd;
+
+        MeasuredHandler(IoHandler handler, EventExecutor loop) {
+            this.handler = handler;
+            this.loop = loop;
+        }
+
+        @Override
+        public int run(IoHandlerContext context) {
+            long start = System.nanoTime();
+            if (runEnd != 0) {
+                metrics.loopIteration(ioNanos, start - runEnd);
+            } else {
+                metrics = AioMetrics.of(loop);
+            }
+            this.context = context;
+            ioNanos = 0;
+            try {
+                return handler.run(this);
+            } finally {
+                this.context = null;
+                runEnd = System.nanoTime();
+            }
+        }
+
+        // The context the transport's handler sees: the loop's own, asking for the time spent on events.
+
+        @Override
+        public boolean canBlock() {
+            return context.canBlock();
+        }
+
+        @Override
+        public long delayNanos(long currentTimeNanos) {
+            return context.delayNanos(currentTimeNanos);
+        }
+
+        @Override
+        public long deadlineNanos() {
+            return context.deadlineNanos();
+        }
+
+        @Override
+        public boolean shouldReportActiveIoTime() {
+            return true;
+        }
+
+        @Override
+        public void reportActiveIoTime(long activeNanos) {
+            ioNanos += activeNanos;
+            if (context.shouldReportActiveIoTime()) {
+                context.reportActiveIoTime(activeNanos);
+            }
+        }
+
+        // Everything else is the transport's handler's.
+
+        @Override
+        public void initialize() {
+            handler.initialize();
+        }
+
+        @Override
+        public void prepareToDestroy() {
+            handler.prepareToDestroy();
+        }
+
+        @Override
+        public void destroy() {
+            handler.destroy();
+        }
+
+        @Override
+        public IoRegistration register(IoHandle handle) throws Exception {
+            return handler.register(handle);
+        }
+
+        @Override
+        public void wakeup() {
+            handler.wakeup();
+        }
+
+        @Override
+        public boolean isCompatible(Class<? extends IoHandle> handleType) {
+            return handler.isCompatible(handleType);
+        }
+
+        @Override
+        public String toString() {
+            return "Measured(" + handler + ')';
+        }
+    }
+}
