@@ -33,6 +33,7 @@ import io.netty.channel.uring.IoUringIoHandler;
 import io.netty.channel.uring.IoUringServerSocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.contrib.channel.aio.Aio;
+import io.netty.contrib.channel.aio.AioMetrics;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.util.SelfSignedCertificate;
@@ -79,6 +80,7 @@ public final class FileServer implements AutoCloseable {
     private final FailureLog failureLog = new FailureLog();
     private final AccessLog accessLog;
     private final MetadataLookup metadataLookup;
+    private final ServerStats stats;
     private volatile boolean stopping;
 
     @SuppressWarnings("deprecation") // SelfSignedCertificate: enough for --tls in an example server
@@ -105,7 +107,8 @@ public final class FileServer implements AutoCloseable {
         accessLog = openAccessLog(options.accessLog);
         metadataLookup = new MetadataLookup(options.metadataLookup, options.metadataThreads, options.metadataQueue);
         try {
-            group = new MultiThreadIoEventLoopGroup(options.threads, factory);
+            // Measured: --stats and the line printed at stop report the loops' iteration times.
+            group = new MultiThreadIoEventLoopGroup(options.threads, AioMetrics.measured(factory));
         } catch (RuntimeException e) {
             metadataLookup.shutdown(0);
             closeAccessLog();
@@ -126,6 +129,10 @@ public final class FileServer implements AutoCloseable {
             metadataLookup.shutdown(0);
             closeAccessLog();
             throw e;
+        }
+        stats = new ServerStats(group, System.out::println);
+        if (options.statsSeconds > 0) {
+            stats.start(options.statsSeconds);
         }
     }
 
@@ -223,6 +230,7 @@ public final class FileServer implements AutoCloseable {
         System.out.println("file-server: stopping");
         server.close();
         System.out.println("file-server: " + server.metadataLookup());
+        System.out.println("file-server: " + AioMetrics.of(server.group));
         System.out.println("file-server: stopped");
         System.exit(0);
     }
@@ -297,6 +305,11 @@ public final class FileServer implements AutoCloseable {
         return ((InetSocketAddress) serverChannel.localAddress()).getPort();
     }
 
+    /** The server's event loops, made with {@link AioMetrics#measured}: their iteration times are measured. */
+    public EventLoopGroup group() {
+        return group;
+    }
+
     /** An event loop of the server (the only one with {@code --threads 1}). */
     public EventLoop loop() {
         return group.next();
@@ -335,6 +348,7 @@ public final class FileServer implements AutoCloseable {
     @Override
     public void close() throws InterruptedException {
         stopping = true;
+        stats.stop();
         serverChannel.close().sync();
         for (Channel ch : connections) {
             ch.eventLoop().execute(() -> {

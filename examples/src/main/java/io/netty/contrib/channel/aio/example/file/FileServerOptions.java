@@ -70,6 +70,8 @@ final class FileServerOptions {
             "                  unless allowed (default: hide)",
             "  --access-log F  one line per response, Common Log Format, to file F or '-' for standard output",
             "                  (default: none)",
+            "  --stats S       every S seconds, one line on standard output: how busy the event loops were",
+            "                  (iteration times, lag) and what AIO read (default: 0, off)",
             "  --metadata-lookup P  where a request's path lookup, open and stat run: auto (on the event loop when",
             "                  the kernel has them cached, else on a metadata thread) | threads | loop (default: auto)",
             "  --metadata-threads N  threads for lookups that must read the disk (default: 2)",
@@ -96,6 +98,8 @@ final class FileServerOptions {
     boolean dotfiles;
     /** A file name, {@code -} for standard output, or {@code null} for no access log. */
     String accessLog;
+    /** Seconds between two lines of statistics; 0 for none. */
+    int statsSeconds;
     boolean tls;
     boolean gzip;
     boolean uploads;
@@ -179,6 +183,9 @@ final class FileServerOptions {
                     break;
                 case "--access-log":
                     o.accessLog = accessLogValue(args, ++i, arg);
+                    break;
+                case "--stats":
+                    o.statsSeconds = intValue(args, ++i, arg, 0, 86400);
                     break;
                 case "--metadata-lookup":
                     String policy = value(args, ++i, arg);
