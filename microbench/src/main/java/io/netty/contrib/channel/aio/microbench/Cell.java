@@ -39,7 +39,7 @@ final class Cell {
     }
 
     boolean probe() {
-        return workload == Workload.ISOLATION;
+        return workload == Workload.ISOLATION || workload == Workload.ZIPF;
     }
 
     boolean zipf() {

@@ -37,6 +37,10 @@ final class CellResult {
     /** Bytes the server read from the disk per byte that wrk received: about 1 or more cold, about 0 hot. */
     double diskPerSent = Double.NaN;
     long errors;
+    /** What the server's loops did in the window ({@link LoopWindow}); {@code null} for nginx or before a run. */
+    LoopWindow loops;
+    /** The machine's CPU steal over the window, in % of all its CPU time. */
+    double stealPct = Double.NaN;
     /** Lines of the server's log that report an {@code OutOfMemoryError} (direct memory, most often). */
     long serverOutOfMemory;
     String failure;
@@ -64,6 +68,8 @@ final class CellResult {
         r.cacheMib = cacheMib;
         r.diskPerSent = diskPerSent;
         r.errors = errors;
+        r.loops = loops;
+        r.stealPct = stealPct;
         r.serverOutOfMemory = serverOutOfMemory;
         r.failure = failure;
         return r;

@@ -285,6 +285,8 @@ public final class LoadBench {
                         files.makeCold();
                     }
                 }
+                server.openLoopWindow();
+                long[] machineBefore = ProcStats.machineTicks();
                 ProcStats before = server.stats();
                 Wrk.Result r;
                 Wrk.Result p = null;
@@ -301,9 +303,13 @@ public final class LoadBench {
                     p = probe == null ? null : probe.await(cell.seconds);
                 }
                 ProcStats after = server.stats();
+                long[] machineAfter = ProcStats.machineTicks();
                 if (!server.isAlive()) {
                     throw new IOException("the server died: " + server.log() + "\n" + Tools.tail(server.log(), 20));
                 }
+                result.loops = server.closeLoopWindow();
+                long ticks = machineAfter[1] - machineBefore[1];
+                result.stealPct = ticks > 0 ? 100.0 * (machineAfter[0] - machineBefore[0]) / ticks : Double.NaN;
                 // gzip: throughput, CPU and disk per byte of the files' content (uncompressed); else per byte sent.
                 double content = config.gzip ? (double) r.requests * files.size : r.bytes;
                 double gib = content / (1L << 30);

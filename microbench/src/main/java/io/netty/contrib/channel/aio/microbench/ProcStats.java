@@ -61,6 +61,21 @@ final class ProcStats {
         return new ProcStats(ticks * NANOS_PER_TICK, hwm, read);
     }
 
+    /**
+     * The machine's CPU time so far, from the first line of {@code /proc/stat}, in ticks: {@code [steal, all]}
+     * (steal: time the hypervisor ran something else while this machine's CPUs wanted to run).
+     */
+    static long[] machineTicks() throws IOException {
+        String cpu = Files.readAllLines(Paths.get("/proc/stat"), StandardCharsets.US_ASCII).get(0);
+        String[] f = cpu.trim().split("\\s+");
+        long all = 0;
+        // user nice system idle iowait irq softirq steal (guest time is already in user and nice)
+        for (int i = 1; i <= 8 && i < f.length; i++) {
+            all += Long.parseLong(f[i]);
+        }
+        return new long[] {f.length > 8 ? Long.parseLong(f[8]) : 0, all};
+    }
+
     private static long field(Path file, String name) throws IOException {
         for (String line : Files.readAllLines(file, StandardCharsets.US_ASCII)) {
             if (line.startsWith(name)) {

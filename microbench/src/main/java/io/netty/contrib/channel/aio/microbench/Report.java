@@ -35,6 +35,10 @@ import java.util.function.ToDoubleFunction;
  * and a PNG bar chart per workload (plus the probe's p99 for the isolation workload).
  */
 final class Report {
+    /** The figures of {@link LoopWindow} in the CSV. */
+    private static final String[] LOOP_KEYS = {"iterations", "iteration_p99_ms", "iteration_max_ms",
+        "iterations_over_5ms", "busy_pct", "io_pct", "lag_p99_ms", "lag_max_ms", "gc_pauses", "gc_total_ms",
+        "gc_max_ms"};
     private final BenchOptions options;
     private final List<String> args;
     private final List<CellResult> results;
@@ -60,7 +64,13 @@ final class Report {
                 Double.isNaN(r.probeP99Ms) ? "" : ", probe p50/p99 " + num(r.probeP50Ms) + "/" + num(r.probeP99Ms)
                         + " ms", num(r.cpuMsPerGib), num(r.peakRssMib), num(r.peakDirectMib), num(r.diskPerSent),
                 Double.isNaN(r.cacheMib) ? "" : ", cgroup page cache " + num(r.cacheMib) + " MiB", r.errors)
-                + (r.serverOutOfMemory > 0 ? ", server log: " + r.serverOutOfMemory + " OutOfMemoryError" : "");
+                + (r.serverOutOfMemory > 0 ? ", server log: " + r.serverOutOfMemory + " OutOfMemoryError" : "")
+                + (r.loops == null ? "" : String.format(Locale.ROOT, ", loop busy %s %%, iteration p99/max %s/%s ms,"
+                        + " lag p99/max %s/%s ms, GC max %s ms", num(r.loops.get("busy_pct")),
+                        num(r.loops.get("iteration_p99_ms")), num(r.loops.get("iteration_max_ms")),
+                        num(r.loops.get("lag_p99_ms")), num(r.loops.get("lag_max_ms")),
+                        num(r.loops.get("gc_max_ms"))))
+                + (Double.isNaN(r.stealPct) ? "" : ", steal " + num(r.stealPct) + " %");
     }
 
     Path write(Path dir) throws IOException {
@@ -113,7 +123,7 @@ final class Report {
                 configs.add(r.config);
             }
         }
-        boolean probe = w == Workload.ISOLATION;
+        boolean probe = rs.stream().anyMatch(r -> r.cell.probe());
         boolean cache = rs.stream().anyMatch(r -> !Double.isNaN(r.cacheMib));
         boolean oom = rs.stream().anyMatch(r -> r.serverOutOfMemory > 0);
         boolean rate = w == Workload.H2 || w == Workload.GZIP;
@@ -169,6 +179,9 @@ final class Report {
             }
             gi++;
         }
+        if (probe) {
+            loopTable(md, w, cells);
+        }
         for (CellResult r : rs) {
             if (r.failure != null) {
                 md.append("\nFailed: rep ").append(r.rep).append(' ').append(r.cell.label).append(' ')
@@ -185,17 +198,51 @@ final class Report {
         }
     }
 
+    /**
+     * Where a probe request could wait inside the server: the loop's iterations, its lag and GC pauses, next to the
+     * probe's p99 and the machine's CPU steal (medians over the repetitions).
+     */
+    private static void loopTable(StringBuilder md, Workload w, Map<String, Map<String, List<CellResult>>> cells) {
+        md.append("\n### ").append(w.id()).append(": where the probe waits\n\n")
+                .append("Inside the server (the project's server only; medians over the repetitions): each loop"
+                        + " iteration's busy time (I/O events plus tasks; a request that arrives during one waits"
+                        + " for its end), the lag of a task scheduled every 10 ms on the loop (iterations and the"
+                        + " loop thread waiting for a core both show there), the JVM's GC pauses, and the machine's"
+                        + " CPU steal. A probe p99 well above the lag p99 and the longest iteration waited outside"
+                        + " the server's loop: in the kernel, or in the client.\n\n")
+                .append("| cell | config | probe p99 ms | lag p99 ms | lag max ms | iteration p99 ms |"
+                        + " iteration max ms | iterations ≥ 5 ms | loop busy % | GC pauses | GC max ms |"
+                        + " steal % |\n|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        for (Map.Entry<String, Map<String, List<CellResult>>> cell : cells.entrySet()) {
+            for (Map.Entry<String, List<CellResult>> c : cell.getValue().entrySet()) {
+                List<CellResult> reps = c.getValue();
+                md.append("| ").append(cell.getKey()).append(" | ").append(c.getKey()).append(" | ")
+                        .append(range(Stats.of(reps, r -> r.probeP99Ms))).append(" | ");
+                for (String key : new String[] {"lag_p99_ms", "lag_max_ms", "iteration_p99_ms", "iteration_max_ms",
+                        "iterations_over_5ms", "busy_pct", "gc_pauses", "gc_max_ms"}) {
+                    md.append(median(reps, r -> r.loops == null ? Double.NaN : r.loops.get(key))).append(" | ");
+                }
+                md.append(median(reps, r -> r.stealPct)).append(" |\n");
+            }
+        }
+    }
+
     private String csv() {
         StringBuilder sb = new StringBuilder("workload,cell,config,rep,mib_per_s,requests,p50_ms,p99_ms,probe_p50_ms,"
                 + "probe_p99_ms,cpu_ms_per_gib,peak_rss_mib,peak_direct_mib,cgroup_cache_mib,disk_per_sent,errors,"
-                + "failure,server_oom_lines,req_per_s,wire_mib_per_s\n");
+                + "failure,server_oom_lines,req_per_s,wire_mib_per_s,steal_pct," + String.join(",", LOOP_KEYS)
+                + "\n");
         for (CellResult r : results) {
             sb.append(String.join(",", r.cell.workload.id(), csvField(r.cell.label), r.config, Integer.toString(r.rep),
                     num(r.mibPerSecond), Long.toString(r.requests), num(r.p50Ms), num(r.p99Ms), num(r.probeP50Ms),
                     num(r.probeP99Ms), num(r.cpuMsPerGib), num(r.peakRssMib), num(r.peakDirectMib),
                     num(r.cacheMib), num(r.diskPerSent), Long.toString(r.errors),
                     r.failure == null ? "" : csvField(r.failure), Long.toString(r.serverOutOfMemory),
-                    num(r.requestsPerSecond), num(r.wireMibPerSecond))).append('\n');
+                    num(r.requestsPerSecond), num(r.wireMibPerSecond), num(r.stealPct)));
+            for (String key : LOOP_KEYS) {
+                sb.append(',').append(num(r.loops == null ? Double.NaN : r.loops.get(key)));
+            }
+            sb.append('\n');
         }
         return sb.toString();
     }

@@ -77,8 +77,11 @@ final class ServerProcess implements AutoCloseable {
                 command.add("--gzip");
             }
         }
-        Process p = new ProcessBuilder(Tools.limitedShell(cgroupProcs, command))
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        ProcessBuilder builder = new ProcessBuilder(Tools.limitedShell(cgroupProcs, command))
+                .redirectErrorStream(true).redirectOutput(log.toFile());
+        // File names as UTF-8 whatever the benchmark's locale (the server would otherwise run itself again).
+        builder.environment().put("LC_ALL", "C.UTF-8");
+        Process p = builder.start();
         ServerProcess server = new ServerProcess(p, port, peak, log);
         server.awaitListening();
         return server;
@@ -106,6 +109,36 @@ final class ServerProcess implements AutoCloseable {
             return -1;
         }
         return Long.parseLong(new String(Files.readAllBytes(peakDirectFile), StandardCharsets.US_ASCII).trim());
+    }
+
+    /** Opens a window on the server's event loops (see {@link MeteredFileServer}); nothing for nginx. */
+    void openLoopWindow() throws IOException {
+        if (peakDirectFile != null) {
+            Files.deleteIfExists(loopFile());
+            process.getOutputStream().write("start\n".getBytes(StandardCharsets.US_ASCII));
+            process.getOutputStream().flush();
+        }
+    }
+
+    /** Closes the window: what the loops did since {@link #openLoopWindow()}; {@code null} for nginx. */
+    LoopWindow closeLoopWindow() throws IOException, InterruptedException {
+        if (peakDirectFile == null) {
+            return null;
+        }
+        process.getOutputStream().write("end\n".getBytes(StandardCharsets.US_ASCII));
+        process.getOutputStream().flush();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!Files.exists(loopFile())) {
+            if (System.nanoTime() > deadline || !process.isAlive()) {
+                throw new IOException("the server wrote no loop window: " + logFile);
+            }
+            Thread.sleep(10);
+        }
+        return LoopWindow.read(loopFile());
+    }
+
+    private Path loopFile() {
+        return peakDirectFile.resolveSibling(peakDirectFile.getFileName() + ".loop");
     }
 
     boolean isAlive() {

@@ -51,6 +51,9 @@ class LoadBenchTest {
             assertTrue(Files.size(out.resolve(w + ".png")) > 1000, w + " chart missing");
         }
         assertTrue(Files.size(out.resolve("isolation-probe-p99.png")) > 1000);
+        assertTrue(Files.size(out.resolve("zipf-probe-p99.png")) > 1000);
+        assertTrue(report.contains("\n### isolation: where the probe waits\n"), report);
+        assertTrue(report.contains("\n### zipf: where the probe waits\n"), report);
         List<String> rows = Files.readAllLines(out.resolve("results.csv"), StandardCharsets.UTF_8);
         int cells = 1 + 1 + 1 + 1 + 2 + 2 * (BenchOptions.allCores() > 1 ? 2 : 1);
         assertEquals(1 + 2 * cells, rows.size(), String.join("\n", rows));
@@ -60,6 +63,12 @@ class LoadBenchTest {
             assertEquals("0", f[15], "errors: " + row);
             assertTrue(Double.parseDouble(f[4]) > 0, "no bytes: " + row);
             assertTrue(Double.parseDouble(f[11]) > 0, "no peak RSS: " + row);
+            // The server's loops over the measured window: iterations, busy time and lag samples.
+            assertTrue(Double.parseDouble(f[21]) > 0, "no loop iterations: " + row);
+            assertTrue(Double.parseDouble(f[25]) > 0, "loops never busy: " + row);
+            assertTrue(Double.parseDouble(f[27]) >= 0 && Double.parseDouble(f[28]) >= Double.parseDouble(f[27]),
+                    "lag: " + row);
+            assertTrue(Double.parseDouble(f[23]) >= Double.parseDouble(f[22]), "iteration max below p99: " + row);
             double diskPerSent = Double.parseDouble(f[14]);
             // Hot: mostly from the page cache (the aio handler may still read a chunk with O_DIRECT, which always
             // goes to the disk); cold: nearly every byte from the disk (the tiny file set repeats within a cell, and
