@@ -171,6 +171,9 @@ final class Upload {
 
     /** On the loop: the new name is durable once its directory is synced; only then is the upload answered. */
     private void renamed(Outcome renamed) {
+        if (done.isDone()) {
+            return; // given up meanwhile (the connection closed): nobody waits for the directory sync
+        }
         if (renamed.failure != null) {
             done.tryFailure(renamed.failure);
             return;
