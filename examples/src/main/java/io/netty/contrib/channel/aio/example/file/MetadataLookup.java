@@ -60,8 +60,8 @@ import java.util.function.Supplier;
  * and finds {@code queue} steps waiting is refused, and the request is answered {@code 503}, rather than waiting on the
  * loop. Steps that finish or undo work already admitted (an upload's rename, its directory sync, deleting its
  * temporary file: at most one per upload under way) are never refused, and those still waiting when the server stops
- * are {@link Step#abandoned abandoned}. Counts of the three outcomes are kept for the log line at shutdown and for
- * tests.
+ * are {@link Step#abandoned(Runnable) abandoned}. Counts of the three outcomes are kept for the log line at shutdown
+ * and for tests.
  */
 final class MetadataLookup {
 
@@ -251,7 +251,14 @@ final class MetadataLookup {
             if (hook != null) {
                 hook.run();
             }
-            T outcome = perform(step);
+            T outcome;
+            try {
+                outcome = perform(step);
+            } catch (RuntimeException e) {
+                // A step reports failures in its outcome: this is a bug; the request waits for its idle timeout.
+                logger.warn("metadata step {} failed", step, e);
+                return;
+            }
             if (step.then == null) {
                 return;
             }
@@ -326,8 +333,8 @@ final class MetadataLookup {
     }
 
     /**
-     * Stops the threads: steps not started are dropped (or run what their {@link Step#abandoned} says, on this thread),
-     * those running may finish within {@code timeoutMillis}.
+     * Stops the threads: steps not started are dropped (or run what their {@link Step#abandoned(Runnable)} says, on
+     * this thread), those running may finish within {@code timeoutMillis}.
      */
     void shutdown(long timeoutMillis) throws InterruptedException {
         for (Runnable notStarted : threads.shutdownNow()) {
