@@ -82,7 +82,7 @@ import static io.netty.handler.codec.http.HttpVersion.HTTP_1_1;
  * stops reading until half of them have been answered. So a connection holds at most one open file and a bounded
  * number of waiting requests, whatever its client sends without reading.
  */
-final class FileServerHandler extends ChannelInboundHandlerAdapter {
+final class FileServerHandler extends ChannelInboundHandlerAdapter implements UploadHandler.Responses {
 
     private static final String SERVER = "netty-transport-aio";
 
@@ -107,6 +107,8 @@ final class FileServerHandler extends ChannelInboundHandlerAdapter {
     private HttpRequest current;
     private int currentStatus;
     private long currentBytes;
+    /** Told when the responses are all written and none waits ({@link #onIdle}); or {@code null}. */
+    private Runnable idleListener;
 
     /**
      * @param accessLog where a line per response goes, or {@code null}
@@ -127,8 +129,15 @@ final class FileServerHandler extends ChannelInboundHandlerAdapter {
     }
 
     /** {@code true} when no response is being written or waits: the connection can be closed without cutting one. */
-    boolean isIdle() {
+    @Override
+    public boolean isIdle() {
         return !responding && waiting.isEmpty();
+    }
+
+    /** Sets what runs each time the last response under way has been written and no request waits. */
+    @Override
+    public void onIdle(Runnable listener) {
+        idleListener = listener;
     }
 
     @Override
@@ -599,6 +608,9 @@ final class FileServerHandler extends ChannelInboundHandlerAdapter {
                 ctx.close();
             } else {
                 serveNext();
+                if (isIdle() && idleListener != null) {
+                    idleListener.run(); // a request held elsewhere (an upload) may go now
+                }
             }
         });
     }

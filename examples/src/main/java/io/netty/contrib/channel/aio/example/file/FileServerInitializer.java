@@ -86,8 +86,8 @@ final class FileServerInitializer extends ChannelInitializer<SocketChannel> impl
         FileServerHandler files = new FileServerHandler(server.options(), server::isStopping, flow,
                 server.failureLog(), server.accessLog(), server.metadataLookup());
         if (server.options().uploads) {
-            p.addLast(new UploadHandler(server.options(), server::isStopping, files::isIdle, flow,
-                    server.failureLog()));
+            p.addLast(new UploadHandler(server.options(), server::isStopping, files, flow, server.failureLog(),
+                    server.metadataLookup()));
         }
         p.addLast(files);
     }

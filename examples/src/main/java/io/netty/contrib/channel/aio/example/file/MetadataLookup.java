@@ -19,37 +19,55 @@ import io.netty.contrib.channel.aio.Aio;
 import io.netty.contrib.channel.aio.AioFileDescriptor;
 import io.netty.contrib.channel.aio.AioFiles;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.internal.logging.InternalLogger;
+import io.netty.util.internal.logging.InternalLoggerFactory;
 
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Locale;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Executor;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
- * Where a request's path lookup, open and stat run: on the connection's event loop when the kernel can answer from
- * its caches, else on a small pool of metadata threads, so that a lookup that reads the disk (a directory block, an
- * inode) does not stall the other connections of the loop.
+ * Where a request's blocking file-system calls run: on the connection's event loop when the kernel can answer from its
+ * caches, else on a small pool of metadata threads, so that a call that reads the disk (a directory block, an inode)
+ * does not stall the other connections of the loop.
  *
- * <p>The test is {@link AioFiles#isLookupCached}: {@code openat2(2)} with {@code RESOLVE_CACHED}, which fails at once
- * with {@code EAGAIN} unless every component of the path is in the dentry cache; a file whose dentry is cached has its
- * inode in memory, so opening and stat-ing it then needs no disk. A cached lookup costs one extra system call and no
- * thread hop. For a path that ends with {@code /} the probe is its {@value RequestTarget#INDEX}: only an index that
- * opens from the cache is served on the loop; a listing (which reads the directory and every entry's inode) always
- * goes to the threads.
+ * <p>For a {@code GET} or {@code HEAD}, {@link #open} resolves, opens and stats the target. The test is
+ * {@link AioFiles#isLookupCached}: {@code openat2(2)} with {@code RESOLVE_CACHED}, which fails at once with
+ * {@code EAGAIN} unless every component of the path is in the dentry cache; a file whose dentry is cached has its inode
+ * in memory, so opening and stat-ing it then needs no disk. A cached lookup costs one extra system call and no thread
+ * hop. For a path that ends with {@code /} the probe is its {@value RequestTarget#INDEX}: only an index that opens
+ * from the cache is served on the loop; a listing (which reads the directory and every entry's inode) always goes to
+ * the threads.
  *
- * <p>The threads are bounded, and so is their queue: a lookup that finds it full is refused, and the request is
- * answered {@code 503}, rather than waiting on the loop. Counts of the three outcomes are kept for the log line at
- * shutdown and for tests.
+ * <p>An upload's or a delete's steps ({@link #change}, {@link #finish}) create, rename, delete or sync files. The
+ * kernel cannot say in advance that such a step will not wait for the disk: {@code RESOLVE_CACHED} vouches for a
+ * lookup, not for the directory blocks searched for a new name, the inode allocated, or the journal; io_uring, for the
+ * same reason, always hands {@code O_CREAT} opens ({@code io_openat_force_async}, {@code io_uring/openclose.c}),
+ * {@code renameat}, {@code unlinkat} ({@code io_uring/fs.c}) and {@code fsync} ({@code io_uring/sync.c}) to its worker
+ * threads ({@code REQ_F_FORCE_ASYNC}). So they run on the loop only with {@link Policy#LOOP}. A step's outcome
+ * continues on the loop.
+ *
+ * <p>The threads are bounded, and so is the number of steps waiting for them: a lookup or a step that starts new work
+ * and finds {@code queue} steps waiting is refused, and the request is answered {@code 503}, rather than waiting on the
+ * loop. Steps that finish or undo work already admitted (an upload's rename, its directory sync, deleting its
+ * temporary file: at most one per upload under way) are never refused, and those still waiting when the server stops
+ * are {@link Step#abandoned(Runnable) abandoned}. Counts of the three outcomes are kept for the log line at shutdown
+ * and for tests.
  */
 final class MetadataLookup {
 
-    /** Where lookups run ({@code --metadata-lookup}). */
+    private static final InternalLogger logger = InternalLoggerFactory.getInstance(MetadataLookup.class);
+
+    /** Where lookups and steps run ({@code --metadata-lookup}). */
     enum Policy {
         /** On the loop when cached, else on the metadata threads. */
         AUTO,
@@ -59,24 +77,71 @@ final class MetadataLookup {
         LOOP
     }
 
+    /**
+     * One blocking file-system step and what follows it on the loop.
+     *
+     * @param <T> its outcome: the step reports failures in it rather than throwing
+     */
+    static final class Step<T> {
+        private final String name;
+        private final Supplier<T> work;
+        private final Consumer<? super T> then;
+        private Consumer<? super T> dropped;
+        private Runnable abandoned;
+
+        /**
+         * @param name for the step observer and the log: {@code lookup}, {@code create}, {@code rename}, …
+         * @param work the blocking calls; on the loop or on a metadata thread
+         * @param then continues with the outcome on the loop; {@code null} for a step whose outcome nobody awaits
+         */
+        Step(String name, Supplier<T> work, Consumer<? super T> then) {
+            this.name = name;
+            this.work = work;
+            this.then = then;
+        }
+
+        /** What undoes the outcome when it cannot reach the loop (the loop has stopped); on the step's thread. */
+        Step<T> dropped(Consumer<? super T> undo) {
+            dropped = undo;
+            return this;
+        }
+
+        /** What runs instead of the step if the server stops before a metadata thread has started it. */
+        Step<T> abandoned(Runnable instead) {
+            abandoned = instead;
+            return this;
+        }
+
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
     private final Policy policy;
+    private final int queue;
     private final ThreadPoolExecutor threads;
+    /** Steps handed to the threads and not started yet. */
+    private final AtomicInteger waiting = new AtomicInteger();
     private final LongAdder onLoop = new LongAdder();
     private final LongAdder offloaded = new LongAdder();
     private final LongAdder refused = new LongAdder();
-    /** Runs before each lookup on a metadata thread: tests hold lookups out with it. */
+    /** Runs before each step on a metadata thread: tests hold steps out with it. */
     private volatile Runnable beforeOffloadedLookup;
+    /** Gets the name of each step on the thread that runs it, loop or metadata thread: for tests. */
+    private volatile Consumer<String> stepObserver;
 
     /**
      * @param threads metadata threads
-     * @param queue lookups that may wait for a thread; more are refused
+     * @param queue lookups and steps that may wait for a thread; more are refused
      */
     MetadataLookup(Policy policy, int threads, int queue) {
         boolean cachedProbe = Aio.isAvailable() && AioFiles.isOpenCachedSupported();
         this.policy = policy == Policy.AUTO && !cachedProbe ? Policy.THREADS : policy;
-        this.threads = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS,
-                new ArrayBlockingQueue<>(queue), new DefaultThreadFactory("file-server-metadata", true),
-                new ThreadPoolExecutor.AbortPolicy());
+        this.queue = queue;
+        // The bound is counted here (waiting), not by the queue: steps that finish admitted work may pass it.
+        this.threads = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
+                new DefaultThreadFactory("file-server-metadata", true), new ThreadPoolExecutor.AbortPolicy());
     }
 
     /** The policy in effect: {@link Policy#AUTO} becomes {@link Policy#THREADS} where the probe is not available. */
@@ -89,34 +154,133 @@ final class MetadataLookup {
      * at once (before this returns) when the lookup was cached, later when it ran on a metadata thread. If the loop
      * no longer runs tasks, the result is closed and {@code then} is not called.
      *
-     * @return {@code false} if the lookup had to go to the threads and their queue was full: {@code then} is not
-     *         called, the request should be answered {@code 503}
+     * @return {@code false} if the lookup had to go to the threads and too many steps were waiting: {@code then} is
+     *         not called, the request should be answered {@code 503}
      */
     boolean open(Path root, String uri, boolean dotfiles, Executor loop, Consumer<OpenedTarget> then) {
-        if (runsOnLoop(RequestTarget.lookupPath(root, uri, dotfiles))) {
+        Step<OpenedTarget> lookup = new Step<>("lookup", () -> OpenedTarget.open(root, uri, dotfiles), then)
+                .dropped(OpenedTarget::close); // the server is stopping: nobody will send it
+        return run(lookup, runsOnLoop(RequestTarget.lookupPath(root, uri, dotfiles)), loop, true);
+    }
+
+    /**
+     * Runs a step that starts new work by changing the file system (an upload's temporary file, a delete): on the
+     * loop, at once, with {@link Policy#LOOP}, else on a metadata thread, its outcome then given to the step's
+     * {@code then} on {@code loop}.
+     *
+     * @return {@code false} if too many steps were waiting: the step does not run, the request should be answered
+     *         {@code 503}
+     */
+    <T> boolean change(Step<T> step, Executor loop) {
+        return run(step, policy == Policy.LOOP, loop, true);
+    }
+
+    /**
+     * Runs a step that finishes or undoes work already admitted (a rename, a directory sync, deleting a temporary
+     * file) as {@link #change} does, but never refuses it.
+     */
+    <T> void finish(Step<T> step, Executor loop) {
+        run(step, policy == Policy.LOOP, loop, false);
+    }
+
+    /**
+     * {@code true} if a call that looks up {@code probe} may be made on the loop now: always with {@link Policy#LOOP},
+     * never with {@link Policy#THREADS}, with {@link Policy#AUTO} when the kernel has the path cached. A {@code true}
+     * answer is counted as a step on the loop.
+     */
+    boolean lookupOnLoop(Path probe) {
+        if (runsOnLoop(probe)) {
             onLoop.increment();
-            then.accept(OpenedTarget.open(root, uri, dotfiles));
             return true;
         }
-        try {
-            threads.execute(() -> {
-                Runnable hook = beforeOffloadedLookup;
-                if (hook != null) {
-                    hook.run();
-                }
-                OpenedTarget opened = OpenedTarget.open(root, uri, dotfiles);
-                try {
-                    loop.execute(() -> then.accept(opened));
-                } catch (RejectedExecutionException e) {
-                    opened.close(); // the server is stopping: nobody will send it
-                }
-            });
-        } catch (RejectedExecutionException e) {
+        return false;
+    }
+
+    private <T> boolean run(Step<T> step, boolean here, Executor loop, boolean refusable) {
+        if (here) {
+            onLoop.increment();
+            T outcome = perform(step);
+            if (step.then != null) {
+                step.then.accept(outcome);
+            }
+            return true;
+        }
+        if (waiting.incrementAndGet() > queue && refusable) {
+            waiting.decrementAndGet();
             refused.increment();
             return false;
         }
+        Offloaded<T> task = new Offloaded<>(step, loop);
+        try {
+            threads.execute(task);
+        } catch (RejectedExecutionException e) {
+            waiting.decrementAndGet(); // stopped
+            if (refusable) {
+                refused.increment();
+                return false;
+            }
+            task.abandon();
+            return true;
+        }
         offloaded.increment();
         return true;
+    }
+
+    private <T> T perform(Step<T> step) {
+        Consumer<String> observer = stepObserver;
+        if (observer != null) {
+            observer.accept(step.name);
+        }
+        return step.work.get();
+    }
+
+    /** A step on its way through the metadata threads. */
+    private final class Offloaded<T> implements Runnable {
+        private final Step<T> step;
+        private final Executor loop;
+
+        Offloaded(Step<T> step, Executor loop) {
+            this.step = step;
+            this.loop = loop;
+        }
+
+        @Override
+        public void run() {
+            waiting.decrementAndGet();
+            Runnable hook = beforeOffloadedLookup;
+            if (hook != null) {
+                hook.run();
+            }
+            T outcome;
+            try {
+                outcome = perform(step);
+            } catch (RuntimeException e) {
+                // A step reports failures in its outcome: this is a bug; the request waits for its idle timeout.
+                logger.warn("metadata step {} failed", step, e);
+                return;
+            }
+            if (step.then == null) {
+                return;
+            }
+            try {
+                loop.execute(() -> step.then.accept(outcome));
+            } catch (RejectedExecutionException e) {
+                if (step.dropped != null) {
+                    step.dropped.accept(outcome);
+                }
+            }
+        }
+
+        /** The step will not run: what should happen instead, on the calling thread. */
+        void abandon() {
+            if (step.abandoned != null) {
+                try {
+                    step.abandoned.run();
+                } catch (RuntimeException e) {
+                    logger.warn("{} abandoned at shutdown failed", step, e);
+                }
+            }
+        }
     }
 
     /** {@code true} if the lookup of {@code probe} (null: refused before any lookup) can run on the loop. */
@@ -143,29 +307,39 @@ final class MetadataLookup {
         }
     }
 
-    /** Lookups answered on the loop. */
+    /** Lookups and steps run on the loop. */
     long onLoop() {
         return onLoop.sum();
     }
 
-    /** Lookups sent to the metadata threads. */
+    /** Lookups and steps sent to the metadata threads. */
     long offloaded() {
         return offloaded.sum();
     }
 
-    /** Lookups refused because the threads' queue was full. */
+    /** Lookups and steps refused because too many were waiting for the threads. */
     long refused() {
         return refused.sum();
     }
 
-    /** Sets what runs before each lookup on a metadata thread ({@code null}: nothing). For tests. */
+    /** Sets what runs before each step on a metadata thread ({@code null}: nothing). For tests. */
     void beforeOffloadedLookup(Runnable hook) {
         beforeOffloadedLookup = hook;
     }
 
-    /** Stops the threads: lookups not started are dropped, those running may finish within {@code timeoutMillis}. */
+    /** Sets what gets each step's name, on the thread that runs the step ({@code null}: nothing). For tests. */
+    void stepObserver(Consumer<String> observer) {
+        stepObserver = observer;
+    }
+
+    /**
+     * Stops the threads: steps not started are dropped (or run what their {@link Step#abandoned(Runnable)} says, on
+     * this thread), those running may finish within {@code timeoutMillis}.
+     */
     void shutdown(long timeoutMillis) throws InterruptedException {
-        threads.shutdownNow();
+        for (Runnable notStarted : threads.shutdownNow()) {
+            ((Offloaded<?>) notStarted).abandon();
+        }
         threads.awaitTermination(timeoutMillis, TimeUnit.MILLISECONDS);
     }
 

@@ -17,7 +17,9 @@ package io.netty.contrib.channel.aio.example.file;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
 import io.netty.contrib.channel.aio.AioFileSink;
+import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import io.netty.util.internal.logging.InternalLogger;
@@ -37,6 +39,11 @@ import java.util.concurrent.ThreadLocalRandom;
  * {@code O_EXCL}, so two uploads never share one) through an {@link AioFileSink}; once the sink has synced it, it is
  * renamed over the target and the directory is synced, so that an upload that was answered survives a crash. A
  * failed or abandoned upload deletes its temporary file. Used on the connection's loop.
+ *
+ * <p>The data goes through the sink (AIO on the loop); the blocking file-system steps around it (creating the
+ * temporary file, the rename, a blocking directory sync, deleting the temporary file) run where {@link MetadataLookup}
+ * puts them, their outcomes continuing on the loop. A directory sync through AIO, which does not block, stays on the
+ * loop when the kernel has the directory's lookup cached.
  */
 final class Upload {
 
@@ -46,6 +53,8 @@ final class Upload {
     static final String TEMP_PREFIX = ".upload-";
 
     private final Channel channel;
+    private final EventLoop loop;
+    private final MetadataLookup metadata;
     private final Path target;
     private final Path temp;
     /** One of the two is used: {@code --upload-io aio} (the default) or {@code blocking}. */
@@ -53,33 +62,46 @@ final class Upload {
     private final BlockingFileSink blocking;
     private final Promise<Boolean> done;
     private boolean ended;
+    /** The deletion of the temporary file, once asked for. */
+    private Future<Void> deleted;
 
-    private Upload(Channel channel, Path target, Path temp, AioFileSink sink, BlockingFileSink blocking) {
+    private Upload(Channel channel, MetadataLookup metadata, Path target, Path temp, AioFileSink sink,
+                   BlockingFileSink blocking) {
         this.channel = channel;
+        loop = channel.eventLoop();
+        this.metadata = metadata;
         this.target = target;
         this.temp = temp;
         this.sink = sink;
         this.blocking = blocking;
-        done = channel.eventLoop().newPromise();
+        done = loop.newPromise();
+    }
+
+    /** Creates a new hidden temporary file next to {@code target} and returns its path. Blocking. */
+    static Path createTemp(Path target) throws IOException {
+        Path temp = target.resolveSibling(TEMP_PREFIX + String.format("%016x", ThreadLocalRandom.current().nextLong()));
+        Files.createFile(temp);
+        return temp;
     }
 
     /**
-     * Creates the temporary file next to {@code target} and a sink into it for {@code channel}.
+     * Opens a sink for {@code channel} into {@code temp}, made by {@link #createTemp}, on the channel's loop: the name
+     * was created a moment ago, so its lookup is cached. On failure the temporary file is deleted.
      *
      * @param length the announced length, or -1
      * @param aio write with an {@link AioFileSink}, else with a {@link BlockingFileSink}
      */
-    static Upload start(Channel channel, Path target, long length, boolean aio) throws IOException {
-        Path temp = target.resolveSibling(TEMP_PREFIX + String.format("%016x", ThreadLocalRandom.current().nextLong()));
-        Files.createFile(temp);
+    static Upload open(Channel channel, MetadataLookup metadata, Path target, Path temp, long length, boolean aio)
+            throws IOException {
         try {
             if (!aio) {
-                return new Upload(channel, target, temp, null, new BlockingFileSink(channel.eventLoop(), temp));
+                return new Upload(channel, metadata, target, temp, null,
+                        new BlockingFileSink(channel.eventLoop(), temp));
             }
             AioFileSink sink = AioFileSink.builder(channel, temp.toFile()).expectedLength(length).open();
-            return new Upload(channel, target, temp, sink, null);
+            return new Upload(channel, metadata, target, temp, sink, null);
         } catch (IOException | RuntimeException e) {
-            deleteQuietly(temp);
+            deleteTemp(metadata, channel.eventLoop(), temp);
             throw e;
         }
     }
@@ -103,7 +125,7 @@ final class Upload {
 
     /**
      * The body is complete: syncs it, renames it into place and syncs the directory. The future tells whether a file
-     * was replaced ({@code true}) or created; it fails (and the temporary file is gone) if the data could not be made
+     * was replaced ({@code true}) or created; it fails (once the temporary file is gone) if the data could not be made
      * durable or the rename failed.
      */
     Future<Boolean> finish() {
@@ -114,56 +136,122 @@ final class Upload {
         Future<Long> synced = sink != null ? sink.close() : blocking.close();
         synced.addListener(f -> {
             if (!f.isSuccess()) {
-                deleteQuietly(temp);
-                done.tryFailure(f.cause());
-                return;
-            }
-            boolean existed;
-            try {
-                existed = Files.exists(target, LinkOption.NOFOLLOW_LINKS);
-                // rename(2): readers see the old file or the new one, whole.
-                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
-            } catch (IOException | RuntimeException e) {
-                deleteQuietly(temp);
-                done.tryFailure(e);
-                return;
-            }
-            // The new name is durable once its directory is synced: only then is the upload answered.
-            if (blocking != null) {
-                try (FileChannel dir = FileChannel.open(target.getParent(), StandardOpenOption.READ)) {
-                    dir.force(true);
-                    done.trySuccess(existed);
-                } catch (IOException e) {
-                    done.tryFailure(e);
-                }
-                return;
-            }
-            try {
-                AioFileSink.syncDirectory(channel, target.getParent().toFile()).addListener(d -> {
-                    if (d.isSuccess()) {
-                        done.trySuccess(existed);
-                    } else {
-                        done.tryFailure(d.cause());
-                    }
-                });
-            } catch (IOException | RuntimeException e) {
-                done.tryFailure(e);
+                deleteTemp().addListener(d -> done.tryFailure(f.cause()));
+            } else if (!done.isDone()) {
+                metadata.finish(new MetadataLookup.Step<>("rename", this::rename, this::renamed)
+                        .abandoned(() -> deleteQuietly(temp)), loop);
             }
         });
         return done;
     }
 
-    /** Gives up: the sink stops and the temporary file is deleted (writes still under way finish into nothing). */
-    void abort(Throwable cause) {
-        if (!ended || !done.isDone()) {
-            ended = true;
-            if (sink != null) {
-                sink.abort(cause);
-            } else {
-                blocking.abort();
-            }
+    /** The outcome of a step after the data is synced. */
+    private static final class Outcome {
+        final boolean existed;
+        final Throwable failure;
+
+        Outcome(boolean existed, Throwable failure) {
+            this.existed = existed;
+            this.failure = failure;
+        }
+    }
+
+    /** Renames the temporary file over the target (or deletes it if that fails). Blocking. */
+    private Outcome rename() {
+        try {
+            boolean existed = Files.exists(target, LinkOption.NOFOLLOW_LINKS);
+            // rename(2): readers see the old file or the new one, whole.
+            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+            return new Outcome(existed, null);
+        } catch (IOException | RuntimeException e) {
             deleteQuietly(temp);
-            done.tryFailure(cause);
+            return new Outcome(false, e);
+        }
+    }
+
+    /** On the loop: the new name is durable once its directory is synced; only then is the upload answered. */
+    private void renamed(Outcome renamed) {
+        if (done.isDone()) {
+            return; // given up meanwhile (the connection closed): nobody waits for the directory sync
+        }
+        if (renamed.failure != null) {
+            done.tryFailure(renamed.failure);
+            return;
+        }
+        Path dir = target.getParent();
+        if (sink != null && sink.isAio() && metadata.lookupOnLoop(dir)) {
+            try {
+                AioFileSink.syncDirectory(channel, dir.toFile()).addListener(d -> settle(renamed.existed, d.cause()));
+            } catch (IOException | RuntimeException e) {
+                done.tryFailure(e);
+            }
+            return;
+        }
+        metadata.finish(new MetadataLookup.Step<>("sync-directory", () -> syncDirectory(dir),
+                failure -> settle(renamed.existed, failure)), loop);
+    }
+
+    private void settle(boolean existed, Throwable failure) {
+        if (failure == null) {
+            done.trySuccess(existed);
+        } else {
+            done.tryFailure(failure);
+        }
+    }
+
+    /** {@code fsync(2)} of a directory; the failure, or {@code null}. Blocking. */
+    private static Throwable syncDirectory(Path dir) {
+        try (FileChannel c = FileChannel.open(dir, StandardOpenOption.READ)) {
+            c.force(true);
+            return null;
+        } catch (IOException e) {
+            return e;
+        }
+    }
+
+    /**
+     * Gives up: the sink stops and the temporary file is deleted (writes still under way finish into nothing). The
+     * future completes when the temporary file is gone.
+     */
+    Future<Void> abort(Throwable cause) {
+        if (ended && done.isDone()) {
+            return deleted != null ? deleted : loop.newSucceededFuture(null);
+        }
+        ended = true;
+        if (sink != null) {
+            sink.abort(cause);
+        } else {
+            blocking.abort();
+        }
+        Future<Void> gone = deleteTemp();
+        done.tryFailure(cause);
+        return gone;
+    }
+
+    private Future<Void> deleteTemp() {
+        if (deleted == null) {
+            deleted = deleteTemp(metadata, loop, temp);
+        }
+        return deleted;
+    }
+
+    /**
+     * Deletes a temporary upload file where {@code metadata} puts the step (never refused; if the server stops before
+     * the step has started, it runs then). The future completes on {@code loop} when the file is gone.
+     */
+    static Future<Void> deleteTemp(MetadataLookup metadata, EventExecutor loop, Path temp) {
+        Promise<Void> gone = loop.newPromise();
+        metadata.finish(new MetadataLookup.Step<Void>("delete-temp", () -> {
+            deleteQuietly(temp);
+            return null;
+        }, ignored -> gone.trySuccess(null)).abandoned(() -> deleteQuietly(temp)), loop);
+        return gone;
+    }
+
+    /** Deletes a temporary upload file ({@code null}: none) now, blocking: on a thread that may wait for the disk. */
+    static void deleteNow(Path temp) {
+        if (temp != null) {
+            deleteQuietly(temp);
         }
     }
 

@@ -36,14 +36,15 @@ import io.netty.util.ReferenceCountUtil;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Date;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 import static io.netty.handler.codec.http.HttpResponseStatus.BAD_REQUEST;
 import static io.netty.handler.codec.http.HttpResponseStatus.CONTINUE;
 import static io.netty.handler.codec.http.HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE;
+import static io.netty.handler.codec.http.HttpResponseStatus.SERVICE_UNAVAILABLE;
 import static io.netty.handler.codec.http.HttpVersion.HTTP_1_1;
 
 /**
@@ -53,53 +54,71 @@ import static io.netty.handler.codec.http.HttpVersion.HTTP_1_1;
  * while the disk is behind), which is synced and then renamed over the target: a reader sees the old file or the
  * whole new one, never part of it, and an upload that fails or is cut off leaves nothing behind.
  *
+ * <p>The blocking file-system steps (resolving the target and its directory, creating the temporary file, the
+ * rename, the directory sync, a delete) run where {@link MetadataLookup} puts them, as a {@code GET}'s lookup does;
+ * while one is out, the body that arrives waits here, with reading paused. When too many steps wait for the metadata
+ * threads, a new upload or delete is answered {@code 503} (its body read and dropped) and nothing is created.
+ *
  * <p>Responses stay in request order: a {@code PUT} or {@code DELETE} starts only when the file handler has answered
- * every request before it, and what arrives after it (pipelined) waits here, with reading paused, until it has been
- * answered.
+ * every request before it (it signals that, {@link Responses#onIdle}), and what arrives after it (pipelined) waits
+ * here, with reading paused, until it has been answered.
  */
 final class UploadHandler extends ChannelInboundHandlerAdapter {
 
     private static final String SERVER = "netty-transport-aio";
 
+    /** The handler that answers the connection's other requests, as this one needs it. */
+    interface Responses {
+        /** {@code true} when no response is being written or waits. */
+        boolean isIdle();
+
+        /** Sets what runs, on the loop, each time the responses under way are all written and none waits. */
+        void onIdle(Runnable listener);
+    }
+
     private final UploadTargets targets;
     private final long maxUpload;
     private final boolean aio;
     private final BooleanSupplier stopping;
-    private final BooleanSupplier filesIdle;
+    private final Responses files;
     private final RequestFlow flow;
     private final FailureLog log;
+    private final MetadataLookup metadata;
     /** Messages that arrived after a request this handler answers, or that wait for the file handler to finish. */
     private final ArrayDeque<Object> held = new ArrayDeque<>();
     private ChannelHandlerContext ctx;
     /** The request being answered here, from its head until its response has been written; or {@code null}. */
     private Exchange exchange;
     private boolean pausedFlow;
-    private boolean idleCheckScheduled;
     private boolean replaying;
     private boolean closed;
 
     /**
-     * @param filesIdle {@code true} when the file handler has no response under way or waiting
+     * @param files the handler that answers the other requests: an upload waits until it is idle
+     * @param metadata where the file-system steps run
      */
-    UploadHandler(FileServerOptions options, BooleanSupplier stopping, BooleanSupplier filesIdle, RequestFlow flow,
-                  FailureLog log) {
+    UploadHandler(FileServerOptions options, BooleanSupplier stopping, Responses files, RequestFlow flow,
+                  FailureLog log, MetadataLookup metadata) {
         targets = new UploadTargets(options.root);
         maxUpload = options.maxUpload;
         aio = options.uploadIo == FileServerOptions.UploadIo.AIO;
         this.stopping = stopping;
-        this.filesIdle = filesIdle;
+        this.files = files;
         this.flow = flow;
         this.log = log;
+        this.metadata = metadata;
     }
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        // Responses go out in order: an upload held behind the file handler's responses starts when they are done.
+        files.onIdle(this::replay);
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (exchange != null && exchange.inBody && msg instanceof HttpContent) {
+        if (exchange != null && exchange.takesBody() && msg instanceof HttpContent) {
             exchange.content((HttpContent) msg);
             return;
         }
@@ -108,10 +127,8 @@ final class UploadHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (msg instanceof HttpRequest && isUpload((HttpRequest) msg)) {
-            if (!filesIdle.getAsBoolean()) {
-                // Responses go out in order: this one waits for those the file handler is writing.
-                hold(msg);
-                scheduleIdleCheck();
+            if (!files.isIdle()) {
+                hold(msg); // until the file handler signals that it is idle
                 return;
             }
             start((HttpRequest) msg);
@@ -136,36 +153,30 @@ final class UploadHandler extends ChannelInboundHandlerAdapter {
         flow.pause();
     }
 
-    private void scheduleIdleCheck() {
-        if (!idleCheckScheduled) {
-            idleCheckScheduled = true;
-            ctx.executor().schedule(() -> {
-                idleCheckScheduled = false;
-                replay();
-            }, 1, TimeUnit.MILLISECONDS);
-        }
-    }
-
-    /** Hands what was held on, in order, until a request that this handler answers starts (or must wait). */
+    /**
+     * Hands what was held on, in order: the body of the exchange under way once it takes it, then the requests after
+     * it, until a request that this handler answers starts (or must wait for the file handler). Reading resumes when
+     * nothing is held and nothing waits for a step.
+     */
     private void replay() {
         if (replaying || closed) {
             return;
         }
         replaying = true;
         try {
-            while (exchange == null && !held.isEmpty() && !closed) {
+            while (!held.isEmpty() && !closed) {
                 Object msg = held.peek();
-                if (msg instanceof HttpRequest && isUpload((HttpRequest) msg)) {
-                    if (!filesIdle.getAsBoolean()) {
-                        scheduleIdleCheck();
-                        return;
+                if (exchange != null) {
+                    if (!exchange.takesBody() || !(msg instanceof HttpContent)) {
+                        break;
+                    }
+                    exchange.content((HttpContent) held.poll());
+                } else if (msg instanceof HttpRequest && isUpload((HttpRequest) msg)) {
+                    if (!files.isIdle()) {
+                        break; // the file handler's idle signal calls back
                     }
                     held.poll();
                     start((HttpRequest) msg);
-                    // Its body may be held behind it.
-                    while (exchange != null && exchange.inBody && held.peek() instanceof HttpContent) {
-                        exchange.content((HttpContent) held.poll());
-                    }
                 } else {
                     ctx.fireChannelRead(held.poll());
                 }
@@ -173,7 +184,7 @@ final class UploadHandler extends ChannelInboundHandlerAdapter {
         } finally {
             replaying = false;
         }
-        if (held.isEmpty() && exchange == null && pausedFlow) {
+        if (pausedFlow && !closed && held.isEmpty() && (exchange == null || exchange.takesBody())) {
             pausedFlow = false;
             flow.resume();
         }
@@ -197,12 +208,55 @@ final class UploadHandler extends ChannelInboundHandlerAdapter {
         ctx.fireChannelInactive();
     }
 
+    /** What the step that makes an upload's temporary file found: where to write, or why not. */
+    private static final class Prepared {
+        final Path target;
+        final Path temp;
+        final HttpResponseStatus refusal;
+        final IOException failure;
+
+        Prepared(Path target, Path temp, HttpResponseStatus refusal, IOException failure) {
+            this.target = target;
+            this.temp = temp;
+            this.refusal = refusal;
+            this.failure = failure;
+        }
+    }
+
+    /** Resolves and checks a parsed target, then creates its temporary file. Blocking; never throws. */
+    private Prepared prepare(Path parsed) {
+        UploadTargets.Target target = targets.check(parsed);
+        if (target.refusal != null) {
+            return new Prepared(null, null, target.refusal, null);
+        }
+        try {
+            return new Prepared(target.path, Upload.createTemp(target.path), null, null);
+        } catch (IOException e) {
+            return new Prepared(target.path, null, null, e);
+        }
+    }
+
+    /** Bytes of the body contents at the head of what is held. */
+    private long heldBodyBytes() {
+        long bytes = 0;
+        for (Object msg : held) {
+            if (!(msg instanceof HttpContent)) {
+                break;
+            }
+            bytes += ((HttpContent) msg).content().readableBytes();
+        }
+        return bytes;
+    }
+
     /** One {@code PUT} or {@code DELETE}: its checks, its body, its response. */
     private final class Exchange {
         private final HttpRequest request;
         private final boolean keepAlive;
+        private final long length;
         /** The body is read into this exchange (streamed into the file, or discarded after an early answer). */
         boolean inBody;
+        /** A file-system step is out: the body waits (held) until its outcome is back. */
+        private boolean stepOut;
         private Upload upload;
         /** The answer, given before the body has been read: sent once it has. */
         private FullHttpResponse early;
@@ -212,7 +266,13 @@ final class UploadHandler extends ChannelInboundHandlerAdapter {
         Exchange(HttpRequest request) {
             this.request = request;
             keepAlive = HttpUtil.isKeepAlive(request) && !stopping.getAsBoolean();
+            length = HttpUtil.getContentLength(request, -1L);
             inBody = !(request instanceof LastHttpContent);
+        }
+
+        /** {@code true} while the body is being read and no step is out. */
+        boolean takesBody() {
+            return inBody && !stepOut;
         }
 
         void begin() {
@@ -221,29 +281,70 @@ final class UploadHandler extends ChannelInboundHandlerAdapter {
                 answerEarly(response(refusal));
                 return;
             }
-            if (HttpMethod.DELETE.equals(request.method())) {
-                answerEarly(response(targets.delete(request.uri(), log, ctx.channel())));
-                return;
-            }
-            long length = HttpUtil.getContentLength(request, -1L);
-            if (length > maxUpload) {
+            boolean delete = HttpMethod.DELETE.equals(request.method());
+            if (!delete && length > maxUpload) {
                 answerEarly(response(REQUEST_ENTITY_TOO_LARGE));
                 return;
             }
-            UploadTargets.Target target = targets.resolve(request.uri());
-            if (target.refusal != null) {
-                answerEarly(response(target.refusal));
+            UploadTargets.Target parsed = targets.parse(request.uri());
+            if (parsed.refusal != null) {
+                answerEarly(response(parsed.refusal));
                 return;
             }
+            stepOut = true;
+            boolean admitted = delete
+                    ? metadata.change(new MetadataLookup.Step<>("delete", () -> targets.delete(parsed.path),
+                            this::deleted), ctx.executor())
+                    : metadata.change(new MetadataLookup.Step<>("create", () -> prepare(parsed.path), this::prepared)
+                            .dropped(p -> Upload.deleteNow(p.temp)), ctx.executor());
+            if (!admitted) {
+                stepOut = false;
+                FullHttpResponse busy = response(SERVICE_UNAVAILABLE);
+                busy.headers().set(HttpHeaderNames.RETRY_AFTER, 1);
+                answerEarly(busy);
+            }
+        }
+
+        /** The outcome of a {@code DELETE}, on the loop. */
+        private void deleted(UploadTargets.Deletion deletion) {
+            stepOut = false;
+            if (deletion.failure != null) {
+                log.failed(ctx.channel(), "delete " + deletion.path, deletion.failure);
+            }
+            answerEarly(response(deletion.status));
+            replay();
+        }
+
+        /** The temporary file is made (or refused), on the loop: the body may now stream into it. */
+        private void prepared(Prepared p) {
+            stepOut = false;
+            if (closed || exchange != this) {
+                if (p.temp != null) {
+                    Upload.deleteTemp(metadata, ctx.executor(), p.temp); // the client went away meanwhile
+                }
+                return;
+            }
+            if (p.refusal != null) {
+                answerEarly(response(p.refusal));
+            } else if (p.failure != null) {
+                log.failed(ctx.channel(), "upload to " + p.target, p.failure);
+                answerEarly(response(UploadTargets.statusOf(p.failure)));
+            } else {
+                startUpload(p);
+            }
+            replay();
+        }
+
+        private void startUpload(Prepared p) {
             try {
-                upload = Upload.start(ctx.channel(), target.path, length, aio);
+                upload = Upload.open(ctx.channel(), metadata, p.target, p.temp, length, aio);
             } catch (IOException | RuntimeException e) {
-                log.failed(ctx.channel(), "upload to " + target.path, e);
+                log.failed(ctx.channel(), "upload to " + p.target, e);
                 answerEarly(response(UploadTargets.statusOf(e)));
                 return;
             }
             if (length > 0) {
-                flow.bodyExpected(length);
+                flow.bodyExpected(length - heldBodyBytes()); // what was decoded while the step was out is held
             }
             if (HttpUtil.is100ContinueExpected(request)) {
                 ctx.writeAndFlush(new DefaultFullHttpResponse(HTTP_1_1, CONTINUE, Unpooled.EMPTY_BUFFER));
@@ -275,17 +376,17 @@ final class UploadHandler extends ChannelInboundHandlerAdapter {
                     flow.requestEnded();
                 }
                 if (content.decoderResult().isFailure()) {
-                    abort(new IOException("malformed request body", content.decoderResult().cause()));
                     releaseEarly();
-                    respond(response(BAD_REQUEST), false);
+                    abortThenRespond(new IOException("malformed request body", content.decoderResult().cause()),
+                            BAD_REQUEST);
                     return;
                 }
                 if (upload != null) {
                     received += content.content().readableBytes();
                     if (received > maxUpload) {
-                        abort(new IOException("upload larger than --max-upload " + maxUpload));
                         // The client is still sending: answer now and close, rather than read what is refused.
-                        respond(response(REQUEST_ENTITY_TOO_LARGE), false);
+                        abortThenRespond(new IOException("upload larger than --max-upload " + maxUpload),
+                                REQUEST_ENTITY_TOO_LARGE);
                         return;
                     }
                     upload.write(content.content().retain());
@@ -300,6 +401,17 @@ final class UploadHandler extends ChannelInboundHandlerAdapter {
             } finally {
                 content.release();
             }
+        }
+
+        /** Gives up the upload (if any) and, once its temporary file is gone, answers {@code status} and closes. */
+        private void abortThenRespond(Throwable cause, HttpResponseStatus status) {
+            if (upload == null) {
+                respond(response(status), false);
+                return;
+            }
+            Upload u = upload;
+            upload = null;
+            u.abort(cause).addListener(f -> respond(response(status), false));
         }
 
         private void finishUpload() {
@@ -321,6 +433,7 @@ final class UploadHandler extends ChannelInboundHandlerAdapter {
                 upload.abort(cause);
                 upload = null;
             }
+            releaseEarly();
         }
 
         private void releaseEarly() {

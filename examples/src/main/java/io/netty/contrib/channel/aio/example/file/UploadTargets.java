@@ -15,7 +15,6 @@
  */
 package io.netty.contrib.channel.aio.example.file;
 
-import io.netty.channel.Channel;
 import io.netty.handler.codec.http.HttpResponseStatus;
 
 import java.io.IOException;
@@ -41,6 +40,9 @@ import static io.netty.handler.codec.http.HttpResponseStatus.NO_CONTENT;
  * own temporary files, are not for clients), a directory that is a symbolic link leaving the root (403), a target
  * that is a symbolic link (403: it is not replaced, nor is what it points to), a missing parent directory or a target
  * that is a directory (409).
+ *
+ * <p>In two parts: {@link #parse} reads the request target only and runs on the event loop; {@link #check} and
+ * {@link #delete} call the file system, may wait for the disk, and run where {@link MetadataLookup} puts them.
  */
 final class UploadTargets {
 
@@ -61,12 +63,28 @@ final class UploadTargets {
         }
     }
 
+    /** What a {@code DELETE} did: its status, and the error to log when it failed. */
+    static final class Deletion {
+        final HttpResponseStatus status;
+        final Path path;
+        final IOException failure;
+
+        private Deletion(HttpResponseStatus status, Path path, IOException failure) {
+            this.status = status;
+            this.path = path;
+            this.failure = failure;
+        }
+    }
+
     private static Target refused(HttpResponseStatus status) {
         return new Target(null, status);
     }
 
-    /** The real path a request target names (its parent directory resolved), or the status that refuses it. */
-    Target resolve(String uri) {
+    /**
+     * The path under the root that a request target names (normalized, not yet resolved on disk), or the status that
+     * refuses it. No file-system call.
+     */
+    Target parse(String uri) {
         String path;
         try {
             path = RequestTarget.decodePath(uri);
@@ -93,6 +111,14 @@ final class UploadTargets {
         if (!target.startsWith(root) || target.equals(root)) {
             return refused(FORBIDDEN);
         }
+        return new Target(target, null);
+    }
+
+    /**
+     * The real path of a {@link #parse parsed} target (its parent directory resolved), or the status that refuses it.
+     * Blocking: resolves and stats the parent directory and the target.
+     */
+    Target check(Path target) {
         Path parent;
         try {
             parent = target.getParent().toRealPath();
@@ -117,17 +143,19 @@ final class UploadTargets {
         return new Target(real, null);
     }
 
-    /** Deletes the file a {@code DELETE} names: 204, or the status that refuses it (404 if there is none). */
-    HttpResponseStatus delete(String uri, FailureLog log, Channel channel) {
-        Target target = resolve(uri);
-        if (target.refusal != null) {
-            return target.refusal;
+    /**
+     * Deletes the file a {@link #parse parsed} {@code DELETE} target names: 204, or the status that refuses it (404 if
+     * there is none). Blocking; never throws.
+     */
+    Deletion delete(Path target) {
+        Target checked = check(target);
+        if (checked.refusal != null) {
+            return new Deletion(checked.refusal, target, null);
         }
         try {
-            return Files.deleteIfExists(target.path) ? NO_CONTENT : NOT_FOUND;
+            return new Deletion(Files.deleteIfExists(checked.path) ? NO_CONTENT : NOT_FOUND, checked.path, null);
         } catch (IOException e) {
-            log.failed(channel, "delete " + target.path, e);
-            return statusOf(e);
+            return new Deletion(statusOf(e), checked.path, e);
         }
     }
 
