@@ -246,6 +246,36 @@ class AioDeliveryTest {
         assertEquals(cached + file.length(), metrics.pageCacheBytes(), metrics.toString());
     }
 
+    /**
+     * Offsets past 4 GiB, hot and cold: a region there must never be handed to a path that keeps the offset in an
+     * {@code int} (Netty's io_uring file region does), or the bytes of another part of the file go out.
+     */
+    @Test
+    void aRegionPastFourGibibytesIsServedFromItsOwnOffset() throws Exception {
+        File file = dir.resolve("sparse-5g").toFile();
+        long offset = (4L << 30) + (1 << 20);
+        byte[] data = new byte[3 << 20];
+        new java.util.Random(44).nextBytes(data);
+        try (RandomAccessFile raf = new RandomAccessFile(file, "rw")) {
+            raf.setLength(5L << 30);
+            raf.seek(offset - (1 << 20));
+            raf.write(data);
+        }
+        try {
+            try (TestClient client = new TestClient(server.port(), false)) {
+                // Hot: just written, in the page cache.
+                TestFiles.sha256(file, offset, 1 << 20);
+                client.send("REGION " + file.getName() + ' ' + offset + ' ' + (1 << 20));
+                assertEquals(TestFiles.sha256(file, offset, 1 << 20), client.sha256(1 << 20), "hot");
+                assertNull(server.nextResult());
+                // Cold, and across the 4 GiB boundary.
+                download(server, client, "REGION", file, (4L << 30) - 4096, 2 << 20);
+            }
+        } finally {
+            Files.delete(file.toPath());
+        }
+    }
+
     @Test
     void progressIsReportedUpToTheRegionsLength() throws Exception {
         File file = TestFiles.create(dir, "progress", 2_500_000, 15);

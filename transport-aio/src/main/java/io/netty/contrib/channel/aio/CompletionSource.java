@@ -15,6 +15,7 @@
  */
 package io.netty.contrib.channel.aio;
 
+import io.netty.channel.EventLoop;
 import io.netty.channel.IoEventLoop;
 import io.netty.util.internal.logging.InternalLogger;
 import io.netty.util.internal.logging.InternalLoggerFactory;
@@ -53,6 +54,11 @@ abstract class CompletionSource {
     /** {@code true} if completions can be delivered on {@code loop}: an epoll or an io_uring event loop. */
     static boolean supports(IoEventLoop loop) {
         return loop.isCompatible(EpollCompletionSource.class) || isIoUring(loop);
+    }
+
+    /** {@code true} if {@code loop} is an io_uring event loop. */
+    static boolean isIoUring(EventLoop loop) {
+        return loop instanceof IoEventLoop && isIoUring((IoEventLoop) loop);
     }
 
     private static boolean isIoUring(IoEventLoop loop) {

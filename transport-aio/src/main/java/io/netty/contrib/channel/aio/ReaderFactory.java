@@ -52,11 +52,16 @@ final class ReaderFactory {
     /**
      * The route of {@code region}, which starts at {@code region.transferred()}.
      *
-     * @param needsBytes a handler below needs bytes (TLS): the region cannot be passed on as it is
+     * @param needsBytes a handler below needs bytes (TLS): the region cannot be passed on as it is (nor, on an
+     *                   io_uring loop, a region that ends past 2 GiB)
      * @throws IOException if the region's file cannot be opened or examined
      */
     static Route route(ChannelHandlerContext ctx, DefaultFileRegion region, AioFileRegionConfig config,
                        AioMetrics metrics, boolean needsBytes) throws IOException {
+        // Netty's io_uring channels keep a file region's offset and length in an int (4.2.18): a region that ends
+        // past 2 GiB would go out with the bytes of another part of the file. There it is copied into buffers.
+        needsBytes |= region.position() + region.count() > Integer.MAX_VALUE
+                && CompletionSource.isIoUring(ctx.channel().eventLoop());
         // The region's own path: passed on as it is, or copied into buffers when a handler below needs bytes.
         ChunkReader fallback = needsBytes ? new RegionChunkReader(region, ctx.alloc(), metrics) : null;
         // Also when the handler was added with an executor of its own: completions arrive on the channel's loop, and

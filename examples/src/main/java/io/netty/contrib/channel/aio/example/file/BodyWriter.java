@@ -20,6 +20,7 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.DefaultFileRegion;
+import io.netty.channel.uring.IoUringSocketChannel;
 import io.netty.contrib.channel.aio.AioChunkedInput;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.HttpContent;
@@ -53,9 +54,24 @@ final class BodyWriter {
         this.mode = mode;
     }
 
-    /** {@code true} if a body on {@code channel} travels as chunks, given whether it is compressed. */
-    boolean chunks(Channel channel, boolean compressed) {
-        return compressed || mode == FileServerOptions.Mode.CHUNKED || channel instanceof Http2StreamChannel;
+    /**
+     * {@code true} if a body on {@code channel} travels as chunks, given whether it is compressed and where it ends in
+     * its file.
+     */
+    boolean chunks(Channel channel, boolean compressed, long end) {
+        return compressed || mode == FileServerOptions.Mode.CHUNKED || channel instanceof Http2StreamChannel
+                || mode == FileServerOptions.Mode.SENDFILE && end > Integer.MAX_VALUE
+                && regionsNeedSmallOffsets(channel);
+    }
+
+    /**
+     * {@code true} for a channel whose file regions must end within 2 GiB: Netty's io_uring channels keep a region's
+     * offset and length in an {@code int} (4.2.18), and would send the bytes of another part of the file. (In aio mode
+     * {@code AioFileRegionHandler} copies such regions into buffers itself.) The pipeline has a
+     * {@code ChunkedWriteHandler} for them: see {@link FileServerInitializer}.
+     */
+    static boolean regionsNeedSmallOffsets(Channel channel) {
+        return channel instanceof IoUringSocketChannel;
     }
 
     /**
@@ -66,7 +82,7 @@ final class BodyWriter {
      */
     Object body(ChannelHandlerContext ctx, FileChannel file, long position, long count, boolean compressed)
             throws IOException {
-        if (!chunks(ctx.channel(), compressed)) {
+        if (!chunks(ctx.channel(), compressed, position + count)) {
             return new DefaultFileRegion(file, position, count);
         }
         if (mode == FileServerOptions.Mode.AIO) {
