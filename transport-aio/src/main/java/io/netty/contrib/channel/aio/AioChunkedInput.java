@@ -181,21 +181,25 @@ public class AioChunkedInput implements ChunkedInput<ByteBuf> {
         return closed || offset >= end;
     }
 
-    /** Frees what the input holds and closes its file; a buffer under a read is freed when the read completes. */
+    /**
+     * Frees what the input holds and closes its file; a buffer under a read is freed when the read completes. Called
+     * off the channel's loop, the input is closed on the loop; if the loop no longer runs tasks, it is closed when
+     * the loop's AIO state ends (when the loop terminates, at the latest).
+     */
     @Override
     public void close() {
         if (closed) {
             return;
         }
         EventLoop loop = channel.eventLoop();
-        if (reader != null && !loop.inEventLoop() && !loop.isTerminated()) {
-            // The reader's state belongs to the loop.
+        if (reader != null && !loop.inEventLoop()) {
+            // The reader's state belongs to the loop, and once the loop is gone, to the thread that saw it terminate.
             try {
                 loop.execute(this::closeNow);
-                return;
             } catch (RejectedExecutionException e) {
-                // The loop is going away and runs nothing more: no one else touches the input.
+                // The loop is going away and runs nothing more: its termination ends the input (AioLoop.Owner).
             }
+            return;
         }
         closeNow();
     }
@@ -279,6 +283,9 @@ public class AioChunkedInput implements ChunkedInput<ByteBuf> {
         if (reader != null) {
             chunkSize = Math.max(config.chunkSize(), reader.alignment());
             readAhead = config.readAhead();
+            // A loop that terminates without closing the channel closes the input: a chunk waiting on a timer of the
+            // loop, or an input that its handler never asks again, would otherwise hold the file for good.
+            reader.attach(reason -> closeNow());
         }
     }
 

@@ -36,7 +36,10 @@ import java.util.function.Consumer;
  * writable (unless none is under way, so that the disk works while the socket drains). Memory per connection is
  * therefore at most {@code readAhead} chunk buffers (each a chunk plus one alignment unit) besides the channel's own
  * outbound buffer; and all streams of a loop together stay within the loop's memory budget
- * ({@link AioLoopConfig#memoryBudgetBytes()}), counted until each chunk's write completes. Chunks served from the page cache may be parts of the region, sent with {@code sendfile}. Every method runs on the channel's event loop.
+ * ({@link AioLoopConfig#memoryBudgetBytes()}), counted until each chunk's write completes. Chunks served from the page
+ * cache may be parts of the region, sent with {@code sendfile}. Every method runs on the channel's event loop (or,
+ * once the loop has terminated without closing the channel, on the thread that saw it terminate: see
+ * {@link AioLoop.Owner}).
  */
 final class AioFileStream {
 
@@ -82,6 +85,9 @@ final class AioFileStream {
      */
     void start(Consumer<Throwable> whenDone) {
         this.whenDone = whenDone;
+        // A loop that terminates without closing the channel ends the stream: a chunk waiting on a timer of the loop,
+        // or a stream waiting for its channel, would otherwise hold the region and its descriptor for good.
+        reader.attach(reason -> abandon());
         pump();
     }
 

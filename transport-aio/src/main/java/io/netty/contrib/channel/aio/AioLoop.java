@@ -25,7 +25,9 @@ import io.netty.util.internal.logging.InternalLoggerFactory;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -102,6 +104,22 @@ final class AioLoop {
         abstract boolean isCancelled();
     }
 
+    /**
+     * What uses the loop's AIO state and holds resources of its own meanwhile: a region's stream or a chunked input,
+     * with its file, its {@code O_DIRECT} descriptor and the chunks it has read. Between its reads it may wait on a
+     * timer of the loop (a prefetched chunk) or on its channel (writability, a write's completion). If the loop
+     * terminates without closing its channels, neither ever comes back; its reads are ended by the loop, and the owner
+     * itself by {@link #closeOnTermination()}. Attached from the loop's thread while it holds its resources.
+     */
+    interface Owner {
+        /**
+         * The loop terminated without closing the owner's channel ({@link Abort#LOOP_CLOSED}): free everything, and
+         * notify no one (nothing runs on the loop any more). Called at most once, after every read of the loop has
+         * ended, on the thread that saw the loop terminate.
+         */
+        void aborted(Abort reason);
+    }
+
     private final IoEventLoop loop;
     private final AioLoopConfig config;
     private final AioMetrics metrics;
@@ -135,6 +153,8 @@ final class AioLoop {
     private final Runnable lagProbe = this::probeLag;
     private long lagProbeDue;
     private boolean trimScheduled;
+    /** Attached {@link Owner}s: used on the loop's thread, and after it terminated by {@link #closeOnTermination}. */
+    private final Set<Owner> owners = new HashSet<>();
     private boolean closed;
 
     private AioLoop(IoEventLoop loop, AioLoopConfig config, AioMetrics metrics) throws IOException {
@@ -247,6 +267,19 @@ final class AioLoop {
             metrics.loopLag(System.nanoTime() - lagProbeDue);
             scheduleLagProbe();
         }
+    }
+
+    /**
+     * Has {@code owner} ended by {@link #closeOnTermination()} if the loop terminates before the owner is
+     * {@link #detach detached}. Call on the loop's thread.
+     */
+    void attach(Owner owner) {
+        owners.add(owner);
+    }
+
+    /** {@code owner} no longer holds anything: it is not ended when the loop terminates. */
+    void detach(Owner owner) {
+        owners.remove(owner);
     }
 
     /** Runs {@code task} on the loop after {@code nanos}. */
@@ -587,13 +620,30 @@ final class AioLoop {
     }
 
     /**
-     * The loop ended without closing its registrations (Netty does not when a zero quiet period ends it early). Its
-     * thread is gone: every read is aborted, its real result having nowhere to go.
+     * The loop terminated. Normally it closed its registrations first ({@link #close()}), and with them its channels,
+     * whose owners have let go. A loop ended early with a zero quiet period does not: its thread is gone, every read
+     * is aborted (its real result having nowhere to go), and then every owner still attached is ended, whatever it
+     * waited for (a timer of the loop, which will never run, or its channel). Runs on the thread that saw the loop
+     * terminate: the loop's thread is gone, so nothing else touches this state any more.
      */
     void closeOnTermination() {
         close(true);
+        endOwners();
         // An io_uring ring that never handed back its poll is gone with the loop: the eventfd can close now.
         source.release();
+    }
+
+    /** Ends each attached owner once; an owner detaches itself as it frees its resources. */
+    private void endOwners() {
+        Owner[] left = owners.toArray(new Owner[0]);
+        owners.clear();
+        for (Owner owner : left) {
+            try {
+                owner.aborted(Abort.LOOP_CLOSED);
+            } catch (Throwable t) {
+                logger.warn("An owner of AIO reads failed to end when {} terminated", loop, t);
+            }
+        }
     }
 
     private void close(boolean terminated) {

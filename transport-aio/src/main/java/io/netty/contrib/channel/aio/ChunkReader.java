@@ -33,7 +33,18 @@ interface ChunkReader {
     /** A chunk's memory was freed: {@code charge} is what {@link Sink#filled} said it was charged. */
     void refund(int charge);
 
-    /** No more chunks will be asked for: frees what the reader holds. Reads in flight keep what they need. */
+    /**
+     * Has {@code owner} (the stream or input that reads through this reader) ended if the loop terminates without
+     * closing its channel while this reader is open: see {@link AioLoop.Owner}. {@link #close()} lets go of it. A
+     * reader that does not use the loop's AIO state ignores it.
+     */
+    default void attach(AioLoop.Owner owner) {
+    }
+
+    /**
+     * No more chunks will be asked for: frees what the reader holds (and detaches its owner). Reads in flight keep
+     * what they need.
+     */
     void close();
 
     /** Where one chunk goes: exactly one call of {@link #filled} or {@link #failed} per {@link #read}. */

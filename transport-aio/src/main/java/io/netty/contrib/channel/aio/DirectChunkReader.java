@@ -36,6 +36,8 @@ final class DirectChunkReader implements ChunkReader {
     private final boolean checkCache;
     private final int alignment;
     private final int memoryAlignment;
+    /** Ended by the loop if it terminates while this reader is open; {@code null} if none was attached. */
+    private AioLoop.Owner owner;
 
     /**
      * @param file the region's file opened with {@code O_DIRECT}; released by {@link #close()}
@@ -116,7 +118,17 @@ final class DirectChunkReader implements ChunkReader {
     }
 
     @Override
+    public void attach(AioLoop.Owner owner) {
+        this.owner = owner;
+        aio.attach(owner);
+    }
+
+    @Override
     public void close() {
+        if (owner != null) {
+            aio.detach(owner);
+            owner = null;
+        }
         file.release();
     }
 

@@ -84,6 +84,11 @@ final class PageCacheChunkReader implements ChunkReader {
     }
 
     @Override
+    public void attach(AioLoop.Owner owner) {
+        direct.attach(owner);
+    }
+
+    @Override
     public void close() {
         direct.close();
     }
