@@ -174,6 +174,20 @@ class LoopMeterTest {
         assertTrue(view.loopTaskNanos() >= 24 * MS && view.loopTaskNanos() >= sum, view.toString());
     }
 
+    @Test
+    void aShutdownsQuietPeriodIsNoIteration() throws Exception {
+        MultiThreadIoEventLoopGroup g = new MultiThreadIoEventLoopGroup(1,
+                AioMetrics.measured(TestServer.Transport.EPOLL.factory()));
+        // A view made while the loop runs keeps its counts after it terminated.
+        AioMetrics view = AioMetrics.of(g);
+        g.next().submit(() -> spin(MS)).sync();
+        g.next().submit(() -> { }).sync();
+        awaitTrue(() -> view.loopIterations().count() > 0, "iterations before the shutdown");
+        // The loop sleeps 100 ms between the iterations of a graceful shutdown's quiet period.
+        g.shutdownGracefully(500, 5000, TimeUnit.MILLISECONDS).sync();
+        assertEquals(0, view.loopIterations().countAtLeast(80 * MS), view.loopIterations().toString());
+    }
+
     private static Class<? extends Channel> socketChannel(TestServer.Transport transport) {
         switch (transport) {
             case EPOLL:

@@ -24,7 +24,7 @@ import java.util.Locale;
 /**
  * A snapshot of durations (loop iterations, loop lag) counted in buckets: 8 per power of two, so a quantile is
  * reported as an upper bound at most 12.5 % above the real value (and never above the largest duration seen).
- * Durations under 8 ns, and over about 18 minutes, share the first and the last bucket.
+ * Durations under 8 ns have a bucket each; from about 34 minutes on, all share the last one.
  *
  * <p>A snapshot never changes. The metrics count from the loop's start; {@link #since(DurationHistogram)} gives the
  * durations of a window, for example between two scrapes.
@@ -34,7 +34,7 @@ public final class DurationHistogram {
     /** Sub-buckets per power of two, as a power of two. */
     private static final int SUB_BITS = 3;
     private static final int SUBS = 1 << SUB_BITS;
-    /** The largest power of two with buckets of its own: 2^40 ns, about 18 minutes. */
+    /** The largest power of two with buckets of its own: 2^40 ns, about 18 minutes (the last from ~34 minutes). */
     private static final int MAX_EXPONENT = 40;
     static final int BUCKETS = (MAX_EXPONENT - SUB_BITS + 2) * SUBS;
 
@@ -115,7 +115,7 @@ public final class DurationHistogram {
 
     /**
      * The longest duration: exact in a snapshot of the metrics; in a {@link #since window}, exact when the window
-     * saw a new longest duration, else the upper bound of its highest bucket.
+     * saw a new longest duration, else just below the upper bound of its highest bucket.
      *
      * @return nanoseconds; 0 when nothing was counted
      */
@@ -192,7 +192,7 @@ public final class DurationHistogram {
         long max;
         if (highest < 0) {
             max = 0;
-        } else if (maxNanos > earlier.maxNanos) {
+        } else if (maxNanos > earlier.maxNanos && window[bucket(maxNanos)] > 0) {
             max = maxNanos;
         } else {
             max = Math.min(upperBound(highest) - 1, maxNanos);

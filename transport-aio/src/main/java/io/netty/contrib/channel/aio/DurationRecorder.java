@@ -19,8 +19,8 @@ import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * Counts durations into {@link DurationHistogram}'s buckets. One thread records (the loop's); any thread may take a
- * {@link #snapshot()}, which sees each bucket whole, though a duration being recorded may be in its bucket and not
- * yet in the total.
+ * {@link #snapshot()}, which sees each bucket whole, though a duration being recorded may be in the total and the
+ * maximum and not yet in its bucket.
  */
 final class DurationRecorder {
 
@@ -28,15 +28,18 @@ final class DurationRecorder {
     private volatile long totalNanos;
     private volatile long maxNanos;
 
-    /** Counts one duration; on the recording thread only. */
+    /**
+     * Counts one duration; on the recording thread only. The maximum and the total are stored before the count, and
+     * a snapshot reads them after the counts: a duration a snapshot counts is in its maximum.
+     */
     void record(long nanos) {
         long d = Math.max(0, nanos);
-        int b = DurationHistogram.bucket(d);
-        counts.lazySet(b, counts.get(b) + 1);
-        totalNanos += d;
         if (d > maxNanos) {
             maxNanos = d;
         }
+        totalNanos += d;
+        int b = DurationHistogram.bucket(d);
+        counts.lazySet(b, counts.get(b) + 1);
     }
 
     long maxNanos() {
@@ -44,12 +47,11 @@ final class DurationRecorder {
     }
 
     DurationHistogram snapshot() {
-        long max = maxNanos;
-        long total = totalNanos;
         long[] copy = new long[DurationHistogram.BUCKETS];
         for (int i = 0; i < copy.length; i++) {
             copy[i] = counts.get(i);
         }
-        return new DurationHistogram(copy, total, max);
+        long total = totalNanos;
+        return new DurationHistogram(copy, total, maxNanos);
     }
 }

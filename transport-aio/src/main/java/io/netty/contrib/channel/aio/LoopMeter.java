@@ -20,7 +20,7 @@ import io.netty.channel.IoHandler;
 import io.netty.channel.IoHandlerContext;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.IoRegistration;
-import io.netty.util.concurrent.EventExecutor;
+import io.netty.channel.SingleThreadIoEventLoop;
 import io.netty.util.concurrent.ThreadAwareExecutor;
 
 /**
@@ -32,7 +32,14 @@ import io.netty.util.concurrent.ThreadAwareExecutor;
  * when {@link IoHandlerContext#shouldReportActiveIoTime()} says so: the figure its auto-scaling uses); the tasks are
  * the time from the handler's return to its next call. An iteration's busy time is the two together: the time the
  * loop could not get to a channel that became ready, whatever held it (a burst of completions, a large write, a
- * slow system call, a slow task, a GC pause). The wait for events is not part of it.
+ * slow system call, a slow task, a GC pause). The wait for events is not part of it. Not counted either: what a
+ * handler does in its run outside the event handling it reports (io_uring submits, and so performs inline socket
+ * writes, in {@code io_uring_enter} around the wait), iterations after the loop began to shut down (its quiet
+ * period sleeps between them), and the time a loop spent suspended.
+ *
+ * <p>Only the loops of a {@link SingleThreadIoEventLoop} (what {@code MultiThreadIoEventLoopGroup} makes) are
+ * measured; a handler made for another executor ({@code ManualIoEventLoop}, whose owner runs it when it likes) is
+ * returned as the transport made it.
  */
 final class LoopMeter implements IoHandlerFactory {
 
@@ -45,11 +52,11 @@ final class LoopMeter implements IoHandlerFactory {
     @Override
     public IoHandler newHandler(ThreadAwareExecutor executor) {
         IoHandler handler = factory.newHandler(executor);
-        if (!(executor instanceof EventExecutor)) {
-            // Not a loop that AioMetrics.of can name: nothing to measure into.
+        if (!(executor instanceof SingleThreadIoEventLoop)) {
+            // Not a loop whose iterations are its own: nothing to measure.
             return handler;
         }
-        return new MeasuredHandler(handler, (EventExecutor) executor);
+        return new MeasuredHandler(handler, (SingleThreadIoEventLoop) executor);
     }
 
     @Override
@@ -64,17 +71,17 @@ final class LoopMeter implements IoHandlerFactory {
 
     private static final class MeasuredHandler implements IoHandler, IoHandlerContext {
         private final IoHandler handler;
-        private final EventExecutor loop;
+        private final SingleThreadIoEventLoop loop;
         /** The loop's metrics, looked up on its first iteration (the loop is still being built when this is made). */
         private AioMetrics metrics;
         /** The context of the current {@link #run}. */
         private IoHandlerContext context;
         /** Event handling the handler reported in its last run. */
         private long ioNanos;
-        /** When the last run returned, or 0 before the first. */
+        /** When the last run returned, or 0 before the first (and after the loop resumed from a suspension). */
         private long runEnd;
 
-        MeasuredHandler(IoHandler handler, EventExecutor loop) {
+        MeasuredHandler(IoHandler handler, SingleThreadIoEventLoop loop) {
             this.handler = handler;
             this.loop = loop;
         }
@@ -82,10 +89,12 @@ final class LoopMeter implements IoHandlerFactory {
         @Override
         public int run(IoHandlerContext context) {
             long start = System.nanoTime();
-            if (runEnd != 0) {
-                metrics.loopIteration(ioNanos, start - runEnd);
-            } else {
+            if (metrics == null) {
                 metrics = AioMetrics.of(loop);
+            }
+            // Shutting down, the loop sleeps in its quiet period between iterations: those are not its work.
+            if (runEnd != 0 && !loop.isShuttingDown()) {
+                metrics.loopIteration(ioNanos, start - runEnd);
             }
             this.context = context;
             ioNanos = 0;
@@ -131,6 +140,8 @@ final class LoopMeter implements IoHandlerFactory {
 
         @Override
         public void initialize() {
+            // Also when the loop resumes after a suspension: the time it was suspended is no iteration.
+            runEnd = 0;
             handler.initialize();
         }
 

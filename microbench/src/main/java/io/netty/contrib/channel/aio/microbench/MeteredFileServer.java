@@ -76,7 +76,8 @@ public final class MeteredFileServer {
         FileServer server = FileServer.start(Arrays.copyOfRange(args, 1, args.length));
         System.out.println("Serving on " + server.url());
         for (EventExecutor loop : server.group()) {
-            loop.execute(() -> probeLag(loop, System.nanoTime() + LAG_PERIOD_NANOS));
+            long due = System.nanoTime() + LAG_PERIOD_NANOS;
+            loop.schedule(() -> probeLag(loop, due), LAG_PERIOD_NANOS, TimeUnit.NANOSECONDS);
         }
         watchGc();
         // Until the benchmark kills it; its standard input opens and closes windows.
@@ -84,25 +85,30 @@ public final class MeteredFileServer {
         AioMetrics metrics = AioMetrics.of(server.group());
         LoopWindow.Snapshot start = null;
         for (String line; (line = in.readLine()) != null;) {
-            if (line.equals("start")) {
-                synchronized (LAG) {
-                    LAG.clear();
+            try {
+                if (line.equals("start")) {
+                    synchronized (LAG) {
+                        LAG.clear();
+                    }
+                    synchronized (GC_PAUSES) {
+                        GC_PAUSES.clear();
+                    }
+                    start = new LoopWindow.Snapshot(metrics);
+                } else if (line.equals("end") && start != null) {
+                    LoopWindow window = new LoopWindow(start, new LoopWindow.Snapshot(metrics), metrics.loopCount(),
+                            copy(LAG), copy(GC_PAUSES));
+                    Path tmp = peakFile.resolveSibling(peakFile.getFileName() + ".loop.tmp");
+                    Files.write(tmp, window.format().getBytes(StandardCharsets.US_ASCII));
+                    Files.move(tmp, peakFile.resolveSibling(peakFile.getFileName() + ".loop"),
+                            StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                    start = null;
                 }
-                synchronized (GC_PAUSES) {
-                    GC_PAUSES.clear();
-                }
-                start = new LoopWindow.Snapshot(metrics);
-            } else if (line.equals("end") && start != null) {
-                LoopWindow window = new LoopWindow(start, new LoopWindow.Snapshot(metrics), metrics.loopCount(),
-                        copy(LAG), copy(GC_PAUSES));
-                Path tmp = peakFile.resolveSibling(peakFile.getFileName() + ".loop.tmp");
-                Files.write(tmp, window.format().getBytes(StandardCharsets.US_ASCII));
-                Files.move(tmp, peakFile.resolveSibling(peakFile.getFileName() + ".loop"),
-                        StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-                start = null;
+            } catch (Exception e) {
+                System.err.println("loop window: " + line + ": " + e);
             }
         }
-        Thread.sleep(Long.MAX_VALUE);
+        // The benchmark is gone (it kills the server when a cell is measured): do not outlive it.
+        System.exit(0);
     }
 
     /** Runs on the loop {@code due} late or not, records how late, and comes back in 10 ms. */
@@ -117,7 +123,9 @@ public final class MeteredFileServer {
     /** Records every stop-the-world collection's duration (the concurrent ones are not pauses). */
     private static void watchGc() {
         for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
-            if (!(gc instanceof NotificationEmitter) || gc.getName().contains("Concurrent")) {
+            // G1's and Parallel's pauses; not the concurrent collectors' cycles (G1 Concurrent GC, ZGC, Shenandoah).
+            if (!(gc instanceof NotificationEmitter) || gc.getName().contains("Concurrent")
+                    || gc.getName().contains("Cycles")) {
                 continue;
             }
             ((NotificationEmitter) gc).addNotificationListener((n, handback) -> {

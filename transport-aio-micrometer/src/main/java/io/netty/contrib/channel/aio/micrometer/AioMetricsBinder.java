@@ -71,7 +71,15 @@ import java.util.function.ToLongFunction;
  *       budget</td></tr>
  *   <tr><td>{@code netty.aio.allocation.failures}</td><td>events</td><td>chunk buffers refused for want of direct
  *       memory (the reads waited)</td></tr>
+ *   <tr><td>{@code netty.aio.loop.io.time}</td><td>seconds</td><td>time the loops spent handling I/O events (loops
+ *       made with {@link AioMetrics#measured}; 0 for others)</td></tr>
+ *   <tr><td>{@code netty.aio.loop.task.time}</td><td>seconds</td><td>time the loops spent running tasks (the
+ *       same loops)</td></tr>
  * </table>
+ *
+ * <p>A function timer, {@code netty.aio.loop.iterations}: the measured loops' iterations (count) and their busy
+ * time (total: I/O events plus tasks; see {@link AioMetrics#loopIterations()}).
+ *
  *
  * <p>Gauges (values now):
  * <table>
@@ -86,7 +94,12 @@ import java.util.function.ToLongFunction;
  *   <tr><td>{@code netty.aio.loop.lag.max}</td><td>time</td><td>the longest a task scheduled every 10 ms ran late
  *       on any loop: what a request of any channel of that loop waited</td></tr>
  *   <tr><td>{@code netty.aio.loop.lag}, tag {@code quantile} = {@code 0.5} | {@code 0.99}</td><td>time</td>
- *       <td>the worst loop's median and 99th percentile of that lag (upper bounds of 250 µs × 2^i buckets)</td></tr>
+ *       <td>the worst loop's median and 99th percentile of that lag (bucket bounds: see
+ *       {@link io.netty.contrib.channel.aio.DurationHistogram#nanosAt})</td></tr>
+ *   <tr><td>{@code netty.aio.loop.iteration.max}</td><td>time</td><td>the longest iteration of a measured
+ *       loop</td></tr>
+ *   <tr><td>{@code netty.aio.loop.iteration}, tag {@code quantile} = {@code 0.5} | {@code 0.99}</td><td>time</td>
+ *       <td>the quantiles of the measured loops' iterations, all loops' iterations together</td></tr>
  * </table>
  * Time gauges are in the registry's base time unit (seconds for most). Every figure covers each loop's whole life,
  * not only the time since binding. The lag quantiles and maxima never come down: they show that a loop lagged,

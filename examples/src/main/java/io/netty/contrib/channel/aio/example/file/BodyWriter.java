@@ -26,6 +26,7 @@ import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.stream.ChunkedInput;
+import io.netty.handler.stream.ChunkedWriteHandler;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -67,8 +68,8 @@ final class BodyWriter {
     /**
      * {@code true} for a channel whose file regions must end within 2 GiB: Netty's io_uring channels keep a region's
      * offset and length in an {@code int} (4.2.18), and would send the bytes of another part of the file. (In aio mode
-     * {@code AioFileRegionHandler} copies such regions into buffers itself.) The pipeline has a
-     * {@code ChunkedWriteHandler} for them: see {@link FileServerInitializer}.
+     * {@code AioFileRegionHandler} copies such regions into buffers itself.) The first such body adds a
+     * {@code ChunkedWriteHandler} to the connection's pipeline.
      */
     static boolean regionsNeedSmallOffsets(Channel channel) {
         return channel instanceof IoUringSocketChannel;
@@ -88,6 +89,10 @@ final class BodyWriter {
         if (mode == FileServerOptions.Mode.AIO) {
             // Reads on the loop of the channel the chunks are written to: on an HTTP/2 stream, the connection's.
             return new Contents(new AioChunkedInput(ctx.channel(), file, position, count));
+        }
+        if (ctx.pipeline().get(ChunkedWriteHandler.class) == null) {
+            // Sendfile mode on io_uring, a range past 2 GiB: chunks, which need the handler that writes them.
+            ctx.pipeline().addBefore(ctx.name(), null, new ChunkedWriteHandler());
         }
         try {
             return new Contents(new CheckedChunkedNioFile(file, position, count, CHUNK_SIZE));

@@ -230,7 +230,7 @@ public final class FileServer implements AutoCloseable {
         System.out.println("file-server: stopping");
         server.close();
         System.out.println("file-server: " + server.metadataLookup());
-        System.out.println("file-server: " + AioMetrics.of(server.group));
+        System.out.println("file-server: " + server.stats.metrics());
         System.out.println("file-server: stopped");
         System.exit(0);
     }

@@ -70,9 +70,7 @@ final class FileServerInitializer extends ChannelInitializer<SocketChannel> impl
         if (server.options().gzip) {
             p.addLast(new Compression()); // above the codec, below the ChunkedWriteHandler that feeds it
         }
-        if (server.options().mode == FileServerOptions.Mode.CHUNKED || server.options().gzip
-                || server.options().mode == FileServerOptions.Mode.SENDFILE
-                && BodyWriter.regionsNeedSmallOffsets(p.channel())) {
+        if (server.options().mode == FileServerOptions.Mode.CHUNKED || server.options().gzip) {
             p.addLast(new ChunkedWriteHandler());
         }
         handlers(p, flow);

@@ -43,6 +43,11 @@ final class ServerStats {
         last = new Sample(metrics);
     }
 
+    /** The loops' metrics: a view made while they ran, so it keeps their counts after they terminated. */
+    AioMetrics metrics() {
+        return metrics;
+    }
+
     /** Prints a line every {@code seconds} from now on. */
     void start(int seconds) {
         timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -75,7 +80,7 @@ final class ServerStats {
         StringBuilder sb = new StringBuilder("file-server: stats ")
                 .append(Math.round((to.nanoTime - from.nanoTime) / 1e9)).append(" s: ");
         if (iterations.count() == 0) {
-            sb.append("loops not measured");
+            sb.append("no loop iteration ended");
         } else {
             sb.append(String.format(Locale.ROOT, "loops busy %.0f %% (I/O %.0f %%, tasks %.0f %%), ",
                     100 * (to.io - from.io + to.tasks - from.tasks) / wall, 100 * (to.io - from.io) / wall,
