@@ -61,11 +61,11 @@ import java.util.ArrayDeque;
  * is: deleting a half-written file is the caller's decision.
  * <p>
  * <b>Loop termination.</b> If the event loop terminates without closing the channel (a shutdown with a zero quiet
- * period can end a loop that way), the sink is ended by the termination, on the thread that saw it, whatever it waited
- * for (more data, a write, a timer of the loop): {@link #result()} fails with an {@link IOException} that says the
- * loop terminated, the descriptors close and every buffer is freed, without touching the channel. A thread waiting on
- * {@link #result()} sees the failure; its listeners cannot run, their loop being gone. The file is left as after any
- * failure.
+ * period can end a loop that way), a sink that writes through AIO ({@link #isAio()}) is ended by the termination, on
+ * the thread that saw it, whatever it waited for (more data, a write, a timer of the loop): {@link #result()} fails
+ * with an {@link IOException} that says the loop terminated, the descriptors close and every buffer is freed, without
+ * touching the channel. A thread waiting on {@link #result()} sees the failure; its listeners cannot run, their loop
+ * being gone. The file is left as after any failure.
  * <p>
  * Every method must be called on the channel's event loop.
  *
