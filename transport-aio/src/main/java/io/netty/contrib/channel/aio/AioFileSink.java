@@ -60,6 +60,13 @@ import java.util.ArrayDeque;
  * until the kernel reports the write complete, whatever happens to the sink or the channel. The file is left as it
  * is: deleting a half-written file is the caller's decision.
  * <p>
+ * <b>Loop termination.</b> If the event loop terminates without closing the channel (a shutdown with a zero quiet
+ * period can end a loop that way), a sink that writes through AIO ({@link #isAio()}) is ended by the termination, on
+ * the thread that saw it, whatever it waited for (more data, a write, a timer of the loop): {@link #result()} fails
+ * with an {@link IOException} that says the loop terminated, the descriptors close and every buffer is freed, without
+ * touching the channel. A thread waiting on {@link #result()} sees the failure; its listeners cannot run, their loop
+ * being gone. The file is left as after any failure.
+ * <p>
  * Every method must be called on the channel's event loop.
  *
  * <pre>{@code
@@ -106,6 +113,11 @@ public final class AioFileSink {
     private final long expectedLength;
     private final Promise<Long> result;
     private final ArrayDeque<Write> queued = new ArrayDeque<>();
+    /**
+     * Attached to the loop's AIO state while the sink holds its descriptors: ends the sink if the loop terminates
+     * without closing the channel (nothing else would reach it again).
+     */
+    private final AioLoop.Owner owner = reason -> loopTerminated();
 
     /** The block being filled, or {@code null}. */
     private Write block;
@@ -164,6 +176,9 @@ public final class AioFileSink {
             throw e;
         }
         direct = directFd;
+        if (aio != null) {
+            aio.attach(owner);
+        }
     }
 
     /** The loop's AIO, or {@code null} after counting the fallback in {@code metrics} (when not {@code null}). */
@@ -491,11 +506,39 @@ public final class AioFileSink {
 
     /** The descriptors close once nothing is in flight (so that a synchronous retry still finds them open). */
     private void closeFilesIfIdle() {
-        if (!filesClosed && inFlight == 0) {
+        if (inFlight == 0) {
+            closeFiles();
+        }
+    }
+
+    /** Closes the descriptors, once; the sink then holds nothing, and the loop's termination need not end it. */
+    private void closeFiles() {
+        if (!filesClosed) {
             filesClosed = true;
             closeQuietly(direct);
             closeQuietly(raf);
+            if (aio != null) {
+                aio.detach(owner);
+            }
         }
+    }
+
+    /**
+     * The loop terminated without closing the channel ({@link AioLoop.Owner}), on the thread that saw it: every write
+     * and sync of the sink has ended (each freeing its own block), and nothing runs on the loop any more. Frees the
+     * block being filled and those waiting, fails the result and closes the descriptors. Not called if the sink let go
+     * of its descriptors first, so that nothing is freed twice.
+     */
+    private void loopTerminated() {
+        fail(loopGone("written"));
+        // Every operation of the loop has ended by now: nothing can use the descriptors again.
+        closeFiles();
+    }
+
+    /** Why the sink failed when its loop went away while it was being {@code doing}. */
+    private IOException loopGone(String doing) {
+        return new IOException("the event loop " + loop + (loop.isTerminated() ? " terminated" : " shut down")
+                + " while " + file + " was being " + doing + " (" + received + " bytes received)");
     }
 
     private static void closeQuietly(AutoCloseable c) {
@@ -514,6 +557,11 @@ public final class AioFileSink {
      * ends.
      */
     private void updateReading() {
+        if (!loop.inEventLoop()) {
+            // The loop terminated without closing the channel, and this is the thread that saw it: the channel is no
+            // longer the sink's to touch (and autoRead would hand a task to a loop that takes none).
+            return;
+        }
         boolean pause = failure == null && !result.isDone() && !closing
                 && (inFlight + queued.size() >= maxWritesInFlight
                 || inFlight > 0 && aio != null && aio.isShortOfMemory());
@@ -580,7 +628,7 @@ public final class AioFileSink {
                 case LOOP_CLOSED:
                     inFlight--;
                     free();
-                    fail(new IOException("the event loop shut down while " + file + " was being written"));
+                    fail(loopGone("written"));
                     closeFilesIfFailed();
                     break;
                 default:
@@ -650,7 +698,7 @@ public final class AioFileSink {
                 completed(-Native.EINVAL);
             } else {
                 inFlight--;
-                fail(new IOException("the event loop shut down while " + file + " was being synced"));
+                fail(loopGone("synced"));
                 closeFilesIfIdle();
             }
         }

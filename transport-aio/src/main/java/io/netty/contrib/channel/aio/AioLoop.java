@@ -106,16 +106,18 @@ final class AioLoop {
 
     /**
      * What uses the loop's AIO state and holds resources of its own meanwhile: a region's stream or a chunked input,
-     * with its file, its {@code O_DIRECT} descriptor and the chunks it has read. Between its reads it may wait on a
-     * timer of the loop (a prefetched chunk) or on its channel (writability, a write's completion). If the loop
-     * terminates without closing its channels, neither ever comes back; its reads are ended by the loop, and the owner
-     * itself by {@link #closeOnTermination()}. Attached from the loop's thread while it holds its resources.
+     * with its file, its {@code O_DIRECT} descriptor and the chunks it has read; a file sink, with its descriptors and
+     * blocks. Between its reads it may wait on a timer of the loop (a prefetched chunk) or on its channel (writability,
+     * a write's completion, more data). If the loop terminates without closing its channels, neither ever comes back;
+     * its reads are ended by the loop, and the owner itself by {@link #closeOnTermination()}. Attached from the loop's
+     * thread while it holds its resources.
      */
     interface Owner {
         /**
          * The loop terminated without closing the owner's channel ({@link Abort#LOOP_CLOSED}): free everything, and
-         * notify no one (nothing runs on the loop any more). Called at most once, after every read of the loop has
-         * ended, on the thread that saw the loop terminate.
+         * ask nothing of the loop (nothing runs on it any more; a future of the loop may be failed, but its listeners
+         * cannot run). Called at most once, after every read of the loop has ended, on the thread that saw the loop
+         * terminate.
          */
         void aborted(Abort reason);
     }
