@@ -119,8 +119,9 @@ class AioLoopTerminationTest {
     @Test
     void aRegionWaitingForAPrefetchedChunkIsFreedWhenItsLoopTerminates() throws Exception {
         int contexts = LeakAndContextCheck.aioContexts();
-        File file = TestFiles.create(dir, "region.bin", 16L * CHUNK, 81);
         for (int attempt = 1; ; attempt++) {
+            // A file of its own per attempt: a connection left behind by an earlier one may still hold its file.
+            File file = TestFiles.create(dir, "region-" + attempt + ".bin", 16L * CHUNK, 81);
             start(new AioFileRegionHandler(CONFIG));
             try (TestClient client = new TestClient(port, false)) {
                 admit(client, "REGION", file, file.length() - 4096);
@@ -133,7 +134,7 @@ class AioLoopTerminationTest {
                 AioMetrics metrics = AioMetrics.of(group.next());
                 Counters before = new Counters(metrics);
 
-                client.send("REGION! region.bin 0 " + file.length());
+                client.send("REGION! " + file.getName() + " 0 " + file.length());
                 DefaultFileRegion region = (DefaultFileRegion) opened.take();
                 assertTrue(group.awaitTermination(10, TimeUnit.SECONDS));
                 // What the loop was doing when it went: the first chunk on the prefetch timer, the second read and
@@ -161,8 +162,9 @@ class AioLoopTerminationTest {
     @Test
     void aChunkedInputWaitingForAPrefetchedChunkIsClosedWhenItsLoopTerminates() throws Exception {
         int contexts = LeakAndContextCheck.aioContexts();
-        File file = TestFiles.create(dir, "chunked.bin", 8L * CHUNK, 82);
         for (int attempt = 1; ; attempt++) {
+            // A file of its own per attempt: a connection left behind by an earlier one may still hold its file.
+            File file = TestFiles.create(dir, "chunked-" + attempt + ".bin", 8L * CHUNK, 82);
             start(new ChunkedWriteHandler());
             try (TestClient client = new TestClient(port, false)) {
                 admit(client, "CHUNKED", file, 0);
@@ -170,7 +172,7 @@ class AioLoopTerminationTest {
                 AioMetrics metrics = AioMetrics.of(group.next());
                 Counters before = new Counters(metrics);
 
-                client.send("CHUNKED! chunked.bin 0 " + file.length());
+                client.send("CHUNKED! " + file.getName() + " 0 " + file.length());
                 FileChannel channel = (FileChannel) opened.take();
                 assertTrue(group.awaitTermination(10, TimeUnit.SECONDS));
                 // Both chunks of the read-ahead window on the prefetch timer, nothing read, no read in flight.
