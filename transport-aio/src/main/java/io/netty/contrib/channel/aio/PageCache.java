@@ -140,8 +140,12 @@ public final class PageCache {
         checkRange(offset, length);
         try (FileChannel channel = FileChannel.open(file.toPath(), StandardOpenOption.READ)) {
             channel.force(false);
-            Native.check("posix_fadvise",
-                    Native.fadvise(AioFiles.fd(channel), offset, length, Native.POSIX_FADV_DONTNEED));
+            try {
+                Native.check("posix_fadvise",
+                        Native.fadvise(AioFiles.fd(channel), offset, length, Native.POSIX_FADV_DONTNEED));
+            } finally {
+                ResidencyMemo.evicted();
+            }
         }
     }
 
@@ -157,7 +161,12 @@ public final class PageCache {
     public static void evict(FileDescriptor fd, long offset, long length) throws IOException {
         ObjectUtil.checkNotNull(fd, "fd");
         checkRange(offset, length);
-        Native.check("posix_fadvise", Native.fadvise(fd.intValue(), offset, length, Native.POSIX_FADV_DONTNEED));
+        try {
+            Native.check("posix_fadvise",
+                    Native.fadvise(fd.intValue(), offset, length, Native.POSIX_FADV_DONTNEED));
+        } finally {
+            ResidencyMemo.evicted();
+        }
     }
 
     private static void checkRange(long offset, long length) {

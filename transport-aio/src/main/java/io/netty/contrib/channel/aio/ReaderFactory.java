@@ -109,7 +109,7 @@ final class ReaderFactory {
         // Counted on every request, served from the page cache or not, so that popularity survives eviction.
         boolean admitted = useCache && policy == AioFileRegionConfig.PageCachePolicy.ADMIT_REPEATED
                 && aio.admit(stat);
-        if (useCache && !needsBytes && open.isResident(start, end)) {
+        if (useCache && !needsBytes && isResident(open, stat, start, end)) {
             // All cached: sendfile serves it without waiting for the disk. (Pages past the end of the file are
             // never resident: a region longer than its file goes on to the path that reports it.)
             metrics.pageCacheRead(end - start);
@@ -123,6 +123,27 @@ final class ReaderFactory {
         }
         DirectChunkReader reader = new DirectChunkReader(aio, direct, open, useCache);
         return new Route(admitted ? new PageCacheChunkReader(aio, open, reader) : reader);
+    }
+
+    /**
+     * {@code true} if {@code [start, end)} is all in the page cache with its data, so that {@code sendfile} serves it
+     * without waiting for the disk. A range that this loop found wholly resident moments ago (see
+     * {@link ResidencyMemo}) is not counted page by page again: its first and last byte are still read with
+     * {@code RWF_NOWAIT}.
+     */
+    private static boolean isResident(OpenRegion open, FileStat stat, long start, long end) {
+        ResidencyMemo memo = ResidencyMemo.current();
+        long now = System.nanoTime();
+        if (memo.covers(stat, start, end, now)) {
+            if (open.hasArrived(start, end)) {
+                return true;
+            }
+        } else if (open.isResident(start, end)) {
+            memo.resident(stat, start, end, now);
+            return true;
+        }
+        memo.forget(stat);
+        return false;
     }
 
     private static Route fallback(AioMetrics.Fallback reason, Object detail, AioMetrics metrics,
