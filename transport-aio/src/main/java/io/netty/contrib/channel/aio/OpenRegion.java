@@ -66,6 +66,11 @@ final class OpenRegion {
         return !noWaitRefused && PageCache.isResident(fd, start, end - start) && (needsBytes || hasArrived(start, end));
     }
 
+    /** How many pages of {@code [start, end)} are in the page cache ({@code cachestat}), their data arrived or not. */
+    long cachedPages(long start, long end) {
+        return PageCache.cachedPages(fd, start, end - start);
+    }
+
     /**
      * {@code true} if the first and the last byte of {@code [start, end)} are in the page cache with their data: both
      * are read with {@code RWF_NOWAIT}.
