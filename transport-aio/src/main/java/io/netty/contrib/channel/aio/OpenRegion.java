@@ -63,8 +63,20 @@ final class OpenRegion {
      */
     boolean isResident(long start, long end) {
         // With bytes needed, the RWF_NOWAIT copy itself tells whether the data has arrived.
-        return !noWaitRefused && PageCache.isResident(fd, start, end - start)
-                && (needsBytes || probe(start) && probe(end - 1));
+        return !noWaitRefused && PageCache.isResident(fd, start, end - start) && (needsBytes || hasArrived(start, end));
+    }
+
+    /** How many pages of {@code [start, end)} are in the page cache ({@code cachestat}), their data arrived or not. */
+    long cachedPages(long start, long end) {
+        return PageCache.cachedPages(fd, start, end - start);
+    }
+
+    /**
+     * {@code true} if the first and the last byte of {@code [start, end)} are in the page cache with their data: both
+     * are read with {@code RWF_NOWAIT}.
+     */
+    boolean hasArrived(long start, long end) {
+        return probe(start) && probe(end - 1);
     }
 
     /**

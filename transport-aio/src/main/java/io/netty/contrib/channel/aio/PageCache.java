@@ -98,11 +98,17 @@ public final class PageCache {
 
     /** The event loop's check: no argument checks, {@code false} on any error. */
     static boolean isResident(int fd, long offset, long length) {
-        if (length == 0) {
-            return true;
-        }
-        long pages = (offset + length - 1) / PAGE_SIZE - offset / PAGE_SIZE + 1;
-        return Native.cachedPages(fd, offset, length) >= pages;
+        return length == 0 || cachedPages(fd, offset, length) >= pages(offset, length);
+    }
+
+    /** The event loop's count of the cached pages of a range: no argument checks, 0 on any error. */
+    static long cachedPages(int fd, long offset, long length) {
+        return length == 0 ? 0 : Math.max(0, Native.cachedPages(fd, offset, length));
+    }
+
+    /** How many pages {@code [offset, offset + length)} touches. */
+    static long pages(long offset, long length) {
+        return length == 0 ? 0 : (offset + length - 1) / PAGE_SIZE - offset / PAGE_SIZE + 1;
     }
 
     static long residentPages(FileDescriptor fd, long offset, long length) throws IOException {
@@ -140,8 +146,12 @@ public final class PageCache {
         checkRange(offset, length);
         try (FileChannel channel = FileChannel.open(file.toPath(), StandardOpenOption.READ)) {
             channel.force(false);
-            Native.check("posix_fadvise",
-                    Native.fadvise(AioFiles.fd(channel), offset, length, Native.POSIX_FADV_DONTNEED));
+            try {
+                Native.check("posix_fadvise",
+                        Native.fadvise(AioFiles.fd(channel), offset, length, Native.POSIX_FADV_DONTNEED));
+            } finally {
+                ResidencyMemo.evicted();
+            }
         }
     }
 
@@ -157,7 +167,12 @@ public final class PageCache {
     public static void evict(FileDescriptor fd, long offset, long length) throws IOException {
         ObjectUtil.checkNotNull(fd, "fd");
         checkRange(offset, length);
-        Native.check("posix_fadvise", Native.fadvise(fd.intValue(), offset, length, Native.POSIX_FADV_DONTNEED));
+        try {
+            Native.check("posix_fadvise",
+                    Native.fadvise(fd.intValue(), offset, length, Native.POSIX_FADV_DONTNEED));
+        } finally {
+            ResidencyMemo.evicted();
+        }
     }
 
     private static void checkRange(long offset, long length) {

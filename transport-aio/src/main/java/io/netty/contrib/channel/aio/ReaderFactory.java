@@ -114,11 +114,17 @@ final class ReaderFactory {
         // Counted on every request, served from the page cache or not, so that popularity survives eviction.
         boolean admitted = useCache && policy == AioFileRegionConfig.PageCachePolicy.ADMIT_REPEATED
                 && aio.admit(stat);
-        if (useCache && !needsBytes && open.isResident(start, end)) {
-            // All cached: sendfile serves it without waiting for the disk. (Pages past the end of the file are
-            // never resident: a region longer than its file goes on to the path that reports it.)
-            metrics.pageCacheRead(end - start);
-            return Route.RESIDENT;
+        if (useCache && !needsBytes) {
+            Residency residency = residency(open, stat, start, end);
+            if (residency == Residency.ALL) {
+                // All cached: sendfile serves it without waiting for the disk. (Pages past the end of the file are
+                // never resident: a region longer than its file goes on to the path that reports it.)
+                metrics.pageCacheRead(end - start);
+                return Route.RESIDENT;
+            }
+            // A range mostly in the page cache belongs there: the pages it lost (reclaim takes single idle pages
+            // too) are read ahead into it again, as sendfile would, instead of the whole range going to O_DIRECT.
+            admitted |= residency == Residency.MOST && policy == AioFileRegionConfig.PageCachePolicy.ADMIT_REPEATED;
         }
         DirectFile direct;
         try {
@@ -128,6 +134,41 @@ final class ReaderFactory {
         }
         DirectChunkReader reader = new DirectChunkReader(aio, direct, open, useCache);
         return new Route(admitted ? new PageCacheChunkReader(aio, open, reader) : reader);
+    }
+
+    /** How much of a range is in the page cache. */
+    private enum Residency {
+        /** Every page, with its data: {@code sendfile} serves it without waiting for the disk. */
+        ALL,
+        /** At least half of the pages. */
+        MOST,
+        /** Less than half, or not known. */
+        LITTLE
+    }
+
+    /**
+     * How much of {@code [start, end)} is in the page cache. A range that this loop found wholly resident moments
+     * ago (see {@link ResidencyMemo}) is not counted page by page again: its first and last byte are still read
+     * with {@code RWF_NOWAIT}.
+     */
+    private static Residency residency(OpenRegion open, FileStat stat, long start, long end) {
+        ResidencyMemo memo = ResidencyMemo.current();
+        long now = System.nanoTime();
+        if (memo.covers(stat, start, end, now)) {
+            if (open.hasArrived(start, end)) {
+                return Residency.ALL;
+            }
+            memo.forget(stat);
+            return Residency.LITTLE;
+        }
+        long cached = open.cachedPages(start, end);
+        long pages = PageCache.pages(start, end - start);
+        if (cached >= pages && open.hasArrived(start, end)) {
+            memo.resident(stat, start, end, now);
+            return Residency.ALL;
+        }
+        memo.forget(stat);
+        return cached * 2 >= pages ? Residency.MOST : Residency.LITTLE;
     }
 
     private static Route fallback(AioMetrics.Fallback reason, Object detail, AioMetrics metrics,
