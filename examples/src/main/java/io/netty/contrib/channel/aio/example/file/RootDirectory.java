@@ -54,9 +54,6 @@ final class RootDirectory implements AutoCloseable {
 
     private static final InternalLogger logger = InternalLoggerFactory.getInstance(RootDirectory.class);
 
-    private static final int FLAGS = AioFiles.O_RDONLY | AioFiles.O_NONBLOCK;
-    private static final int RESOLVE = AioFiles.RESOLVE_BENEATH | AioFiles.RESOLVE_NO_SYMLINKS
-            | AioFiles.RESOLVE_NO_MAGICLINKS;
     /** Set in {@link #users} once closed; the descriptor is closed when the last user leaves. */
     private static final int CLOSED = Integer.MIN_VALUE;
 
@@ -96,11 +93,17 @@ final class RootDirectory implements AutoCloseable {
     private final AtomicInteger users = new AtomicInteger();
     /** {@code false} once {@code openat2} or the hand-over of a descriptor proved not to work here. */
     private volatile boolean supported;
+    /** The open's flags and resolve rules; read from {@link AioFiles} only where its native library loaded. */
+    private final int flags;
+    private final int resolve;
 
     private RootDirectory(Path root, AioFileDescriptor fd) {
         this.root = root;
         this.fd = fd;
         supported = fd != null;
+        flags = fd == null ? 0 : AioFiles.O_RDONLY | AioFiles.O_NONBLOCK;
+        resolve = fd == null ? 0 : AioFiles.RESOLVE_BENEATH | AioFiles.RESOLVE_NO_SYMLINKS
+                | AioFiles.RESOLVE_NO_MAGICLINKS;
     }
 
     /**
@@ -166,7 +169,7 @@ final class RootDirectory implements AutoCloseable {
         }
         AioFileDescriptor file;
         try {
-            file = AioFiles.openat2(fd, name, FLAGS, cachedOnly ? RESOLVE | AioFiles.RESOLVE_CACHED : RESOLVE);
+            file = AioFiles.openat2(fd, name, flags, cachedOnly ? resolve | AioFiles.RESOLVE_CACHED : resolve);
         } catch (NoSuchFileException e) {
             // A missing file is 404 whichever way it is looked up; a missing index means a listing (or a 404).
             return directory ? Lookup.BY_PATH : Lookup.answered(OpenedTarget.answered(

@@ -205,8 +205,10 @@ class RootDirectoryTest {
         while (TestServers.openFiles(PID) > before && System.nanoTime() < deadline) {
             Thread.sleep(10);
         }
-        assertEquals(before, TestServers.openFiles(PID), "descriptors left open by " + 20 * paths.size()
-                + " requests");
+        // At most as many: descriptors of earlier tests' servers may still be closing meanwhile.
+        int after = TestServers.openFiles(PID);
+        assertTrue(after <= before, "descriptors left open by " + 20 * paths.size() + " requests: " + before
+                + " before, " + after + " after");
         assertEquals(0, TestServers.openFilesUnder(PID, root));
         MetadataLookup lookups = server.metadataLookup();
         assertTrue(lookups.beneath() >= 21 * 9, lookups.toString());
