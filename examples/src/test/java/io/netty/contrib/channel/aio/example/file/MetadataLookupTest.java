@@ -130,6 +130,9 @@ class MetadataLookupTest {
         }
         assertEquals(cold, lookups.offloaded(), "a warm lookup went to a thread: " + lookups);
         assertEquals(onLoop + allFiles().size(), lookups.onLoop(), lookups.toString());
+        // Cold or warm, on a thread or on the loop: every one was opened below the root's descriptor.
+        assertEquals(2 * allFiles().size(), lookups.beneath(), lookups.toString());
+        assertEquals(0, lookups.byPath(), lookups.toString());
     }
 
     @ParameterizedTest
