@@ -28,6 +28,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/eventfd.h>
+#include <sys/stat.h>
 #include <sys/uio.h>
 #include <linux/fs.h>
 #include <jni.h>
@@ -44,6 +45,9 @@
 static jclass fileChannelImplClass = NULL;
 static jfieldID fileChannelFdFieldId = NULL;
 static jfieldID fileDescriptorFdFieldId = NULL;
+/* java.io.FileDescriptor and its no-argument constructor: a descriptor handed over to a FileChannel. */
+static jclass fileDescriptorClass = NULL;
+static jmethodID fileDescriptorConstructorId = NULL;
 static jfieldID defaultFileRegionFileFieldId = NULL;
 static char* staticPackagePrefix = NULL;
 static int unixRegistered = 0;
@@ -90,6 +94,11 @@ CONSTANT(oCloexec, O_CLOEXEC)
 CONSTANT(oNoatime, O_NOATIME)
 CONSTANT(oPath, O_PATH)
 CONSTANT(oDirectory, O_DIRECTORY)
+CONSTANT(oNonblock, O_NONBLOCK)
+CONSTANT(resolveNoMagiclinks, RESOLVE_NO_MAGICLINKS)
+CONSTANT(resolveNoSymlinks, RESOLVE_NO_SYMLINKS)
+CONSTANT(resolveBeneath, RESOLVE_BENEATH)
+CONSTANT(resolveCached, RESOLVE_CACHED)
 CONSTANT(efdCloexec, EFD_CLOEXEC)
 CONSTANT(efdNonblock, EFD_NONBLOCK)
 CONSTANT(efdSemaphore, EFD_SEMAPHORE)
@@ -253,6 +262,33 @@ static jint netty_aio_openCached0(JNIEnv* env, jclass clazz, jbyteArray path, ji
     return (jint) netty_aio_open_cached(buf, flags);
 }
 
+/* openat2(2) of path relative to dirfd with RESOLVE_* flags: the descriptor or -errno. The path is checked as for
+ * open0; an empty path is ENOENT (openat2 has no AT_EMPTY_PATH). */
+static jint netty_aio_openat2_0(JNIEnv* env, jclass clazz, jint dirfd, jbyteArray path, jint flags, jint resolve) {
+    char buf[PATH_MAX];
+    int res = copy_path(env, path, buf);
+    if (res < 0) {
+        return res;
+    }
+    return (jint) netty_aio_openat2(dirfd, buf, flags, (uint64_t) (unsigned int) resolve);
+}
+
+/* out: [mode, size, mtimeSec, mtimeNsec, atimeSec, atimeNsec]
+ * IMPORTANT: this needs to be consistent with FileAttributes.SLOTS and its constructor. */
+static jint netty_aio_fstat0(JNIEnv* env, jclass clazz, jint fd, jlongArray out) {
+    if (!check_out_array(env, out, 6)) {
+        return -EFAULT;
+    }
+    struct stat st;
+    if (fstat(fd, &st) < 0) {
+        return -errno;
+    }
+    jlong values[6] = { (jlong) st.st_mode, (jlong) st.st_size, (jlong) st.st_mtim.tv_sec, (jlong) st.st_mtim.tv_nsec,
+                        (jlong) st.st_atim.tv_sec, (jlong) st.st_atim.tv_nsec };
+    (*env)->SetLongArrayRegion(env, out, 0, 6, values);
+    return 0;
+}
+
 /* out: [mask, dioMemAlign, dioOffsetAlign, devMajor, devMinor, blksize, size, ino, mtimeSec, mtimeNsec]
  * IMPORTANT: this needs to be consistent with Native.statx(int). */
 static jint netty_aio_statx0(JNIEnv* env, jclass clazz, jint fd, jlongArray out) {
@@ -332,6 +368,21 @@ static jint netty_aio_fileChannelFd0(JNIEnv* env, jclass clazz, jobject channel)
     return fd < 0 ? -EBADF : fd;
 }
 
+/* A new java.io.FileDescriptor holding fd, or NULL if this JDK's FileDescriptor has no int field "fd" (then the
+ * caller keeps fd). The object does not close fd by itself: the stream it is given to does, when closed. */
+static jobject netty_aio_newFileDescriptor0(JNIEnv* env, jclass clazz, jint fd) {
+    if (fileDescriptorClass == NULL || fileDescriptorConstructorId == NULL || fileDescriptorFdFieldId == NULL
+            || fd < 0) {
+        return NULL;
+    }
+    jobject fdObject = (*env)->NewObject(env, fileDescriptorClass, fileDescriptorConstructorId);
+    if (fdObject == NULL) {
+        return NULL; /* OutOfMemoryError pending */
+    }
+    (*env)->SetIntField(env, fdObject, fileDescriptorFdFieldId, fd);
+    return fdObject;
+}
+
 static jobject netty_aio_fileRegionChannel0(JNIEnv* env, jclass clazz, jobject region) {
     if (defaultFileRegionFileFieldId == NULL || region == NULL) {
         return NULL;
@@ -366,7 +417,9 @@ static const JNINativeMethod staticallyReferencedMethods[] = {
     METHOD(offsetofIoEventObj, "()I"), METHOD(offsetofIoEventRes, "()I"), METHOD(offsetofIoEventRes2, "()I"),
     METHOD(oRdonly, "()I"), METHOD(oWronly, "()I"), METHOD(oRdwr, "()I"), METHOD(oCreat, "()I"),
     METHOD(oTrunc, "()I"), METHOD(oDirect, "()I"), METHOD(oCloexec, "()I"), METHOD(oNoatime, "()I"),
-    METHOD(oPath, "()I"), METHOD(oDirectory, "()I"),
+    METHOD(oPath, "()I"), METHOD(oDirectory, "()I"), METHOD(oNonblock, "()I"),
+    METHOD(resolveNoMagiclinks, "()I"), METHOD(resolveNoSymlinks, "()I"), METHOD(resolveBeneath, "()I"),
+    METHOD(resolveCached, "()I"),
     METHOD(efdCloexec, "()I"), METHOD(efdNonblock, "()I"), METHOD(efdSemaphore, "()I"),
     METHOD(posixFadvWillneed, "()I"), METHOD(posixFadvDontneed, "()I"),
     METHOD(rwfHipri, "()I"), METHOD(rwfDsync, "()I"), METHOD(rwfSync, "()I"), METHOD(rwfNowait, "()I"),
@@ -388,12 +441,15 @@ static const JNINativeMethod nativeMethods[] = {
     METHOD(eventFdWrite0, "(IJ)I"),
     METHOD(open0, "([BII)I"),
     METHOD(openCached0, "([BI)I"),
+    METHOD(openat2_0, "(I[BII)I"),
     METHOD(statx0, "(I[J)I"),
+    METHOD(fstat0, "(I[J)I"),
     METHOD(fadvise0, "(IJJI)I"),
     METHOD(cachestat0, "(IJJ[J)I"),
     METHOD(preadv2_0, "(IJIJI)J"),
     METHOD(fileChannelFdSupported0, "()Z"),
     METHOD(fileChannelFd0, "(Ljava/nio/channels/FileChannel;)I"),
+    METHOD(newFileDescriptor0, "(I)Ljava/io/FileDescriptor;"),
 };
 
 /* The DefaultFileRegion method's signature names a Netty class, so it is built with the shading prefix. */
@@ -428,6 +484,11 @@ static void lookup_file_fields(JNIEnv* env, const char* packagePrefix) {
     jclass fdClass = (*env)->FindClass(env, "java/io/FileDescriptor");
     if (fdClass != NULL) {
         fileDescriptorFdFieldId = (*env)->GetFieldID(env, fdClass, "fd", "I");
+        (*env)->ExceptionClear(env);
+        fileDescriptorConstructorId = (*env)->GetMethodID(env, fdClass, "<init>", "()V");
+        if (fileDescriptorFdFieldId != NULL && fileDescriptorConstructorId != NULL) {
+            fileDescriptorClass = (*env)->NewGlobalRef(env, fdClass);
+        }
         (*env)->DeleteLocalRef(env, fdClass);
     }
     (*env)->ExceptionClear(env);
@@ -454,6 +515,8 @@ static void netty_aio_native_unload(JNIEnv* env) {
     free(staticPackagePrefix);
     staticPackagePrefix = NULL;
     NETTY_JNI_UTIL_UNLOAD_CLASS(env, fileChannelImplClass);
+    NETTY_JNI_UTIL_UNLOAD_CLASS(env, fileDescriptorClass);
+    fileDescriptorConstructorId = NULL;
     fileChannelFdFieldId = NULL;
     fileDescriptorFdFieldId = NULL;
     defaultFileRegionFileFieldId = NULL;

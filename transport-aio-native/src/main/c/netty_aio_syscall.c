@@ -36,11 +36,6 @@
 /* Linux 5.6, the same number on every architecture (include/uapi/asm-generic/unistd.h). */
 #define __NR_openat2 437
 #endif
-#ifndef RESOLVE_CACHED
-/* Linux 5.12, include/uapi/linux/openat2.h; openat2(2): "RESOLVE_CACHED: make the open operation fail unless all
- * path components are already present in the kernel's lookup cache" (EAGAIN). */
-#define RESOLVE_CACHED 0x20
-#endif
 
 static long result(long res) {
     return res < 0 ? -errno : res;
@@ -137,15 +132,19 @@ struct netty_aio_open_how {
     uint64_t resolve;
 };
 
-long netty_aio_open_cached(const char* path, int flags) {
+long netty_aio_openat2(int dirfd, const char* path, int flags, uint64_t resolve) {
     struct netty_aio_open_how how;
     memset(&how, 0, sizeof(how));
     how.flags = (uint64_t) (unsigned int) flags;
-    how.resolve = RESOLVE_CACHED;
+    how.resolve = resolve;
     for (;;) {
-        long res = result(syscall(__NR_openat2, AT_FDCWD, path, &how, sizeof(how)));
+        long res = result(syscall(__NR_openat2, dirfd, path, &how, sizeof(how)));
         if (res != -EINTR) {
             return res;
         }
     }
+}
+
+long netty_aio_open_cached(const char* path, int flags) {
+    return netty_aio_openat2(AT_FDCWD, path, flags, RESOLVE_CACHED);
 }

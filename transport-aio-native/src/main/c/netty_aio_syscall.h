@@ -23,6 +23,20 @@
 #include <stdint.h>
 #include <linux/aio_abi.h>
 
+/* The resolve flags of openat2(2), include/uapi/linux/openat2.h; declared here because older uapi headers do not have
+ * them (RESOLVE_CACHED is Linux 5.12, the others 5.6). openat2(2): "RESOLVE_CACHED: make the open operation fail
+ * unless all path components are already present in the kernel's lookup cache" (EAGAIN). */
+#ifndef RESOLVE_NO_XDEV
+#define RESOLVE_NO_XDEV 0x01
+#define RESOLVE_NO_MAGICLINKS 0x02
+#define RESOLVE_NO_SYMLINKS 0x04
+#define RESOLVE_BENEATH 0x08
+#define RESOLVE_IN_ROOT 0x10
+#endif
+#ifndef RESOLVE_CACHED
+#define RESOLVE_CACHED 0x20
+#endif
+
 /* cachestat(2), Linux 6.5. Declared here because older uapi headers do not have it.
  * IMPORTANT: layout must match include/uapi/linux/mman.h of the kernel. */
 struct netty_aio_cachestat_range {
@@ -63,5 +77,9 @@ long netty_aio_cachestat(int fd, uint64_t off, uint64_t len, struct netty_aio_ca
 /* openat2(2) with RESOLVE_CACHED (Linux 5.12): the descriptor, or -EAGAIN when a component of the path is not in the
  * dentry cache and the lookup would have to read the disk. Restarted on EINTR. */
 long netty_aio_open_cached(const char* path, int flags);
+/* openat2(2) (Linux 5.6) of path relative to dirfd with RESOLVE_* flags: the descriptor, or -errno (ENOSYS before
+ * 5.6; EAGAIN with RESOLVE_CACHED when the lookup would read the disk; ELOOP for a symbolic link refused by
+ * RESOLVE_NO_SYMLINKS; EXDEV for a path that would leave dirfd under RESOLVE_BENEATH). Restarted on EINTR. */
+long netty_aio_openat2(int dirfd, const char* path, int flags, uint64_t resolve);
 
 #endif /* NETTY_AIO_SYSCALL_H_ */

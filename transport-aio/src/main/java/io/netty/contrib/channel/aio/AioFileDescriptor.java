@@ -27,4 +27,13 @@ public final class AioFileDescriptor extends FileDescriptor implements Closeable
     AioFileDescriptor(int fd) {
         super(fd);
     }
+
+    /**
+     * Marks this object closed without closing the descriptor, whose new owner closes it.
+     *
+     * @return {@code false} if it was closed already
+     */
+    boolean handOver() {
+        return markClosed();
+    }
 }

@@ -21,6 +21,7 @@ import io.netty.channel.unix.FileDescriptor;
 import io.netty.util.internal.ObjectUtil;
 
 import java.io.File;
+import java.io.FileInputStream;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.charset.Charset;
@@ -30,13 +31,16 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
 /**
  * Plain file operations that AIO needs and the JDK does not offer: {@code open(2)} with {@code O_DIRECT}, the
  * direct-I/O alignment of a file, {@code preadv2(2)} with {@code RWF_NOWAIT}, and the descriptor behind a
- * {@link FileChannel}.
+ * {@link FileChannel}; and for servers that look files up on an event loop, {@code openat2(2)} (relative to a
+ * directory, without symbolic links, from the kernel's caches only), {@code fstat(2)} of a descriptor, and a
+ * {@link FileChannel} made from a descriptor without opening the file again.
  */
 public final class AioFiles {
 
@@ -60,6 +64,20 @@ public final class AioFiles {
     public static final int O_PATH = Native.O_PATH;
     /** {@code O_DIRECTORY}: fail with {@code ENOTDIR} unless the path is a directory. */
     public static final int O_DIRECTORY = Native.O_DIRECTORY;
+    /**
+     * {@code O_NONBLOCK}: among other things, an open that would wait (a FIFO without a writer) returns at once;
+     * reads of a regular file are not affected.
+     */
+    public static final int O_NONBLOCK = Native.O_NONBLOCK;
+
+    /** {@code RESOLVE_NO_MAGICLINKS} of {@link #openat2}: refuse {@code /proc/<pid>/fd/<n>}-style links. */
+    public static final int RESOLVE_NO_MAGICLINKS = Native.RESOLVE_NO_MAGICLINKS;
+    /** {@code RESOLVE_NO_SYMLINKS} of {@link #openat2}: refuse every symbolic link in the path, the last one too. */
+    public static final int RESOLVE_NO_SYMLINKS = Native.RESOLVE_NO_SYMLINKS;
+    /** {@code RESOLVE_BENEATH} of {@link #openat2}: refuse a path that would leave the directory, by any means. */
+    public static final int RESOLVE_BENEATH = Native.RESOLVE_BENEATH;
+    /** {@code RESOLVE_CACHED} of {@link #openat2}: answer only from the kernel's caches (Linux 5.12). */
+    public static final int RESOLVE_CACHED = Native.RESOLVE_CACHED;
 
     /** {@code RWF_HIPRI}. */
     public static final int RWF_HIPRI = Native.RWF_HIPRI;
@@ -191,6 +209,110 @@ public final class AioFiles {
         return OPEN_CACHED_UNSUPPORTED == null;
     }
 
+    /**
+     * Opens {@code path} relative to the directory {@code dir} with {@code openat2(2)} (Linux 5.6), always with
+     * {@code O_CLOEXEC}, under the {@code resolve} rules. With {@code RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS} the kernel
+     * guarantees that the file opened is the one the path names below {@code dir}, with no symbolic link on the way:
+     * the checks made on the path's text hold for the file, with no {@code realpath(3)}. With {@link #RESOLVE_CACHED}
+     * the open fails at once rather than read the disk, and this returns {@code null}.
+     *
+     * <p>Errors are {@link FileSystemException}s naming {@code path} and the errno's message: among them "Too many
+     * levels of symbolic links" ({@code ELOOP}) for a link refused by {@link #RESOLVE_NO_SYMLINKS}, and "Invalid
+     * cross-device link" ({@code EXDEV}) for a path refused by {@link #RESOLVE_BENEATH}.
+     *
+     * @param dir an open descriptor of a directory, for example {@code open(root, O_PATH | O_DIRECTORY)}
+     * @param path the file, relative to {@code dir}
+     * @param flags {@code open(2)} flags such as {@link #O_RDONLY} and {@link #O_NONBLOCK}; not {@link #O_CREAT}
+     * @param resolve {@code RESOLVE_*} flags such as {@link #RESOLVE_BENEATH}, or 0
+     * @return the descriptor (the caller closes it), or {@code null} if {@link #RESOLVE_CACHED} was given and the
+     *         lookup would have read the disk ({@code EAGAIN})
+     * @throws NoSuchFileException if the file or a directory on its path does not exist
+     * @throws AccessDeniedException if a directory of the path may not be searched or the file not opened
+     * @throws FileSystemException for any other error
+     * @throws IllegalArgumentException for an empty path, a NUL byte in it, or {@link #O_CREAT}
+     * @throws UnsupportedOperationException before Linux 5.6 ({@code ENOSYS}), or where a seccomp filter refuses it
+     */
+    public static AioFileDescriptor openat2(FileDescriptor dir, String path, int flags, int resolve)
+            throws IOException {
+        ObjectUtil.checkNotNull(dir, "dir");
+        ObjectUtil.checkNotNull(path, "path");
+        if (path.isEmpty()) {
+            throw new IllegalArgumentException("path is empty");
+        }
+        if ((flags & Native.O_CREAT) != 0) {
+            // With O_CREAT, openat2 wants a mode and may write the directory: not what this binding is for.
+            throw new IllegalArgumentException("flags: O_CREAT is not supported: " + flags);
+        }
+        byte[] bytes = nulFree(path);
+        int fd = Native.openat2(dir.intValue(), bytes, flags | Native.O_CLOEXEC, resolve);
+        if (fd >= 0) {
+            return new AioFileDescriptor(fd);
+        }
+        if (fd == -Native.EAGAIN && (resolve & Native.RESOLVE_CACHED) != 0) {
+            return null;
+        }
+        if (fd == -Native.ENOSYS) {
+            throw new UnsupportedOperationException("openat2 is not available (Linux 5.6 or later is needed): "
+                    + Native.newIOException("openat2", fd).getMessage());
+        }
+        throw pathException(path, fd);
+    }
+
+    /**
+     * The type, size and times of an open file: one {@code fstat(2)}, which needs no disk read (the inode of an open
+     * file is in memory). {@link BasicFileAttributes#fileKey()} is {@code null}; the creation time is the modification
+     * time.
+     *
+     * @param fd an open descriptor of the file, also one opened with {@link #O_PATH}
+     * @return the attributes, read once: a snapshot
+     * @throws IOException if the system call fails; the message names it and the errno
+     */
+    public static BasicFileAttributes attributes(FileDescriptor fd) throws IOException {
+        ObjectUtil.checkNotNull(fd, "fd");
+        if (!fd.isOpen()) {
+            throw new IOException("descriptor is closed: " + fd);
+        }
+        return Native.fstat(fd.intValue());
+    }
+
+    /**
+     * Hands an open descriptor over to a new read-only {@link FileChannel}, without opening the file again: the channel
+     * owns it from now on, and closing the channel closes it; {@code fd} is marked closed (its {@code close()} does
+     * nothing). The channel is a JDK one, so that {@link DefaultFileRegion}, {@code sendfile(2)}, {@link #fd} and
+     * {@link #reopen} all work with it. Nothing cleans it up if it is dropped unclosed: close it.
+     *
+     * @param fd a descriptor opened for reading, for example by {@link #openat2}
+     * @return the channel, to be closed by the caller
+     * @throws IOException if {@code fd} is closed (nothing was handed over)
+     * @throws UnsupportedOperationException if this JDK's {@link java.io.FileDescriptor} cannot hold a descriptor
+     *         number set from outside (the caller still owns {@code fd})
+     */
+    public static FileChannel readChannel(AioFileDescriptor fd) throws IOException {
+        ObjectUtil.checkNotNull(fd, "fd");
+        if (!fd.isOpen()) {
+            throw new IOException("descriptor is closed: " + fd);
+        }
+        java.io.FileDescriptor jdk = Native.newFileDescriptor(fd.intValue());
+        if (jdk == null) {
+            throw new UnsupportedOperationException("this JDK's java.io.FileDescriptor cannot hold a descriptor");
+        }
+        if (!fd.handOver()) {
+            throw new IOException("descriptor is closed: " + fd); // jdk was never used: it closes nothing
+        }
+        return new FileInputStream(jdk).getChannel();
+    }
+
+    /** An exception for a failed open of {@code path}: the JDK's types for {@code ENOENT} and {@code EACCES}. */
+    private static FileSystemException pathException(String path, int res) {
+        if (res == -Native.ENOENT) {
+            return new NoSuchFileException(path);
+        }
+        if (res == -Native.EACCES) {
+            return new AccessDeniedException(path);
+        }
+        return new FileSystemException(path, null, Native.newIOException("openat2", res).getMessage());
+    }
+
     /** The descriptor, or -1 for {@code EAGAIN}; throws for every other error. */
     private static int openCached0(Path path, int flags) throws IOException {
         String name = path.toString();
@@ -208,13 +330,7 @@ public final class AioFiles {
         if (fd == -Native.EAGAIN) {
             return -1;
         }
-        if (fd == -Native.ENOENT) {
-            throw new NoSuchFileException(name);
-        }
-        if (fd == -Native.EACCES) {
-            throw new AccessDeniedException(name);
-        }
-        throw new FileSystemException(name, null, Native.newIOException("openat2", fd).getMessage());
+        throw pathException(name, fd);
     }
 
     private static String openCachedUnsupported() {

@@ -94,6 +94,12 @@ final class Native {
     static final int O_NOATIME = oNoatime();
     static final int O_PATH = oPath();
     static final int O_DIRECTORY = oDirectory();
+    static final int O_NONBLOCK = oNonblock();
+
+    static final int RESOLVE_NO_MAGICLINKS = resolveNoMagiclinks();
+    static final int RESOLVE_NO_SYMLINKS = resolveNoSymlinks();
+    static final int RESOLVE_BENEATH = resolveBeneath();
+    static final int RESOLVE_CACHED = resolveCached();
 
     static final int EFD_CLOEXEC = efdCloexec();
     static final int EFD_NONBLOCK = efdNonblock();
@@ -157,13 +163,16 @@ final class Native {
     static native int eventFdWrite0(int fd, long value);
     static native int open0(byte[] path, int flags, int mode);
     static native int openCached0(byte[] path, int flags);
+    static native int openat2_0(int dirfd, byte[] path, int flags, int resolve);
     static native int statx0(int fd, long[] out);
+    static native int fstat0(int fd, long[] out);
     static native int fadvise0(int fd, long offset, long len, int advice);
     static native int cachestat0(int fd, long offset, long len, long[] out);
     static native long preadv2_0(int fd, long address, int len, long offset, int flags);
     static native boolean fileChannelFdSupported0();
     static native int fileChannelFd0(FileChannel channel);
     static native FileChannel fileRegionChannel0(DefaultFileRegion region);
+    static native java.io.FileDescriptor newFileDescriptor0(int fd);
 
     // The wrappers. On the event loop's path they return -errno rather than throw.
 
@@ -223,6 +232,21 @@ final class Native {
         return openCached0(path, flags);
     }
 
+    /**
+     * {@code openat2(2)} of a NUL-free path relative to the directory {@code dirfd}, with {@code RESOLVE_*} flags: the
+     * descriptor, or {@code -errno}.
+     */
+    static int openat2(int dirfd, byte[] path, int flags, int resolve) {
+        return openat2_0(dirfd, path, flags, resolve);
+    }
+
+    /** {@code fstat(2)} of an open file: its type, size and times. */
+    static FileAttributes fstat(int fd) throws IOException {
+        long[] out = new long[FileAttributes.SLOTS];
+        check("fstat", fstat0(fd, out));
+        return new FileAttributes(out);
+    }
+
     /** {@code statx(2)} of an open file. */
     static FileStat statx(int fd) throws IOException {
         long[] out = new long[FileStat.SLOTS];
@@ -260,6 +284,14 @@ final class Native {
     /** The {@code FileChannel} inside a {@link DefaultFileRegion}, or {@code null}. */
     static FileChannel fileRegionChannel(DefaultFileRegion region) {
         return fileRegionChannel0(region);
+    }
+
+    /**
+     * A new {@link java.io.FileDescriptor} holding {@code fd}, or {@code null} if this JDK's class has no field to hold
+     * it. The object does not close {@code fd} by itself: the stream it is given to does, when closed.
+     */
+    static java.io.FileDescriptor newFileDescriptor(int fd) {
+        return newFileDescriptor0(fd);
     }
 
     private static void loadNativeLibrary() {

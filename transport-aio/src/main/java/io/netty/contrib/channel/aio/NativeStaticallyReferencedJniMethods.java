@@ -68,6 +68,11 @@ final class NativeStaticallyReferencedJniMethods {
     static native int oNoatime();
     static native int oPath();
     static native int oDirectory();
+    static native int oNonblock();
+    static native int resolveNoMagiclinks();
+    static native int resolveNoSymlinks();
+    static native int resolveBeneath();
+    static native int resolveCached();
 
     static native int efdCloexec();
     static native int efdNonblock();

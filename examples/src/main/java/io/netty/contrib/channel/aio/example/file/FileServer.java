@@ -105,7 +105,8 @@ public final class FileServer implements AutoCloseable {
                 channelClass = NioServerSocketChannel.class;
         }
         accessLog = openAccessLog(options.accessLog);
-        metadataLookup = new MetadataLookup(options.metadataLookup, options.metadataThreads, options.metadataQueue);
+        metadataLookup = new MetadataLookup(options.root, options.metadataLookup, options.metadataThreads,
+                options.metadataQueue);
         try {
             // Measured: --stats and the line printed at stop report the loops' iteration times.
             group = new MultiThreadIoEventLoopGroup(options.threads, AioMetrics.measured(factory));

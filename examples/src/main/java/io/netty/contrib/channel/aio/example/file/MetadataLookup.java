@@ -40,13 +40,16 @@ import java.util.function.Supplier;
  * caches, else on a small pool of metadata threads, so that a call that reads the disk (a directory block, an inode)
  * does not stall the other connections of the loop.
  *
- * <p>For a {@code GET} or {@code HEAD}, {@link #open} resolves, opens and stats the target. The test is
- * {@link AioFiles#isLookupCached}: {@code openat2(2)} with {@code RESOLVE_CACHED}, which fails at once with
- * {@code EAGAIN} unless every component of the path is in the dentry cache; a file whose dentry is cached has its inode
- * in memory, so opening and stat-ing it then needs no disk. A cached lookup costs one extra system call and no thread
- * hop. For a path that ends with {@code /} the probe is its {@value RequestTarget#INDEX}: only an index that opens
- * from the cache is served on the loop; a listing (which reads the directory and every entry's inode) always goes to
- * the threads.
+ * <p>For a {@code GET} or {@code HEAD}, {@link #open} resolves, opens and stats the target. First below the root's
+ * descriptor ({@link RootDirectory}): {@code openat2(2)} with {@code RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS}, and with
+ * {@link Policy#AUTO} on the loop also {@code RESOLVE_CACHED}, which fails at once with {@code EAGAIN} unless every
+ * component of the path is in the dentry cache; a file whose dentry is cached has its inode in memory, so stat-ing it
+ * then needs no disk. Opened: the response has its file, after {@code openat2} and {@code fstat} only. {@code EAGAIN}:
+ * the same lookup, without {@code RESOLVE_CACHED}, runs on a metadata thread. A path with a symbolic link, a listing,
+ * or a kernel without {@code openat2}: the target is resolved by its real path as before, where the older test puts
+ * it: {@link AioFiles#isLookupCached} of the path ({@code openat2} with {@code RESOLVE_CACHED}, following links). For
+ * a path that ends with {@code /} the probe is its {@value RequestTarget#INDEX}: only an index that opens from the
+ * cache is served on the loop; a listing (which reads the directory and every entry's inode) goes to the threads.
  *
  * <p>An upload's or a delete's steps ({@link #change}, {@link #finish}) create, rename, delete or sync files. The
  * kernel cannot say in advance that such a step will not wait for the disk: {@code RESOLVE_CACHED} vouches for a
@@ -119,6 +122,7 @@ final class MetadataLookup {
     }
 
     private final Policy policy;
+    private final RootDirectory root;
     private final int queue;
     private final ThreadPoolExecutor threads;
     /** Steps handed to the threads and not started yet. */
@@ -126,18 +130,22 @@ final class MetadataLookup {
     private final LongAdder onLoop = new LongAdder();
     private final LongAdder offloaded = new LongAdder();
     private final LongAdder refused = new LongAdder();
+    private final LongAdder beneath = new LongAdder();
+    private final LongAdder byPath = new LongAdder();
     /** Runs before each step on a metadata thread: tests hold steps out with it. */
     private volatile Runnable beforeOffloadedLookup;
     /** Gets the name of each step on the thread that runs it, loop or metadata thread: for tests. */
     private volatile Consumer<String> stepObserver;
 
     /**
+     * @param root the served directory (a real path): its descriptor is held open until {@link #shutdown}
      * @param threads metadata threads
      * @param queue lookups and steps that may wait for a thread; more are refused
      */
-    MetadataLookup(Policy policy, int threads, int queue) {
+    MetadataLookup(Path root, Policy policy, int threads, int queue) {
         boolean cachedProbe = Aio.isAvailable() && AioFiles.isOpenCachedSupported();
         this.policy = policy == Policy.AUTO && !cachedProbe ? Policy.THREADS : policy;
+        this.root = RootDirectory.open(root);
         this.queue = queue;
         // The bound is counted here (waiting), not by the queue: steps that finish admitted work may pass it.
         this.threads = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
@@ -158,9 +166,46 @@ final class MetadataLookup {
      *         not called, the request should be answered {@code 503}
      */
     boolean open(Path root, String uri, boolean dotfiles, Executor loop, Consumer<OpenedTarget> then) {
-        Step<OpenedTarget> lookup = new Step<>("lookup", () -> OpenedTarget.open(root, uri, dotfiles), then)
-                .dropped(OpenedTarget::close); // the server is stopping: nobody will send it
-        return run(lookup, runsOnLoop(RequestTarget.lookupPath(root, uri, dotfiles)), loop, true);
+        RootDirectory dir = this.root;
+        if (dir.available() && dir.path().equals(root)) {
+            if (policy != Policy.AUTO) {
+                // A target refused from its text alone (null) needs no file system: it is answered here.
+                boolean here = policy == Policy.LOOP || RequestTarget.lookupPath(root, uri, dotfiles) == null;
+                return run(lookup(() -> beneathOrByPath(dir, uri, dotfiles), then), here, loop, true);
+            }
+            RootDirectory.Lookup cached = dir.lookup(uri, dotfiles, true);
+            switch (cached.outcome) {
+                case ANSWERED:
+                    beneath.increment();
+                    return run(lookup(() -> cached.opened, then), true, loop, true);
+                case NOT_CACHED:
+                    return run(lookup(() -> beneathOrByPath(dir, uri, dotfiles), then), false, loop, true);
+                default:
+                    break; // as below
+            }
+        }
+        return run(lookup(() -> byPath(root, uri, dotfiles), then),
+                runsOnLoop(RequestTarget.lookupPath(root, uri, dotfiles)), loop, true);
+    }
+
+    private static Step<OpenedTarget> lookup(Supplier<OpenedTarget> work, Consumer<OpenedTarget> then) {
+        // dropped: the server is stopping, nobody will send it
+        return new Step<>("lookup", work, then).dropped(OpenedTarget::close);
+    }
+
+    /** The blocking lookup: below the root's descriptor, else by real path. */
+    private OpenedTarget beneathOrByPath(RootDirectory dir, String uri, boolean dotfiles) {
+        RootDirectory.Lookup lookup = dir.lookup(uri, dotfiles, false);
+        if (lookup.outcome == RootDirectory.Outcome.ANSWERED) {
+            beneath.increment();
+            return lookup.opened;
+        }
+        return byPath(dir.path(), uri, dotfiles);
+    }
+
+    private OpenedTarget byPath(Path root, String uri, boolean dotfiles) {
+        byPath.increment();
+        return OpenedTarget.open(root, uri, dotfiles);
     }
 
     /**
@@ -322,6 +367,16 @@ final class MetadataLookup {
         return refused.sum();
     }
 
+    /** Lookups answered below the root's descriptor ({@link RootDirectory}), without resolving a real path. */
+    long beneath() {
+        return beneath.sum();
+    }
+
+    /** Lookups resolved by real path ({@link OpenedTarget#open}): symbolic links, listings, no {@code openat2}. */
+    long byPath() {
+        return byPath.sum();
+    }
+
     /** Sets what runs before each step on a metadata thread ({@code null}: nothing). For tests. */
     void beforeOffloadedLookup(Runnable hook) {
         beforeOffloadedLookup = hook;
@@ -337,19 +392,24 @@ final class MetadataLookup {
      * this thread), those running may finish within {@code timeoutMillis}.
      */
     void shutdown(long timeoutMillis) throws InterruptedException {
-        for (Runnable notStarted : threads.shutdownNow()) {
-            ((Offloaded<?>) notStarted).abandon();
+        try {
+            for (Runnable notStarted : threads.shutdownNow()) {
+                ((Offloaded<?>) notStarted).abandon();
+            }
+            threads.awaitTermination(timeoutMillis, TimeUnit.MILLISECONDS);
+        } finally {
+            root.close(); // at once, or when a lookup still running has finished with it
         }
-        threads.awaitTermination(timeoutMillis, TimeUnit.MILLISECONDS);
     }
 
     /**
-     * For the log line at shutdown, for example
-     * {@code metadata lookups (auto): 120 on the loop, 8 on metadata threads, 0 refused (queue full)}.
+     * For the log line at shutdown, for example {@code metadata lookups (auto): 120 on the loop, 8 on metadata
+     * threads, 0 refused (queue full); 125 below the root descriptor, 3 by real path}.
      */
     @Override
     public String toString() {
         return "metadata lookups (" + policy.name().toLowerCase(Locale.ROOT) + "): " + onLoop() + " on the loop, "
-                + offloaded() + " on metadata threads, " + refused() + " refused (queue full)";
+                + offloaded() + " on metadata threads, " + refused() + " refused (queue full); " + beneath()
+                + " below the root descriptor, " + byPath() + " by real path";
     }
 }

@@ -30,9 +30,10 @@ import static io.netty.handler.codec.http.HttpResponseStatus.INTERNAL_SERVER_ERR
 
 /**
  * A request target after every file-system call its response needs: resolved ({@link RequestTarget}), and for a
- * file opened and stat-ed, for a listing read. Made by blocking calls, {@link #open}, on the event loop when the
- * kernel's caches hold the answer and on a metadata thread when they do not (see {@link MetadataLookup}); the
- * response is then written on the loop from what it holds, without another call that could wait for the disk.
+ * file opened and stat-ed, for a listing read. Made by blocking calls, on the event loop when the kernel's caches hold
+ * the answer and on a metadata thread when they do not (see {@link MetadataLookup}): below the root's descriptor
+ * ({@link RootDirectory#lookup}) or, for a path with a symbolic link and for listings, by real path ({@link #open});
+ * the response is then written on the loop from what it holds, without another call that could wait for the disk.
  */
 final class OpenedTarget {
 
@@ -73,6 +74,16 @@ final class OpenedTarget {
             logger.warn("lookup of {} failed", uri, e);
             return new OpenedTarget(RequestTarget.refusal(INTERNAL_SERVER_ERROR), null, 0, 0, null, null, null);
         }
+    }
+
+    /** A target whose response needs nothing from the file system: a refusal or a redirect. */
+    static OpenedTarget answered(RequestTarget target) {
+        return new OpenedTarget(target, null, 0, 0, null, null, null);
+    }
+
+    /** A file target with its open {@code channel} (now this object's), its size and modification time (ms). */
+    static OpenedTarget opened(RequestTarget target, FileChannel channel, long length, long modified) {
+        return new OpenedTarget(target, channel, length, modified, null, null, null);
     }
 
     private static OpenedTarget openTarget(Path root, String uri, boolean dotfiles) {

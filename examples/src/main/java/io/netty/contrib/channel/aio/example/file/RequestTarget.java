@@ -76,9 +76,70 @@ final class RequestTarget {
         return new RequestTarget(Kind.REFUSED, null, null, status);
     }
 
-    /** A target answered with {@code status}, for a lookup that failed unexpectedly. */
+    /** A target answered with {@code status}: a refusal, or a lookup that failed unexpectedly. */
     static RequestTarget refusal(HttpResponseStatus status) {
         return refused(status);
+    }
+
+    /** The file {@code file} (its real path), sent for the decoded request path {@code path}. */
+    static RequestTarget file(Path file, String path) {
+        return new RequestTarget(Kind.FILE, file, path, null);
+    }
+
+    /** A redirect of the directory asked for as {@code path}, without its final {@code /}, to {@code path + "/"}. */
+    static RequestTarget redirect(String path) {
+        return new RequestTarget(Kind.REDIRECT, null, path + '/', null);
+    }
+
+    /**
+     * A request target checked without the file system: its decoded path and the path it names under the root, or
+     * the refusal that needs no look at the file system (malformed, {@code ..}, outside the root, hidden).
+     */
+    static final class Parsed {
+        /** The decoded request path, or {@code null} when refused. */
+        final String path;
+        /** The normalized path under the root, or {@code null} when refused. */
+        final Path target;
+        /** The refusal, or {@code null}. */
+        final RequestTarget refusal;
+
+        private Parsed(String path, Path target, RequestTarget refusal) {
+            this.path = path;
+            this.target = target;
+            this.refusal = refusal;
+        }
+
+        /** {@code true} for a path that ends with {@code /}: a directory's index or listing is asked for. */
+        boolean directory() {
+            return path.endsWith("/");
+        }
+    }
+
+    /** Checks {@code uri} under {@code root} (a real path) without looking at the file system. */
+    static Parsed parse(Path root, String uri, boolean dotfiles) {
+        String path;
+        try {
+            path = decodePath(uri);
+        } catch (IllegalArgumentException e) {
+            return new Parsed(null, null, refused(BAD_REQUEST));
+        }
+        if (path == null) {
+            return new Parsed(null, null, refused(FORBIDDEN));
+        }
+        Path target;
+        try {
+            target = root.resolve(path.substring(1)).normalize();
+        } catch (InvalidPathException e) {
+            // A name this JVM cannot represent (see FileServer's UTF-8 relaunch): no such file can be served.
+            return new Parsed(null, null, refused(NOT_FOUND));
+        }
+        if (!target.startsWith(root)) {
+            return new Parsed(null, null, refused(FORBIDDEN));
+        }
+        if (!dotfiles && isHidden(root, target)) {
+            return new Parsed(null, null, refused(NOT_FOUND));
+        }
+        return new Parsed(path, target, null);
     }
 
     Kind kind() {
@@ -111,28 +172,12 @@ final class RequestTarget {
      * @param dotfiles {@code true} to serve and list names that start with {@code .}
      */
     static RequestTarget resolve(Path root, String uri, boolean dotfiles) {
-        String path;
-        try {
-            path = decodePath(uri);
-        } catch (IllegalArgumentException e) {
-            return refused(BAD_REQUEST);
+        Parsed parsed = parse(root, uri, dotfiles);
+        if (parsed.refusal != null) {
+            return parsed.refusal;
         }
-        if (path == null) {
-            return refused(FORBIDDEN);
-        }
-        Path target;
-        try {
-            target = root.resolve(path.substring(1)).normalize();
-        } catch (InvalidPathException e) {
-            // A name this JVM cannot represent (see FileServer's UTF-8 relaunch): no such file can be served.
-            return refused(NOT_FOUND);
-        }
-        if (!target.startsWith(root)) {
-            return refused(FORBIDDEN);
-        }
-        if (!dotfiles && isHidden(root, target)) {
-            return refused(NOT_FOUND);
-        }
+        String path = parsed.path;
+        Path target = parsed.target;
         Path real;
         BasicFileAttributes attrs;
         try {
@@ -151,7 +196,7 @@ final class RequestTarget {
         }
         if (attrs.isDirectory()) {
             if (!path.endsWith("/")) {
-                return new RequestTarget(Kind.REDIRECT, null, path + '/', null);
+                return redirect(path);
             }
             Path index = index(root, real, dotfiles);
             return index != null ? new RequestTarget(Kind.FILE, index, path, null)
@@ -170,21 +215,15 @@ final class RequestTarget {
      * file and listing the directory. Used to ask whether the lookup can be answered from the kernel's caches.
      */
     static Path lookupPath(Path root, String uri, boolean dotfiles) {
-        String path;
-        Path target;
-        try {
-            path = decodePath(uri);
-            if (path == null) {
-                return null;
-            }
-            target = root.resolve(path.substring(1)).normalize();
-        } catch (IllegalArgumentException e) { // InvalidPathException too
+        return lookupPath(parse(root, uri, dotfiles));
+    }
+
+    /** {@link #lookupPath(Path, String, boolean)} of a target already parsed. */
+    static Path lookupPath(Parsed parsed) {
+        if (parsed.refusal != null) {
             return null;
         }
-        if (!target.startsWith(root) || !dotfiles && isHidden(root, target)) {
-            return null;
-        }
-        return path.endsWith("/") ? target.resolve(INDEX) : target;
+        return parsed.directory() ? parsed.target.resolve(INDEX) : parsed.target;
     }
 
     /** The real path of the directory's index file, if it has one that may be served; else {@code null}. */

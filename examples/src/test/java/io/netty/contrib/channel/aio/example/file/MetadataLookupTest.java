@@ -130,6 +130,9 @@ class MetadataLookupTest {
         }
         assertEquals(cold, lookups.offloaded(), "a warm lookup went to a thread: " + lookups);
         assertEquals(onLoop + allFiles().size(), lookups.onLoop(), lookups.toString());
+        // Cold or warm, on a thread or on the loop: every one was opened below the root's descriptor.
+        assertEquals(2 * allFiles().size(), lookups.beneath(), lookups.toString());
+        assertEquals(0, lookups.byPath(), lookups.toString());
     }
 
     @ParameterizedTest
@@ -266,7 +269,8 @@ class MetadataLookupTest {
     void theCountsAreLoggedAtShutdown() throws Exception {
         FileServer server = start("--metadata-lookup", "threads");
         assertEquals(200, TestServers.get(TestServers.client(), server, "d4/f4.bin").statusCode());
-        assertEquals("metadata lookups (threads): 0 on the loop, 1 on metadata threads, 0 refused (queue full)",
+        assertEquals("metadata lookups (threads): 0 on the loop, 1 on metadata threads, 0 refused (queue full); "
+                + "1 below the root descriptor, 0 by real path",
                 server.metadataLookup().toString());
     }
 

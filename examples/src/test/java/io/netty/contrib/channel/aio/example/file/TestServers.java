@@ -219,13 +219,36 @@ final class TestServers {
         }
     }
 
-    /** The file descriptors of process {@code pid} open on files under {@code dir} ({@code /proc/<pid>/fd}). */
+    /**
+     * The file descriptors of process {@code pid} open on files under {@code dir} ({@code /proc/<pid>/fd}); not on
+     * {@code dir} itself, which a server holds open while it runs.
+     */
     static int openFilesUnder(long pid, Path dir) {
         int n = 0;
         try (DirectoryStream<Path> fds = Files.newDirectoryStream(Paths.get("/proc/" + pid + "/fd"))) {
             for (Path fd : fds) {
                 try {
-                    if (Files.readSymbolicLink(fd).startsWith(dir)) {
+                    Path file = Files.readSymbolicLink(fd);
+                    if (file.startsWith(dir) && !file.equals(dir)) {
+                        n++;
+                    }
+                } catch (IOException e) {
+                    // closed since it was listed
+                }
+            }
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+        return n;
+    }
+
+    /** The file descriptors of process {@code pid} open on {@code dir} itself (a server's root). */
+    static int openOn(long pid, Path dir) {
+        int n = 0;
+        try (DirectoryStream<Path> fds = Files.newDirectoryStream(Paths.get("/proc/" + pid + "/fd"))) {
+            for (Path fd : fds) {
+                try {
+                    if (Files.readSymbolicLink(fd).equals(dir)) {
                         n++;
                     }
                 } catch (IOException e) {
