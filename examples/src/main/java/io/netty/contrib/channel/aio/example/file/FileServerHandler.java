@@ -21,6 +21,8 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.contrib.channel.aio.Aio;
+import io.netty.contrib.channel.aio.AioFiles;
 import io.netty.handler.codec.DateFormatter;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpContent;
@@ -424,28 +426,47 @@ final class FileServerHandler extends ChannelInboundHandlerAdapter implements Up
      */
     private void writePart(HttpRequest request, Multipart parts, int i, FileChannel channel, boolean keepAlive) {
         long[] r = parts.ranges.get(i);
+        boolean last = i + 1 == parts.ranges.size();
+        FileChannel next = null;
+        if (!last) {
+            // The body's message owns (and closes) this channel: the next part gets its own, on the same open file.
+            try {
+                next = sameFile(channel, parts.file);
+            } catch (IOException e) {
+                closeQuietly(channel);
+                failedOpen("open", e); // the response has begun: its framing cannot be kept, the connection goes
+                ctx.close();
+                return;
+            }
+        }
         ctx.write(new DefaultHttpContent(Unpooled.copiedBuffer(parts.partHeader(i), StandardCharsets.US_ASCII)));
         ChannelFuture body = writeBody(channel, r[0], r[1] - r[0] + 1, false);
-        if (i + 1 == parts.ranges.size()) {
+        if (last) {
             ctx.write(new DefaultHttpContent(Unpooled.copiedBuffer(parts.end(), StandardCharsets.US_ASCII)));
             complete(request, ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT), keepAlive);
             return;
         }
         ctx.flush();
+        FileChannel nextChannel = next;
         body.addListener((ChannelFutureListener) f -> {
             if (!f.isSuccess() || !ctx.channel().isActive()) {
+                closeQuietly(nextChannel);
                 return; // writeBody's listener has closed the connection
             }
-            FileChannel next;
-            try {
-                next = FileChannel.open(parts.file, StandardOpenOption.READ);
-            } catch (IOException e) {
-                failedOpen("open", e); // the response has begun: its framing cannot be kept, the connection goes
-                ctx.close();
-                return;
-            }
-            writePart(request, parts, i + 1, next, keepAlive);
+            writePart(request, parts, i + 1, nextChannel, keepAlive);
         });
+    }
+
+    /**
+     * A second channel on the file that {@code channel} has open (through {@code /proc/self/fd}: no path lookup, no
+     * disk wait), so that every part of a response comes from the file that was checked and opened, even if its path
+     * names another file by now. Without the native library, the path is opened again.
+     */
+    private static FileChannel sameFile(FileChannel channel, Path path) throws IOException {
+        if (Aio.isAvailable()) {
+            return AioFiles.readChannel(AioFiles.reopen(channel, AioFiles.O_RDONLY | AioFiles.O_CLOEXEC));
+        }
+        return FileChannel.open(path, StandardOpenOption.READ);
     }
 
     /**
