@@ -21,9 +21,11 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.compression.StandardCompressionOptions;
 import io.netty.handler.codec.compression.ZlibCodecFactory;
 import io.netty.handler.codec.compression.ZlibWrapper;
+import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpContentCompressor;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -61,6 +63,8 @@ final class Compression extends HttpContentCompressor {
     private static final int MEM_LEVEL = 8;
 
     private ChannelHandlerContext ctx;
+    /** Body bytes of the response being encoded, as they leave: compressed when it is. */
+    private long encodedBytes;
 
     Compression() {
         super(0, StandardCompressionOptions.gzip(LEVEL, WINDOW_BITS, MEM_LEVEL));
@@ -70,6 +74,29 @@ final class Compression extends HttpContentCompressor {
     public void handlerAdded(ChannelHandlerContext ctx) throws Exception {
         super.handlerAdded(ctx);
         this.ctx = ctx;
+    }
+
+    /**
+     * Counts the body bytes that leave for each response (what the access log reports for a compressed one).
+     */
+    @Override
+    protected void encode(ChannelHandlerContext ctx, HttpObject msg, List<Object> out) throws Exception {
+        if (msg instanceof HttpResponse) {
+            encodedBytes = 0;
+        }
+        int first = out.size();
+        super.encode(ctx, msg, out);
+        for (int i = first; i < out.size(); i++) {
+            Object o = out.get(i);
+            if (o instanceof HttpContent) {
+                encodedBytes += ((HttpContent) o).content().readableBytes();
+            }
+        }
+    }
+
+    /** The body bytes sent for the last response that passed, as they left this handler. */
+    long encodedBytes() {
+        return encodedBytes;
     }
 
     /** {@code true} if a resource of this type and length is compressed for clients that accept gzip. */

@@ -109,6 +109,8 @@ final class FileServerHandler extends ChannelInboundHandlerAdapter implements Up
     private HttpRequest current;
     private int currentStatus;
     private long currentBytes;
+    /** The compressor of the current response when it is sent compressed: its bytes are what the log reports. */
+    private Compression currentCompression;
     /** Told when the responses are all written and none waits ({@link #onIdle}); or {@code null}. */
     private Runnable idleListener;
 
@@ -357,6 +359,7 @@ final class FileServerHandler extends ChannelInboundHandlerAdapter implements Up
                     Compression.asCompressedHead(res); // the compressor passes HEAD through
                 }
                 began(request, res.status(), head ? 0 : count);
+                currentCompression = compressed && !head ? gzip : null;
                 ctx.write(res);
                 if (!head && count > 0) {
                     ownsChannel = false;
@@ -641,6 +644,7 @@ final class FileServerHandler extends ChannelInboundHandlerAdapter implements Up
         current = request;
         currentStatus = status.code();
         currentBytes = bodyBytes;
+        currentCompression = null;
     }
 
     /**
@@ -649,7 +653,8 @@ final class FileServerHandler extends ChannelInboundHandlerAdapter implements Up
      */
     private void ended(boolean complete) {
         if (current != null && accessLog != null) {
-            accessLog.log(remote, current, currentStatus, complete ? currentBytes : 0);
+            long bytes = currentCompression != null ? currentCompression.encodedBytes() : currentBytes;
+            accessLog.log(remote, current, currentStatus, complete ? bytes : 0);
         }
         current = null;
     }

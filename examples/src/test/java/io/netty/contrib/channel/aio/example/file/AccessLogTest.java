@@ -112,6 +112,40 @@ class AccessLogTest {
         }
     }
 
+    /** With {@code --gzip}, a compressed response is logged with the bytes sent, not the file's size. */
+    @ParameterizedTest
+    @ValueSource(strings = {"aio", "chunked"})
+    void aCompressedResponseIsLoggedWithTheCompressedSize(String mode) throws Exception {
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < 2000; i++) {
+            text.append("line ").append(i % 17).append(" of a compressible text file\n");
+        }
+        Files.write(root.resolve("words.txt"), text.toString().getBytes(StandardCharsets.UTF_8));
+        Path log = root.getParent().resolve("access-gzip-" + mode + ".log");
+        Files.deleteIfExists(log);
+        FileServer server = TestServers.start(root, mode, "--gzip", "--access-log", log.toString());
+        TestServers.Curl gzipped;
+        TestServers.Curl plain;
+        try {
+            // Without --compressed curl saves the body as it came: gzip.
+            gzipped = curl("-H", "Accept-Encoding: gzip", server.url() + "words.txt");
+            assertEquals("gzip", gzipped.header("content-encoding"), gzipped.toString());
+            plain = curl(server.url() + "words.txt");
+            assertEquals(text.length(), plain.body.length);
+        } finally {
+            server.close();
+        }
+        assertTrue(gzipped.body.length < text.length() / 4, "compressed: " + gzipped.body.length);
+        List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+        assertEquals(2, lines.size(), String.join("\n", lines));
+        Matcher m = CLF.matcher(lines.get(0));
+        assertTrue(m.matches(), lines.get(0));
+        assertEquals(String.valueOf(gzipped.body.length), m.group(5), "the compressed bytes sent: " + lines.get(0));
+        m = CLF.matcher(lines.get(1));
+        assertTrue(m.matches(), lines.get(1));
+        assertEquals(String.valueOf(text.length()), m.group(5), lines.get(1));
+    }
+
     private static TestServers.Curl curl(String... args) throws Exception {
         String[] all = new String[args.length + 1];
         all[0] = "-k";
