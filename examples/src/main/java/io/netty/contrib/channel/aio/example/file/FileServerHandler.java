@@ -22,6 +22,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.contrib.channel.aio.Aio;
+import io.netty.contrib.channel.aio.AioFileDescriptor;
 import io.netty.contrib.channel.aio.AioFiles;
 import io.netty.handler.codec.DateFormatter;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -467,7 +468,15 @@ final class FileServerHandler extends ChannelInboundHandlerAdapter implements Up
      */
     private static FileChannel sameFile(FileChannel channel, Path path) throws IOException {
         if (Aio.isAvailable()) {
-            return AioFiles.readChannel(AioFiles.reopen(channel, AioFiles.O_RDONLY | AioFiles.O_CLOEXEC));
+            AioFileDescriptor again = AioFiles.reopen(channel, AioFiles.O_RDONLY | AioFiles.O_CLOEXEC);
+            try {
+                return AioFiles.readChannel(again);
+            } catch (UnsupportedOperationException e) {
+                again.close(); // this JDK's FileDescriptor cannot take a descriptor: the path, then
+            } catch (IOException | RuntimeException e) {
+                again.close();
+                throw e;
+            }
         }
         return FileChannel.open(path, StandardOpenOption.READ);
     }
