@@ -346,6 +346,37 @@ class AioFileSinkTest {
         assertArrayEquals(new byte[0], Files.readAllBytes(file.toPath()));
     }
 
+    /**
+     * A sink's blocks come from the loop's chunk pool and its budget: data that finds no room waits (reading pauses),
+     * it is neither dropped nor given memory outside the budget.
+     */
+    @Test
+    void aSinkStaysWithinTheLoopsMemoryBudget() throws Exception {
+        Channel ch = connect(true, null);
+        int budget = 1 << 20;
+        int block = 256 << 10;
+        AioLoopConfig small = AioLoopConfig.builder().memoryBudgetBytes(budget).build();
+        onLoop(ch, () -> AioLoop.get((IoEventLoop) ch.eventLoop(), small));
+        File out = TestFiles.directory("sink").resolve("within-budget.bin").toFile();
+        byte[] data = random(16 << 20, 21);
+        Future<Long> result = onLoop(ch, () -> {
+            // 8 blocks under way at most, and 16 MiB given at once: far more than the budget holds.
+            AioFileSink sink = AioFileSink.builder(ch, out).blockSize(block).maxWritesInFlight(8).open();
+            for (int at = 0; at < data.length; at += 64 << 10) {
+                sink.write(Unpooled.wrappedBuffer(data, at, 64 << 10));
+            }
+            return sink.close();
+        });
+        assertEquals(data.length, result.get(60, TimeUnit.SECONDS));
+        assertArrayEquals(data, Files.readAllBytes(out.toPath()));
+        waitForIdle(ch);
+        AioMetrics metrics = AioMetrics.of(ch.eventLoop());
+        assertTrue(metrics.memoryWaits() > 0, "the sink never waited for memory: " + metrics);
+        assertTrue(metrics.maxMemoryUsed() <= budget, "over the budget: " + metrics);
+        assertTrue(metrics.chunkSlabsAllocated() <= budget / block, "blocks made outside the budget: " + metrics);
+        assertEquals(0L, (long) onLoop(ch, metrics::memoryUsed));
+    }
+
     /** Waits until nothing of the loop is in flight (writes left running by a failure or an abort). */
     /**
      * A read that waits for memory at the head of the loop's queue must not hold back a sink's write: the write's

@@ -248,11 +248,8 @@ public class AioChunkedInput implements ChunkedInput<ByteBuf> {
         if (offset == end) {
             releaseResources();
         }
-        if (head.charge == 0) {
-            return buf;
-        }
         handedOut++;
-        return new ChargedChunkBuffer(allocator, buf, this, head.charge);
+        return new ChunkView(allocator, buf, this);
     }
 
     /** The length of the range in bytes. */
@@ -375,22 +372,21 @@ public class AioChunkedInput implements ChunkedInput<ByteBuf> {
         }
     }
 
-    /** A buffer handed out was freed, on any thread: its memory goes back, and the window has room again. */
-    void chunkFreed(int charge) {
+    /** A buffer handed out was freed, on any thread: the window has room again. */
+    void chunkFreed() {
         EventLoop loop = channel.eventLoop();
         if (loop.inEventLoop()) {
-            freed(charge);
+            freed();
             return;
         }
         try {
-            loop.execute(() -> freed(charge));
+            loop.execute(this::freed);
         } catch (RejectedExecutionException e) {
-            // The loop is gone, and its memory budget with it.
+            // The loop is gone: nothing will be read any more.
         }
     }
 
-    private void freed(int charge) {
-        reader.refund(charge);
+    private void freed() {
         handedOut--;
         if (!isAbandoned()) {
             startChunks();
@@ -422,7 +418,6 @@ public class AioChunkedInput implements ChunkedInput<ByteBuf> {
             if (buf != null) {
                 chunk.buf = null;
                 buf.release();
-                reader.refund(chunk.charge);
             }
         }
         chunks.clear();
@@ -452,8 +447,6 @@ public class AioChunkedInput implements ChunkedInput<ByteBuf> {
         final long end;
         /** The chunk's bytes once read; {@code null} before. */
         ByteBuf buf;
-        /** What {@link #buf} takes of the loop's memory budget. */
-        int charge;
 
         Chunk(long start, long end) {
             this.start = start;
@@ -461,14 +454,12 @@ public class AioChunkedInput implements ChunkedInput<ByteBuf> {
         }
 
         @Override
-        public void filled(Object msg, int readCharge) {
+        public void filled(Object msg) {
             if (isAbandoned()) {
                 ReferenceCountUtil.release(msg);
-                reader.refund(readCharge);
                 return;
             }
             buf = (ByteBuf) msg;
-            charge = readCharge;
             arrived();
         }
 

@@ -121,6 +121,13 @@ public final class AioFileSink {
 
     /** The block being filled, or {@code null}. */
     private Write block;
+    /**
+     * Data given to {@link #write} that waits for a block: the loop's memory budget had no room. Reading pauses while
+     * there is any, so that it holds at most what one read of the channel brought.
+     */
+    private final ArrayDeque<ByteBuf> held = new ArrayDeque<>();
+    /** A wake-up is asked of the loop for when chunk memory comes back. */
+    private boolean waitingForMemory;
     /** Bytes taken by {@link #write}: the file's final length. */
     private long received;
     /** The file's size as extended ahead of the writes. */
@@ -302,14 +309,40 @@ public final class AioFileSink {
         try {
             checkLoop();
             if (failure != null) {
+                data.release();
                 return;
             }
             if (closing) {
                 throw new IllegalStateException("the sink is closed: " + this);
             }
+        } catch (RuntimeException e) {
+            data.release();
+            throw e;
+        }
+        held.add(data);
+        copyHeld();
+        pump();
+    }
+
+    /**
+     * Copies the data waiting in {@link #held} into blocks, in order, sealing each full one. When no block can be had
+     * (the loop's memory budget is in use), the rest waits for memory to come back; reading stays paused meanwhile.
+     */
+    private void copyHeld() {
+        while (failure == null && !held.isEmpty()) {
+            ByteBuf data = held.peek();
             while (data.isReadable()) {
                 if (block == null) {
-                    block = newBlock();
+                    try {
+                        block = newBlock();
+                    } catch (IOException e) {
+                        fail(e);
+                        return;
+                    }
+                    if (block == null) {
+                        waitForMemory();
+                        return;
+                    }
                 }
                 ByteBuf buf = block.buffer;
                 int n = Math.min(data.readableBytes(), block.index + blockSize - buf.writerIndex());
@@ -319,10 +352,22 @@ public final class AioFileSink {
                     seal();
                 }
             }
-        } finally {
-            data.release();
+            held.poll().release();
         }
-        pump();
+        if (closing && failure == null && held.isEmpty() && block != null) {
+            seal();
+        }
+    }
+
+    private void waitForMemory() {
+        if (!waitingForMemory) {
+            waitingForMemory = true;
+            aio.whenMemoryReturns(() -> {
+                waitingForMemory = false;
+                copyHeld();
+                pump();
+            });
+        }
     }
 
     /**
@@ -337,7 +382,7 @@ public final class AioFileSink {
         checkLoop();
         if (!closing) {
             closing = true;
-            if (failure == null && block != null) {
+            if (failure == null && held.isEmpty() && block != null) {
                 seal();
             }
             pump();
@@ -368,14 +413,30 @@ public final class AioFileSink {
         }
     }
 
-    private Write newBlock() {
-        int capacity = blockSize + memoryAlignment;
-        ByteBuf buf = AioLoop.allocator().directBuffer(capacity);
+    /**
+     * A block to fill: through AIO, from the loop's chunk pool within its memory budget ({@code null} if it has no
+     * room now); for blocking writes, from the channel's allocator.
+     *
+     * @throws IOException if direct memory ran out for a blocking write's block
+     */
+    private Write newBlock() throws IOException {
+        ByteBuf buf;
+        if (aio != null) {
+            buf = aio.tryAllocate(blockSize, memoryAlignment);
+            if (buf == null) {
+                return null;
+            }
+        } else {
+            try {
+                buf = channel.alloc().directBuffer(blockSize);
+            } catch (OutOfMemoryError e) {
+                throw new IOException("no direct memory for a block of " + blockSize + " bytes of " + file, e);
+            }
+        }
         Write w = new Write();
         w.buffer = buf;
         w.index = AioLoop.alignedIndex(buf, memoryAlignment);
         buf.setIndex(w.index, w.index);
-        w.charge = aio != null && aio.tryCharge(capacity) ? capacity : 0;
         return w;
     }
 
@@ -405,7 +466,8 @@ public final class AioFileSink {
                 queued.poll();
                 start(w);
             }
-            if (failure == null && closing && !syncStarted && queued.isEmpty() && inFlight == 0 && block == null) {
+            if (failure == null && closing && !syncStarted && held.isEmpty() && queued.isEmpty() && inFlight == 0
+                    && block == null) {
                 finish();
             }
         } catch (IOException | RuntimeException e) {
@@ -491,6 +553,9 @@ public final class AioFileSink {
         while (!queued.isEmpty()) {
             queued.poll().free();
         }
+        while (!held.isEmpty()) {
+            held.poll().release();
+        }
         result.tryFailure(cause);
         closeFilesIfIdle();
         updateReading();
@@ -563,7 +628,7 @@ public final class AioFileSink {
             return;
         }
         boolean pause = failure == null && !result.isDone() && !closing
-                && (inFlight + queued.size() >= maxWritesInFlight
+                && (inFlight + queued.size() >= maxWritesInFlight || !held.isEmpty()
                 || inFlight > 0 && aio != null && aio.isShortOfMemory());
         if (pause && !pausedReading) {
             if (channel.config().isAutoRead()) {
@@ -649,10 +714,6 @@ public final class AioFileSink {
             if (b != null) {
                 buffer = null;
                 b.release();
-                if (charge > 0 && aio != null) {
-                    aio.refund(charge);
-                }
-                charge = 0;
             }
         }
     }

@@ -142,14 +142,13 @@ final class AioFileStream {
             Chunk chunk = chunks.poll();
             Object msg = chunk.msg;
             chunk.msg = null;
-            int charge = chunk.charge;
             boolean last = chunk.end == end;
             if (last) {
                 finished = true;
                 releaseResources();
             }
             unacknowledged++;
-            ctx.write(msg).addListener(new ChunkWritten((int) (chunk.end - chunk.start), last, charge));
+            ctx.write(msg).addListener(new ChunkWritten((int) (chunk.end - chunk.start), last));
             wrote = true;
         }
         return wrote;
@@ -196,7 +195,6 @@ final class AioFileStream {
             if (msg != null) {
                 chunk.msg = null;
                 ReferenceCountUtil.release(msg);
-                reader.refund(chunk.charge);
             }
         }
         chunks.clear();
@@ -223,8 +221,6 @@ final class AioFileStream {
         final long end;
         /** The chunk once read (a {@code ByteBuf} or a {@code FileRegion}); {@code null} before. */
         Object msg;
-        /** What {@link #msg} takes of the loop's memory budget. */
-        int charge;
 
         Chunk(long start, long end) {
             this.start = start;
@@ -242,14 +238,12 @@ final class AioFileStream {
         }
 
         @Override
-        public void filled(Object read, int readCharge) {
+        public void filled(Object read) {
             if (finished) {
                 ReferenceCountUtil.release(read);
-                reader.refund(readCharge);
                 return;
             }
             msg = read;
-            charge = readCharge;
             pump();
         }
 
@@ -278,17 +272,14 @@ final class AioFileStream {
     private final class ChunkWritten implements ChannelFutureListener {
         private final int length;
         private final boolean last;
-        private final int charge;
 
-        ChunkWritten(int length, boolean last, int charge) {
+        ChunkWritten(int length, boolean last) {
             this.length = length;
             this.last = last;
-            this.charge = charge;
         }
 
         @Override
         public void operationComplete(ChannelFuture future) {
-            reader.refund(charge);
             unacknowledged--;
             if (!future.isSuccess()) {
                 fail(future.cause());

@@ -16,8 +16,6 @@
 package io.netty.contrib.channel.aio;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.IoEventLoop;
 import io.netty.util.internal.logging.InternalLogger;
 import io.netty.util.internal.logging.InternalLoggerFactory;
@@ -26,6 +24,7 @@ import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -46,11 +45,6 @@ final class AioLoop {
     /** How long a refused io_submit (EAGAIN) is retried before the reads are given up as starved. */
     private static final long EAGAIN_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     private static final long SETUP_RETRY_NANOS = TimeUnit.SECONDS.toNanos(1);
-    /**
-     * Chunk buffers come from a pool of their own: chunks are large (hundreds of KiB), and an allocator that does not
-     * pool such sizes maps and faults in fresh memory for every chunk, which costs more CPU than the read itself.
-     */
-    private static final ByteBufAllocator ALLOCATOR = new PooledByteBufAllocator(true);
     /** When nothing of the budget is in use to come back, an allocation that failed is tried again after this. */
     private static final long ALLOCATION_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
@@ -66,7 +60,12 @@ final class AioLoop {
         /** Its owner gave up before it was submitted. */
         CANCELLED,
         /** {@code io_submit} kept refusing it with {@code EAGAIN}: the owner may read synchronously. */
-        SUBMIT_STARVED
+        SUBMIT_STARVED,
+        /**
+         * The memory budget had no room for it, and its owner said it can do without ({@link Read#mayDivert}): a
+         * region sent with {@code sendfile} reads it through the page cache instead of waiting.
+         */
+        NO_MEMORY
     }
 
     /**
@@ -83,16 +82,20 @@ final class AioLoop {
         int opcode = Native.IOCB_CMD_PREAD;
         int fd;
         /**
-         * Where the bytes go. Left {@code null}, the loop allocates it when it submits the read, within its memory
-         * budget ({@link #charge} bytes, of which {@link #memoryAlignment} spare bytes let {@link #index} start at an
-         * aligned address): the owner gives the charge back with {@link AioLoop#refund} when the buffer is freed.
+         * Where the bytes go. Left {@code null}, the loop takes it from its {@link ChunkPool} when it submits the read,
+         * within its memory budget; {@link #index} is where the aligned bytes start. Its last {@code release()} gives
+         * the memory back.
          */
         ByteBuf buffer;
         int index;
         int length;
         long offset;
         int memoryAlignment = 1;
-        int charge;
+        /**
+         * The owner can do without memory: when the budget has no room, the read is ended as
+         * {@link Abort#NO_MEMORY} instead of waiting behind the reads that need bytes.
+         */
+        boolean mayDivert;
 
         /** The kernel's result: the bytes read, or {@code -errno} (also when {@code io_submit} refused this read). */
         abstract void completed(long res);
@@ -143,10 +146,11 @@ final class AioLoop {
     private final ArrayDeque<Read> ready = new ArrayDeque<>();
     private final Runnable submitTask = this::submitPending;
     private boolean submitScheduled;
-    private final long memoryBudget;
-    private long memoryUsed;
-    /** Reads wait at the head of the queue for memory: a refund, or a timer when none can come, resumes them. */
+    private final ChunkPool pool;
+    /** Reads wait at the head of the queue for memory: a buffer given back, or a timer when none can come, resumes them. */
     private boolean waitingForMemory;
+    /** Others that wait for memory (file sinks), resumed once each when a buffer comes back. */
+    private final ArrayDeque<Runnable> memoryWaiters = new ArrayDeque<>();
     private long eagainSince;
     private int maxReadLength = 1;
     private final DirectFileCache files;
@@ -184,8 +188,7 @@ final class AioLoop {
             freeSlots[i] = slots - 1 - i;
         }
         freeCount = slots;
-        memoryBudget = config.memoryBudgetBytes();
-        metrics.memoryBudget(memoryBudget);
+        pool = new ChunkPool(loop, config.memoryBudgetBytes(), metrics, this::memoryReturned);
         files = new DirectFileCache(config.openFiles(), config.openFileIdleTimeout().toNanos(), metrics);
     }
 
@@ -339,6 +342,10 @@ final class AioLoop {
                 continue;
             }
             if (queue == pending && !allocate(read)) {
+                if (divertWaiting()) {
+                    // The head could do without memory: look again at what is left.
+                    continue;
+                }
                 // First come, first served: the reads behind it wait too.
                 waitForMemory();
                 break;
@@ -390,7 +397,7 @@ final class AioLoop {
             eagainSince = 0;
             if (hasQueued() && freeCount > 0 && !(waitingForMemory && ready.isEmpty())) {
                 // Refused reads gave their slots back and no completion may come to submit the rest: go on now.
-                // (Reads that wait for memory are resumed by a refund, or by the retry timer.)
+                // (Reads that wait for memory are resumed by a buffer given back, or by the retry timer.)
                 scheduleSubmit();
             }
         }
@@ -412,74 +419,103 @@ final class AioLoop {
     }
 
     /**
-     * Gives {@code read} a buffer if the memory budget has room (or nothing of it is in use, so that a chunk larger
-     * than the budget still goes) and the allocator has the memory.
+     * Gives {@code read} a buffer from the pool if the memory budget has room (or nothing of it is in use, so that a
+     * chunk larger than the budget still goes) and direct memory is not short.
      */
     private boolean allocate(Read read) {
-        int capacity = read.length + read.memoryAlignment;
-        if (memoryUsed > 0 && memoryUsed + capacity > memoryBudget) {
-            return false;
-        }
-        ByteBuf buf;
-        try {
-            buf = ALLOCATOR.directBuffer(capacity);
-        } catch (OutOfMemoryError e) {
-            // Direct memory is short: the read waits, it does not fail.
-            metrics.allocationFailed();
+        ByteBuf buf = pool.allocate(capacityFor(read.length, read.memoryAlignment));
+        if (buf == null) {
             return false;
         }
         read.buffer = buf;
         read.index = alignedIndex(buf, read.memoryAlignment);
-        read.charge = capacity;
-        charge(capacity);
+        return true;
+    }
+
+    /** Pool buffers are page-aligned: only a larger memory alignment needs spare bytes to start at. */
+    static int capacityFor(int length, int memoryAlignment) {
+        return memoryAlignment <= ChunkPool.PAGE ? length : length + memoryAlignment;
+    }
+
+    /**
+     * Ends the waiting reads whose owners can do without memory ({@link Read#mayDivert}) as {@link Abort#NO_MEMORY};
+     * {@code true} if there were any.
+     */
+    private boolean divertWaiting() {
+        List<Read> diverted = null;
+        for (Iterator<Read> it = pending.iterator(); it.hasNext(); ) {
+            Read read = it.next();
+            if (read.mayDivert) {
+                it.remove();
+                if (diverted == null) {
+                    diverted = new ArrayList<>();
+                }
+                diverted.add(read);
+            }
+        }
+        if (diverted == null) {
+            return false;
+        }
+        metrics.memoryDiverted(diverted.size());
+        for (Read read : diverted) {
+            abort(read, Abort.NO_MEMORY);
+        }
         return true;
     }
 
     private void waitForMemory() {
         waitingForMemory = true;
         metrics.memoryWait();
-        if (memoryUsed == 0) {
-            // No refund will come: try again shortly.
-            loop.schedule(this::scheduleSubmit, ALLOCATION_RETRY_NANOS, TimeUnit.NANOSECONDS);
-        }
+        scheduleRetryIfNothingOut();
     }
 
-    private void charge(int bytes) {
-        memoryUsed += bytes;
-        metrics.memoryUsed(memoryUsed);
+    /** When no buffer is out, none will come back to resume what waits for memory: try again shortly. */
+    private void scheduleRetryIfNothingOut() {
+        if (pool.used() == 0) {
+            loop.schedule(this::memoryReturned, ALLOCATION_RETRY_NANOS, TimeUnit.NANOSECONDS);
+        }
     }
 
     /**
-     * Takes {@code bytes} of the memory budget for a buffer allocated elsewhere (a page-cache copy); {@code false}
-     * if they do not fit.
+     * A buffer of {@code length} bytes from the loop's pool for a copy out of the page cache or a file sink's block,
+     * aligned to {@code memoryAlignment} at {@link #alignedIndex}; {@code null} if reads wait for memory (a buffer
+     * taken now would jump the queue) or the budget has no room.
      */
-    boolean tryCharge(int bytes) {
-        if (memoryUsed > 0 && memoryUsed + bytes > memoryBudget || waitingForMemory) {
-            return false;
-        }
-        charge(bytes);
-        return true;
+    ByteBuf tryAllocate(int length, int memoryAlignment) {
+        return waitingForMemory ? null : pool.allocate(capacityFor(length, memoryAlignment));
     }
 
-    /** A chunk buffer of {@code bytes} was freed: its memory goes back to the budget. */
-    void refund(int bytes) {
-        if (bytes > 0) {
-            memoryUsed -= bytes;
-            metrics.memoryUsed(memoryUsed);
-            if (waitingForMemory && !closed) {
-                scheduleSubmit();
+    /**
+     * Runs {@code waiter} once on the loop after a chunk buffer came back (or, when none is out, shortly): for what
+     * {@link #tryAllocate} refused.
+     */
+    void whenMemoryReturns(Runnable waiter) {
+        memoryWaiters.add(waiter);
+        metrics.memoryWait();
+        scheduleRetryIfNothingOut();
+    }
+
+    /** A chunk buffer came back to the pool: whatever waited for memory tries again. */
+    private void memoryReturned() {
+        if (closed) {
+            return;
+        }
+        if (waitingForMemory) {
+            scheduleSubmit();
+        }
+        for (int n = memoryWaiters.size(); n > 0; n--) {
+            Runnable waiter = memoryWaiters.poll();
+            try {
+                waiter.run();
+            } catch (Throwable t) {
+                logger.warn("A task waiting for chunk memory threw", t);
             }
         }
     }
 
     /** {@code true} while more than half of the memory budget is in use, or reads wait for it. */
     boolean isShortOfMemory() {
-        return waitingForMemory || memoryUsed > memoryBudget / 2;
-    }
-
-    /** The allocator of chunk buffers, whose memory counts toward the budget through {@link #tryCharge}. */
-    static ByteBufAllocator allocator() {
-        return ALLOCATOR;
+        return waitingForMemory || pool.isMoreThanHalfUsed();
     }
 
     static int alignedIndex(ByteBuf buf, int alignment) {
@@ -673,6 +709,9 @@ final class AioLoop {
             }
             abortStranded();
             files.close();
+            // Buffers still out (in channels) free their memory when they are released.
+            pool.close();
+            memoryWaiters.clear();
             // Last: nothing in flight can signal the eventfd now.
             source.release();
         }

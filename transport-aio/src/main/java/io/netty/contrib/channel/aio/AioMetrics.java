@@ -111,6 +111,10 @@ public final class AioMetrics {
     private volatile long maxMemoryUsed;
     private volatile long memoryWaits;
     private volatile long allocationFailures;
+    private volatile long memoryDiversions;
+    private volatile long chunkMemoryIdle;
+    private volatile long chunkSlabsAllocated;
+    private volatile long chunkSlabsFreed;
     private final DurationRecorder lag = new DurationRecorder();
     private final DurationRecorder iterations = new DurationRecorder();
     private volatile long loopIoNanos;
@@ -407,6 +411,47 @@ public final class AioMetrics {
     }
 
     /**
+     * Reads that did not wait for memory when the budget had no room: chunks of regions sent with {@code sendfile}
+     * (no handler below needs their bytes) that were read ahead into the page cache and sent from there instead.
+     * Summed over a group.
+     *
+     * @return the count since the loop started
+     */
+    public long memoryDiversions() {
+        return loops == null ? memoryDiversions : sum(AioMetrics::memoryDiversions);
+    }
+
+    /**
+     * Bytes of chunk memory the loop holds: buffers in use ({@link #memoryUsed()}) and slabs kept idle for reuse
+     * (freed after an idle period, or to make room for another size). Summed over a group.
+     *
+     * @return bytes held now
+     */
+    public long chunkMemoryHeld() {
+        return loops == null ? memoryUsed + chunkMemoryIdle : sum(AioMetrics::chunkMemoryHeld);
+    }
+
+    /**
+     * Fresh chunk memory: slabs allocated because no idle one of the size asked for was kept. In a steady state it
+     * stops growing; every one costs page faults and zeroing. Summed over a group.
+     *
+     * @return the count since the loop started
+     */
+    public long chunkSlabsAllocated() {
+        return loops == null ? chunkSlabsAllocated : sum(AioMetrics::chunkSlabsAllocated);
+    }
+
+    /**
+     * Slabs of chunk memory freed: idle for a whole trim interval, freed to make room for a slab of another size, or
+     * when the loop's AIO state closed. Summed over a group.
+     *
+     * @return the count since the loop started
+     */
+    public long chunkSlabsFreed() {
+        return loops == null ? chunkSlabsFreed : sum(AioMetrics::chunkSlabsFreed);
+    }
+
+    /**
      * The most completions handled in one eventfd wake-up (bounded by the loop's completion budget); for a group,
      * the highest of the loops'.
      *
@@ -628,6 +673,22 @@ public final class AioMetrics {
         allocationFailures++;
     }
 
+    void memoryDiverted(int reads) {
+        memoryDiversions += reads;
+    }
+
+    void chunkMemoryIdle(long bytes) {
+        chunkMemoryIdle = bytes;
+    }
+
+    void chunkSlabAllocated() {
+        chunkSlabsAllocated++;
+    }
+
+    void chunkSlabFreed() {
+        chunkSlabsFreed++;
+    }
+
     void wakeUp(int completions) {
         if (completions > maxCompletionsPerWakeUp) {
             maxCompletionsPerWakeUp = completions;
@@ -684,7 +745,9 @@ public final class AioMetrics {
                 .append(", late: ").append(prefetchesLate())
                 .append(", open files: ").append(openFileHits()).append('/').append(openFileMisses())
                 .append(", memory: ").append(memoryUsed()).append('/').append(memoryBudget()).append(" (max ")
-                .append(maxMemoryUsed()).append(", waits ").append(memoryWaits()).append(')')
+                .append(maxMemoryUsed()).append(", waits ").append(memoryWaits()).append(", diverted ")
+                .append(memoryDiversions()).append(", held ").append(chunkMemoryHeld()).append(", slabs allocated ")
+                .append(chunkSlabsAllocated()).append(", freed ").append(chunkSlabsFreed()).append(')')
                 .append(", loop lag p99/max: ").append(loopLagNanos(0.99) / 1000).append('/')
                 .append(maxLoopLagNanos() / 1000).append(" µs");
         DurationHistogram iterations = loopIterations();

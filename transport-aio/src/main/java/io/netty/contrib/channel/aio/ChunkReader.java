@@ -30,9 +30,6 @@ interface ChunkReader {
     /** Reads bytes {@code [start, end)} of the file and hands them to {@code sink}: now, or later on the loop. */
     void read(long start, long end, Sink sink);
 
-    /** A chunk's memory was freed: {@code charge} is what {@link Sink#filled} said it was charged. */
-    void refund(int charge);
-
     /**
      * Has {@code owner} (the stream or input that reads through this reader) ended if the loop terminates without
      * closing its channel while this reader is open: see {@link AioLoop.Owner}. {@link #close()} lets go of it. A
@@ -52,11 +49,10 @@ interface ChunkReader {
 
         /**
          * The chunk is ready: {@code msg} is a {@code ByteBuf} whose readable bytes are the chunk, or (when the
-         * channel takes regions) a {@code FileRegion} of exactly the chunk. The sink owns it from now on, and gives
-         * {@code charge} (the bytes it takes of the loop's memory budget, 0 for none) back with
-         * {@link ChunkReader#refund} once it is freed.
+         * channel takes regions) a {@code FileRegion} of exactly the chunk. The sink owns it from now on; a buffer
+         * from the loop's {@link ChunkPool} gives its memory back to the budget when it is released.
          */
-        void filled(Object msg, int charge);
+        void filled(Object msg);
 
         /**
          * The chunk could not be read. An {@link java.io.IOException} means that the file could not be read (an

@@ -16,9 +16,11 @@
 package io.netty.contrib.channel.aio;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.unix.Errors;
 
 import java.io.IOException;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Reads chunks with {@code O_DIRECT} AIO on the channel's loop: each read is aligned (its start rounded down and its
@@ -28,6 +30,12 @@ import java.io.IOException;
  * the disk.
  */
 final class DirectChunkReader implements ChunkReader {
+
+    /** The first look at a chunk read ahead: a MiB of read-ahead takes about a millisecond on an idle SSD. */
+    private static final long FIRST_CHECK_NANOS = TimeUnit.MICROSECONDS.toNanos(500);
+    private static final long RECHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+    /** After this a chunk read ahead goes to the disk with O_DIRECT: the page cache may be thrashing. */
+    static final long PREFETCH_DEADLINE_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
 
     private final AioLoop aio;
     private final AioMetrics metrics;
@@ -73,7 +81,11 @@ final class DirectChunkReader implements ChunkReader {
         readDirect(start, end, sink);
     }
 
-    /** Reads {@code [start, end)} with {@code O_DIRECT} AIO, whatever the page cache holds. */
+    /**
+     * Reads {@code [start, end)} with {@code O_DIRECT} AIO, whatever the page cache holds. A region sent with
+     * {@code sendfile} does not wait for memory: when the budget has no room, the chunk is read ahead into the page
+     * cache and sent from there ({@link AioLoop.Abort#NO_MEMORY}).
+     */
     void readDirect(long start, long end, Sink sink) {
         long alignedStart = start - start % alignment;
         long alignedEnd = end % alignment == 0 ? end : end + alignment - end % alignment;
@@ -82,7 +94,23 @@ final class DirectChunkReader implements ChunkReader {
         read.length = (int) (alignedEnd - alignedStart);
         read.offset = alignedStart;
         read.memoryAlignment = memoryAlignment;
+        read.mayDivert = !region.needsBytes && region.isPageCacheUsable();
         aio.read(read);
+    }
+
+    /**
+     * Reads {@code [start, end)} ahead into the page cache ({@code POSIX_FADV_WILLNEED}) and serves it from there
+     * once it has arrived; with {@code O_DIRECT} if the page cache cannot be used, or the pages are not all there
+     * after {@link #PREFETCH_DEADLINE_NANOS} (the page cache may be thrashing).
+     */
+    void prefetch(long start, long end, Sink sink) {
+        if (!region.isPageCacheUsable()
+                || Native.fadvise(region.fd, start, end - start, Native.POSIX_FADV_WILLNEED) != 0) {
+            readDirect(start, end, sink);
+            return;
+        }
+        metrics.prefetched(end - start);
+        new Arrival(start, end, sink, System.nanoTime() + PREFETCH_DEADLINE_NANOS).checkIn(FIRST_CHECK_NANOS);
     }
 
     /**
@@ -94,27 +122,24 @@ final class DirectChunkReader implements ChunkReader {
         int length = (int) (end - start);
         if (!region.needsBytes) {
             metrics.pageCacheRead(length);
-            sink.filled(new RegionSlice(region.region, region.channel, start, length), 0);
+            sink.filled(new RegionSlice(region.region, region.channel, start, length));
             return true;
         }
-        if (!sink.isNext() || !aio.tryCharge(length)) {
+        if (!sink.isNext()) {
             // Memory is taken in order: a later chunk does not jump ahead of an earlier one that waits for it.
             return false;
         }
-        ByteBuf buf = AioLoop.allocator().directBuffer(length);
+        ByteBuf buf = aio.tryAllocate(length, 1);
+        if (buf == null) {
+            return false;
+        }
         if (!region.copyFromPageCache(buf, start, length)) {
             buf.release();
-            aio.refund(length);
             return false;
         }
         metrics.pageCacheRead(length);
-        sink.filled(buf, length);
+        sink.filled(buf);
         return true;
-    }
-
-    @Override
-    public void refund(int charge) {
-        aio.refund(charge);
     }
 
     @Override
@@ -185,7 +210,7 @@ final class DirectChunkReader implements ChunkReader {
             ByteBuf buf = buffer;
             buffer = null;
             int dataIndex = index + (int) (start - offset);
-            sink.filled(buf.setIndex(dataIndex, dataIndex + (int) (end - start)), charge);
+            sink.filled(buf.setIndex(dataIndex, dataIndex + (int) (end - start)));
         }
 
         @Override
@@ -207,6 +232,11 @@ final class DirectChunkReader implements ChunkReader {
                     releaseBuffer();
                     sink.failed(new IOException("the event loop shut down while " + region + " was being read"));
                     break;
+                case NO_MEMORY:
+                    if (!sink.isCancelled()) {
+                        prefetch(start, end, sink);
+                    }
+                    break;
                 default:
                     releaseBuffer();
                     break;
@@ -222,7 +252,7 @@ final class DirectChunkReader implements ChunkReader {
         private long readSynchronously() {
             if (buffer == null) {
                 // It starved before the loop gave it memory: a degraded path, outside the budget.
-                buffer = AioLoop.allocator().directBuffer(length + memoryAlignment);
+                buffer = Unpooled.directBuffer(length + memoryAlignment);
                 index = AioLoop.alignedIndex(buffer, memoryAlignment);
             }
             long total = 0;
@@ -242,8 +272,39 @@ final class DirectChunkReader implements ChunkReader {
             if (b != null) {
                 buffer = null;
                 b.release();
-                aio.refund(charge);
             }
+        }
+    }
+
+    /** Waits for the read-ahead of one chunk. */
+    private final class Arrival implements Runnable {
+        private final long start;
+        private final long end;
+        private final Sink sink;
+        private final long deadline;
+
+        Arrival(long start, long end, Sink sink, long deadline) {
+            this.start = start;
+            this.end = end;
+            this.sink = sink;
+            this.deadline = deadline;
+        }
+
+        void checkIn(long nanos) {
+            aio.schedule(this, nanos);
+        }
+
+        @Override
+        public void run() {
+            if (sink.isCancelled() || region.isResident(start, end) && fromPageCache(start, end, sink)) {
+                return;
+            }
+            if (!region.isPageCacheUsable() || System.nanoTime() - deadline > 0) {
+                metrics.prefetchLate();
+                readDirect(start, end, sink);
+                return;
+            }
+            checkIn(RECHECK_NANOS);
         }
     }
 }

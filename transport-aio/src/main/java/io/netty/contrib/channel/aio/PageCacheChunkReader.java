@@ -15,7 +15,6 @@
  */
 package io.netty.contrib.channel.aio;
 
-import java.util.concurrent.TimeUnit;
 
 /**
  * Reads the chunks of a file admitted to the page cache (asked for often enough: see
@@ -28,20 +27,10 @@ import java.util.concurrent.TimeUnit;
  */
 final class PageCacheChunkReader implements ChunkReader {
 
-    /** The first look: a MiB of read-ahead takes about a millisecond on an idle SSD. */
-    private static final long FIRST_CHECK_NANOS = TimeUnit.MICROSECONDS.toNanos(500);
-    private static final long RECHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
-    /** After this the chunk goes to the disk with O_DIRECT: the page cache may be thrashing. */
-    private static final long DEADLINE_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
-
-    private final AioLoop aio;
-    private final AioMetrics metrics;
     private final OpenRegion file;
     private final DirectChunkReader direct;
 
-    PageCacheChunkReader(AioLoop aio, OpenRegion file, DirectChunkReader direct) {
-        this.aio = aio;
-        this.metrics = aio.metrics();
+    PageCacheChunkReader(OpenRegion file, DirectChunkReader direct) {
         this.file = file;
         this.direct = direct;
     }
@@ -57,30 +46,17 @@ final class PageCacheChunkReader implements ChunkReader {
         if (serveIfResident(start, end, sink)) {
             return;
         }
-        if (!file.isPageCacheUsable() || Native.fadvise(file.fd, start, end - start, Native.POSIX_FADV_WILLNEED) != 0) {
-            direct.readDirect(start, end, sink);
-            return;
-        }
-        metrics.prefetched(end - start);
-        new Arrival(start, end, sink, System.nanoTime() + DEADLINE_NANOS).checkIn(FIRST_CHECK_NANOS);
+        direct.prefetch(start, end, sink);
     }
 
     /** Serves {@code [start, end)} from the page cache if it is all there. */
     private boolean serveIfResident(long start, long end, Sink sink) {
-        if (!file.isResident(start, end)) {
-            return false;
-        }
-        return direct.fromPageCache(start, end, sink);
+        return file.isResident(start, end) && direct.fromPageCache(start, end, sink);
     }
 
     @Override
     public int readAhead(int configured) {
         return direct.readAhead(configured);
-    }
-
-    @Override
-    public void refund(int charge) {
-        direct.refund(charge);
     }
 
     @Override
@@ -96,37 +72,5 @@ final class PageCacheChunkReader implements ChunkReader {
     @Override
     public String toString() {
         return "PageCacheChunkReader(" + file + ')';
-    }
-
-    /** Waits for the read-ahead of one chunk. */
-    private final class Arrival implements Runnable {
-        private final long start;
-        private final long end;
-        private final Sink sink;
-        private final long deadline;
-
-        Arrival(long start, long end, Sink sink, long deadline) {
-            this.start = start;
-            this.end = end;
-            this.sink = sink;
-            this.deadline = deadline;
-        }
-
-        void checkIn(long nanos) {
-            aio.schedule(this, nanos);
-        }
-
-        @Override
-        public void run() {
-            if (sink.isCancelled() || serveIfResident(start, end, sink)) {
-                return;
-            }
-            if (!file.isPageCacheUsable() || System.nanoTime() - deadline > 0) {
-                metrics.prefetchLate();
-                direct.readDirect(start, end, sink);
-                return;
-            }
-            checkIn(RECHECK_NANOS);
-        }
     }
 }

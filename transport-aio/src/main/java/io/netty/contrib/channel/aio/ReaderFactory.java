@@ -133,7 +133,7 @@ final class ReaderFactory {
             return fallback(AioMetrics.Fallback.DIRECT_IO_REFUSED, e.getMessage(), metrics, fallback);
         }
         DirectChunkReader reader = new DirectChunkReader(aio, direct, open, useCache);
-        return new Route(admitted ? new PageCacheChunkReader(aio, open, reader) : reader);
+        return new Route(admitted ? new PageCacheChunkReader(open, reader) : reader);
     }
 
     /** How much of a range is in the page cache. */

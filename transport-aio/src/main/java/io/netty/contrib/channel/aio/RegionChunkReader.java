@@ -66,17 +66,12 @@ final class RegionChunkReader implements ChunkReader {
             sink.failed(e);
             return;
         }
-        sink.filled(buf, 0);
+        sink.filled(buf);
     }
 
     @Override
     public int readAhead(int configured) {
         return configured;
-    }
-
-    @Override
-    public void refund(int charge) {
-        // its buffers come from the channel's allocator, outside the loop's budget
     }
 
     @Override

@@ -20,25 +20,23 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.UnpooledDirectByteBuf;
 
 /**
- * The bytes of one chunk as {@link AioChunkedInput} hands them out: a view of the chunk buffer, whose memory counts
- * toward the loop's budget until the view is freed (by whoever wrote it: the channel, an {@code SslHandler}, an
- * HTTP/2 flow controller). Freeing the view frees the chunk buffer and gives its memory back.
+ * The bytes of one chunk as {@link AioChunkedInput} hands them out: a view of the chunk buffer (from the loop's
+ * {@link ChunkPool}), freed by whoever wrote it (the channel, an {@code SslHandler}, an HTTP/2 flow controller).
+ * Freeing the view frees the chunk buffer, whose memory goes back to the pool, and tells the input that its
+ * read-ahead window has room again.
  */
-final class ChargedChunkBuffer extends UnpooledDirectByteBuf {
+final class ChunkView extends UnpooledDirectByteBuf {
 
     private final ByteBuf chunk;
     private final AioChunkedInput owner;
-    private final int charge;
 
     /**
-     * @param chunk the chunk buffer, whose readable bytes are the chunk; released with this buffer
-     * @param charge what {@code chunk} takes of the loop's memory budget
+     * @param chunk the chunk buffer, whose readable bytes are the chunk; released with this view
      */
-    ChargedChunkBuffer(ByteBufAllocator alloc, ByteBuf chunk, AioChunkedInput owner, int charge) {
+    ChunkView(ByteBufAllocator alloc, ByteBuf chunk, AioChunkedInput owner) {
         super(alloc, chunk.nioBuffer(chunk.readerIndex(), chunk.readableBytes()), chunk.readableBytes());
         this.chunk = chunk;
         this.owner = owner;
-        this.charge = charge;
     }
 
     @Override
@@ -46,6 +44,6 @@ final class ChargedChunkBuffer extends UnpooledDirectByteBuf {
         // The view does not own its memory: the parent constructor was told not to free it.
         super.deallocate();
         chunk.release();
-        owner.chunkFreed(charge);
+        owner.chunkFreed();
     }
 }
