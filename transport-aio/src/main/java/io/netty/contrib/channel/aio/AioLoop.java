@@ -154,7 +154,8 @@ final class AioLoop {
     private long eagainSince;
     private int maxReadLength = 1;
     private final DirectFileCache files;
-    private final FrequencySketch popularity = new FrequencySketch(4096);
+    /** Files asked for in the last 8,192 to 16,384 requests of this loop. */
+    private final RecentFiles recentFiles = new RecentFiles(8192);
     private final Runnable trimTask = this::trimFiles;
     private final Runnable lagProbe = this::probeLag;
     private long lagProbeDue;
@@ -247,11 +248,11 @@ final class AioLoop {
     }
 
     /**
-     * Counts a request for a file and tells whether it was asked for before, recently enough to belong in the page
-     * cache: its count in the loop's {@link FrequencySketch} has reached two.
+     * Records a request for a file and tells whether it was asked for before, recently enough to belong in the page
+     * cache: within the last 8,192 to 16,384 requests of this loop ({@link RecentFiles}).
      */
     boolean admit(FileStat stat) {
-        boolean admitted = popularity.add(stat.device * 0x9E3779B97F4A7C15L ^ stat.inode) >= 2;
+        boolean admitted = recentFiles.add(stat.device * 0x9E3779B97F4A7C15L ^ stat.inode);
         if (admitted) {
             metrics.regionAdmitted();
         }
