@@ -23,22 +23,28 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /** The load benchmark's command line, validated once. */
 final class BenchOptions {
 
     static final String USAGE = String.join("\n",
             "usage: java -jar microbench/target/load-bench.jar [options]",
-            "  --workloads LIST   hot,cold,isolation,zipf,size,scale,h2,gzip (default: all)",
+            "  --workloads LIST   hot,evicted-repeat,isolation,zipf,size,scale,h2,gzip (default: these), and",
+            "                     first-touch, first-touch-probe, stalled (run only when listed); cold is",
+            "                     evicted-repeat's former name",
             "  --configs LIST     aio,sendfile,chunked,aio@io_uring,sendfile@io_uring,nginx,nginx-threads, and",
-            "                     MODE-h2c, MODE-h1 (h2 workload), MODE-gzip (gzip workload) (default: each",
-            "                     workload's own list, see README; a workload runs those of the list that fit it)",
+            "                     MODE-h2c, MODE-h1 (h2 workload), MODE-gzip (gzip workload), MODE-h2c (stalled:",
+            "                     the h2c variant) (default: each workload's own list, see README; a workload runs",
+            "                     those of the list that fit it)",
             "  --reps N           repetitions, configurations interleaved round-robin (default: 5)",
             "  --duration S       measured seconds per cell (default: 3; zipf: --zipf-duration)",
-            "  --warmup S         unmeasured seconds of the same load before each cell (default: 1; zipf: none)",
+            "  --warmup S         unmeasured seconds of the same load before each cell (default: 1; zipf, stalled:",
+            "                     none; first touch: --first-touch-warmup)",
             "  --zipf-duration S  measured seconds of a zipf cell (default: 25)",
             "  --threads N|all    server event loops / nginx workers (default: 1; scale runs 1 and all)",
-            "  --connections N    connections of hot, cold, isolation, size and zipf (default: 32)",
+            "  --connections N    connections of hot, evicted-repeat, isolation, size, zipf and first touch",
+            "                     (default: 32)",
             "  --sizes LIST       file sizes of the size sweep (default: 4k,64k,1m,16m,256m)",
             "  --scale-connections LIST  (default: 32,256,1024,4096)",
             "  --streams N        concurrent streams per connection of the h2 workload, h2load -m (default: 4)",
@@ -46,6 +52,22 @@ final class BenchOptions {
             "  --files N          files per set (default: 4 GiB / size, at least 32, at most 4096)",
             "  --zipf-files N     files the zipf load picks from (default: 4000)",
             "  --cgroup-limit B   memory.limit_in_bytes of the zipf server's cgroup (default: 2.5g)",
+            "  --first-touch-files N  1 MiB files of a first-touch cell's measured load, each asked for once",
+            "                     (default: --duration x 2.5 GiB/s, 7680 for 3 s; a wrk thread that runs out",
+            "                     stops, and the table says so)",
+            "  --first-touch-warmup S  seconds of the first-touch warm-up on other files (default: 20)",
+            "  --first-touch-warmup-files N  its 1 MiB files, each asked for once (default: warm-up x 1 GiB/s,",
+            "                     20480 for 20 s; a wrk thread that runs out stops early)",
+            "  --stalled N        HTTP/1.1 connections of the stalled cell that never read (default: 150; this",
+            "                     JVM raises its open-file limit to the hard one, which must exceed N + 100: else",
+            "                     run 'ulimit -n' higher, as root, before java)",
+            "  --stalled-h2-connections N  h2c connections of the stalled cell's -h2c configurations (default: 20)",
+            "  --stalled-h2-streams N  zero-window streams over them, round-robin; at most 128 per connection are",
+            "                     served (default: 128)",
+            "  --stalled-clients K  clients fetching at once beside the stall, curl processes (default: 4)",
+            "  --stalled-rounds R  rounds of K fetches, each of another cold 8 MiB file (default: 5)",
+            "  --stalled-timeout S  a fetch not complete in S seconds counts as missed (default: 10; keep",
+            "                     R x S + 2 below the server's 60 s idle timeout)",
             "  --wrk-threads N    wrk threads of the load (default: the number of cores)",
             "  --dir DIR          where the file sets are created and kept (default: microbench/target/load-bench)",
             "  --out DIR          where the report goes (default: docs/benchmarks/<date>[-label])",
@@ -61,6 +83,8 @@ final class BenchOptions {
             case HOT:
             case COLD:
             case ISOLATION:
+            case FIRST_TOUCH:
+            case FIRST_TOUCH_PROBE:
                 return List.of("aio", "sendfile", "chunked", "aio@io_uring", "sendfile@io_uring", "nginx",
                         "nginx-threads");
             case ZIPF:
@@ -69,12 +93,19 @@ final class BenchOptions {
                 return List.of("aio-h2c", "chunked-h2c", "sendfile-h1");
             case GZIP:
                 return List.of("aio-gzip", "chunked-gzip");
+            case STALLED:
+                return List.of("aio", "sendfile", "chunked", "sendfile@io_uring", "nginx", "aio-h2c", "chunked-h2c");
             default:
                 return List.of("aio", "sendfile");
         }
     }
 
-    Set<Workload> workloads = EnumSet.allOf(Workload.class);
+    /** The measured load of a first-touch cell must not run out of files: it is sized for this many bytes/s. */
+    static final long FIRST_TOUCH_RATE = 5L << 29;
+    /** The first-touch warm-up may run out (its threads stop early): it is sized for this many bytes/s. */
+    static final long FIRST_TOUCH_WARMUP_RATE = 1L << 30;
+
+    Set<Workload> workloads = Workload.defaults();
     List<String> configs;
     int reps = 5;
     int duration = 3;
@@ -89,6 +120,15 @@ final class BenchOptions {
     int files;
     int zipfFiles = 4000;
     long cgroupLimit = 5L << 29;
+    int firstTouchFiles;
+    int firstTouchWarmup = 20;
+    int firstTouchWarmupFiles;
+    int stalled = 150;
+    int stalledH2Connections = 20;
+    int stalledH2Streams = 128;
+    int stalledClients = 4;
+    int stalledRounds = 5;
+    int stalledTimeout = 10;
     int wrkThreads = Runtime.getRuntime().availableProcessors();
     Path dir = Paths.get("microbench", "target", "load-bench").toAbsolutePath();
     Path out;
@@ -193,6 +233,33 @@ final class BenchOptions {
                 case "--cgroup-limit":
                     o.cgroupLimit = bytes(value(args, ++i, arg), arg);
                     break;
+                case "--first-touch-files":
+                    o.firstTouchFiles = intValue(args, ++i, arg, 1, 10_000_000);
+                    break;
+                case "--first-touch-warmup":
+                    o.firstTouchWarmup = intValue(args, ++i, arg, 0, 3600);
+                    break;
+                case "--first-touch-warmup-files":
+                    o.firstTouchWarmupFiles = intValue(args, ++i, arg, 1, 10_000_000);
+                    break;
+                case "--stalled":
+                    o.stalled = intValue(args, ++i, arg, 1, 100_000);
+                    break;
+                case "--stalled-h2-connections":
+                    o.stalledH2Connections = intValue(args, ++i, arg, 1, 100_000);
+                    break;
+                case "--stalled-h2-streams":
+                    o.stalledH2Streams = intValue(args, ++i, arg, 1, 1_000_000);
+                    break;
+                case "--stalled-clients":
+                    o.stalledClients = intValue(args, ++i, arg, 1, 1000);
+                    break;
+                case "--stalled-rounds":
+                    o.stalledRounds = intValue(args, ++i, arg, 1, 1000);
+                    break;
+                case "--stalled-timeout":
+                    o.stalledTimeout = intValue(args, ++i, arg, 1, 3600);
+                    break;
                 case "--wrk-threads":
                     o.wrkThreads = intValue(args, ++i, arg, 1, 1024);
                     break;
@@ -225,6 +292,19 @@ final class BenchOptions {
             return files;
         }
         return (int) Math.max(32, Math.min(4096, (4L << 30) / size));
+    }
+
+    /** 1 MiB files of a first-touch cell's measured load: {@code --first-touch-files}, else duration x 2.5 GiB/s. */
+    int firstTouchFiles() {
+        return firstTouchFiles > 0 ? firstTouchFiles : (int) (duration * FIRST_TOUCH_RATE >> 20);
+    }
+
+    /** 1 MiB files of the first-touch warm-up: {@code --first-touch-warmup-files}, else warm-up x 1 GiB/s. */
+    int firstTouchWarmupFiles() {
+        if (firstTouchWarmupFiles > 0) {
+            return firstTouchWarmupFiles;
+        }
+        return firstTouchWarmup == 0 ? 0 : (int) Math.max(32, firstTouchWarmup * FIRST_TOUCH_WARMUP_RATE >> 20);
     }
 
     /** {@code 4k}, {@code 1m}, {@code 2.5g} or a plain number of bytes. */
@@ -294,7 +374,7 @@ final class BenchOptions {
 
     @Override
     public String toString() {
-        return "workloads " + workloads + ", reps " + reps + ", " + duration + " s per cell (zipf " + zipfDuration
+        return "workloads " + workloads.stream().map(Workload::id).collect(Collectors.toList()) + ", reps " + reps + ", " + duration + " s per cell (zipf " + zipfDuration
                 + " s), warm-up " + warmup + " s, threads " + threads + ", sizes " + Arrays.toString(sizes.toArray());
     }
 }

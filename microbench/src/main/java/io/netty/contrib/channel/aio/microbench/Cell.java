@@ -25,9 +25,16 @@ final class Cell {
     final int threads;
     final int seconds;
     final int warmupSeconds;
+    /** First touch: how many files of the set the warm-up reads (the measured load reads the others); else 0. */
+    final int warmupFiles;
 
     Cell(Workload workload, String label, FileSet files, boolean cold, int connections, int threads, int seconds,
          int warmupSeconds) {
+        this(workload, label, files, cold, connections, threads, seconds, warmupSeconds, 0);
+    }
+
+    Cell(Workload workload, String label, FileSet files, boolean cold, int connections, int threads, int seconds,
+         int warmupSeconds, int warmupFiles) {
         this.workload = workload;
         this.label = label;
         this.files = files;
@@ -36,10 +43,20 @@ final class Cell {
         this.threads = threads;
         this.seconds = seconds;
         this.warmupSeconds = warmupSeconds;
+        this.warmupFiles = warmupFiles;
     }
 
     boolean probe() {
-        return workload == Workload.ISOLATION || workload == Workload.ZIPF;
+        return workload == Workload.ISOLATION || workload == Workload.ZIPF || workload == Workload.FIRST_TOUCH_PROBE;
+    }
+
+    /** Each file asked for once ({@link FirstTouch}). */
+    boolean firstTouch() {
+        return workload == Workload.FIRST_TOUCH || workload == Workload.FIRST_TOUCH_PROBE;
+    }
+
+    boolean stalled() {
+        return workload == Workload.STALLED;
     }
 
     boolean zipf() {
@@ -48,9 +65,10 @@ final class Cell {
 
     /** What the server sees: two cells with the same key are the same measurement. */
     String loadKey() {
-        return files.root + "/" + files.name() + " x" + files.count + (cold ? " cold" : " hot") + " c" + connections
-                + " t" + threads + " " + seconds + "+" + warmupSeconds + "s" + (probe() ? " probe" : "")
-                + (zipf() ? " zipf" : "");
+        // First-touch and stalled loads are like no other workload's, even on the same files.
+        return (firstTouch() || stalled() ? workload.id() + " w" + warmupFiles + " " : "") + files.root + "/"
+                + files.name() + " x" + files.count + (cold ? " cold" : " hot") + " c" + connections + " t" + threads
+                + " " + seconds + "+" + warmupSeconds + "s" + (probe() ? " probe" : "") + (zipf() ? " zipf" : "");
     }
 
     @Override

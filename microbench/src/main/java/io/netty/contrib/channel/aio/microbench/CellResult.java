@@ -43,12 +43,36 @@ final class CellResult {
     double stealPct = Double.NaN;
     /** Lines of the server's log that report an {@code OutOfMemoryError} (direct memory, most often). */
     long serverOutOfMemory;
+    /** The server's minor and major page faults over the window, per GiB sent ({@link ProcStats}). */
+    double minorFaultsPerGib = Double.NaN;
+    double majorFaultsPerGib = Double.NaN;
+    /** CPU time of the server JVM's C1 and C2 compiler threads over the window ({@link CompilerCpu}); NaN: nginx. */
+    double jitC1Ms = Double.NaN;
+    double jitC2Ms = Double.NaN;
+    /** First touch: wrk threads that ran out of files in the measured window (they stopped; see FirstTouch). */
+    long threadsOutOfFiles;
+    /** Stalled: the stalled requests sent (connections, or h2c streams) and those whose response had begun. */
+    long stalledRequests;
+    long stalledStarted;
+    /** Stalled: fetches beside the stall, those that got the whole file in time, and their times. */
+    long fetches;
+    long fullBodies;
+    double fetchMedianMs = Double.NaN;
+    double fetchP99Ms = Double.NaN;
+    double fetchMaxMs = Double.NaN;
+    /** Stalled: the server's highest {@code VmRSS} sampled during the stall. */
+    double stallRssMib = Double.NaN;
     String failure;
 
     CellResult(Cell cell, String config, int rep) {
         this.cell = cell;
         this.config = config;
         this.rep = rep;
+    }
+
+    /** The JIT's CPU over the window, C1 and C2, in ms; NaN for nginx. */
+    double jitMs() {
+        return jitC1Ms + jitC2Ms;
     }
 
     /** The same numbers, for an equal cell of another workload. */
@@ -71,6 +95,19 @@ final class CellResult {
         r.loops = loops;
         r.stealPct = stealPct;
         r.serverOutOfMemory = serverOutOfMemory;
+        r.minorFaultsPerGib = minorFaultsPerGib;
+        r.majorFaultsPerGib = majorFaultsPerGib;
+        r.jitC1Ms = jitC1Ms;
+        r.jitC2Ms = jitC2Ms;
+        r.threadsOutOfFiles = threadsOutOfFiles;
+        r.stalledRequests = stalledRequests;
+        r.stalledStarted = stalledStarted;
+        r.fetches = fetches;
+        r.fullBodies = fullBodies;
+        r.fetchMedianMs = fetchMedianMs;
+        r.fetchP99Ms = fetchP99Ms;
+        r.fetchMaxMs = fetchMaxMs;
+        r.stallRssMib = stallRssMib;
         r.failure = failure;
         return r;
     }

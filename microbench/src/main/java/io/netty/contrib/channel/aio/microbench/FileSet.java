@@ -96,6 +96,17 @@ final class FileSet {
         if (!Files.exists(probe) || Files.size(probe) != 100) {
             Files.write(probe, new byte[100]);
         }
+        long missing = 0;
+        for (int i = 0; i < count; i++) {
+            missing += file(i).length() == size ? 0 : size;
+        }
+        long usable = Files.getFileStore(root.resolve(name())).getUsableSpace();
+        // A gigabyte to spare: a full disk would fail the server's and the report's writes too.
+        if (missing > 0 && missing > usable - (1L << 30)) {
+            throw new IOException(String.format(Locale.ROOT, "%d files of %s need %.1f GiB more in %s, %.1f GiB"
+                    + " free: fewer files (--files, --first-touch-files, ...) or another --dir", count,
+                    BenchOptions.size(size), missing / (double) (1L << 30), root, usable / (double) (1L << 30)));
+        }
         ByteBuffer data = null;
         for (int i = 0; i < count; i++) {
             File f = file(i);
@@ -163,6 +174,20 @@ final class FileSet {
         for (int i = 0; i < count; i++) {
             PageCache.evict(file(i));
         }
+    }
+
+    /**
+     * As root, {@code sync} and {@code echo 3 > /proc/sys/vm/drop_caches}: the whole page cache, and the dentries and
+     * inodes, so that even opening a file reads the disk; else {@link #makeCold()}, which leaves the file system's
+     * metadata cached. Returns {@code true} for the former.
+     */
+    boolean dropCaches() throws IOException, InterruptedException {
+        if (Tools.isRoot()) {
+            MemoryCgroup.dropCaches();
+            return true;
+        }
+        makeCold();
+        return false;
     }
 
     /** Bytes of the set in the page cache ({@code cachestat}). */

@@ -95,8 +95,11 @@ public final class LoadBench {
             }
             return null;
         }
-        if (plan.stream().anyMatch(p -> !p.config.h2load())) {
+        if (plan.stream().anyMatch(p -> !p.cell.stalled() && !p.config.h2load())) {
             Tools.require("wrk");
+        }
+        if (plan.stream().anyMatch(p -> p.cell.stalled())) {
+            Tools.require("curl");
         }
         deleteTree(options.dir.resolve("runs"));
         long start = System.nanoTime();
@@ -139,7 +142,8 @@ public final class LoadBench {
             List<ServerConfig> list = new ArrayList<>();
             for (String name : options.configs(w)) {
                 ServerConfig c = ServerConfig.parse(name);
-                if (c.h2load()) {
+                // The stalled workload's -h2c configurations have their own clients, not h2load.
+                if (c.h2load() && w != Workload.STALLED) {
                     if (h2load == null) {
                         h2load = options.planOnly || Tools.available("h2load", H2load.PACKAGE);
                     }
@@ -171,6 +175,11 @@ public final class LoadBench {
                             : "h2load") + " is not installed and could not be)");
                 }
             }
+        }
+        if (!Tools.isRoot() && options.workloads.stream().anyMatch(w -> w == Workload.FIRST_TOUCH
+                || w == Workload.FIRST_TOUCH_PROBE || w == Workload.STALLED)) {
+            notes.add("first touch and stalled: not root, so no drop_caches: the sets were dropped from the page cache"
+                    + " with posix_fadvise, and the file system's dentries and inodes stayed cached");
         }
         if (options.workloads.contains(Workload.ZIPF) && MemoryCgroup.unavailableReason() != null) {
             notes.add("zipf: no memory cgroup (" + MemoryCgroup.unavailableReason() + "): the server's page cache was"
@@ -245,16 +254,29 @@ public final class LoadBench {
         }
 
         private void measure() throws IOException, InterruptedException {
-            FileSet files = cell.files;
-            files.create();
             // Each run's Lua scripts, wrk output and server log stay there until the next run of the benchmark.
             Path work = options.dir.resolve("runs").resolve("rep" + result.rep).resolve(cell.workload.id() + "-"
                     + cell.label.replaceAll("[^A-Za-z0-9]+", "-") + "-" + config.name.replace('@', '-'));
+            if (cell.stalled()) {
+                StalledRun.measure(options, cell, config, result, work);
+            } else {
+                measureLoad(work);
+            }
+            try (Stream<String> lines = Files.lines(work.resolve("server.log"), StandardCharsets.UTF_8)) {
+                result.serverOutOfMemory = lines.filter(l -> l.contains("OutOfMemoryError")).count();
+            }
+        }
+
+        private void measureLoad(Path work) throws IOException, InterruptedException {
+            FileSet files = cell.files;
+            files.create();
             MemoryCgroup group = null;
             if (cell.zipf() && MemoryCgroup.unavailableReason() == null) {
                 MemoryCgroup.dropCaches();
                 group = MemoryCgroup.create("netty-aio-load-bench-" + ProcessHandle.current().pid(),
                         options.cgroupLimit);
+            } else if (cell.firstTouch()) {
+                files.dropCaches();
             } else if (cell.cold) {
                 files.makeCold();
             } else {
@@ -264,8 +286,13 @@ public final class LoadBench {
             int wrkThreads = Math.min(options.wrkThreads, cell.connections);
             try (ServerProcess server = ServerProcess.start(config, options.dir, cell.threads, work,
                     group == null ? null : group.procs());
-                 Evictor evictor = cell.cold && !cell.zipf() ? new Evictor(files, work) : null) {
+                 Evictor evictor = cell.cold && !cell.zipf() && !cell.firstTouch() ? new Evictor(files, work)
+                         : null) {
+                // First touch: a fresh order per repetition, each file once; the warm-up has files of its own.
+                FirstTouch once = cell.firstTouch() ? FirstTouch.of(files, cell.warmupFiles, wrkThreads, result.rep)
+                        : null;
                 String script = cell.zipf() ? Wrk.zipf(files, Math.min(options.zipfFiles, files.count), 1.0)
+                        : once != null ? once.writeLoad(work, "load")
                         : Wrk.walk(files, wrkThreads, evictor == null ? null : evictor.fifo());
                 List<String> headers = config.gzip ? List.of("Accept-Encoding: gzip") : List.of();
                 if (cell.warmupSeconds > 0) {
@@ -274,8 +301,13 @@ public final class LoadBench {
                                 config.client == ServerConfig.Client.H2LOAD_H1, cell.warmupSeconds, work, "warmup")
                                 .await(cell.warmupSeconds);
                     } else {
-                        Wrk.start(script, server.port(), cell.connections, wrkThreads, cell.warmupSeconds, work,
-                                "warmup", headers).await(cell.warmupSeconds);
+                        Wrk.Result w = Wrk.start(once != null ? once.writeWarmup(work, "warmup") : script,
+                                server.port(), cell.connections, wrkThreads, cell.warmupSeconds, work, "warmup",
+                                headers).await(cell.warmupSeconds);
+                        if (w.exhausted > 0) {
+                            System.out.printf(Locale.ROOT, "  warm-up: %d of %d wrk threads ran out of files and"
+                                    + " stopped early (%d requests)%n", w.exhausted, wrkThreads, w.requests);
+                        }
                     }
                     // The warm-up's clients are gone, but a server may still be working through their requests
                     // (4096 cold megabytes take seconds): that must not eat into the measured window.
@@ -284,23 +316,37 @@ public final class LoadBench {
                         // h2load has no hook for the evictor: the measured load walks the files the warm-up read.
                         files.makeCold();
                     }
+                    if (once != null) {
+                        // The warm-up's reads brought in directory blocks and inodes that the measured files share.
+                        files.dropCaches();
+                        files.makeProbeHot();
+                    }
                 }
                 server.openLoopWindow();
                 long[] machineBefore = ProcStats.machineTicks();
                 ProcStats before = server.stats();
+                CompilerCpu jit = config.nginx ? null : CompilerCpu.start(server.pids());
                 Wrk.Result r;
                 Wrk.Result p = null;
-                if (config.h2load()) {
-                    r = H2load.start(files, server.port(), cell.connections, options.streams,
-                            config.client == ServerConfig.Client.H2LOAD_H1, cell.seconds, work, "load")
-                            .await(cell.seconds);
-                } else {
-                    Wrk load = Wrk.start(script, server.port(), cell.connections, wrkThreads, cell.seconds, work,
-                            "load", headers);
-                    Wrk probe = cell.probe() ? Wrk.start(Wrk.probe(10), server.port(), 1, 1, cell.seconds, work,
-                            "probe") : null;
-                    r = load.await(cell.seconds);
-                    p = probe == null ? null : probe.await(cell.seconds);
+                try {
+                    if (config.h2load()) {
+                        r = H2load.start(files, server.port(), cell.connections, options.streams,
+                                config.client == ServerConfig.Client.H2LOAD_H1, cell.seconds, work, "load")
+                                .await(cell.seconds);
+                    } else {
+                        Wrk load = Wrk.start(script, server.port(), cell.connections, wrkThreads, cell.seconds, work,
+                                "load", headers);
+                        Wrk probe = cell.probe() ? Wrk.start(Wrk.probe(10), server.port(), 1, 1, cell.seconds,
+                                work, "probe") : null;
+                        r = load.await(cell.seconds);
+                        p = probe == null ? null : probe.await(cell.seconds);
+                    }
+                } finally {
+                    if (jit != null) {
+                        double[] ms = jit.stop();
+                        result.jitC1Ms = ms[0];
+                        result.jitC2Ms = ms[1];
+                    }
                 }
                 ProcStats after = server.stats();
                 long[] machineAfter = ProcStats.machineTicks();
@@ -312,7 +358,6 @@ public final class LoadBench {
                 result.stealPct = ticks > 0 ? 100.0 * (machineAfter[0] - machineBefore[0]) / ticks : Double.NaN;
                 // gzip: throughput, CPU and disk per byte of the files' content (uncompressed); else per byte sent.
                 double content = config.gzip ? (double) r.requests * files.size : r.bytes;
-                double gib = content / (1L << 30);
                 result.mibPerSecond = content / r.seconds / (1 << 20);
                 result.wireMibPerSecond = r.bytes / r.seconds / (1 << 20);
                 result.requestsPerSecond = r.requests / r.seconds;
@@ -324,8 +369,12 @@ public final class LoadBench {
                     result.probeP50Ms = p.p50Ms;
                     result.probeP99Ms = p.p99Ms;
                 }
-                // Below a mebibyte sent (a stalled server) CPU per GiB means nothing.
-                result.cpuMsPerGib = r.bytes >= 1 << 20 ? (after.cpuNanos - before.cpuNanos) / 1e6 / gib : Double.NaN;
+                result.threadsOutOfFiles = r.exhausted;
+                if (r.exhausted > 0) {
+                    System.out.printf(Locale.ROOT, "  %d of %d wrk threads ran out of files: raise"
+                            + " --first-touch-files%n", r.exhausted, wrkThreads);
+                }
+                serverCost(result, before, after, content);
                 result.peakRssMib = after.peakRssBytes / (double) (1 << 20);
                 long direct = server.peakDirectBytes();
                 result.peakDirectMib = direct < 0 ? Double.NaN : direct / (double) (1 << 20);
@@ -339,9 +388,20 @@ public final class LoadBench {
                     group.close();
                 }
             }
-            try (Stream<String> lines = Files.lines(work.resolve("server.log"), StandardCharsets.UTF_8)) {
-                result.serverOutOfMemory = lines.filter(l -> l.contains("OutOfMemoryError")).count();
+        }
+
+        /**
+         * The server's CPU time and page faults between {@code before} and {@code after}, per GiB of {@code bytes}
+         * served; NaN below a mebibyte (a stalled server), where a cost per GiB means nothing.
+         */
+        static void serverCost(CellResult result, ProcStats before, ProcStats after, double bytes) {
+            if (bytes < 1 << 20) {
+                return;
             }
+            double gib = bytes / (1L << 30);
+            result.cpuMsPerGib = (after.cpuNanos - before.cpuNanos) / 1e6 / gib;
+            result.minorFaultsPerGib = (after.minorFaults - before.minorFaults) / gib;
+            result.majorFaultsPerGib = (after.majorFaults - before.majorFaults) / gib;
         }
 
         /** Waits (at most 60 s) until the server has used less than 5 % of a core for two 200 ms periods in a row. */

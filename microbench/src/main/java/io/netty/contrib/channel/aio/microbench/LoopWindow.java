@@ -35,12 +35,16 @@ import java.util.Map;
  *   5 ms or more, and how busy the loops were over the window;</li>
  *   <li>lag: how late a task scheduled every 10 ms ran (an iteration in progress, and the thread waiting for a
  *   core, both show here);</li>
- *   <li>GC: the JVM's stop-the-world pauses in the window.</li>
+ *   <li>GC: the JVM's stop-the-world pauses in the window;</li>
+ *   <li>AIO memory: the chunk buffers in use at the window's end ({@link AioMetrics#memoryUsed()}, summed over the
+ *   loops) and the most ever in use at once since the server started ({@link AioMetrics#maxMemoryUsed()}, the
+ *   highest loop's), in MiB; 0 where no AIO handler ran (sendfile, chunked).</li>
  * </ul>
  */
 final class LoopWindow {
 
     private static final double MS = 1e6;
+    private static final double MIB = 1 << 20;
 
     final Map<String, Double> values;
 
@@ -63,6 +67,8 @@ final class LoopWindow {
         values.put("gc_pauses", (double) sortedGcPauses.size());
         values.put("gc_total_ms", sortedGcPauses.stream().mapToLong(Long::longValue).sum() / MS);
         values.put("gc_max_ms", sortedGcPauses.isEmpty() ? 0 : sortedGcPauses.get(sortedGcPauses.size() - 1) / MS);
+        values.put("aio_memory_used_mib", to.memoryUsed / MIB);
+        values.put("aio_memory_max_mib", to.maxMemoryUsed / MIB);
     }
 
     double get(String key) {
@@ -103,11 +109,15 @@ final class LoopWindow {
         final DurationHistogram iterations;
         final long io;
         final long tasks;
+        final long memoryUsed;
+        final long maxMemoryUsed;
 
         Snapshot(AioMetrics metrics) {
             iterations = metrics.loopIterations();
             io = metrics.loopIoNanos();
             tasks = metrics.loopTaskNanos();
+            memoryUsed = metrics.memoryUsed();
+            maxMemoryUsed = metrics.maxMemoryUsed();
         }
     }
 }

@@ -22,7 +22,8 @@ package io.netty.contrib.channel.aio.microbench;
  * pool; Debian builds nginx without Linux native AIO). The variant says how the load is made:
  * <ul>
  *   <li>none: {@code wrk}, HTTP/1.1;</li>
- *   <li>{@code -h2c}: {@code h2load}, HTTP/2 in cleartext with prior knowledge;</li>
+ *   <li>{@code -h2c}: {@code h2load}, HTTP/2 in cleartext with prior knowledge (in the stalled workload: its own
+ *   zero-window client and {@code curl --http2-prior-knowledge}, see {@link StalledRun});</li>
  *   <li>{@code -h1}: {@code h2load --h1}, HTTP/1.1 from the same client as {@code -h2c}, for reference;</li>
  *   <li>{@code -gzip}: the server with {@code --gzip}, {@code wrk} asking with {@code Accept-Encoding: gzip}.</li>
  * </ul>
@@ -99,8 +100,14 @@ final class ServerConfig {
         return client != Client.WRK;
     }
 
-    /** {@code true} if this configuration belongs in workload {@code w}: h2load ones in h2, gzip ones in gzip. */
+    /**
+     * {@code true} if this configuration belongs in workload {@code w}: h2load ones in h2, gzip ones in gzip; in
+     * stalled, the plain ones (HTTP/1.1) and the {@code -h2c} ones (its HTTP/2 variant, without h2load).
+     */
     boolean fits(Workload w) {
+        if (w == Workload.STALLED) {
+            return !gzip && (client == Client.WRK || client == Client.H2LOAD_H2C);
+        }
         if (w == Workload.H2) {
             return h2load();
         }

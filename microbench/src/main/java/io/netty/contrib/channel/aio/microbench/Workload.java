@@ -16,14 +16,19 @@
 package io.netty.contrib.channel.aio.microbench;
 
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 /** What the clients ask for and how the page cache is prepared; each expands into the cells of one table. */
 enum Workload {
     /** 1 MiB files, all in the page cache. */
     HOT,
-    /** 1 MiB files, every request a page-cache miss. */
+    /**
+     * 1 MiB files, every request a page-cache miss: a slice of the set walked again and again, each file evicted
+     * just before its request (id {@code evicted-repeat}; {@code cold} is still accepted).
+     */
     COLD,
     /** {@link #COLD} plus a 100-byte probe on its own connection every 10 ms. */
     ISOLATION,
@@ -36,19 +41,43 @@ enum Workload {
     /** 1 MiB files, hot and cold, over HTTP/2 ({@code h2load}, h2c with prior knowledge). */
     H2,
     /** Generated HTML files ({@code --text-size}, 256 KiB), hot and cold, the server with {@code --gzip}. */
-    GZIP;
+    GZIP,
+    /**
+     * 1 MiB files each asked for exactly once, in a random order, after {@code drop_caches}, by a JVM warmed up on
+     * other files read once each ({@link FirstTouch}).
+     */
+    FIRST_TOUCH,
+    /** {@link #FIRST_TOUCH} plus the 100-byte probe every 10 ms on its own connection, as {@link #ISOLATION}. */
+    FIRST_TOUCH_PROBE,
+    /**
+     * Connections (or HTTP/2 streams) that ask for a cold 8 MiB file and never read it, and a few clients beside them
+     * that fetch other cold 8 MiB files: how long a full body takes, and what the stall costs the server
+     * ({@link StalledRun}).
+     */
+    STALLED;
 
-    static Workload parse(String name) {
-        try {
-            return valueOf(name.trim().toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--workloads: unknown workload '" + name
-                    + "' (hot, cold, isolation, zipf, size, scale, h2, gzip)");
-        }
+    /** The workloads of a run without {@code --workloads}: all but first-touch and stalled, which are asked for. */
+    static Set<Workload> defaults() {
+        return EnumSet.complementOf(EnumSet.of(FIRST_TOUCH, FIRST_TOUCH_PROBE, STALLED));
     }
 
+    static Workload parse(String name) {
+        String id = name.trim().toLowerCase(Locale.ROOT).replace('_', '-');
+        if (id.equals("cold")) {
+            return COLD;
+        }
+        for (Workload w : values()) {
+            if (w.id().equals(id)) {
+                return w;
+            }
+        }
+        throw new IllegalArgumentException("--workloads: unknown workload '" + name + "' (hot, evicted-repeat or"
+                + " cold, isolation, zipf, size, scale, h2, gzip, first-touch, first-touch-probe, stalled)");
+    }
+
+    /** The name in {@code --workloads}, the report's headings and its file names. */
     String id() {
-        return name().toLowerCase(Locale.ROOT);
+        return this == COLD ? "evicted-repeat" : name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
     /** The cells of this workload, without their configuration. */
@@ -61,7 +90,8 @@ enum Workload {
                 cells.add(new Cell(this, "1 MiB hot", main, false, o.connections, o.threads, o.duration, o.warmup));
                 break;
             case COLD:
-                cells.add(new Cell(this, "1 MiB cold", main, true, o.connections, o.threads, o.duration, o.warmup));
+                cells.add(new Cell(this, "1 MiB evicted-repeat", main, true, o.connections, o.threads, o.duration,
+                        o.warmup));
                 break;
             case ISOLATION:
                 cells.add(new Cell(this, "1 MiB cold + probe", main, true, o.connections, o.threads, o.duration,
@@ -93,6 +123,23 @@ enum Workload {
                     cells.add(new Cell(this, BenchOptions.size(o.textSize) + " text " + (cold ? "cold" : "hot"), text,
                             cold, o.connections, o.threads, o.duration, o.warmup));
                 }
+                break;
+            case FIRST_TOUCH:
+            case FIRST_TOUCH_PROBE:
+                // One set: the warm-up's files, then the measured load's (which of them is random: FirstTouch).
+                int warmupFiles = o.firstTouchWarmupFiles();
+                FileSet once = FileSet.of(o.dir, mib, warmupFiles + o.firstTouchFiles());
+                cells.add(new Cell(this, "1 MiB first touch" + (this == FIRST_TOUCH_PROBE ? " + probe" : ""), once,
+                        true, o.connections, o.threads, o.duration, o.firstTouchWarmup, warmupFiles));
+                break;
+            case STALLED:
+                long eight = 8L << 20;
+                int fetches = o.stalledClients * o.stalledRounds;
+                FileSet stalled = FileSet.of(o.dir, eight, Math.max(o.stalled, o.stalledH2Streams) + fetches);
+                cells.add(new Cell(this, String.format(Locale.ROOT, "8 MiB cold: %d stalled h1 conns or %d h2c"
+                                + " streams on %d conns; %d clients x %d", o.stalled, o.stalledH2Streams,
+                        o.stalledH2Connections, o.stalledClients, o.stalledRounds), stalled, true, o.stalled,
+                        o.threads, StalledRun.SETTLE_SECONDS + o.stalledRounds * 2, 0));
                 break;
             default:
                 List<Integer> loops = BenchOptions.allCores() > 1 ? List.of(1, BenchOptions.allCores()) : List.of(1);

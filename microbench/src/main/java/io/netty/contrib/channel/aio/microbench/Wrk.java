@@ -40,14 +40,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class Wrk {
     /** The Lua {@code done} function that prints the numbers {@link #await} reads. */
-    static final String DONE = String.join("\n",
-            "function done(summary, latency, requests)",
-            "  local e = summary.errors",
-            "  io.write(string.format('LOADBENCH requests=%.0f bytes=%.0f duration_us=%.0f p50_us=%.0f"
-                    + " p99_us=%.0f connect=%.0f read=%.0f write=%.0f status=%.0f timeout=%.0f\\n',",
-            "    summary.requests, summary.bytes, summary.duration, latency:percentile(50), latency:percentile(99),",
-            "    e.connect, e.read, e.write, e.status, e.timeout))",
-            "end", "");
+    static final String DONE = done("", "");
 
     /** Its numbers. */
     static final class Result {
@@ -59,6 +52,8 @@ final class Wrk {
         /** Socket errors (connect, read, write, timeout) and responses that were not 2xx or 3xx. */
         final long errors;
         final long non2xx;
+        /** wrk threads that ran out of paths and stopped ({@link FirstTouch}); 0 for the other scripts. */
+        final long exhausted;
 
         Result(long requests, long bytes, double seconds, double p50Ms, double p99Ms, long errors, long non2xx) {
             this.requests = requests;
@@ -68,6 +63,7 @@ final class Wrk {
             this.p99Ms = p99Ms;
             this.errors = errors;
             this.non2xx = non2xx;
+            exhausted = 0;
         }
 
         Result(Map<String, Double> v) {
@@ -79,6 +75,7 @@ final class Wrk {
             non2xx = v.get("status").longValue();
             errors = v.get("connect").longValue() + v.get("read").longValue() + v.get("write").longValue()
                     + v.get("timeout").longValue() + non2xx;
+            exhausted = v.getOrDefault("exhausted", 0.0).longValue();
         }
     }
 
@@ -88,6 +85,24 @@ final class Wrk {
     private Wrk(Process process, Path log) {
         this.process = process;
         this.log = log;
+    }
+
+    /**
+     * The Lua {@code done} function that prints the numbers {@link #await} reads, and more: {@code extraFormat}
+     * (e.g. {@code " exhausted=%.0f"}) appended to the line's format, {@code extraArgs} (e.g.
+     * {@code ", exhausted_threads()"}) to its arguments.
+     */
+    static String done(String extraFormat, String extraArgs) {
+        return String.join("\n",
+                "function done(summary, latency, requests)",
+                "  local e = summary.errors",
+                "  io.write(string.format('LOADBENCH requests=%.0f bytes=%.0f duration_us=%.0f p50_us=%.0f"
+                        + " p99_us=%.0f connect=%.0f read=%.0f write=%.0f status=%.0f timeout=%.0f" + extraFormat
+                        + "\\n',",
+                "    summary.requests, summary.bytes, summary.duration, latency:percentile(50),"
+                        + " latency:percentile(99),",
+                "    e.connect, e.read, e.write, e.status, e.timeout" + extraArgs + "))",
+                "end", "");
     }
 
     /** Lua of the in-order walk over {@code files}, with {@code threads} wrk threads; {@code fifo} may be null. */
