@@ -75,6 +75,9 @@ public class AioChunkedInput implements ChunkedInput<ByteBuf> {
     /** Reads through AIO or the page cache; {@code null} before the first chunk, or when reading synchronously. */
     private ChunkReader reader;
     private boolean started;
+    /** Bytes of a chunk while the loop is short of memory (see {@link #copyOutOfBudget}). */
+    static final int SHORT_CHUNK_SIZE = 64 << 10;
+
     private int chunkSize;
     private int readAhead;
     /** The next byte to ask the reader for. */
@@ -248,8 +251,33 @@ public class AioChunkedInput implements ChunkedInput<ByteBuf> {
         if (offset == end) {
             releaseResources();
         }
+        if (reader.isShortOfMemory()) {
+            ByteBuf copy = copyOutOfBudget(allocator, buf);
+            if (copy != null) {
+                return copy;
+            }
+        }
         handedOut++;
         return new ChunkView(allocator, buf, this);
+    }
+
+    /**
+     * A copy of {@code chunk} in the channel's allocator, {@code chunk} released; {@code null} (nothing released) if
+     * that allocator has no memory. While the loop is short of memory a chunk is not handed out from its budget: where
+     * the channel holds it until the peer reads (a client that stopped reading, an HTTP/2 stream at a zero window)
+     * it would stay out of the budget for that long, and enough such chunks would leave every other channel of the loop
+     * without memory. Chunks are small then ({@link #SHORT_CHUNK_SIZE}), so the copy costs little.
+     */
+    private static ByteBuf copyOutOfBudget(ByteBufAllocator allocator, ByteBuf chunk) {
+        ByteBuf copy;
+        try {
+            copy = allocator.directBuffer(chunk.readableBytes());
+        } catch (OutOfMemoryError e) {
+            return null;
+        }
+        copy.writeBytes(chunk, chunk.readerIndex(), chunk.readableBytes());
+        chunk.release();
+        return copy;
     }
 
     /** The length of the range in bytes. */
@@ -294,12 +322,16 @@ public class AioChunkedInput implements ChunkedInput<ByteBuf> {
         busy = true;
         try {
             int alignment = reader.alignment();
-            int window = reader.readAhead(readAhead);
+            boolean writable = channel.isWritable();
+            int window = reader.readAhead(readAhead, writable);
+            // Short of memory, chunks are small: they are copied out of the budget when handed out (see readChunk).
+            int size = reader.isShortOfMemory() ? Math.max(alignment, Math.min(chunkSize, SHORT_CHUNK_SIZE))
+                    : chunkSize;
             // Chunks in the pipeline count: a slow peer must not get the file buffered in the channel.
             while (!isAbandoned() && next < end && chunks.size() + handedOut < window
-                    && (chunks.isEmpty() && handedOut == 0 || channel.isWritable())) {
+                    && (chunks.isEmpty() && handedOut == 0 || writable)) {
                 long chunkStart = next;
-                long chunkEnd = Math.min(end, chunkStart - chunkStart % alignment + chunkSize);
+                long chunkEnd = Math.min(end, chunkStart - chunkStart % alignment + size);
                 next = chunkEnd;
                 Chunk chunk = new Chunk(chunkStart, chunkEnd);
                 chunks.add(chunk);
@@ -479,6 +511,11 @@ public class AioChunkedInput implements ChunkedInput<ByteBuf> {
         @Override
         public boolean isCancelled() {
             return isAbandoned();
+        }
+
+        @Override
+        public boolean isStalled() {
+            return !channel.isWritable();
         }
 
         @Override

@@ -150,7 +150,7 @@ public final class AioFileSink {
         expectedLength = b.expectedLength;
         metrics = AioMetrics.of(loop);
         result = loop.newPromise();
-        aio = aioLoop(loop, metrics);
+        aio = aioLoop(loop, metrics, b.loopConfig);
         raf = new RandomAccessFile(file, "rw");
         AioFileDescriptor directFd = null;
         try {
@@ -189,7 +189,7 @@ public final class AioFileSink {
     }
 
     /** The loop's AIO, or {@code null} after counting the fallback in {@code metrics} (when not {@code null}). */
-    private static AioLoop aioLoop(EventLoop loop, AioMetrics metrics) {
+    private static AioLoop aioLoop(EventLoop loop, AioMetrics metrics, AioLoopConfig config) {
         if (!Aio.isAvailable()) {
             if (metrics != null) {
                 metrics.fallback(AioMetrics.Fallback.AIO_UNAVAILABLE, Aio.unavailabilityCause());
@@ -204,7 +204,7 @@ public final class AioFileSink {
             return null;
         }
         // Counts SETUP_FAILED itself when it returns null.
-        return AioLoop.get((IoEventLoop) loop, AioLoopConfig.DEFAULT);
+        return AioLoop.get((IoEventLoop) loop, config);
     }
 
     /**
@@ -239,7 +239,7 @@ public final class AioFileSink {
         Promise<Void> promise = loop.newPromise();
         AioFileDescriptor fd = AioFiles.open(directory, AioFiles.O_RDONLY);
         // The sink that wrote the file counted its fallback already.
-        AioLoop aio = aioLoop(loop, null);
+        AioLoop aio = aioLoop(loop, null, AioLoopConfig.DEFAULT);
         DirectorySync sync = new DirectorySync(directory, fd, promise);
         if (aio != null) {
             aio.submit(sync);
@@ -834,6 +834,7 @@ public final class AioFileSink {
         private int maxWritesInFlight = DEFAULT_MAX_WRITES_IN_FLIGHT;
         private long expectedLength = -1;
         private Sync sync = Sync.FDSYNC;
+        private AioLoopConfig loopConfig = AioLoopConfig.DEFAULT;
 
         private Builder(Channel channel, File file) {
             this.channel = ObjectUtil.checkNotNull(channel, "channel");
@@ -893,6 +894,18 @@ public final class AioFileSink {
          */
         public Builder sync(Sync sync) {
             this.sync = ObjectUtil.checkNotNull(sync, "sync");
+            return this;
+        }
+
+        /**
+         * The settings of the event loop's AIO state (default {@link AioLoopConfig#DEFAULT}), used if this sink is the
+         * first to use AIO on its loop; give the same as the loop's {@link AioFileRegionConfig#loopConfig()}.
+         *
+         * @param loopConfig the loop's AIO settings
+         * @return this builder
+         */
+        public Builder loopConfig(AioLoopConfig loopConfig) {
+            this.loopConfig = ObjectUtil.checkNotNull(loopConfig, "loopConfig");
             return this;
         }
 

@@ -122,10 +122,11 @@ final class AioFileStream {
 
     private void startChunks() {
         int alignment = reader.alignment();
-        int window = reader.readAhead(readAhead);
+        boolean writable = ctx.channel().isWritable();
+        int window = reader.readAhead(readAhead, writable);
         // Chunks still in the channel count: a slow reader must not get the region buffered in the channel.
         while (!finished && next < end && chunks.size() + unacknowledged < window
-                && (chunks.isEmpty() && unacknowledged == 0 || ctx.channel().isWritable())) {
+                && (chunks.isEmpty() && unacknowledged == 0 || writable)) {
             long chunkStart = next;
             long chunkEnd = Math.min(end, chunkStart - chunkStart % alignment + chunkSize);
             next = chunkEnd;
@@ -230,6 +231,11 @@ final class AioFileStream {
         @Override
         public boolean isCancelled() {
             return finished;
+        }
+
+        @Override
+        public boolean isStalled() {
+            return !ctx.channel().isWritable();
         }
 
         @Override

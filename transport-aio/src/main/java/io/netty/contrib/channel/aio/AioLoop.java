@@ -50,6 +50,8 @@ final class AioLoop {
 
     /** How often the loop's lag is sampled: a task scheduled this far ahead measures how late it runs. */
     private static final long LAG_PROBE_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+    /** How often parked reads are looked at again while nothing else runs the submit task. */
+    private static final long PARKED_RECHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
     /** Events reaped per io_getevents call, at most. */
     private static final int MAX_REAP = 64;
 
@@ -105,6 +107,15 @@ final class AioLoop {
 
         /** {@code true} if the owner no longer wants the read: it is aborted as {@link Abort#CANCELLED} unsubmitted. */
         abstract boolean isCancelled();
+
+        /**
+         * {@code true} while the owner's channel is not writable: what the read brings would wait in the channel for
+         * its peer, so it takes memory only from the half of the budget that is not kept for channels that make
+         * progress.
+         */
+        boolean isStalled() {
+            return false;
+        }
     }
 
     /**
@@ -149,6 +160,13 @@ final class AioLoop {
     private final ChunkPool pool;
     /** Reads wait at the head of the queue for memory: a buffer given back, or a timer when none can come, resumes them. */
     private boolean waitingForMemory;
+    /**
+     * Reads of stalled channels ({@link Read#isStalled}) set aside while more than half of the budget is in use: the
+     * rest of it is for channels that make progress. They go back to the head of {@link #pending} when less is used.
+     */
+    private final ArrayDeque<Read> parked = new ArrayDeque<>();
+    private final Runnable parkedRecheck = this::recheckParked;
+    private boolean parkedRecheckScheduled;
     /** Others that wait for memory (file sinks), resumed once each when a buffer comes back. */
     private final ArrayDeque<Runnable> memoryWaiters = new ArrayDeque<>();
     private long eagainSince;
@@ -334,12 +352,20 @@ final class AioLoop {
         }
         int n = 0;
         waitingForMemory = false;
+        unpark();
         while (freeCount > 0 && hasQueued()) {
             ArrayDeque<Read> queue = ready.isEmpty() ? pending : ready;
             Read read = queue.peek();
             if (read.isCancelled()) {
                 queue.poll();
                 abort(read, Abort.CANCELLED);
+                continue;
+            }
+            if (queue == pending && read.isStalled()
+                    && !pool.fitsHalf(capacityFor(read.length, read.memoryAlignment))) {
+                queue.poll();
+                parked.add(read);
+                metrics.memoryParked();
                 continue;
             }
             if (queue == pending && !allocate(read)) {
@@ -405,6 +431,11 @@ final class AioLoop {
         for (int i = 0; i < n; i++) {
             batch[i] = null;
         }
+        if (!parked.isEmpty() && !parkedRecheckScheduled) {
+            // A parked read's channel may become writable while nothing else brings the loop back here.
+            parkedRecheckScheduled = true;
+            loop.schedule(parkedRecheck, PARKED_RECHECK_NANOS, TimeUnit.NANOSECONDS);
+        }
     }
 
     /** Counts the first {@code n} blocks of the batch, just submitted, as reads or as writes and syncs. */
@@ -464,6 +495,31 @@ final class AioLoop {
         return true;
     }
 
+    /**
+     * Parked reads go back to the head of the queue, in their order: all of them once less than half of the budget is
+     * used, else those whose channel became writable again.
+     */
+    private void unpark() {
+        if (parked.isEmpty()) {
+            return;
+        }
+        boolean room = !pool.isMoreThanHalfUsed();
+        for (Iterator<Read> it = parked.descendingIterator(); it.hasNext(); ) {
+            Read read = it.next();
+            if (room || !read.isStalled() || read.isCancelled()) {
+                it.remove();
+                pending.addFirst(read);
+            }
+        }
+    }
+
+    private void recheckParked() {
+        parkedRecheckScheduled = false;
+        if (!closed && !parked.isEmpty()) {
+            scheduleSubmit();
+        }
+    }
+
     private void waitForMemory() {
         waitingForMemory = true;
         metrics.memoryWait();
@@ -501,7 +557,7 @@ final class AioLoop {
         if (closed) {
             return;
         }
-        if (waitingForMemory) {
+        if (waitingForMemory || !parked.isEmpty() && !pool.isMoreThanHalfUsed()) {
             scheduleSubmit();
         }
         for (int n = memoryWaiters.size(); n > 0; n--) {
@@ -697,6 +753,9 @@ final class AioLoop {
             }
             while (!pending.isEmpty()) {
                 abort(pending.poll(), Abort.LOOP_CLOSED);
+            }
+            while (!parked.isEmpty()) {
+                abort(parked.poll(), Abort.LOOP_CLOSED);
             }
             drainInFlight(terminated);
         } catch (RuntimeException e) {

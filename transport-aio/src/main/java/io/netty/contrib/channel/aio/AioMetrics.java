@@ -112,6 +112,7 @@ public final class AioMetrics {
     private volatile long memoryWaits;
     private volatile long allocationFailures;
     private volatile long memoryDiversions;
+    private volatile long memoryParks;
     private volatile long chunkMemoryIdle;
     private volatile long chunkSlabsAllocated;
     private volatile long chunkSlabsFreed;
@@ -422,6 +423,17 @@ public final class AioMetrics {
     }
 
     /**
+     * Reads set aside because their channel was not writable while more than half of the memory budget was in use:
+     * they wait for less to be used, so that clients that stopped reading (or HTTP/2 streams at a zero window) leave
+     * the other half to the channels that make progress. Summed over a group.
+     *
+     * @return the count since the loop started
+     */
+    public long memoryParks() {
+        return loops == null ? memoryParks : sum(AioMetrics::memoryParks);
+    }
+
+    /**
      * Bytes of chunk memory the loop holds: buffers in use ({@link #memoryUsed()}) and slabs kept idle for reuse
      * (freed after an idle period, or to make room for another size). Summed over a group.
      *
@@ -673,6 +685,10 @@ public final class AioMetrics {
         allocationFailures++;
     }
 
+    void memoryParked() {
+        memoryParks++;
+    }
+
     void memoryDiverted(int reads) {
         memoryDiversions += reads;
     }
@@ -745,7 +761,8 @@ public final class AioMetrics {
                 .append(", late: ").append(prefetchesLate())
                 .append(", open files: ").append(openFileHits()).append('/').append(openFileMisses())
                 .append(", memory: ").append(memoryUsed()).append('/').append(memoryBudget()).append(" (max ")
-                .append(maxMemoryUsed()).append(", waits ").append(memoryWaits()).append(", diverted ")
+                .append(maxMemoryUsed()).append(", waits ").append(memoryWaits()).append(", parked ")
+                .append(memoryParks()).append(", diverted ")
                 .append(memoryDiversions()).append(", held ").append(chunkMemoryHeld()).append(", slabs allocated ")
                 .append(chunkSlabsAllocated()).append(", freed ").append(chunkSlabsFreed()).append(')')
                 .append(", loop lag p99/max: ").append(loopLagNanos(0.99) / 1000).append('/')

@@ -116,6 +116,11 @@ final class ChunkPool {
         return used;
     }
 
+    /** {@code true} if a buffer of {@code size} bytes would fit in half of the budget now. */
+    boolean fitsHalf(int size) {
+        return used + classSize(classOf(size)) <= budget / 2;
+    }
+
     /** {@code true} while more than half of the budget is handed out. */
     boolean isMoreThanHalfUsed() {
         return used > budget / 2;

@@ -24,8 +24,16 @@ interface ChunkReader {
     /** Chunks start at multiples of this (except the region's first), so that reads stay aligned. */
     int alignment();
 
-    /** How many chunks a stream may have under way, given the configured read-ahead (fewer when memory is short). */
-    int readAhead(int configured);
+    /**
+     * How many chunks a stream may have under way, given the configured read-ahead and whether its channel is
+     * writable: fewer when memory is short.
+     */
+    int readAhead(int configured, boolean writable);
+
+    /** {@code true} while the loop's memory budget is more than half in use, or reads wait for it. */
+    default boolean isShortOfMemory() {
+        return false;
+    }
 
     /** Reads bytes {@code [start, end)} of the file and hands them to {@code sink}: now, or later on the loop. */
     void read(long start, long end, Sink sink);
@@ -62,6 +70,11 @@ interface ChunkReader {
 
         /** {@code true} once the sink no longer wants the chunk: a read not started yet need not be done. */
         boolean isCancelled();
+
+        /** {@code true} while the chunk could not be written at once: its channel is not writable. */
+        default boolean isStalled() {
+            return false;
+        }
 
         /**
          * {@code true} if every chunk before this one has been read. Memory taken out of turn, by a later chunk while

@@ -68,9 +68,20 @@ final class DirectChunkReader implements ChunkReader {
     }
 
     @Override
-    public int readAhead(int configured) {
-        // Short of memory, every connection keeps one chunk under way, so that none starves the others.
-        return aio.isShortOfMemory() ? 1 : configured;
+    public boolean isShortOfMemory() {
+        return aio.isShortOfMemory();
+    }
+
+    @Override
+    public int readAhead(int configured, boolean writable) {
+        if (!aio.isShortOfMemory()) {
+            return configured;
+        }
+        // Short of memory, every connection keeps one chunk under way, so that none starves the others; and one whose
+        // channel is not writable starts none: a chunk it read would stay in the channel until its peer reads (a
+        // client that stopped reading, an HTTP/2 stream at a zero window), and what is left of the budget is for the
+        // channels that make progress. It starts again when its channel becomes writable.
+        return writable ? 1 : 0;
     }
 
     @Override
@@ -177,6 +188,11 @@ final class DirectChunkReader implements ChunkReader {
         @Override
         boolean isCancelled() {
             return sink.isCancelled();
+        }
+
+        @Override
+        boolean isStalled() {
+            return sink.isStalled();
         }
 
         @Override

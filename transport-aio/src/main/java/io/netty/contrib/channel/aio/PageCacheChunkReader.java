@@ -55,8 +55,13 @@ final class PageCacheChunkReader implements ChunkReader {
     }
 
     @Override
-    public int readAhead(int configured) {
-        return direct.readAhead(configured);
+    public int readAhead(int configured, boolean writable) {
+        return direct.readAhead(configured, writable);
+    }
+
+    @Override
+    public boolean isShortOfMemory() {
+        return direct.isShortOfMemory();
     }
 
     @Override

@@ -70,7 +70,7 @@ final class RegionChunkReader implements ChunkReader {
     }
 
     @Override
-    public int readAhead(int configured) {
+    public int readAhead(int configured, boolean writable) {
         return configured;
     }
 

@@ -195,6 +195,16 @@ public final class AioMetricsBinder implements MeterBinder {
                 Tags.empty(), AioMetrics::memoryWaits);
         counter(registry, g, "allocation.failures", BaseUnits.EVENTS, "Chunk buffers refused for want of memory",
                 Tags.empty(), AioMetrics::allocationFailures);
+        counter(registry, g, "memory.diversions", "reads",
+                "Reads of regions sent through the page cache because the memory budget had no room", Tags.empty(),
+                AioMetrics::memoryDiversions);
+        counter(registry, g, "memory.parks", "reads",
+                "Reads of channels that were not writable set aside while the budget was more than half in use",
+                Tags.empty(), AioMetrics::memoryParks);
+        counter(registry, g, "chunk.slabs", "slabs", "Chunk memory slabs made fresh, and freed",
+                Tags.of("event", "allocated"), AioMetrics::chunkSlabsAllocated);
+        counter(registry, g, "chunk.slabs", "slabs", "Chunk memory slabs made fresh, and freed",
+                Tags.of("event", "freed"), AioMetrics::chunkSlabsFreed);
 
         gauge(registry, g, "in.flight", "reads", "AIO reads in flight", AioMetrics::inFlight);
         gauge(registry, g, "memory.used", BaseUnits.BYTES, "Chunk buffer memory in use", AioMetrics::memoryUsed);
@@ -202,6 +212,8 @@ public final class AioMetricsBinder implements MeterBinder {
                 AioMetrics::memoryBudget);
         gauge(registry, g, "memory.used.max", BaseUnits.BYTES, "The most chunk buffer memory one loop had in use",
                 AioMetrics::maxMemoryUsed);
+        gauge(registry, g, "chunk.memory.held", BaseUnits.BYTES, "Chunk memory the pools hold, in use and idle",
+                AioMetrics::chunkMemoryHeld);
         lagGauge(registry, g, "loop.lag.max", "The longest a task ran late on a loop", Tags.empty(),
                 AioMetrics::maxLoopLagNanos);
         for (double q : LAG_QUANTILES) {

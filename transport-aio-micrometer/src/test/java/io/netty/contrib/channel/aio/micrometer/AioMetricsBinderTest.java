@@ -116,6 +116,9 @@ class AioMetricsBinderTest {
             double budget = gauge(registry, "netty.aio.memory.budget");
             double peak = gauge(registry, "netty.aio.memory.used.max");
             assertTrue(peak > 0 && peak <= budget / 2, "one loop's peak " + peak + ", two loops' budget " + budget);
+            // The chunk memory that served the file stays in the pool for the next one.
+            assertTrue(gauge(registry, "netty.aio.chunk.memory.held") > 0);
+            assertTrue(registry.get("netty.aio.chunk.slabs").tag("event", "allocated").functionCounter().count() > 0);
             assertTrue(timeGaugeNanos(registry, "netty.aio.loop.lag.max")
                     >= timeGaugeNanos(registry, "netty.aio.loop.lag", "quantile", "0.99") / 2);
 

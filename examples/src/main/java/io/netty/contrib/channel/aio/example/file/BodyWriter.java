@@ -22,6 +22,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.DefaultFileRegion;
 import io.netty.channel.uring.IoUringSocketChannel;
 import io.netty.contrib.channel.aio.AioChunkedInput;
+import io.netty.contrib.channel.aio.AioFileRegionConfig;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http2.Http2StreamChannel;
@@ -50,8 +51,10 @@ final class BodyWriter {
     static final int CHUNK_SIZE = 64 * 1024;
 
     private final FileServerOptions.Mode mode;
+    private final AioFileRegionConfig aio;
 
-    BodyWriter(FileServerOptions.Mode mode) {
+    BodyWriter(FileServerOptions.Mode mode, AioFileRegionConfig aio) {
+        this.aio = aio;
         this.mode = mode;
     }
 
@@ -88,7 +91,7 @@ final class BodyWriter {
         }
         if (mode == FileServerOptions.Mode.AIO) {
             // Reads on the loop of the channel the chunks are written to: on an HTTP/2 stream, the connection's.
-            return new Contents(new AioChunkedInput(ctx.channel(), file, position, count));
+            return new Contents(new AioChunkedInput(ctx.channel(), file, position, count, aio));
         }
         if (ctx.pipeline().get(ChunkedWriteHandler.class) == null) {
             // Sendfile mode on io_uring, a range past 2 GiB: chunks, which need the handler that writes them.

@@ -121,7 +121,7 @@ final class FileServerHandler extends ChannelInboundHandlerAdapter implements Up
     FileServerHandler(FileServerOptions options, BooleanSupplier stopping, RequestFlow flow, FailureLog log,
                       AccessLog accessLog, MetadataLookup metadata) {
         root = options.root;
-        bodies = new BodyWriter(options.mode);
+        bodies = new BodyWriter(options.mode, options.aio);
         maxPipelined = options.maxPipelined;
         maxRanges = options.maxRanges;
         dotfiles = options.dotfiles;

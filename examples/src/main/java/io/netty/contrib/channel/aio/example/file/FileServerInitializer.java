@@ -52,7 +52,7 @@ final class FileServerInitializer extends ChannelInitializer<SocketChannel> impl
         }
         FileServerOptions.Mode mode = server.options().mode;
         if (mode == FileServerOptions.Mode.AIO) {
-            p.addLast(new AioFileRegionHandler()); // the one line: below the codec that emits the FileRegions
+            p.addLast(new AioFileRegionHandler(server.options().aio)); // below the codec that emits the FileRegions
         }
         // Nothing read and no byte of output consumed for that long: a stalled client or an idle keep-alive
         // connection. observeOutput: a slow client that still takes bytes is not idle, even mid-chunk.

@@ -15,6 +15,8 @@
  */
 package io.netty.contrib.channel.aio.example.file;
 
+import io.netty.contrib.channel.aio.AioFileRegionConfig;
+import io.netty.contrib.channel.aio.AioLoopConfig;
 import java.io.File;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -86,6 +88,8 @@ final class FileServerOptions {
             "  --uploads       accept PUT (upload, replace) and DELETE of files under the root (default: off)",
             "  --max-upload N  largest PUT body in bytes, with an optional k, m or g suffix (default: 1g)",
             "  --upload-io IO  aio | blocking (FileChannel.write on the loop, for comparison) (default: aio)",
+            "  --memory-budget N  bytes of AIO chunk buffers per event loop, with an optional k, m or g suffix",
+            "                  (default: a quarter of the JVM's direct memory over twice the cores, 16m to 1g)",
             "  --help          this text");
 
     Path root = Paths.get("").toAbsolutePath();
@@ -112,6 +116,8 @@ final class FileServerOptions {
     MetadataLookup.Policy metadataLookup = MetadataLookup.Policy.AUTO;
     int metadataThreads = 2;
     int metadataQueue = 256;
+    /** The AIO settings of regions, chunked inputs and upload sinks ({@code --memory-budget}). */
+    AioFileRegionConfig aio = AioFileRegionConfig.DEFAULT;
 
     /** Parses the arguments; throws {@link IllegalArgumentException} with a one-line message on a bad one. */
     static FileServerOptions parse(String... args) {
@@ -135,6 +141,14 @@ final class FileServerOptions {
                     break;
                 case "--max-upload":
                     o.maxUpload = sizeValue(args, ++i, arg);
+                    break;
+                case "--memory-budget":
+                    long budget = sizeValue(args, ++i, arg);
+                    if (budget < 64 << 10) {
+                        throw new IllegalArgumentException("--memory-budget must be at least 64k, not " + budget);
+                    }
+                    o.aio = AioFileRegionConfig.builder()
+                            .loopConfig(AioLoopConfig.builder().memoryBudgetBytes(budget).build()).build();
                     break;
                 case "--upload-io":
                     String io = value(args, ++i, arg);

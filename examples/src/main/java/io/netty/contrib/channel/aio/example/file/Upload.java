@@ -19,6 +19,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import io.netty.contrib.channel.aio.AioFileSink;
+import io.netty.contrib.channel.aio.AioLoopConfig;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
@@ -89,16 +90,18 @@ final class Upload {
      * was created a moment ago, so its lookup is cached. On failure the temporary file is deleted.
      *
      * @param length the announced length, or -1
-     * @param aio write with an {@link AioFileSink}, else with a {@link BlockingFileSink}
+     * @param aio the loop's AIO settings to write with an {@link AioFileSink}, or {@code null} to write with a
+     *            {@link BlockingFileSink}
      */
-    static Upload open(Channel channel, MetadataLookup metadata, Path target, Path temp, long length, boolean aio)
-            throws IOException {
+    static Upload open(Channel channel, MetadataLookup metadata, Path target, Path temp, long length,
+                       AioLoopConfig aio) throws IOException {
         try {
-            if (!aio) {
+            if (aio == null) {
                 return new Upload(channel, metadata, target, temp, null,
                         new BlockingFileSink(channel.eventLoop(), temp));
             }
-            AioFileSink sink = AioFileSink.builder(channel, temp.toFile()).expectedLength(length).open();
+            AioFileSink sink = AioFileSink.builder(channel, temp.toFile()).expectedLength(length).loopConfig(aio)
+                    .open();
             return new Upload(channel, metadata, target, temp, sink, null);
         } catch (IOException | RuntimeException e) {
             deleteTemp(metadata, channel.eventLoop(), temp);

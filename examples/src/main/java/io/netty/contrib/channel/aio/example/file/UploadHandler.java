@@ -21,6 +21,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.contrib.channel.aio.AioFileSink;
+import io.netty.contrib.channel.aio.AioLoopConfig;
 import io.netty.handler.codec.DateFormatter;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -78,7 +79,8 @@ final class UploadHandler extends ChannelInboundHandlerAdapter {
 
     private final UploadTargets targets;
     private final long maxUpload;
-    private final boolean aio;
+    /** The loops' AIO settings for the sinks, or {@code null} for blocking writes ({@code --upload-io}). */
+    private final AioLoopConfig aio;
     private final BooleanSupplier stopping;
     private final Responses files;
     private final RequestFlow flow;
@@ -101,7 +103,7 @@ final class UploadHandler extends ChannelInboundHandlerAdapter {
                   FailureLog log, MetadataLookup metadata) {
         targets = new UploadTargets(options.root);
         maxUpload = options.maxUpload;
-        aio = options.uploadIo == FileServerOptions.UploadIo.AIO;
+        aio = options.uploadIo == FileServerOptions.UploadIo.AIO ? options.aio.loopConfig() : null;
         this.stopping = stopping;
         this.files = files;
         this.flow = flow;

@@ -43,6 +43,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -357,4 +358,56 @@ class Http2Test {
             assertTrue(open[1] <= before[1] + 2, "O_DIRECT descriptors: " + open[1] + ", before: " + before[1]);
         }
     }
+
+    /**
+     * Streams at a zero flow-control window (a client that takes no byte of the bodies and sends no
+     * {@code WINDOW_UPDATE}) hold the chunks read for them: enough of them could fill the loop's memory budget and
+     * leave every other client without bodies. They may take at most half of it; another client's cold file arrives.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"aio", "aio@io_uring"})
+    void streamsAtAZeroWindowCannotStarveAnotherClient(String mode) throws Exception {
+        Path dir = TestFiles.directory("h2-zero-window-" + mode.replace('@', '-'));
+        List<File> held = new ArrayList<>();
+        for (int i = 0; i < 24; i++) {
+            held.add(TestFiles.create(dir, "held" + i + ".bin", 1 << 20, 300 + i));
+        }
+        File wanted = TestFiles.create(dir, "wanted.bin", 8 << 20, 399);
+        String expected = TestFiles.sha256(wanted, 0, wanted.length());
+        for (File f : held) {
+            PageCache.evict(f);
+        }
+        PageCache.evict(wanted);
+        // 1 MiB chunks, 4 MiB of them per loop: 24 streams at a zero window would want 24 MiB.
+        FileServer server = TestServers.start(dir, mode, "--memory-budget", "4m");
+        servers.add(server);
+        AioMetrics metrics = AioMetrics.of(server.loop());
+        try (Http2TestClient stalled = Http2TestClient.connect(server, 0)) {
+            List<CompletableFuture<Http2TestClient.Response>> stuck = new ArrayList<>();
+            for (File f : held) {
+                stuck.add(stalled.request("GET", "/" + f.getName(), -1));
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (metrics.regions() < held.size() && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            Thread.sleep(200);
+            try (Http2TestClient client = Http2TestClient.connect(server, false)) {
+                CompletableFuture<Http2TestClient.Response> got = client.request("GET", "/wanted.bin", -1);
+                Http2TestClient.Response r;
+                try {
+                    r = got.get(30, TimeUnit.SECONDS);
+                } catch (TimeoutException e) {
+                    throw new AssertionError("the other client's file did not arrive: " + metrics, e);
+                }
+                assertEquals(200, r.status());
+                assertEquals(expected, TestFiles.hex(TestFiles.sha256().digest(r.body.toByteArray())));
+            }
+            for (CompletableFuture<Http2TestClient.Response> f : stuck) {
+                assertFalse(f.isDone(), "a stream at a zero window got its whole body");
+            }
+            assertTrue(metrics.maxMemoryUsed() <= 4 << 20, "over the budget: " + metrics);
+        }
+    }
 }
+

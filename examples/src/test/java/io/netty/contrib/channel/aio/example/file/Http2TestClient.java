@@ -36,6 +36,7 @@ import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2HeadersFrame;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2ResetFrame;
+import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
 import io.netty.handler.ssl.ApplicationProtocolConfig;
@@ -79,7 +80,7 @@ final class Http2TestClient implements AutoCloseable {
     private final String authority;
     private final boolean tls;
 
-    private Http2TestClient(FileServer server, boolean tls) throws Exception {
+    private Http2TestClient(FileServer server, boolean tls, Http2Settings settings) throws Exception {
         this.tls = tls;
         authority = "127.0.0.1:" + server.port();
         SslContext ssl = tls ? SslContextBuilder.forClient().trustManager(InsecureTrustManagerFactory.INSTANCE)
@@ -95,7 +96,7 @@ final class Http2TestClient implements AutoCloseable {
                             if (ssl != null) {
                                 ch.pipeline().addLast(ssl.newHandler(ch.alloc(), "localhost", server.port()));
                             }
-                            ch.pipeline().addLast(Http2FrameCodecBuilder.forClient().build(),
+                            ch.pipeline().addLast(Http2FrameCodecBuilder.forClient().initialSettings(settings).build(),
                                     new Http2MultiplexHandler(new ChannelInboundHandlerAdapter()));
                         }
                     }).connect("127.0.0.1", server.port()).sync().channel();
@@ -114,7 +115,15 @@ final class Http2TestClient implements AutoCloseable {
 
     /** Connects to {@code server} (over TLS with ALPN if {@code tls}, else h2c with prior knowledge). */
     static Http2TestClient connect(FileServer server, boolean tls) throws Exception {
-        return new Http2TestClient(server, tls);
+        return new Http2TestClient(server, tls, Http2Settings.defaultSettings());
+    }
+
+    /**
+     * Connects with h2c, announcing {@code initialWindowSize} as every stream's flow-control window: 0 makes a client
+     * that never takes a byte of a body (it sends no {@code WINDOW_UPDATE}).
+     */
+    static Http2TestClient connect(FileServer server, int initialWindowSize) throws Exception {
+        return new Http2TestClient(server, false, Http2Settings.defaultSettings().initialWindowSize(initialWindowSize));
     }
 
     /** The connection: open while the server keeps it. */
