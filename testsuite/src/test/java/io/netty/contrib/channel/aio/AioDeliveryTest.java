@@ -305,6 +305,26 @@ class AioDeliveryTest {
         assertStillServes("after-short", 100_000, 17);
     }
 
+    /**
+     * A region whose position + count passes {@code Long.MAX_VALUE} (or comes near it) fails at once with a clear
+     * error, as Netty's own {@code sendfile} fails with {@code EINVAL}; it does not hang. The server goes on.
+     */
+    @Test
+    void aRegionWhoseEndOverflowsFailsAtOnce() throws Exception {
+        File file = TestFiles.create(dir, "overflow", 4096, 23);
+        long[][] ranges = {{Long.MAX_VALUE - 100, 200}, {1L << 62, 1L << 62}, {Long.MAX_VALUE - 100, 50}};
+        for (long[] r : ranges) {
+            try (TestClient client = new TestClient(server.port(), false)) {
+                client.send("REGION overflow " + r[0] + ' ' + r[1]);
+                assertEquals(0, client.drainToEof(), "bytes sent for [" + r[0] + ", +" + r[1] + ')');
+                Throwable cause = server.nextResult();
+                assertTrue(cause instanceof IllegalArgumentException, String.valueOf(cause));
+                assertTrue(cause.getMessage().contains("not a range of a file"), cause.getMessage());
+            }
+        }
+        assertStillServes("after-overflow", 100_000, 24);
+    }
+
     @Test
     void aFileTruncatedWhileStreamingFailsWithoutHanging() throws Exception {
         File file = TestFiles.create(dir, "truncated", 64 << 20, 18);

@@ -58,6 +58,7 @@ final class ReaderFactory {
      */
     static Route route(ChannelHandlerContext ctx, DefaultFileRegion region, AioFileRegionConfig config,
                        AioMetrics metrics, boolean needsBytes) throws IOException {
+        checkRange(region.position(), region.count());
         // Netty's io_uring channels keep a file region's offset and length in an int (4.2.18): a region that ends
         // past 2 GiB would go out with the bytes of another part of the file. There it is copied into buffers.
         needsBytes |= region.position() + region.count() > Integer.MAX_VALUE
@@ -68,6 +69,22 @@ final class ReaderFactory {
         // the stream's state must stay on one thread.
         return route(ctx.channel().eventLoop(), ctx.executor() == ctx.channel().eventLoop(), region, config, metrics,
                 needsBytes, fallback);
+    }
+
+    /** The largest end of a range: no file is larger, and aligning such an end for {@code O_DIRECT} cannot overflow. */
+    static final long MAX_END = Long.MAX_VALUE - (1L << 30);
+
+    /**
+     * Checks a range of a file: {@code position} and {@code count} not negative, and their sum at most
+     * {@link #MAX_END} (a sum past {@code Long.MAX_VALUE} would wrap around to a negative end).
+     *
+     * @throws IllegalArgumentException if the range is not one
+     */
+    static void checkRange(long position, long count) {
+        if (position < 0 || count < 0 || count > MAX_END - position) {
+            throw new IllegalArgumentException("position " + position + " + count " + count
+                    + ": not a range of a file (both must be non-negative and their sum at most " + MAX_END + ')');
+        }
     }
 
     /**
