@@ -374,7 +374,7 @@ class AioFileSinkTest {
         AioMetrics metrics = AioMetrics.of(ch.eventLoop());
         assertTrue(metrics.memoryWaits() > 0, "the sink never waited for memory: " + metrics);
         assertTrue(metrics.maxMemoryUsed() <= budget, "over the budget: " + metrics);
-        assertTrue(metrics.chunkSlabsAllocated() <= budget / block, "blocks made outside the budget: " + metrics);
+        assertTrue(metrics.chunkMemoryHeld() <= budget, "blocks held outside the budget: " + metrics);
         assertEquals(0L, (long) onLoop(ch, metrics::memoryUsed));
     }
 

@@ -47,7 +47,9 @@ import java.util.concurrent.RejectedExecutionException;
  * Each chunk is read with {@code O_DIRECT} into an aligned buffer of the loop's pool, or copied from the page cache
  * when it is resident there (see {@link AioFileRegionConfig.PageCachePolicy}), exactly as {@link AioFileRegionHandler}
  * reads regions, with the same read-ahead and the loop's memory budget: a chunk's memory counts until the buffer
- * handed out is freed. While the next chunk is still on its way, {@link #readChunk(ByteBufAllocator)} returns
+ * handed out is freed. While more than half of the budget is in use, chunks are read 64 KiB at a time and handed out as
+ * copies in the channel's allocator, so that a peer that stops reading (an HTTP/2 stream at a zero window) holds its
+ * chunk outside the budget. While the next chunk is still on its way, {@link #readChunk(ByteBufAllocator)} returns
  * {@code null}; when it arrives, the channel's {@link ChunkedWriteHandler} is asked to go on
  * ({@link ChunkedWriteHandler#resumeTransfer()}) from the loop itself, so the loop never waits for the disk. A read
  * that fails is thrown by the next {@code readChunk}, which makes {@code ChunkedWriteHandler} fail the write and close
@@ -128,10 +130,12 @@ public class AioChunkedInput implements ChunkedInput<ByteBuf> {
      * @param count how many bytes to send
      * @param config chunk size, read-ahead, page cache policy and loop settings, as for {@link AioFileRegionHandler}
      * @throws IOException if the file cannot be opened
+     * @throws IllegalArgumentException if {@code position} or {@code count} is negative or their sum overflows (is
+     *         above {@code Long.MAX_VALUE - 2^30}); the file is not opened then
      */
     public AioChunkedInput(Channel channel, File file, long position, long count, AioFileRegionConfig config)
             throws IOException {
-        this(channel, open(file, position, count), position, count, config);
+        this(channel, open(channel, file, position, count, config), position, count, config);
     }
 
     /**
@@ -156,14 +160,15 @@ public class AioChunkedInput implements ChunkedInput<ByteBuf> {
      * @param position where the bytes start in the file
      * @param count how many bytes to send
      * @param config chunk size, read-ahead, page cache policy and loop settings, as for {@link AioFileRegionHandler}
+     * @throws IllegalArgumentException if {@code position} or {@code count} is negative or their sum overflows (is
+     *         above {@code Long.MAX_VALUE - 2^30})
      */
     public AioChunkedInput(Channel channel, FileChannel file, long position, long count,
                            AioFileRegionConfig config) {
         this.channel = ObjectUtil.checkNotNull(channel, "channel");
         this.file = ObjectUtil.checkNotNull(file, "file");
         this.config = ObjectUtil.checkNotNull(config, "config");
-        ObjectUtil.checkPositiveOrZero(position, "position");
-        ObjectUtil.checkPositiveOrZero(count, "count");
+        ReaderFactory.checkRange(position, count);
         region = new DefaultFileRegion(file, position, count);
         start = position;
         end = position + count;
@@ -171,10 +176,13 @@ public class AioChunkedInput implements ChunkedInput<ByteBuf> {
         offset = start;
     }
 
-    private static FileChannel open(File file, long position, long count) throws IOException {
+    /** Opens {@code file} once every argument has been checked: a constructor that throws leaves nothing open. */
+    private static FileChannel open(Channel channel, File file, long position, long count, AioFileRegionConfig config)
+            throws IOException {
+        ObjectUtil.checkNotNull(channel, "channel");
         ObjectUtil.checkNotNull(file, "file");
-        ObjectUtil.checkPositiveOrZero(position, "position");
-        ObjectUtil.checkPositiveOrZero(count, "count");
+        ObjectUtil.checkNotNull(config, "config");
+        ReaderFactory.checkRange(position, count);
         return FileChannel.open(file.toPath(), StandardOpenOption.READ);
     }
 
@@ -266,7 +274,8 @@ public class AioChunkedInput implements ChunkedInput<ByteBuf> {
      * that allocator has no memory. While the loop is short of memory a chunk is not handed out from its budget: where
      * the channel holds it until the peer reads (a client that stopped reading, an HTTP/2 stream at a zero window)
      * it would stay out of the budget for that long, and enough such chunks would leave every other channel of the loop
-     * without memory. Chunks are small then ({@link #SHORT_CHUNK_SIZE}), so the copy costs little.
+     * without memory. Chunks read while memory is short are small ({@link #SHORT_CHUNK_SIZE}), so the copy costs little;
+     * one read before may be a whole chunk.
      */
     private static ByteBuf copyOutOfBudget(ByteBufAllocator allocator, ByteBuf chunk) {
         ByteBuf copy;

@@ -48,7 +48,9 @@ import java.util.ArrayDeque;
  * <p>
  * <b>Backpressure.</b> At most {@link Builder#maxWritesInFlight} blocks are written at a time. When that many are
  * under way (or the loop's memory budget runs short), the sink turns the channel's {@code autoRead} off, and back on
- * once the disk has caught up; memory per sink is therefore about {@code (maxWritesInFlight + 2) × blockSize}.
+ * once the disk has caught up. Blocks come from the loop's chunk pool, within its memory budget: data that finds no
+ * room waits, reading paused, until a buffer comes back; a block begun while the budget is more than half in use is
+ * 64 KiB. Memory per sink is therefore at most {@code (maxWritesInFlight + 1) × blockSize}.
  * <p>
  * <b>Fallbacks</b>, counted in the loop's {@link AioMetrics}: a file system that refuses {@code O_DIRECT} gets
  * buffered AIO writes ({@link AioMetrics.Fallback#DIRECT_IO_REFUSED}), which copy into the page cache inside
@@ -83,6 +85,8 @@ public final class AioFileSink {
     public static final int DEFAULT_BLOCK_SIZE = 1 << 20;
     /** The default number of blocks written at a time: 4. */
     public static final int DEFAULT_MAX_WRITES_IN_FLIGHT = 4;
+    /** The size of a block begun while the loop's memory budget is more than half in use. */
+    private static final int SHORT_BLOCK_SIZE = 64 << 10;
     /** Without a known length, the file is extended ahead of the writes by at least this many blocks at a time. */
     private static final int EXTEND_BLOCKS = 8;
 
@@ -335,7 +339,7 @@ public final class AioFileSink {
                 if (block == null) {
                     try {
                         block = newBlock();
-                    } catch (IOException e) {
+                    } catch (IOException | RuntimeException e) {
                         fail(e);
                         return;
                     }
@@ -345,10 +349,10 @@ public final class AioFileSink {
                     }
                 }
                 ByteBuf buf = block.buffer;
-                int n = Math.min(data.readableBytes(), block.index + blockSize - buf.writerIndex());
+                int n = Math.min(data.readableBytes(), block.index + block.capacity - buf.writerIndex());
                 buf.writeBytes(data, n);
                 received += n;
-                if (buf.writerIndex() == block.index + blockSize) {
+                if (buf.writerIndex() == block.index + block.capacity) {
                     seal();
                 }
             }
@@ -415,14 +419,22 @@ public final class AioFileSink {
 
     /**
      * A block to fill: through AIO, from the loop's chunk pool within its memory budget ({@code null} if it has no
-     * room now); for blocking writes, from the channel's allocator.
+     * room now), of {@link #SHORT_BLOCK_SIZE} while the budget is more than half in use (an upload whose client pauses
+     * holds the block it is filling); for blocking writes, from the channel's allocator.
      *
-     * @throws IOException if direct memory ran out for a blocking write's block
+     * @throws IOException if direct memory ran out for a blocking write's block, or the loop's AIO state closed
      */
     private Write newBlock() throws IOException {
         ByteBuf buf;
+        int capacity = blockSize;
         if (aio != null) {
-            buf = aio.tryAllocate(blockSize, memoryAlignment);
+            if (aio.isClosed()) {
+                throw loopGone("written");
+            }
+            if (aio.isShortOfMemory() && blockSize > SHORT_BLOCK_SIZE && SHORT_BLOCK_SIZE % alignment == 0) {
+                capacity = SHORT_BLOCK_SIZE;
+            }
+            buf = aio.tryAllocate(capacity, memoryAlignment);
             if (buf == null) {
                 return null;
             }
@@ -435,6 +447,7 @@ public final class AioFileSink {
         }
         Write w = new Write();
         w.buffer = buf;
+        w.capacity = capacity;
         w.index = AioLoop.alignedIndex(buf, memoryAlignment);
         buf.setIndex(w.index, w.index);
         return w;
@@ -654,6 +667,8 @@ public final class AioFileSink {
 
     /** One block: its buffer is the sink's until the write takes it, then the write's until it completes. */
     private final class Write extends AioLoop.Read {
+        /** Bytes the block takes before it is sealed: the block size, or less while memory is short. */
+        int capacity;
 
         @Override
         void completed(long res) {

@@ -33,11 +33,11 @@ import java.util.function.Consumer;
  * byte has been written.
  * <p>
  * At most {@code readAhead} chunks are read or waiting to be written; no new chunk starts while the channel is not
- * writable (unless none is under way, so that the disk works while the socket drains). Memory per connection is
- * therefore at most {@code readAhead} chunk buffers (each a chunk plus one alignment unit) besides the channel's own
- * outbound buffer; and all streams of a loop together stay within the loop's memory budget
- * ({@link AioLoopConfig#memoryBudgetBytes()}), counted until each chunk's write completes. Chunks served from the page
- * cache may be parts of the region, sent with {@code sendfile}. Every method runs on the channel's event loop (or,
+ * writable (unless none is under way, so that the disk works while the socket drains, and the loop's memory budget is
+ * not more than half in use). Memory per connection is therefore at most {@code readAhead} chunk buffers of the loop's
+ * {@link ChunkPool} besides the channel's own outbound buffer; and all streams of a loop together stay within the
+ * loop's memory budget ({@link AioLoopConfig#memoryBudgetBytes()}): a chunk's buffer is in use until the channel
+ * releases it. Chunks served from the page cache may be parts of the region, sent with {@code sendfile}. Every method runs on the channel's event loop (or,
  * once the loop has terminated without closing the channel, on the thread that saw it terminate: see
  * {@link AioLoop.Owner}).
  */

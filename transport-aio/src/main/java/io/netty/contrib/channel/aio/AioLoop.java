@@ -169,6 +169,8 @@ final class AioLoop {
     private boolean parkedRecheckScheduled;
     /** Others that wait for memory (file sinks), resumed once each when a buffer comes back. */
     private final ArrayDeque<Runnable> memoryWaiters = new ArrayDeque<>();
+    private final Runnable runWaitersTask = this::runMemoryWaiters;
+    private boolean waitersScheduled;
     private long eagainSince;
     private int maxReadLength = 1;
     private final DirectFileCache files;
@@ -352,6 +354,7 @@ final class AioLoop {
         }
         int n = 0;
         waitingForMemory = false;
+        boolean parkedNow = false;
         unpark();
         while (freeCount > 0 && hasQueued()) {
             ArrayDeque<Read> queue = ready.isEmpty() ? pending : ready;
@@ -362,9 +365,12 @@ final class AioLoop {
                 continue;
             }
             if (queue == pending && read.isStalled()
-                    && !pool.fitsHalf(capacityFor(read.length, read.memoryAlignment))) {
+                    && (parkedNow || !pool.fitsHalf(capacityFor(read.length, read.memoryAlignment)))) {
+                // Once one is parked, later stalled reads are too: a later chunk of the same stream (smaller, say)
+                // must not take memory before it.
                 queue.poll();
                 parked.add(read);
+                parkedNow = true;
                 metrics.memoryParked();
                 continue;
             }
@@ -539,7 +545,12 @@ final class AioLoop {
      * taken now would jump the queue) or the budget has no room.
      */
     ByteBuf tryAllocate(int length, int memoryAlignment) {
-        return waitingForMemory ? null : pool.allocate(capacityFor(length, memoryAlignment));
+        return waitingForMemory || closed ? null : pool.allocate(capacityFor(length, memoryAlignment));
+    }
+
+    /** {@code true} once the loop's AIO state has closed: nothing more can be read, written or allocated. */
+    boolean isClosed() {
+        return closed;
     }
 
     /**
@@ -552,6 +563,19 @@ final class AioLoop {
         scheduleRetryIfNothingOut();
     }
 
+    /** Runs the memory waiters of the moment, each once (those they add wait for the next buffer). */
+    private void runMemoryWaiters() {
+        waitersScheduled = false;
+        for (int n = memoryWaiters.size(); n > 0 && !memoryWaiters.isEmpty(); n--) {
+            Runnable waiter = memoryWaiters.poll();
+            try {
+                waiter.run();
+            } catch (Throwable t) {
+                logger.warn("A task waiting for chunk memory threw", t);
+            }
+        }
+    }
+
     /** A chunk buffer came back to the pool: whatever waited for memory tries again. */
     private void memoryReturned() {
         if (closed) {
@@ -560,13 +584,10 @@ final class AioLoop {
         if (waitingForMemory || !parked.isEmpty() && !pool.isMoreThanHalfUsed()) {
             scheduleSubmit();
         }
-        for (int n = memoryWaiters.size(); n > 0; n--) {
-            Runnable waiter = memoryWaiters.poll();
-            try {
-                waiter.run();
-            } catch (Throwable t) {
-                logger.warn("A task waiting for chunk memory threw", t);
-            }
+        if (!memoryWaiters.isEmpty() && !waitersScheduled) {
+            // From a task of their own: a buffer comes back inside somebody's release(), in the middle of their work.
+            waitersScheduled = true;
+            loop.execute(runWaitersTask);
         }
     }
 
@@ -771,7 +792,8 @@ final class AioLoop {
             files.close();
             // Buffers still out (in channels) free their memory when they are released.
             pool.close();
-            memoryWaiters.clear();
+            // What waits for memory hears that none will come: a file sink fails.
+            runMemoryWaiters();
             // Last: nothing in flight can signal the eventfd now.
             source.release();
         }

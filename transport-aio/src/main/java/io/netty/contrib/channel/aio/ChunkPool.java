@@ -40,7 +40,8 @@ import java.util.concurrent.TimeUnit;
  * another class, or when they went unused for a whole trim interval ({@link #TRIM_INTERVAL_NANOS} by default).
  * <p>
  * Every method but a buffer's {@code release()} runs on the loop's thread. A buffer released on another thread is
- * given back through the loop; after the pool closed, or when the loop takes no more tasks, its slab is freed.
+ * given back through the loop; after the pool closed, or when the loop takes no more tasks, its slab is freed (the
+ * pool's state is changed under its lock, which the loop's thread takes uncontended).
  */
 final class ChunkPool {
 
@@ -106,11 +107,6 @@ final class ChunkPool {
         return (1 << k) + ((c % 4) << (k - 2));
     }
 
-    /** {@code true} if a buffer of {@code size} bytes would fit in the budget now. */
-    boolean fits(int size) {
-        return used == 0 || used + classSize(classOf(size)) <= budget;
-    }
-
     /** Bytes of buffers handed out now. */
     long used() {
         return used;
@@ -132,7 +128,7 @@ final class ChunkPool {
      *
      * @throws IllegalArgumentException if {@code size} is not positive or above 1 GiB
      */
-    ByteBuf allocate(int size) {
+    synchronized ByteBuf allocate(int size) {
         if (size <= 0 || size > 1 << MAX_SHIFT) {
             throw new IllegalArgumentException("size: " + size + " (expected: 1 to " + (1 << MAX_SHIFT) + ')');
         }
@@ -192,18 +188,34 @@ final class ChunkPool {
         if (!loop.inEventLoop()) {
             try {
                 loop.execute(() -> giveBack(slab));
-                return;
             } catch (RejectedExecutionException e) {
-                // The loop runs no more tasks (it terminated, and this is the thread that saw it, or it is about to):
-                // the slab is freed here.
-                closed = true;
+                freeAfterLoop(slab);
             }
+            return;
         }
+        if (keep(slab)) {
+            memoryReturned.run();
+        }
+    }
+
+    /**
+     * The loop runs no more tasks (it terminated, and this thread saw it, or it is about to): the slab is freed here,
+     * under the pool's lock, as other threads may release buffers at the same time and the loop may still be closing.
+     */
+    private synchronized void freeAfterLoop(Slab slab) {
+        closed = true;
+        used -= slab.bytes();
+        metrics.memoryUsed(used);
+        free(slab);
+    }
+
+    /** Puts a slab back among the idle ones; {@code false} if the pool is closed and the slab was freed instead. */
+    private synchronized boolean keep(Slab slab) {
         used -= slab.bytes();
         metrics.memoryUsed(used);
         if (closed) {
             free(slab);
-            return;
+            return false;
         }
         int c = slab.sizeClass;
         Slab[] stack = idle[c];
@@ -222,11 +234,11 @@ final class ChunkPool {
             System.arraycopy(idleCount, 0, idleLow, 0, CLASSES);
             loop.schedule(trimTask, trimIntervalNanos, TimeUnit.NANOSECONDS);
         }
-        memoryReturned.run();
+        return true;
     }
 
     /** Frees the slabs that no allocation needed since the last trim; runs again while any slab is idle. */
-    private void trim() {
+    private synchronized void trim() {
         trimScheduled = false;
         if (closed) {
             return;
@@ -258,7 +270,7 @@ final class ChunkPool {
      * Frees every idle slab; buffers still out free their slabs when released. Called when the loop's AIO state
      * closes.
      */
-    void close() {
+    synchronized void close() {
         if (!closed) {
             closed = true;
             freeIdleDownTo(0);

@@ -89,15 +89,18 @@ final class DirectChunkReader implements ChunkReader {
         if (checkCache && region.isResident(start, end) && fromPageCache(start, end, sink)) {
             return;
         }
-        readDirect(start, end, sink);
+        readDirect(start, end, sink, PageCache.isResidencySupported());
     }
 
     /**
-     * Reads {@code [start, end)} with {@code O_DIRECT} AIO, whatever the page cache holds. A region sent with
-     * {@code sendfile} does not wait for memory: when the budget has no room, the chunk is read ahead into the page
-     * cache and sent from there ({@link AioLoop.Abort#NO_MEMORY}).
+     * Reads {@code [start, end)} with {@code O_DIRECT} AIO, whatever the page cache holds.
+     *
+     * @param mayDivert a region sent with {@code sendfile} need not wait for memory: when the budget has no room, the
+     *                  chunk is read ahead into the page cache and sent from there ({@link AioLoop.Abort#NO_MEMORY});
+     *                  only where {@code cachestat} can tell when it has arrived (with every page-cache policy: under
+     *                  {@code ALWAYS_DIRECT} too, a client that stops reading must not hold the budget)
      */
-    void readDirect(long start, long end, Sink sink) {
+    void readDirect(long start, long end, Sink sink, boolean mayDivert) {
         long alignedStart = start - start % alignment;
         long alignedEnd = end % alignment == 0 ? end : end + alignment - end % alignment;
         DirectRead read = new DirectRead(start, end, sink);
@@ -105,19 +108,20 @@ final class DirectChunkReader implements ChunkReader {
         read.length = (int) (alignedEnd - alignedStart);
         read.offset = alignedStart;
         read.memoryAlignment = memoryAlignment;
-        read.mayDivert = !region.needsBytes && region.isPageCacheUsable();
+        read.mayDivert = mayDivert && !region.needsBytes && region.isPageCacheUsable();
         aio.read(read);
     }
 
     /**
      * Reads {@code [start, end)} ahead into the page cache ({@code POSIX_FADV_WILLNEED}) and serves it from there
      * once it has arrived; with {@code O_DIRECT} if the page cache cannot be used, or the pages are not all there
-     * after {@link #PREFETCH_DEADLINE_NANOS} (the page cache may be thrashing).
+     * after {@link #PREFETCH_DEADLINE_NANOS} (the page cache may be thrashing); such a read waits for memory rather than
+     * coming back here.
      */
     void prefetch(long start, long end, Sink sink) {
         if (!region.isPageCacheUsable()
                 || Native.fadvise(region.fd, start, end - start, Native.POSIX_FADV_WILLNEED) != 0) {
-            readDirect(start, end, sink);
+            readDirect(start, end, sink, false);
             return;
         }
         metrics.prefetched(end - start);
@@ -317,7 +321,7 @@ final class DirectChunkReader implements ChunkReader {
             }
             if (!region.isPageCacheUsable() || System.nanoTime() - deadline > 0) {
                 metrics.prefetchLate();
-                readDirect(start, end, sink);
+                readDirect(start, end, sink, false);
                 return;
             }
             checkIn(RECHECK_NANOS);

@@ -130,7 +130,7 @@ class ChunkPoolTest {
                 bufs.add(pool.allocate(1 << 20));
             }
             assertNull(pool.allocate(4096), "the budget is in use");
-            assertTrue(!pool.fits(1));
+            assertTrue(!pool.fitsHalf(1));
             bufs.remove(0).release();
             // Idle 1 MiB slabs make room for another class rather than the pool growing past the budget.
             ByteBuf small = pool.allocate(256 << 10);
