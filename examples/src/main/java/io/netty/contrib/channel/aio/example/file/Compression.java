@@ -178,6 +178,44 @@ final class Compression extends HttpContentCompressor {
     }
 
     /**
+     * {@code "gzip"} if {@code acceptEncoding} accepts gzip, else {@code null}. Codings are case-insensitive tokens,
+     * each with an optional weight (RFC 9110 §12.5.3): gzip is accepted when it is listed with a weight above 0, or,
+     * when it is not listed, when {@code *} is. A token that merely contains "gzip" ({@code gzipfoo}) is another
+     * coding; {@code x-gzip} is gzip's old name.
+     */
+    @Override
+    protected String determineEncoding(String acceptEncoding) {
+        float gzip = -1;
+        float any = -1;
+        for (String element : acceptEncoding.split(",")) {
+            String[] parts = element.split(";");
+            String coding = parts[0].trim().toLowerCase(Locale.ROOT);
+            float q = 1;
+            for (int i = 1; i < parts.length; i++) {
+                String param = parts[i].trim().toLowerCase(Locale.ROOT);
+                if (param.startsWith("q=")) {
+                    q = weight(param.substring(2).trim());
+                }
+            }
+            if ("gzip".equals(coding) || "x-gzip".equals(coding)) {
+                gzip = Math.max(gzip, q);
+            } else if ("*".equals(coding)) {
+                any = Math.max(any, q);
+            }
+        }
+        float accepted = gzip >= 0 ? gzip : any;
+        return accepted > 0 ? GZIP : null;
+    }
+
+    /** A weight: 0 to 1 with at most three decimals; anything else counts as 0 (not acceptable). */
+    private static float weight(String value) {
+        if (!value.matches("(0(\\.[0-9]{0,3})?|1(\\.0{0,3})?)")) {
+            return 0;
+        }
+        return Float.parseFloat(value);
+    }
+
+    /**
      * The gzip encoder of one response, as {@code HttpContentCompressor} makes it, but with buffers of their own.
      * {@code JdkZlibEncoder} passes heap arrays to {@code Deflater}; pooled heap buffers are slices of one shared
      * array, and a JVM that copies arrays for native code ({@code -Xcheck:jni} does) writes the copy of the input back

@@ -31,6 +31,7 @@ final class MimeTypes {
             {"css", "text/css; charset=utf-8"}, {"csv", "text/csv; charset=utf-8"},
             {"js", "text/javascript; charset=utf-8"}, {"mjs", "text/javascript; charset=utf-8"},
             {"json", "application/json"}, {"xml", "application/xml"}, {"pdf", "application/pdf"},
+            {"xhtml", "application/xhtml+xml"}, {"rss", "application/rss+xml"}, {"atom", "application/atom+xml"},
             {"wasm", "application/wasm"}, {"zip", "application/zip"}, {"gz", "application/gzip"},
             {"tar", "application/x-tar"}, {"jar", "application/java-archive"},
             {"png", "image/png"}, {"jpg", "image/jpeg"}, {"jpeg", "image/jpeg"}, {"gif", "image/gif"},

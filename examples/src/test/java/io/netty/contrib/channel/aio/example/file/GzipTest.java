@@ -178,7 +178,9 @@ class GzipTest {
         String weak = header(gzip, "etag");
         assertTrue(weak.startsWith("W/\""), weak);
 
-        for (String refusal : new String[] {"gzip;q=0", "identity", "br", "gzip;q=0, *", "*;q=0"}) {
+        // Codings are whole tokens, case-insensitive, with weights (RFC 9110 §12.5.3).
+        for (String refusal : new String[] {"gzip;q=0", "identity", "br", "gzip;q=0, *", "*;q=0", "gzipfoo",
+            "x-gzipped", "GZIP;Q=0", "gzip;q=0.000", "gzip;q=2"}) {
             HttpResponse<byte[]> plain = send(client, server, "GET", "text.txt", "Accept-Encoding", refusal);
             assertNull(header(plain, "content-encoding"), refusal);
             assertEquals(Integer.toString(text.length), header(plain, "content-length"), refusal);
@@ -193,6 +195,10 @@ class GzipTest {
                 "content-encoding"));
         assertEquals("gzip", header(send(client, server, "GET", "text.txt", "Accept-Encoding", "br, gzip;q=0.5"),
                 "content-encoding"));
+        for (String accepted : new String[] {"GZIP", "Gzip;Q=0.5", "x-gzip", "deflate, gzip ; q=0.001", "br, *"}) {
+            assertEquals("gzip", header(send(client, server, "GET", "text.txt", "Accept-Encoding", accepted),
+                    "content-encoding"), accepted);
+        }
 
         // Ranges are served on the identity representation.
         HttpResponse<byte[]> range = send(client, server, "GET", "text.txt", "Accept-Encoding", "gzip",
