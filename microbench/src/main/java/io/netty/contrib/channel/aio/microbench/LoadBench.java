@@ -342,11 +342,7 @@ public final class LoadBench {
                         p = probe == null ? null : probe.await(cell.seconds);
                     }
                 } finally {
-                    if (jit != null) {
-                        double[] ms = jit.stop();
-                        result.jitC1Ms = ms[0];
-                        result.jitC2Ms = ms[1];
-                    }
+                    result.stopJit(jit);
                 }
                 ProcStats after = server.stats();
                 long[] machineAfter = ProcStats.machineTicks();

@@ -117,11 +117,7 @@ final class StalledRun {
                         rss = Math.max(rss, ProcStats.rssBytes(server.pids()));
                     }
                 } finally {
-                    if (jit != null) {
-                        double[] ms = jit.stop();
-                        result.jitC1Ms = ms[0];
-                        result.jitC2Ms = ms[1];
-                    }
+                    result.stopJit(jit);
                 }
                 ProcStats after = server.stats();
                 result.loops = server.closeLoopWindow();
