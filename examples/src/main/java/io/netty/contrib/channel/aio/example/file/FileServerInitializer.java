@@ -15,6 +15,7 @@
  */
 package io.netty.contrib.channel.aio.example.file;
 
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannel;
@@ -24,6 +25,8 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.stream.ChunkedWriteHandler;
 import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.AttributeKey;
+import io.netty.util.concurrent.ScheduledFuture;
 
 import java.util.concurrent.TimeUnit;
 
@@ -32,6 +35,9 @@ import java.util.concurrent.TimeUnit;
  * {@link ProtocolNegotiation}, which then calls {@link #http1} or {@link #http2}.
  */
 final class FileServerInitializer extends ChannelInitializer<SocketChannel> implements ProtocolNegotiation.Protocols {
+
+    /** When a connection was accepted ({@link System#nanoTime()}): its first request head is timed from then. */
+    private static final AttributeKey<Long> ACCEPTED = AttributeKey.valueOf(FileServerInitializer.class, "accepted");
 
     private final FileServer server;
     private final SslContext ssl;
@@ -57,14 +63,27 @@ final class FileServerInitializer extends ChannelInitializer<SocketChannel> impl
         // Nothing read and no byte of output consumed for that long: a stalled client or an idle keep-alive
         // connection. observeOutput: a slow client that still takes bytes is not idle, even mid-chunk.
         p.addLast(new IdleStateHandler(true, 0, 0, server.options().idleTimeoutSeconds, TimeUnit.SECONDS));
-        p.addLast(ssl != null ? ProtocolNegotiation.alpn(this, server.failureLog())
-                : ProtocolNegotiation.priorKnowledge(this));
+        ChannelHandler negotiation = ssl != null ? ProtocolNegotiation.alpn(this, server.failureLog())
+                : ProtocolNegotiation.priorKnowledge(this);
+        p.addLast(negotiation);
+        // The header timeout runs from accept: a client that sends nothing (or only part of the HTTP/2 preface, or
+        // never finishes its TLS handshake) is closed when it ends, as one whose first request head is late is (the
+        // HTTP/1.1 flow counts that head's time from the same instant).
+        ch.attr(ACCEPTED).set(System.nanoTime());
+        ScheduledFuture<?> deadline = ch.eventLoop().schedule(() -> {
+            if (p.context(negotiation) != null) {
+                ch.close();
+            }
+        }, server.options().headerTimeoutSeconds, TimeUnit.SECONDS);
+        ch.closeFuture().addListener(f -> deadline.cancel(false));
     }
 
     @Override
     public void http1(ChannelPipeline p) {
         // Below the codec: what is read, when, and how long a request head may take to arrive.
-        RequestFlow flow = new RequestFlow(server.options().headerTimeoutSeconds, TimeUnit.SECONDS);
+        Long accepted = p.channel().attr(ACCEPTED).get();
+        RequestFlow flow = new RequestFlow(server.options().headerTimeoutSeconds, TimeUnit.SECONDS,
+                accepted != null ? accepted : 0);
         p.addLast(flow);
         p.addLast(new HttpServerCodec());
         if (server.options().gzip) {

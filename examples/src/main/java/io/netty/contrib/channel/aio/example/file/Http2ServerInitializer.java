@@ -80,7 +80,7 @@ final class Http2ServerInitializer extends ChannelInitializer<Http2StreamChannel
     protected void initChannel(Http2StreamChannel ch) {
         ChannelPipeline p = ch.pipeline();
         p.addLast(new IdleStateHandler(true, 0, 0, options.idleTimeoutSeconds, TimeUnit.SECONDS));
-        RequestFlow flow = new RequestFlow(options.headerTimeoutSeconds, TimeUnit.SECONDS);
+        RequestFlow flow = new RequestFlow(options.headerTimeoutSeconds, TimeUnit.SECONDS, 0);
         p.addLast(flow);
         p.addLast(new Http2StreamFrameToHttpObjectCodec(true));
         p.addLast(new SplitFullRequests());

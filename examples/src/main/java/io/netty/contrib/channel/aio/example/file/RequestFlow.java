@@ -34,7 +34,8 @@ import java.util.concurrent.TimeUnit;
  * decodes only a few of them past the bound. What a paused connection costs is one read's worth of bytes.
  *
  * <p>Header timeout: a request head (request line and headers) must be complete within the timeout once its first
- * byte has reached the decoder, or the connection is closed. Paused time does not count: the client cannot finish a
+ * byte has reached the decoder, or the connection is closed; a connection's first head, within the timeout from the
+ * instant given (its accept). Paused time does not count: the client cannot finish a
  * head the server does not read. A body is not timed here (GET and HEAD have none; the idle timeout still applies).
  */
 final class RequestFlow extends ChannelDuplexHandler {
@@ -60,13 +61,20 @@ final class RequestFlow extends ChannelDuplexHandler {
     private long headStart;
     private ScheduledFuture<?> headerTimer;
 
-    RequestFlow(long headerTimeout, TimeUnit unit) {
+    /**
+     * @param firstHeadSince when ({@link System#nanoTime()}) the first head's time starts, or 0: from its first byte
+     */
+    RequestFlow(long headerTimeout, TimeUnit unit, long firstHeadSince) {
         headerTimeoutNanos = unit.toNanos(headerTimeout);
+        headStart = firstHeadSince == 0 ? 0 : firstHeadSince | 1;
     }
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        if (headStart != 0) {
+            checkHeaderTime();
+        }
     }
 
     /** Stops reading: nothing more is read or decoded until {@link #resume()}. */

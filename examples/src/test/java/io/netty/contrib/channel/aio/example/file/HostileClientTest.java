@@ -26,6 +26,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.File;
 import java.io.IOException;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -251,5 +253,58 @@ class HostileClientTest {
             }
         }
         assertTrue(infoLines.get() <= 2, "INFO lines logged: " + infoLines.get());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"aio", "sendfile", "aio+tls"})
+    void connectionsThatSendNoRequestAreClosedAtTheHeaderTimeoutFromAccept(String mode) throws Exception {
+        boolean tls = mode.endsWith("+tls");
+        start(mode);
+        List<Socket> silent = new ArrayList<>();
+        List<RawHttp> partial = new ArrayList<>();
+        try {
+            for (int i = 0; i < 20; i++) {
+                Socket s = new Socket("127.0.0.1", server.port()); // not a byte, not even a TLS hello
+                s.setSoTimeout(4000);
+                silent.add(s);
+            }
+            // After the handshake: nothing, a first head that never ends, or (cleartext) part of the HTTP/2 preface.
+            for (String sent : tls ? List.of("", "GET /hello.txt HTTP/1.1\r\n")
+                    : List.of("GET /hello.txt HTTP/1.1\r\n", "PRI * HTTP/2.0\r\n")) {
+                RawHttp r = new RawHttp(server.port(), tls);
+                r.readTimeout(4000);
+                if (!sent.isEmpty()) {
+                    r.send(sent);
+                }
+                partial.add(r);
+            }
+            long start = System.nanoTime();
+            for (Socket s : silent) {
+                assertTrue(closedByServer(s), "a connection that never sent a byte is closed");
+            }
+            for (RawHttp r : partial) {
+                assertTrue(r.readUntilClosed(4), "a connection without a whole first request head is closed");
+            }
+            // The header timeout is 1 s: well before the idle timeout (30 s).
+            assertTrue(System.nanoTime() - start < 10_000_000_000L);
+            wellBehavedClientIsServed(tls);
+        } finally {
+            for (Socket s : silent) {
+                s.close();
+            }
+            for (RawHttp r : partial) {
+                r.close();
+            }
+        }
+    }
+
+    private static boolean closedByServer(Socket s) {
+        try {
+            return s.getInputStream().read() < 0;
+        } catch (SocketTimeoutException e) {
+            return false;
+        } catch (IOException e) {
+            return true; // reset
+        }
     }
 }
