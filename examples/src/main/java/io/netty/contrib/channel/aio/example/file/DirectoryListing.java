@@ -34,7 +34,8 @@ import java.util.Locale;
  * modification time (UTC, to the minute) and its size in bytes ({@code -} for a directory). Directories come first,
  * then files, each sorted by name. Names are HTML-escaped in the text and percent-encoded in the links, so that a
  * name with a space, {@code #}, {@code ?}, {@code %}, {@code <} or non-ASCII letters links to itself. Hidden names
- * (starting with {@code .}) are left out unless dotfiles are allowed.
+ * (starting with {@code .}) are left out unless dotfiles are allowed. A name that is not valid UTF-8 is shown without
+ * a link: request paths are UTF-8 (see {@link RequestTarget#decodePath}), so none could name it.
  */
 final class DirectoryListing {
 
@@ -47,12 +48,18 @@ final class DirectoryListing {
         final boolean directory;
         final long size;
         final Instant modified;
+        /**
+         * {@code false} for a name that is not valid UTF-8: no request path names it (see
+         * {@link RequestTarget#decodePath}), so it is listed without a link.
+         */
+        final boolean linked;
 
-        Entry(String name, boolean directory, long size, Instant modified) {
+        Entry(String name, boolean directory, long size, Instant modified, boolean linked) {
             this.name = name;
             this.directory = directory;
             this.size = size;
             this.modified = modified;
+            this.linked = linked;
         }
     }
 
@@ -84,7 +91,10 @@ final class DirectoryListing {
                         continue; // removed since it was listed
                     }
                 }
-                entries.add(new Entry(name, attrs.isDirectory(), attrs.size(), attrs.lastModifiedTime().toInstant()));
+                // The name's bytes are what its string encodes to in UTF-8 only when they are valid UTF-8.
+                boolean utf8 = p.getFileName().equals(p.getFileSystem().getPath(name));
+                entries.add(new Entry(name, attrs.isDirectory(), attrs.size(), attrs.lastModifiedTime().toInstant(),
+                        utf8));
             }
         }
         entries.sort(ORDER);
@@ -104,9 +114,15 @@ final class DirectoryListing {
         }
         for (Entry e : entries) {
             String shown = e.directory ? e.name + '/' : e.name;
-            String link = RequestTarget.encodeSegment(e.name) + (e.directory ? "/" : "");
-            html.append("<tr><td><a href=\"").append(escapeHtml(link)).append("\">").append(escapeHtml(shown))
-                    .append("</a></td><td>").append(DATE.format(e.modified)).append("</td><td class=\"size\">")
+            html.append("<tr><td>");
+            if (e.linked) {
+                String link = RequestTarget.encodeSegment(e.name) + (e.directory ? "/" : "");
+                html.append("<a href=\"").append(escapeHtml(link)).append("\">").append(escapeHtml(shown))
+                        .append("</a>");
+            } else {
+                html.append(escapeHtml(shown)).append(" (name not UTF-8: not served)");
+            }
+            html.append("</td><td>").append(DATE.format(e.modified)).append("</td><td class=\"size\">")
                     .append(e.directory ? "-" : Long.toString(e.size)).append("</td></tr>\n");
         }
         return html.append("</table>\n</body></html>\n").toString();

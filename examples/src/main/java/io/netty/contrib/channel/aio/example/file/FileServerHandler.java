@@ -68,6 +68,7 @@ import static io.netty.handler.codec.http.HttpResponseStatus.METHOD_NOT_ALLOWED;
 import static io.netty.handler.codec.http.HttpResponseStatus.MOVED_PERMANENTLY;
 import static io.netty.handler.codec.http.HttpResponseStatus.NOT_FOUND;
 import static io.netty.handler.codec.http.HttpResponseStatus.NOT_MODIFIED;
+import static io.netty.handler.codec.http.HttpResponseStatus.PRECONDITION_FAILED;
 import static io.netty.handler.codec.http.HttpResponseStatus.OK;
 import static io.netty.handler.codec.http.HttpResponseStatus.PARTIAL_CONTENT;
 import static io.netty.handler.codec.http.HttpResponseStatus.REQUESTED_RANGE_NOT_SATISFIABLE;
@@ -309,7 +310,7 @@ final class FileServerHandler extends ChannelInboundHandlerAdapter implements Up
         try {
             long length = opened.length;
             long modified = opened.modified;
-            String etag = '"' + Long.toHexString(length) + '-' + Long.toHexString(modified) + '"';
+            String etag = Preconditions.etag(length, modified);
             String lastModified = DateFormatter.format(new Date(modified));
             HttpHeaders req = request.headers();
             String contentType = MimeTypes.of(file.getFileName().toString());
@@ -319,7 +320,12 @@ final class FileServerHandler extends ChannelInboundHandlerAdapter implements Up
             boolean compressed = varies && gzip.compresses(request, contentType, length);
             String tag = compressed ? "W/" + etag : etag;
 
-            if (notModified(req, etag, modified)) {
+            Preconditions.Outcome condition = Preconditions.evaluate(req, etag, modified, true);
+            if (condition == Preconditions.Outcome.FAILED) {
+                sendError(request, PRECONDITION_FAILED, keepAlive);
+                return;
+            }
+            if (condition == Preconditions.Outcome.NOT_MODIFIED) {
                 // No Content-Length: a 304's would have to be the 200's (RFC 9110, section 8.6).
                 FullHttpResponse res = new DefaultFullHttpResponse(HTTP_1_1, NOT_MODIFIED, Unpooled.EMPTY_BUFFER);
                 res.headers().set(HttpHeaderNames.ETAG, tag).set(HttpHeaderNames.LAST_MODIFIED, lastModified);
@@ -528,22 +534,6 @@ final class FileServerHandler extends ChannelInboundHandlerAdapter implements Up
             }
         });
         return body;
-    }
-
-    private static boolean notModified(HttpHeaders req, String etag, long modified) {
-        String ifNoneMatch = req.get(HttpHeaderNames.IF_NONE_MATCH);
-        if (ifNoneMatch != null) {
-            for (String tag : ifNoneMatch.split(",")) {
-                String t = tag.trim();
-                if (t.equals("*") || t.equals(etag) || t.startsWith("W/") && t.substring(2).equals(etag)) {
-                    return true;
-                }
-            }
-            return false;
-        }
-        String ifModifiedSince = req.get(HttpHeaderNames.IF_MODIFIED_SINCE);
-        Date since = ifModifiedSince == null ? null : DateFormatter.parseHttpDate(ifModifiedSince);
-        return since != null && modified / 1000 <= since.getTime() / 1000;
     }
 
     private static void vary(HttpResponse res, boolean varies) {

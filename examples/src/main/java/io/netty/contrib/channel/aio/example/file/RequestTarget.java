@@ -21,6 +21,9 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
@@ -64,12 +67,19 @@ final class RequestTarget {
     private final Path file;
     private final String path;
     private final HttpResponseStatus status;
+    /** A redirect's query ({@code ?} and what follows, as received), or {@code null}. */
+    private final String query;
 
     private RequestTarget(Kind kind, Path file, String path, HttpResponseStatus status) {
+        this(kind, file, path, status, null);
+    }
+
+    private RequestTarget(Kind kind, Path file, String path, HttpResponseStatus status, String query) {
         this.kind = kind;
         this.file = file;
         this.path = path;
         this.status = status;
+        this.query = query;
     }
 
     private static RequestTarget refused(HttpResponseStatus status) {
@@ -86,9 +96,12 @@ final class RequestTarget {
         return new RequestTarget(Kind.FILE, file, path, null);
     }
 
-    /** A redirect of the directory asked for as {@code path}, without its final {@code /}, to {@code path + "/"}. */
-    static RequestTarget redirect(String path) {
-        return new RequestTarget(Kind.REDIRECT, null, path + '/', null);
+    /**
+     * A redirect of the directory asked for as {@code path}, without its final {@code /}, to {@code path + "/"} and
+     * the request's {@code query} ({@code ?} and what follows, as received; or {@code null}).
+     */
+    static RequestTarget redirect(String path, String query) {
+        return new RequestTarget(Kind.REDIRECT, null, path + '/', null, query);
     }
 
     /**
@@ -102,11 +115,18 @@ final class RequestTarget {
         final Path target;
         /** The refusal, or {@code null}. */
         final RequestTarget refusal;
+        /** The query ({@code ?} and what follows, as received), or {@code null}. */
+        final String query;
 
         private Parsed(String path, Path target, RequestTarget refusal) {
+            this(path, target, refusal, null);
+        }
+
+        private Parsed(String path, Path target, RequestTarget refusal, String query) {
             this.path = path;
             this.target = target;
             this.refusal = refusal;
+            this.query = query;
         }
 
         /** {@code true} for a path that ends with {@code /}: a directory's index or listing is asked for. */
@@ -139,7 +159,8 @@ final class RequestTarget {
         if (!dotfiles && isHidden(root, target)) {
             return new Parsed(null, null, refused(NOT_FOUND));
         }
-        return new Parsed(path, target, null);
+        int query = uri.indexOf('?');
+        return new Parsed(path, target, null, query < 0 ? null : uri.substring(query));
     }
 
     Kind kind() {
@@ -161,9 +182,9 @@ final class RequestTarget {
         return status;
     }
 
-    /** The percent-encoded location of a redirect. */
+    /** The percent-encoded location of a redirect, with the request's query. */
     String location() {
-        return encodePath(path);
+        return query == null ? encodePath(path) : encodePath(path) + query;
     }
 
     /**
@@ -196,7 +217,7 @@ final class RequestTarget {
         }
         if (attrs.isDirectory()) {
             if (!path.endsWith("/")) {
-                return redirect(path);
+                return redirect(path, parsed.query);
             }
             Path index = index(root, real, dotfiles);
             return index != null ? new RequestTarget(Kind.FILE, index, path, null)
@@ -204,6 +225,9 @@ final class RequestTarget {
         }
         if (!attrs.isRegularFile()) {
             return refused(FORBIDDEN);
+        }
+        if (path.endsWith("/")) {
+            return refused(NOT_FOUND); // a file is not a directory: "/file.txt/" names nothing
         }
         return new RequestTarget(Kind.FILE, real, path, null);
     }
@@ -256,7 +280,10 @@ final class RequestTarget {
 
     /**
      * The decoded path of a request target: starts with '/', no NUL, no ".." segment (null for the last two: those
-     * are refused, not looked up). Throws {@link IllegalArgumentException} when malformed.
+     * are refused, not looked up), its "." segments removed ({@code /dir/.} is {@code /dir/}, RFC 3986, section
+     * 5.2.4) and its slashes merged. Throws {@link IllegalArgumentException} when malformed, and when its bytes, percent-decoded, are not
+     * UTF-8: names are UTF-8 both ways, so that two targets never name the same file (a listing does not link a name
+     * that is not UTF-8).
      */
     static String decodePath(String uri) {
         String raw = uri;
@@ -267,8 +294,14 @@ final class RequestTarget {
         if (!path.startsWith("/")) {
             throw new IllegalArgumentException("not an absolute path: " + uri);
         }
+        if (path.indexOf('\uFFFD') >= 0) {
+            requireUtf8(raw); // the decoder replaces what is not UTF-8 with U+FFFD, as a real U+FFFD would be
+        }
         if (path.indexOf('\0') >= 0) {
             return null;
+        }
+        if (path.contains("/./") || path.endsWith("/.") || path.contains("//")) {
+            path = withoutDotSegments(path);
         }
         for (String segment : path.split("/")) {
             if (segment.equals("..")) {
@@ -276,6 +309,51 @@ final class RequestTarget {
             }
         }
         return path;
+    }
+
+    /**
+     * {@code path} without its "." and empty segments (slashes merged, as nginx does); one that ends with either
+     * keeps its final "/" (so "/dir/." is "/dir/").
+     */
+    private static String withoutDotSegments(String path) {
+        StringBuilder sb = new StringBuilder(path.length());
+        sb.append('/');
+        for (int start = 1; start <= path.length(); ) {
+            int slash = path.indexOf('/', start);
+            int end = slash < 0 ? path.length() : slash;
+            String segment = path.substring(start, end);
+            if (!segment.isEmpty() && !segment.equals(".")) {
+                sb.append(segment);
+                if (slash >= 0) {
+                    sb.append('/');
+                }
+            }
+            start = end + 1;
+        }
+        return sb.toString();
+    }
+
+    /** Throws {@link IllegalArgumentException} unless the bytes of {@code raw}, percent-decoded, are UTF-8. */
+    private static void requireUtf8(String raw) {
+        int end = raw.indexOf('?');
+        end = end < 0 ? raw.length() : end;
+        ByteBuffer bytes = ByteBuffer.allocate(end * 3);
+        for (int i = 0; i < end; i++) {
+            char c = raw.charAt(i);
+            if (c == '%' && i + 2 < end) {
+                bytes.put((byte) Integer.parseInt(raw.substring(i + 1, i + 3), 16));
+                i += 2;
+            } else {
+                bytes.put(String.valueOf(c).getBytes(StandardCharsets.UTF_8));
+            }
+        }
+        bytes.flip();
+        try {
+            StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(bytes);
+        } catch (CharacterCodingException e) {
+            throw new IllegalArgumentException("a request path that is not UTF-8: " + raw.substring(0, end), e);
+        }
     }
 
     /** A path with each segment percent-encoded as a URL needs it (UTF-8; a space is {@code %20}). */

@@ -18,6 +18,7 @@ package io.netty.contrib.channel.aio.example.file;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.contrib.channel.aio.AioFileSink;
 import io.netty.contrib.channel.aio.AioLoopConfig;
 import io.netty.util.concurrent.EventExecutor;
@@ -58,6 +59,8 @@ final class Upload {
     private final MetadataLookup metadata;
     private final Path target;
     private final Path temp;
+    /** The request's conditions, checked again at the rename; or {@code null}. */
+    private final HttpHeaders conditions;
     /** One of the two is used: {@code --upload-io aio} (the default) or {@code blocking}. */
     private final AioFileSink sink;
     private final BlockingFileSink blocking;
@@ -66,13 +69,14 @@ final class Upload {
     /** The deletion of the temporary file, once asked for. */
     private Future<Void> deleted;
 
-    private Upload(Channel channel, MetadataLookup metadata, Path target, Path temp, AioFileSink sink,
-                   BlockingFileSink blocking) {
+    private Upload(Channel channel, MetadataLookup metadata, Path target, Path temp, HttpHeaders conditions,
+                   AioFileSink sink, BlockingFileSink blocking) {
         this.channel = channel;
         loop = channel.eventLoop();
         this.metadata = metadata;
         this.target = target;
         this.temp = temp;
+        this.conditions = conditions;
         this.sink = sink;
         this.blocking = blocking;
         done = loop.newPromise();
@@ -89,20 +93,22 @@ final class Upload {
      * Opens a sink for {@code channel} into {@code temp}, made by {@link #createTemp}, on the channel's loop: the name
      * was created a moment ago, so its lookup is cached. On failure the temporary file is deleted.
      *
+     * @param conditions the request's headers when it is {@link Preconditions#conditional conditional} (checked again
+     *                   at the rename), or {@code null}
      * @param length the announced length, or -1
      * @param aio the loop's AIO settings to write with an {@link AioFileSink}, or {@code null} to write with a
      *            {@link BlockingFileSink}
      */
-    static Upload open(Channel channel, MetadataLookup metadata, Path target, Path temp, long length,
-                       AioLoopConfig aio) throws IOException {
+    static Upload open(Channel channel, MetadataLookup metadata, Path target, Path temp, HttpHeaders conditions,
+                       long length, AioLoopConfig aio) throws IOException {
         try {
             if (aio == null) {
-                return new Upload(channel, metadata, target, temp, null,
+                return new Upload(channel, metadata, target, temp, conditions, null,
                         new BlockingFileSink(channel.eventLoop(), temp));
             }
             AioFileSink sink = AioFileSink.builder(channel, temp.toFile()).expectedLength(length).loopConfig(aio)
                     .open();
-            return new Upload(channel, metadata, target, temp, sink, null);
+            return new Upload(channel, metadata, target, temp, conditions, sink, null);
         } catch (IOException | RuntimeException e) {
             deleteTemp(metadata, channel.eventLoop(), temp);
             throw e;
@@ -159,13 +165,22 @@ final class Upload {
         }
     }
 
-    /** Renames the temporary file over the target (or deletes it if that fails). Blocking. */
+    /**
+     * Renames the temporary file over the target if the request's conditions still hold (or deletes it if not, or if
+     * that fails). Blocking.
+     */
     private Outcome rename() {
         try {
-            boolean existed = Files.exists(target, LinkOption.NOFOLLOW_LINKS);
-            // rename(2): readers see the old file or the new one, whole.
-            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
-            return new Outcome(existed, null);
+            synchronized (Preconditions.CHANGES) {
+                if (conditions != null
+                        && Preconditions.evaluate(conditions, target) == Preconditions.Outcome.FAILED) {
+                    throw new Preconditions.Failed(target); // changed by another client since the upload began
+                }
+                boolean existed = Files.exists(target, LinkOption.NOFOLLOW_LINKS);
+                // rename(2): readers see the old file or the new one, whole.
+                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+                return new Outcome(existed, null);
+            }
         } catch (IOException | RuntimeException e) {
             deleteQuietly(temp);
             return new Outcome(false, e);

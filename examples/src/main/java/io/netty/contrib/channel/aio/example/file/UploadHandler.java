@@ -20,6 +20,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.contrib.channel.aio.AioFileSink;
 import io.netty.contrib.channel.aio.AioLoopConfig;
 import io.netty.handler.codec.DateFormatter;
@@ -28,6 +29,7 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -40,10 +42,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Date;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 import static io.netty.handler.codec.http.HttpResponseStatus.BAD_REQUEST;
 import static io.netty.handler.codec.http.HttpResponseStatus.CONTINUE;
+import static io.netty.handler.codec.http.HttpResponseStatus.PRECONDITION_FAILED;
 import static io.netty.handler.codec.http.HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE;
 import static io.netty.handler.codec.http.HttpResponseStatus.SERVICE_UNAVAILABLE;
 import static io.netty.handler.codec.http.HttpVersion.HTTP_1_1;
@@ -67,6 +71,8 @@ import static io.netty.handler.codec.http.HttpVersion.HTTP_1_1;
 final class UploadHandler extends ChannelInboundHandlerAdapter {
 
     private static final String SERVER = "netty-transport-aio";
+    /** How long a connection answered in the middle of its request body keeps dropping what still arrives. */
+    static final long LINGER_MILLIS = 2000;
 
     /** The handler that answers the connection's other requests, as this one needs it. */
     interface Responses {
@@ -225,13 +231,20 @@ final class UploadHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /** Resolves and checks a parsed target, then creates its temporary file. Blocking; never throws. */
-    private Prepared prepare(Path parsed) {
+    /**
+     * Resolves and checks a parsed target and the request's {@code conditions} (or {@code null}), then creates its
+     * temporary file. Blocking; never throws.
+     */
+    private Prepared prepare(Path parsed, HttpHeaders conditions) {
         UploadTargets.Target target = targets.check(parsed);
         if (target.refusal != null) {
             return new Prepared(null, null, target.refusal, null);
         }
         try {
+            if (conditions != null
+                    && Preconditions.evaluate(conditions, target.path) == Preconditions.Outcome.FAILED) {
+                return new Prepared(null, null, PRECONDITION_FAILED, null); // refused before the body is read
+            }
             return new Prepared(target.path, Upload.createTemp(target.path), null, null);
         } catch (IOException e) {
             return new Prepared(target.path, null, null, e);
@@ -255,6 +268,8 @@ final class UploadHandler extends ChannelInboundHandlerAdapter {
         private final HttpRequest request;
         private final boolean keepAlive;
         private final long length;
+        /** The request's headers when it has conditions to meet ({@link Preconditions}), else {@code null}. */
+        private final HttpHeaders conditions;
         /** The body is read into this exchange (streamed into the file, or discarded after an early answer). */
         boolean inBody;
         /** A file-system step is out: the body waits (held) until its outcome is back. */
@@ -268,8 +283,10 @@ final class UploadHandler extends ChannelInboundHandlerAdapter {
         Exchange(HttpRequest request) {
             this.request = request;
             keepAlive = HttpUtil.isKeepAlive(request) && !stopping.getAsBoolean();
-            length = HttpUtil.getContentLength(request, -1L);
+            // A head the decoder refused may carry a Content-Length that is not a number (or too large for one).
+            length = request.decoderResult().isFailure() ? -1 : HttpUtil.getContentLength(request, -1L);
             inBody = !(request instanceof LastHttpContent);
+            conditions = Preconditions.conditional(request.headers()) ? request.headers() : null;
         }
 
         /** {@code true} while the body is being read and no step is out. */
@@ -280,12 +297,23 @@ final class UploadHandler extends ChannelInboundHandlerAdapter {
         void begin() {
             HttpResponseStatus refusal = RequestChecks.refusal(request);
             if (refusal != null) {
-                answerEarly(response(refusal));
+                if (request.decoderResult().isFailure()) {
+                    // The decoder reads nothing more of this connection (a bad Content-Length, or one beside a
+                    // Transfer-Encoding): no body will end. Answer at once and close.
+                    respond(response(refusal), false);
+                } else {
+                    answerEarly(response(refusal));
+                }
                 return;
             }
             boolean delete = HttpMethod.DELETE.equals(request.method());
             if (!delete && length > maxUpload) {
-                answerEarly(response(REQUEST_ENTITY_TOO_LARGE));
+                respond(response(REQUEST_ENTITY_TOO_LARGE), false); // at once: what is refused is not read first
+                return;
+            }
+            if (!delete && request.headers().contains(HttpHeaderNames.CONTENT_RANGE)) {
+                // A partial PUT is not supported: the fragment must not replace the file (RFC 9110, section 14.5).
+                answerEarly(response(BAD_REQUEST));
                 return;
             }
             UploadTargets.Target parsed = targets.parse(request.uri());
@@ -295,10 +323,10 @@ final class UploadHandler extends ChannelInboundHandlerAdapter {
             }
             stepOut = true;
             boolean admitted = delete
-                    ? metadata.change(new MetadataLookup.Step<>("delete", () -> targets.delete(parsed.path),
-                            this::deleted), ctx.executor())
-                    : metadata.change(new MetadataLookup.Step<>("create", () -> prepare(parsed.path), this::prepared)
-                            .dropped(p -> Upload.deleteNow(p.temp)), ctx.executor());
+                    ? metadata.change(new MetadataLookup.Step<>("delete",
+                            () -> targets.delete(parsed.path, request.headers()), this::deleted), ctx.executor())
+                    : metadata.change(new MetadataLookup.Step<>("create", () -> prepare(parsed.path, conditions),
+                            this::prepared).dropped(p -> Upload.deleteNow(p.temp)), ctx.executor());
             if (!admitted) {
                 stepOut = false;
                 FullHttpResponse busy = response(SERVICE_UNAVAILABLE);
@@ -339,7 +367,7 @@ final class UploadHandler extends ChannelInboundHandlerAdapter {
 
         private void startUpload(Prepared p) {
             try {
-                upload = Upload.open(ctx.channel(), metadata, p.target, p.temp, length, aio);
+                upload = Upload.open(ctx.channel(), metadata, p.target, p.temp, conditions, length, aio);
             } catch (IOException | RuntimeException e) {
                 log.failed(ctx.channel(), "upload to " + p.target, e);
                 answerEarly(response(UploadTargets.statusOf(e)));
@@ -424,7 +452,9 @@ final class UploadHandler extends ChannelInboundHandlerAdapter {
                     respond(response((Boolean) f.getNow() ? HttpResponseStatus.NO_CONTENT
                             : HttpResponseStatus.CREATED), keepAlive);
                 } else {
-                    log.failed(ctx.channel(), "upload to " + u.target(), f.cause());
+                    if (!(f.cause() instanceof Preconditions.Failed)) {
+                        log.failed(ctx.channel(), "upload to " + u.target(), f.cause());
+                    }
                     respond(response(UploadTargets.statusOf(f.cause())), keepAlive);
                 }
             });
@@ -456,7 +486,8 @@ final class UploadHandler extends ChannelInboundHandlerAdapter {
                 HttpUtil.setContentLength(res, body.readableBytes());
             }
             if (status.code() == 201) {
-                res.headers().set(HttpHeaderNames.LOCATION, RequestTarget.decodePath(request.uri()));
+                res.headers().set(HttpHeaderNames.LOCATION,
+                        RequestTarget.encodePath(RequestTarget.decodePath(request.uri())));
             }
             res.headers().set(HttpHeaderNames.SERVER, SERVER).set(HttpHeaderNames.DATE,
                     DateFormatter.format(new Date()));
@@ -477,7 +508,11 @@ final class UploadHandler extends ChannelInboundHandlerAdapter {
                 if (!f.isSuccess() || !keepOpen) {
                     closed = true;
                     abort(new IOException("the connection closed"));
-                    ctx.close();
+                    if (f.isSuccess() && inBody && ctx.channel() instanceof DuplexChannel) {
+                        lingeringClose();
+                    } else {
+                        ctx.close();
+                    }
                     return;
                 }
                 if (inBody) {
@@ -488,6 +523,17 @@ final class UploadHandler extends ChannelInboundHandlerAdapter {
                 replay();
             });
         }
+    }
+
+    /**
+     * Closes a connection answered while its client may still be sending the body: what arrives meanwhile is read
+     * and dropped for up to {@link #LINGER_MILLIS}, or until the client closes. Closed at once, a socket with unread
+     * bytes sends a reset, which can reach the client before it has read the answer.
+     */
+    private void lingeringClose() {
+        ctx.executor().schedule(() -> {
+            ctx.close();
+        }, LINGER_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     /** A failure of the connection gives up the upload under way (its temporary file is deleted). */

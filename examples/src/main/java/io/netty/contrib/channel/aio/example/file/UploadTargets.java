@@ -15,6 +15,7 @@
  */
 package io.netty.contrib.channel.aio.example.file;
 
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponseStatus;
 
 import java.io.IOException;
@@ -33,6 +34,7 @@ import static io.netty.handler.codec.http.HttpResponseStatus.INSUFFICIENT_STORAG
 import static io.netty.handler.codec.http.HttpResponseStatus.INTERNAL_SERVER_ERROR;
 import static io.netty.handler.codec.http.HttpResponseStatus.NOT_FOUND;
 import static io.netty.handler.codec.http.HttpResponseStatus.NO_CONTENT;
+import static io.netty.handler.codec.http.HttpResponseStatus.PRECONDITION_FAILED;
 
 /**
  * Where a {@code PUT} or {@code DELETE} may write under the root, with the same refusals as {@code GET} and a few of
@@ -144,24 +146,37 @@ final class UploadTargets {
     }
 
     /**
-     * Deletes the file a {@link #parse parsed} {@code DELETE} target names: 204, or the status that refuses it (404 if
-     * there is none). Blocking; never throws.
+     * Deletes the file a {@link #parse parsed} {@code DELETE} target names if the request's {@code conditions} hold:
+     * 204, or the status that refuses it (404 if there is none, 412 if a condition is false). Blocking; never
+     * throws.
      */
-    Deletion delete(Path target) {
+    Deletion delete(Path target, HttpHeaders conditions) {
         Target checked = check(target);
         if (checked.refusal != null) {
             return new Deletion(checked.refusal, target, null);
         }
         try {
-            return new Deletion(Files.deleteIfExists(checked.path) ? NO_CONTENT : NOT_FOUND, checked.path, null);
+            synchronized (Preconditions.CHANGES) {
+                if (Preconditions.conditional(conditions)
+                        && Preconditions.evaluate(conditions, checked.path) == Preconditions.Outcome.FAILED) {
+                    return new Deletion(PRECONDITION_FAILED, checked.path, null);
+                }
+                return new Deletion(Files.deleteIfExists(checked.path) ? NO_CONTENT : NOT_FOUND, checked.path, null);
+            }
         } catch (IOException e) {
             return new Deletion(statusOf(e), checked.path, e);
         }
     }
 
-    /** The status for a failed write: 507 when the disk or quota is full, 403 when not allowed, else 500. */
+    /**
+     * The status for a failed write: 412 when a condition was false at the rename, 507 when the disk or quota is
+     * full, 403 when not allowed, else 500.
+     */
     static HttpResponseStatus statusOf(Throwable cause) {
         for (Throwable t = cause; t != null; t = t.getCause()) {
+            if (t instanceof Preconditions.Failed) {
+                return PRECONDITION_FAILED;
+            }
             String message = t instanceof FileSystemException ? ((FileSystemException) t).getReason() : t.getMessage();
             if (message != null && (message.contains("No space left") || message.contains("Disk quota exceeded"))) {
                 return INSUFFICIENT_STORAGE;

@@ -344,6 +344,72 @@ class FileServerTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"aio", "sendfile", "chunked"})
+    void ifMatchAndIfUnmodifiedSinceGuardGetsAndRanges(String mode) throws Exception {
+        FileServer server = server(mode);
+        try (RawHttp http = new RawHttp(server.port())) {
+            http.send("HEAD /big.bin HTTP/1.1\r\nHost: x\r\n\r\n");
+            RawHttp.Response head = http.read(true);
+            String etag = head.header("etag");
+            String lastModified = head.header("last-modified");
+            String epoch = "Thu, 01 Jan 1970 00:00:00 GMT";
+            for (String range : new String[] {"", "Range: bytes=0-9\r\n"}) {
+                int served = range.isEmpty() ? 200 : 206;
+                http.send("GET /big.bin HTTP/1.1\r\nHost: x\r\n" + range + "If-Match: \"other\"\r\n\r\n");
+                assertEquals(412, http.read(false).status, "If-Match with another tag " + range);
+                http.send("GET /big.bin HTTP/1.1\r\nHost: x\r\n" + range + "If-Match: W/" + etag + "\r\n\r\n");
+                assertEquals(412, http.read(false).status, "If-Match compares strongly " + range);
+                http.send("GET /big.bin HTTP/1.1\r\nHost: x\r\n" + range + "If-Unmodified-Since: " + epoch
+                        + "\r\n\r\n");
+                assertEquals(412, http.read(false).status, "modified since the date " + range);
+                http.send("GET /big.bin HTTP/1.1\r\nHost: x\r\n" + range + "If-Match: \"x\", " + etag + "\r\n\r\n");
+                assertEquals(served, http.read(false).status, "If-Match with the current tag " + range);
+                http.send("GET /big.bin HTTP/1.1\r\nHost: x\r\n" + range + "If-Match: *\r\n\r\n");
+                assertEquals(served, http.read(false).status, "If-Match: * and a file " + range);
+                http.send("GET /big.bin HTTP/1.1\r\nHost: x\r\n" + range + "If-Unmodified-Since: " + lastModified
+                        + "\r\n\r\n");
+                assertEquals(served, http.read(false).status, "not modified since the date " + range);
+                // If-Match decides without If-Unmodified-Since (RFC 9110, section 13.2.2).
+                http.send("GET /big.bin HTTP/1.1\r\nHost: x\r\n" + range + "If-Match: " + etag
+                        + "\r\nIf-Unmodified-Since: " + epoch + "\r\n\r\n");
+                assertEquals(served, http.read(false).status, "If-Match wins " + range);
+            }
+            // The connection stays usable after a 412.
+            http.send(RawHttp.get("/hello.txt"));
+            assertEquals("hello, world\n", new String(http.read(false).body, StandardCharsets.UTF_8));
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"aio", "sendfile"})
+    void targetsAreNormalizedAsUrisAreAndAFileIsNotADirectory(String mode) throws Exception {
+        FileServer server = server(mode);
+        try (RawHttp http = new RawHttp(server.port())) {
+            http.send(RawHttp.get("/hello.txt/"));
+            assertEquals(404, http.read(false).status, "a file followed by /");
+            http.send(RawHttp.get("/sub%20dir/."));
+            RawHttp.Response dot = http.read(false);
+            assertEquals(200, dot.status, "/dir/. is /dir/");
+            assertTrue(new String(dot.body, StandardCharsets.UTF_8).contains("Index of /sub dir/"));
+            for (String merged : new String[] {"/./hello.txt", "//hello.txt", "/sub%20dir//..%2F..%2Fhello.txt"}) {
+                http.send(RawHttp.get(merged));
+                RawHttp.Response r = http.read(false);
+                if (merged.contains("..")) {
+                    assertEquals(403, r.status, merged);
+                } else {
+                    assertEquals("hello, world\n", new String(r.body, StandardCharsets.UTF_8), merged);
+                }
+            }
+            http.send(RawHttp.get("/sub%20dir?sort=name&x=%2F"));
+            RawHttp.Response redirect = http.read(false);
+            assertEquals(301, redirect.status);
+            assertEquals("/sub%20dir/?sort=name&x=%2F", redirect.header("location"), "the query is kept");
+            http.send(RawHttp.get("/bad%FF.txt"));
+            assertEquals(400, http.read(false).status, "a path that is not UTF-8");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"aio", "sendfile", "chunked"})
     void nothingOutsideTheRootIsServed(String mode) throws Exception {
         FileServer server = server(mode);
         String[][] cases = {

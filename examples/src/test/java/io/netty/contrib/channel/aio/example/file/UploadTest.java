@@ -232,10 +232,22 @@ class UploadTest {
         assertEquals(413, curl("-H", "Transfer-Encoding: chunked", "-T", big.toString(),
                 small.url() + "dir/too-big"));
         try (RawHttp http = new RawHttp(small.port())) {
-            // Announced too big, no Expect: the body is read and dropped, the connection stays.
+            // Announced too big, no Expect, the body not sent yet: answered at once, and the connection closes.
+            http.readTimeout(5000);
+            http.send("PUT /dir/too-big HTTP/1.1\r\nHost: localhost\r\nContent-Length: 1000000000000\r\n\r\n");
+            RawHttp.Response r = http.read(false);
+            assertEquals(413, r.status);
+            assertEquals("close", r.header("connection"));
+            assertTrue(http.readUntilClosed(10));
+        }
+        try (RawHttp http = new RawHttp(small.port())) {
+            // Announced too big and sent whole at once: the answer still reaches the client.
             http.send("PUT /dir/too-big HTTP/1.1\r\nHost: localhost\r\nContent-Length: 1001\r\n\r\n"
                     + "x".repeat(1001));
             assertEquals(413, http.read(false).status);
+            assertTrue(http.readUntilClosed(10));
+        }
+        try (RawHttp http = new RawHttp(small.port())) {
             http.send("PUT /dir/fits HTTP/1.1\r\nHost: localhost\r\nContent-Length: 1000\r\n\r\n" + "y".repeat(1000));
             assertEquals(201, http.read(false).status);
         }
@@ -391,6 +403,110 @@ class UploadTest {
         }
         byte[] last = Files.readAllBytes(target);
         assertTrue(contents.stream().anyMatch(c -> Arrays.equals(c, last)), "the file is one whole version");
+        assertEquals(List.of(), leftovers(root.resolve("dir")));
+    }
+
+    @Test
+    void framingThatCannotBeTrustedAndPartialPutsAre400() throws Exception {
+        for (String framing : new String[] {"Content-Length: 18446744073709551616\r\n",
+                "Content-Length: 5\r\nTransfer-Encoding: chunked\r\n"}) {
+            try (RawHttp http = new RawHttp(server.port())) {
+                http.readTimeout(5000);
+                http.send("PUT /dir/framed HTTP/1.1\r\nHost: localhost\r\n" + framing + "\r\n5\r\nhello\r\n0\r\n\r\n");
+                RawHttp.Response r = http.read(false);
+                assertEquals(400, r.status, framing);
+                assertEquals("close", r.header("connection"));
+                assertTrue(http.readUntilClosed(10));
+            }
+        }
+        assertFalse(Files.exists(root.resolve("dir/framed")));
+        Path whole = root.resolve("dir/partial");
+        Files.write(whole, "0123456789".getBytes(StandardCharsets.US_ASCII));
+        try (RawHttp http = new RawHttp(server.port())) {
+            http.send("PUT /dir/partial HTTP/1.1\r\nHost: localhost\r\nContent-Range: bytes 0-2/10\r\n"
+                    + "Content-Length: 3\r\n\r\nabc");
+            assertEquals(400, http.read(false).status);
+            http.send(RawHttp.get("/dir/partial"));
+            assertEquals("0123456789", new String(http.read(false).body, StandardCharsets.US_ASCII),
+                    "the fragment did not replace the file, and the connection goes on");
+        }
+        assertEquals(List.of(), leftovers(root.resolve("dir")));
+    }
+
+    @Test
+    void theLocationOfACreatedFileIsPercentEncoded() throws Exception {
+        try (RawHttp http = new RawHttp(server.port())) {
+            for (String[] name : new String[][] {{"q%3Fx.txt", "q?x.txt"}, {"cr%0Dx.txt", "cr\rx.txt"},
+                    {"sp%20%C3%A9.txt", "sp \u00e9.txt"}}) {
+                Files.deleteIfExists(root.resolve("dir").resolve(name[1]));
+                http.send("PUT /dir/" + name[0] + " HTTP/1.1\r\nHost: localhost\r\nContent-Length: 2\r\n\r\nok");
+                RawHttp.Response r = http.read(false);
+                assertEquals(201, r.status, name[1]);
+                assertEquals("/dir/" + name[0], r.header("location"));
+                assertEquals("ok", Files.readString(root.resolve("dir").resolve(name[1])));
+            }
+        }
+    }
+
+    @Test
+    void namesThatAreNotUtf8AreRefusedAndNotLinked() throws Exception {
+        assertEquals(400, curl("-T", "/dev/null", server.url() + "dir/bad%FF.txt"));
+        assertEquals(400, curl("-T", "/dev/null", server.url() + "dir/bad%FE.txt"));
+        assertEquals(400, curl("-X", "DELETE", server.url() + "dir/bad%FF.txt"));
+        Path listed = TestFiles.directory("uploads-latin1");
+        // A name in Latin-1 ("caf\xe9"), made by the shell: Java cannot name it.
+        Process touch = new ProcessBuilder("sh", "-c", "touch \"$1\"/\"$(printf 'caf\\351')\" \"$1\"/plain.txt",
+                "sh", listed.toString()).start();
+        assertEquals(0, touch.waitFor());
+        FileServer s = server(listed);
+        try (RawHttp http = new RawHttp(s.port())) {
+            http.send(RawHttp.get("/"));
+            String html = new String(http.read(false).body, StandardCharsets.UTF_8);
+            assertTrue(html.contains("href=\"plain.txt\""), html);
+            assertTrue(html.contains("(name not UTF-8: not served)"), html);
+            assertFalse(html.contains("href=\"caf"), html);
+        }
+    }
+
+    @Test
+    void conditionsProtectPutAndDeleteFromLostUpdates() throws Exception {
+        Path file = root.resolve("dir/guarded");
+        Files.write(file, "v1".getBytes(StandardCharsets.US_ASCII));
+        String url = server.url() + "dir/guarded";
+        String etag;
+        try (RawHttp http = new RawHttp(server.port())) {
+            http.send("HEAD /dir/guarded HTTP/1.1\r\nHost: localhost\r\n\r\n");
+            etag = http.read(true).header("etag");
+        }
+        Path v2 = sources.resolve("v2");
+        Files.write(v2, "v2".getBytes(StandardCharsets.US_ASCII));
+        assertEquals(412, curl("-T", v2.toString(), "-H", "If-Match: \"stale\"", url));
+        assertEquals(412, curl("-T", v2.toString(), "-H", "If-None-Match: *", url), "create only: it exists");
+        assertEquals(412, curl("-T", v2.toString(), "-H", "If-Unmodified-Since: Thu, 01 Jan 1970 00:00:00 GMT", url));
+        assertEquals(412, curl("-X", "DELETE", "-H", "If-Match: \"stale\"", url));
+        assertEquals("v1", Files.readString(file), "nothing was changed by a failed condition");
+        assertEquals(204, curl("-T", v2.toString(), "-H", "If-Match: " + etag, url));
+        assertEquals("v2", Files.readString(file));
+        assertEquals(412, curl("-T", v2.toString(), "-H", "If-Match: " + etag, url), "the tag changed with the file");
+        assertEquals(412, curl("-X", "DELETE", "-H", "If-Match: " + etag, url));
+        assertEquals(204, curl("-X", "DELETE", "-H", "If-Match: *", url));
+        assertFalse(Files.exists(file));
+        assertEquals(412, curl("-T", v2.toString(), "-H", "If-Match: *", url), "If-Match: * needs a file");
+        assertEquals(201, curl("-T", v2.toString(), "-H", "If-None-Match: *", url));
+        // The condition holds when the upload begins, and no longer when its body has arrived: checked again then.
+        try (RawHttp http = new RawHttp(server.port())) {
+            http.send("HEAD /dir/guarded HTTP/1.1\r\nHost: localhost\r\n\r\n");
+            String current = http.read(true).header("etag");
+            http.send("PUT /dir/guarded HTTP/1.1\r\nHost: localhost\r\nIf-Match: " + current
+                    + "\r\nContent-Length: 4\r\n\r\nsl");
+            Thread.sleep(300);
+            Path v3 = sources.resolve("v3");
+            Files.write(v3, "v3-longer".getBytes(StandardCharsets.US_ASCII));
+            assertEquals(204, curl("-T", v3.toString(), url));
+            http.send("ow");
+            assertEquals(412, http.read(false).status);
+        }
+        assertEquals("v3-longer", Files.readString(file));
         assertEquals(List.of(), leftovers(root.resolve("dir")));
     }
 
