@@ -94,6 +94,7 @@ CONSTANT(oCloexec, O_CLOEXEC)
 CONSTANT(oNoatime, O_NOATIME)
 CONSTANT(oPath, O_PATH)
 CONSTANT(oDirectory, O_DIRECTORY)
+CONSTANT(oTmpfile, O_TMPFILE)
 CONSTANT(oNonblock, O_NONBLOCK)
 CONSTANT(resolveNoMagiclinks, RESOLVE_NO_MAGICLINKS)
 CONSTANT(resolveNoSymlinks, RESOLVE_NO_SYMLINKS)
@@ -417,7 +418,7 @@ static const JNINativeMethod staticallyReferencedMethods[] = {
     METHOD(offsetofIoEventObj, "()I"), METHOD(offsetofIoEventRes, "()I"), METHOD(offsetofIoEventRes2, "()I"),
     METHOD(oRdonly, "()I"), METHOD(oWronly, "()I"), METHOD(oRdwr, "()I"), METHOD(oCreat, "()I"),
     METHOD(oTrunc, "()I"), METHOD(oDirect, "()I"), METHOD(oCloexec, "()I"), METHOD(oNoatime, "()I"),
-    METHOD(oPath, "()I"), METHOD(oDirectory, "()I"), METHOD(oNonblock, "()I"),
+    METHOD(oPath, "()I"), METHOD(oDirectory, "()I"), METHOD(oTmpfile, "()I"), METHOD(oNonblock, "()I"),
     METHOD(resolveNoMagiclinks, "()I"), METHOD(resolveNoSymlinks, "()I"), METHOD(resolveBeneath, "()I"),
     METHOD(resolveCached, "()I"),
     METHOD(efdCloexec, "()I"), METHOD(efdNonblock, "()I"), METHOD(efdSemaphore, "()I"),

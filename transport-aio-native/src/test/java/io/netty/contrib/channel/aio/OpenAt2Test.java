@@ -217,6 +217,19 @@ class OpenAt2Test {
             closed.close();
             assertThrows(IOException.class, () -> AioFiles.attributes(closed));
             assertThrows(IOException.class, () -> AioFiles.readChannel(closed));
+            // A closed directory descriptor: its number may be another directory's by now, so it is never used.
+            AioFileDescriptor closedDir = root();
+            closedDir.close();
+            try (AioFileDescriptor reused = root()) {
+                assertEquals(closedDir.intValue(), reused.intValue(), "the number was given out again");
+                IOException e = assertThrows(IOException.class,
+                        () -> AioFiles.openat2(closedDir, "sub/data.bin", O_RDONLY, SAFE));
+                assertTrue(e.getMessage().contains("closed"), e.getMessage());
+            }
+            // O_TMPFILE creates a file, as O_CREAT does: refused.
+            IllegalArgumentException tmp = assertThrows(IllegalArgumentException.class,
+                    () -> AioFiles.openat2(root, "sub", AioFiles.O_RDWR | AioFiles.O_TMPFILE, 0));
+            assertTrue(tmp.getMessage().contains("O_TMPFILE"), tmp.getMessage());
         }
         assertNoneLeftOpen(fds);
     }

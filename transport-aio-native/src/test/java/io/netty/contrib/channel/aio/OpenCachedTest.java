@@ -84,6 +84,28 @@ class OpenCachedTest {
     }
 
     @Test
+    void aPathThroughAFileIsNotADirectoryOrNotCachedAsDocumented() throws IOException {
+        Files.readAttributes(file.toPath(), BasicFileAttributes.class); // in the dentry cache
+        Path through = file.toPath().resolve("x");
+        // Linux may answer EAGAIN here (the cached walk cannot stop to report ENOTDIR): "not cached", never a
+        // descriptor, never another error.
+        try (AioFileDescriptor fd = AioFiles.openCached(through, AioFiles.O_RDONLY)) {
+            assertNull(fd);
+        } catch (FileSystemException e) {
+            assertTrue(e.getMessage().contains("Not a directory"), e.getMessage());
+        }
+        try {
+            assertFalse(AioFiles.isLookupCached(through));
+        } catch (FileSystemException e) {
+            assertTrue(e.getMessage().contains("Not a directory"), e.getMessage());
+        }
+        assertThrows(FileSystemException.class, () -> Files.readAttributes(through, BasicFileAttributes.class));
+        IllegalArgumentException tmp = assertThrows(IllegalArgumentException.class,
+                () -> AioFiles.openCached(dir, AioFiles.O_RDWR | AioFiles.O_TMPFILE));
+        assertTrue(tmp.getMessage().contains("O_TMPFILE"), tmp.getMessage());
+    }
+
+    @Test
     void aMissingFileIsNoSuchFileAndItsAbsenceIsCached() throws IOException {
         Path missing = dir.resolve("missing-" + System.nanoTime() + ".bin");
         // A name never looked up is not in the cache, present or not: only the directory's blocks can tell.

@@ -65,6 +65,11 @@ public final class AioFiles {
     /** {@code O_DIRECTORY}: fail with {@code ENOTDIR} unless the path is a directory. */
     public static final int O_DIRECTORY = Native.O_DIRECTORY;
     /**
+     * {@code O_TMPFILE}: an unnamed file in a directory. It creates a file, as {@link #O_CREAT} does, and is refused
+     * where that is.
+     */
+    public static final int O_TMPFILE = Native.O_TMPFILE;
+    /**
      * {@code O_NONBLOCK}: among other things, an open that would wait (a FIFO without a writer) returns at once;
      * reads of a regular file are not affected.
      */
@@ -151,7 +156,9 @@ public final class AioFiles {
      * {@code fstat(2)} of the descriptor needs no disk either.
      *
      * <p>A relative path is resolved against the working directory. A missing file whose absence is cached (a
-     * negative dentry) is known without the disk: {@link NoSuchFileException}, not {@code null}.
+     * negative dentry) is known without the disk: {@link NoSuchFileException}, not {@code null}. A path that goes on
+     * through a regular file ({@code file.txt/x}) may give {@code null} rather than {@code ENOTDIR}: the kernel's
+     * cached walk answers {@code EAGAIN} where it would have to stop to report it; the blocking open then reports it.
      *
      * @param path the file; relative to the working directory unless absolute
      * @param flags {@link #O_RDONLY}, {@link #O_PATH}, {@link #O_DIRECTORY}, {@link #O_DIRECT}, …; not
@@ -161,13 +168,15 @@ public final class AioFiles {
      * @throws AccessDeniedException if a directory of the path may not be searched or the file not opened
      * @throws FileSystemException for any other error, with the path and the errno's message (for example a path
      *         longer than {@code PATH_MAX}: "File name too long")
-     * @throws IllegalArgumentException for an empty path, a NUL byte in it, or {@code O_CREAT}/{@code O_TRUNC}
+     * @throws IllegalArgumentException for an empty path, a NUL byte in it, or {@code O_CREAT}, {@code O_TMPFILE} or
+     *         {@code O_TRUNC}
      * @throws UnsupportedOperationException before Linux 5.12 (see {@link #isOpenCachedSupported()})
      */
     public static AioFileDescriptor openCached(Path path, int flags) throws IOException {
         ObjectUtil.checkNotNull(path, "path");
-        if ((flags & (Native.O_CREAT | Native.O_TRUNC)) != 0) {
-            throw new IllegalArgumentException("flags: O_CREAT and O_TRUNC cannot be cached lookups: " + flags);
+        if ((flags & (Native.O_CREAT | Native.O_TRUNC)) != 0 || isTmpfile(flags)) {
+            throw new IllegalArgumentException("flags: O_CREAT, O_TMPFILE and O_TRUNC cannot be cached lookups: "
+                    + flags);
         }
         int fd = openCached0(path, flags);
         return fd < 0 ? null : new AioFileDescriptor(fd);
@@ -181,7 +190,9 @@ public final class AioFiles {
      *
      * @param path the path to look up; relative to the working directory unless absolute
      * @return {@code false} if resolving the path would have read the disk ({@code EAGAIN})
-     * @throws FileSystemException for other errors (for example {@code ENOTDIR}, or a path that is too long)
+     * @throws FileSystemException for other errors (for example a path that is too long). A path that goes on
+     *         through a regular file ({@code file.txt/x}) may give {@code false} rather than {@code ENOTDIR}: the
+     *         kernel's cached walk answers {@code EAGAIN} where it would have to stop to report it
      * @throws IllegalArgumentException for an empty path or a NUL byte in it
      * @throws UnsupportedOperationException before Linux 5.12 (see {@link #isOpenCachedSupported()})
      */
@@ -220,7 +231,8 @@ public final class AioFiles {
      * levels of symbolic links" ({@code ELOOP}) for a link refused by {@link #RESOLVE_NO_SYMLINKS}, and "Invalid
      * cross-device link" ({@code EXDEV}) for a path refused by {@link #RESOLVE_BENEATH}.
      *
-     * @param dir an open descriptor of a directory, for example {@code open(root, O_PATH | O_DIRECTORY)}
+     * @param dir an open descriptor of a directory, for example {@code open(root, O_PATH | O_DIRECTORY)}; not closed
+     *            while this runs
      * @param path the file, relative to {@code dir}
      * @param flags {@code open(2)} flags such as {@link #O_RDONLY} and {@link #O_NONBLOCK}; not {@link #O_CREAT}
      * @param resolve {@code RESOLVE_*} flags such as {@link #RESOLVE_BENEATH}, or 0
@@ -229,7 +241,8 @@ public final class AioFiles {
      * @throws NoSuchFileException if the file or a directory on its path does not exist
      * @throws AccessDeniedException if a directory of the path may not be searched or the file not opened
      * @throws FileSystemException for any other error
-     * @throws IllegalArgumentException for an empty path, a NUL byte in it, or {@link #O_CREAT}
+     * @throws IllegalArgumentException for an empty path, a NUL byte in it, {@link #O_CREAT} or {@link #O_TMPFILE}
+     * @throws IOException if {@code dir} is closed (its number is not used: it may be another file's by now)
      * @throws UnsupportedOperationException before Linux 5.6 ({@code ENOSYS}), or where a seccomp filter refuses it
      */
     public static AioFileDescriptor openat2(FileDescriptor dir, String path, int flags, int resolve)
@@ -239,9 +252,13 @@ public final class AioFiles {
         if (path.isEmpty()) {
             throw new IllegalArgumentException("path is empty");
         }
-        if ((flags & Native.O_CREAT) != 0) {
-            // With O_CREAT, openat2 wants a mode and may write the directory: not what this binding is for.
-            throw new IllegalArgumentException("flags: O_CREAT is not supported: " + flags);
+        if ((flags & Native.O_CREAT) != 0 || isTmpfile(flags)) {
+            // With O_CREAT or O_TMPFILE, openat2 wants a mode and writes: not what this binding is for.
+            throw new IllegalArgumentException("flags: O_CREAT and O_TMPFILE are not supported: " + flags);
+        }
+        if (!dir.isOpen()) {
+            // Its number may belong to another directory by now: a lookup there could open a file of another tree.
+            throw new IOException("directory descriptor is closed: " + dir);
         }
         byte[] bytes = nulFree(path);
         int fd = Native.openat2(dir.intValue(), bytes, flags | Native.O_CLOEXEC, resolve);
@@ -300,6 +317,11 @@ public final class AioFiles {
             throw new IOException("descriptor is closed: " + fd); // jdk was never used: it closes nothing
         }
         return new FileInputStream(jdk).getChannel();
+    }
+
+    /** {@code true} if {@code flags} has the bit that makes {@code O_TMPFILE} ({@code O_DIRECTORY} alone does not). */
+    private static boolean isTmpfile(int flags) {
+        return (flags & (Native.O_TMPFILE & ~Native.O_DIRECTORY)) != 0;
     }
 
     /** An exception for a failed open of {@code path}: the JDK's types for {@code ENOENT} and {@code EACCES}. */

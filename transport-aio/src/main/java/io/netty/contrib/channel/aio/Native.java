@@ -94,6 +94,7 @@ final class Native {
     static final int O_NOATIME = oNoatime();
     static final int O_PATH = oPath();
     static final int O_DIRECTORY = oDirectory();
+    static final int O_TMPFILE = oTmpfile();
     static final int O_NONBLOCK = oNonblock();
 
     static final int RESOLVE_NO_MAGICLINKS = resolveNoMagiclinks();

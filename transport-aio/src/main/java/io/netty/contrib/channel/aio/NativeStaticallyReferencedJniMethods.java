@@ -68,6 +68,7 @@ final class NativeStaticallyReferencedJniMethods {
     static native int oNoatime();
     static native int oPath();
     static native int oDirectory();
+    static native int oTmpfile();
     static native int oNonblock();
     static native int resolveNoMagiclinks();
     static native int resolveNoSymlinks();
