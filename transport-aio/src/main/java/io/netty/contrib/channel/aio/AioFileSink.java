@@ -179,7 +179,8 @@ public final class AioFileSink {
             } else {
                 alignment = 1;
                 memoryAlignment = 1;
-                fd = AioFiles.fd(fileChannel);
+                // Blocking writes go through the FileChannel: no descriptor number (nor the native library) needed.
+                fd = aio != null ? AioFiles.fd(fileChannel) : -1;
             }
         } catch (IOException | RuntimeException e) {
             closeQuietly(directFd);
@@ -241,15 +242,14 @@ public final class AioFileSink {
             throw new IllegalStateException("syncDirectory must be called on the channel's event loop " + loop);
         }
         Promise<Void> promise = loop.newPromise();
-        AioFileDescriptor fd = AioFiles.open(directory, AioFiles.O_RDONLY);
         // The sink that wrote the file counted its fallback already.
         AioLoop aio = aioLoop(loop, null, AioLoopConfig.DEFAULT);
-        DirectorySync sync = new DirectorySync(directory, fd, promise);
-        if (aio != null) {
-            aio.submit(sync);
-        } else {
-            sync.completed(-Native.EINVAL);
+        if (aio == null) {
+            syncDirectoryBlocking(directory, promise); // also without the native library
+            return promise;
         }
+        AioFileDescriptor fd = AioFiles.open(directory, AioFiles.O_RDONLY);
+        aio.submit(new DirectorySync(directory, fd, promise));
         return promise;
     }
 
@@ -549,8 +549,7 @@ public final class AioFileSink {
             op.fd = fd;
             aio.submit(op);
         } else {
-            // The same path as a file system without AIO fsync.
-            op.completed(-Native.EINVAL);
+            op.syncBlocking();
         }
     }
 
@@ -744,18 +743,12 @@ public final class AioFileSink {
 
         @Override
         void completed(long res) {
+            if (res == -Native.EINVAL) {
+                syncBlocking(); // the file system has no AIO fsync
+                return;
+            }
             inFlight--;
             try {
-                if (res == -Native.EINVAL) {
-                    // No AIO fsync (the file system has none, or there is no AIO): a blocking one is all there is.
-                    try {
-                        fileChannel.force(sync == Sync.FSYNC);
-                        res = 0;
-                    } catch (IOException e) {
-                        fail(e);
-                        return;
-                    }
-                }
                 if (res < 0) {
                     metrics.error();
                     fail(ioFailure(sync == Sync.FSYNC ? "aio fsync" : "aio fdatasync", res));
@@ -768,10 +761,23 @@ public final class AioFileSink {
             }
         }
 
+        /** The sync where AIO has none (no AIO, or a file system without AIO fsync): a blocking one on the loop. */
+        void syncBlocking() {
+            inFlight--;
+            try {
+                fileChannel.force(sync == Sync.FSYNC);
+                succeed();
+            } catch (IOException e) {
+                fail(e);
+            } finally {
+                closeFilesIfIdle();
+            }
+        }
+
         @Override
         void aborted(AioLoop.Abort reason) {
             if (reason == AioLoop.Abort.SUBMIT_STARVED) {
-                completed(-Native.EINVAL);
+                syncBlocking();
             } else {
                 inFlight--;
                 fail(loopGone("synced"));
@@ -782,6 +788,16 @@ public final class AioFileSink {
         @Override
         boolean isCancelled() {
             return false;
+        }
+    }
+
+    /** A blocking {@code fsync} of {@code directory}, on the loop; its outcome completes {@code promise}. */
+    private static void syncDirectoryBlocking(File directory, Promise<Void> promise) {
+        try (FileChannel dir = FileChannel.open(directory.toPath(), StandardOpenOption.READ)) {
+            dir.force(true);
+            promise.trySuccess(null);
+        } catch (IOException e) {
+            promise.tryFailure(e);
         }
     }
 
@@ -803,14 +819,8 @@ public final class AioFileSink {
         void completed(long res) {
             try {
                 if (res == -Native.EINVAL) {
-                    // No AIO fsync here: the blocking one.
-                    try (FileChannel dir = FileChannel.open(directory.toPath(), StandardOpenOption.READ)) {
-                        dir.force(true);
-                        res = 0;
-                    } catch (IOException e) {
-                        promise.tryFailure(e);
-                        return;
-                    }
+                    syncDirectoryBlocking(directory, promise); // no AIO fsync here
+                    return;
                 }
                 if (res < 0) {
                     IOException cause = Errors.newIOException("fsync", (int) res);
@@ -827,7 +837,8 @@ public final class AioFileSink {
         @Override
         void aborted(AioLoop.Abort reason) {
             if (reason == AioLoop.Abort.SUBMIT_STARVED) {
-                completed(-Native.EINVAL);
+                closeQuietly(descriptor);
+                syncDirectoryBlocking(directory, promise);
             } else {
                 closeQuietly(descriptor);
                 promise.tryFailure(new IOException("the event loop shut down while " + directory

@@ -78,10 +78,11 @@ final class AioLoop {
      */
     abstract static class Read {
         /**
-         * {@code IOCB_CMD_PREAD}, or {@code IOCB_CMD_PWRITE} (the owner gives the buffer) or {@code IOCB_CMD_FDSYNC} /
-         * {@code IOCB_CMD_FSYNC} (no buffer).
+         * {@code IOCB_CMD_PREAD} (0 in the kernel's ABI, so the default; left unset, the class needs no native library:
+         * a sink's blocking writes use it too), or {@code IOCB_CMD_PWRITE} (the owner gives the buffer) or
+         * {@code IOCB_CMD_FDSYNC} / {@code IOCB_CMD_FSYNC} (no buffer).
          */
-        int opcode = Native.IOCB_CMD_PREAD;
+        int opcode;
         int fd;
         /**
          * Where the bytes go. Left {@code null}, the loop takes it from its {@link ChunkPool} when it submits the read,
