@@ -16,17 +16,24 @@
 package io.netty.contrib.channel.aio;
 
 import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.Future;
 
+import java.util.Map;
+import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
 /**
  * What the transport keeps per event loop, in one place: its {@link AioMetrics} and its {@link AioLoop} (or when
- * creating one last failed). An entry is made on first use and dropped when the loop terminates.
+ * creating one last failed). An entry is made on first use and dropped when the loop terminates. A loop that cannot
+ * tell when it terminates ({@code EmbeddedChannel}'s, whose {@code terminationFuture()} is unsupported) never has AIO;
+ * its entry (metrics only) lives as long as the loop does.
  */
 final class LoopRegistry {
 
     private static final ConcurrentMap<EventExecutor, LoopState> LOOPS = new ConcurrentHashMap<>();
+    /** Loops without a termination future: weakly held, so that each goes with its channel. */
+    private static final Map<EventExecutor, LoopState> UNTERMINATED = new WeakHashMap<>();
 
     private LoopRegistry() {
     }
@@ -37,17 +44,30 @@ final class LoopRegistry {
         if (state != null) {
             return state;
         }
+        Future<?> termination;
+        try {
+            termination = loop.terminationFuture();
+        } catch (UnsupportedOperationException e) {
+            synchronized (UNTERMINATED) {
+                return UNTERMINATED.computeIfAbsent(loop, l -> new LoopState());
+            }
+        }
         state = new LoopState();
         LoopState old = LOOPS.putIfAbsent(loop, state);
         if (old != null) {
             return old;
         }
         LoopState added = state;
-        loop.terminationFuture().addListener(f -> {
+        termination.addListener(f -> {
             LOOPS.remove(loop, added);
             added.loopTerminated();
         });
         return state;
+    }
+
+    /** Loops with an entry that goes when they terminate: for tests. */
+    static int registeredLoops() {
+        return LOOPS.size();
     }
 
     /** One loop's entry. {@link #aio} and {@link #setupFailedAt} are used on the loop's thread only. */
