@@ -209,6 +209,7 @@ class AioChunkedInputTest {
             Throwable cause = server.nextResult();
             assertNotNull(cause);
             assertTrue(cause instanceof IOException && cause.getMessage().contains("File shrank"), cause.toString());
+            assertTrue(cause.getMessage().contains("its size is " + MIB + " bytes"), "the file's real end: " + cause);
         }
         assertTrue(server.metrics().errors() > errors, server.metrics().toString());
         File ok = TestFiles.create(dir, "after-short", 300_000, 17);

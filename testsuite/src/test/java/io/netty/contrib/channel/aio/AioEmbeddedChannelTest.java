@@ -17,7 +17,12 @@ package io.netty.contrib.channel.aio;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
 import io.netty.channel.DefaultFileRegion;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.FileRegion;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.stream.ChunkedWriteHandler;
@@ -29,17 +34,20 @@ import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Pipelines tested with {@link EmbeddedChannel}, whose loop has no AIO and no termination future: the handler, the
  * chunked input, the sink and the metrics fall back (counted) and work, and no loop entry is left behind per channel.
+ * And the thread rule of a chunked input that reads through AIO on a real loop.
  */
 class AioEmbeddedChannelTest {
 
@@ -102,5 +110,31 @@ class AioEmbeddedChannelTest {
         assertTrue(synced.isSuccess(), String.valueOf(synced.cause()));
         assertInstanceOf(AioMetrics.class, AioMetrics.of(ch.eventLoop()));
         assertFalse(ch.finish());
+    }
+
+    @Test
+    void anInputReadingThroughAioRefusesAnotherThread() throws Exception {
+        File file = TestFiles.create(TestFiles.directory("embedded"), "threads.bin", 1 << 20, 5);
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
+        try {
+            Channel ch = new EpollSocketChannel();
+            group.register(ch).sync();
+            AioChunkedInput input = ch.eventLoop().submit(() -> {
+                AioChunkedInput in = new AioChunkedInput(ch, file);
+                ByteBuf first = in.readChunk(ch.alloc()); // on the loop: reads through AIO from now on
+                if (first != null) {
+                    first.release();
+                }
+                return in;
+            }).get(10, TimeUnit.SECONDS);
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> input.readChunk(ch.alloc()));
+            assertTrue(e.getMessage().contains("event loop"), e.getMessage());
+            ch.eventLoop().submit(() -> {
+                input.close();
+                return ch.close();
+            }).get(10, TimeUnit.SECONDS).sync();
+        } finally {
+            group.shutdownGracefully(0, 5, TimeUnit.SECONDS).sync();
+        }
     }
 }

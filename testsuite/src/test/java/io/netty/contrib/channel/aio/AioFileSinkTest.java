@@ -261,10 +261,57 @@ class AioFileSinkTest {
             });
             ExecutionException e = assertThrows(ExecutionException.class, () -> result.get(30, TimeUnit.SECONDS));
             assertInstanceOf(IOException.class, e.getCause());
-            assertTrue(e.getCause().getMessage().contains("No space left"), e.getCause().getMessage());
+            String message = e.getCause().getMessage();
+            assertTrue(message.contains("No space left"), message);
+            assertTrue(message.contains(file.getPath()), message);
+            assertEquals(message.indexOf("aio write at offset"), message.lastIndexOf("aio write at offset"),
+                    "said once: " + message);
             waitForIdle(ch);
             assertEquals(0, AioMetrics.of(ch.eventLoop()).memoryUsed());
+            // The file holds what was written before the first block lost, byte for byte.
+            long length = file.length();
+            assertTrue(length > 0 && length <= 1 << 20 && length % BLOCK == 0, "length " + length);
+            byte[] kept = Files.readAllBytes(file.toPath());
+            for (int i = 0; i < length / BLOCK; i++) {
+                assertArrayEquals(random(BLOCK, i), java.util.Arrays.copyOfRange(kept, i * BLOCK, (i + 1) * BLOCK));
+            }
         }
+    }
+
+    @Test
+    void aFailedSinkLeavesWhatWasWrittenNotItsExtendedLength() throws Exception {
+        Channel ch = connect(true, null);
+        Path dir = TestFiles.directory("sink");
+        File file = dir.resolve("aborted.bin").toFile();
+        AioFileSink sink = onLoop(ch, () -> {
+            AioFileSink s = AioFileSink.builder(ch, file).blockSize(BLOCK).expectedLength(1L << 40).open();
+            assertTrue(s.isDirect(), s.toString());
+            for (int i = 0; i < 3; i++) {
+                s.write(Unpooled.wrappedBuffer(random(BLOCK, i)));
+            }
+            s.write(Unpooled.wrappedBuffer(random(100, 3))); // part of a block, never written
+            return s;
+        });
+        waitForIdle(ch);
+        onLoop(ch, () -> {
+            sink.abort(new IOException("the client went away"));
+            return null;
+        });
+        waitForIdle(ch);
+        assertTrue(sink.result().isDone() && !sink.result().isSuccess());
+        assertEquals(3 * BLOCK, file.length(), "cut to the blocks written, not 1 TiB");
+        // A length hint beyond what the file system allows: a failure that names the file.
+        File huge = dir.resolve("huge.bin").toFile();
+        Future<Long> result = onLoop(ch, () -> {
+            AioFileSink s = AioFileSink.builder(ch, huge).blockSize(BLOCK).expectedLength(1L << 50).open();
+            s.write(Unpooled.wrappedBuffer(random(BLOCK, 0)));
+            return s.close();
+        });
+        ExecutionException e = assertThrows(ExecutionException.class, () -> result.get(30, TimeUnit.SECONDS));
+        assertTrue(e.getCause().getMessage().contains(huge.getPath()), e.getCause().getMessage());
+        assertTrue(e.getCause().getMessage().contains("File too large"), e.getCause().getMessage());
+        waitForIdle(ch);
+        assertEquals(0, huge.length());
     }
 
     @Test

@@ -113,6 +113,20 @@ class AioPageCacheAdmissionTest {
     }
 
     @Test
+    void aFileMostlyCachedIsAdmittedAtItsFirstRequestAndCountedSo() throws Exception {
+        File file = TestFiles.create(dir, "mostly", 8 << 20, 45);
+        String sha = TestFiles.sha256(file, 0, file.length()); // reads it: all cached
+        PageCache.evict(file, 0, 2 << 20); // a quarter goes (whole 2 MiB: large folios go too)
+        long resident = PageCache.residentBytes(file, 0, file.length());
+        assumeTrue(resident >= file.length() / 2 && resident < file.length(), "resident: " + resident);
+        AioMetrics metrics = server.metrics();
+        long admitted = metrics.admitted();
+        fetch(file, sha); // its first request: mostly cached, so read through the page cache
+        assertEquals(admitted + 1, metrics.admitted(), metrics.toString());
+        assertResidentSoon(file);
+    }
+
+    @Test
     void anAlignedRangeOfAnAdmittedFileUnderTlsIsCopiedFromThePageCache() throws Exception {
         File file = TestFiles.create(dir, "popular-tls", 3 << 20, 43);
         String sha = TestFiles.sha256(file, 4097, file.length() - 5000);

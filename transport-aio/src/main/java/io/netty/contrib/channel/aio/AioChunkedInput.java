@@ -228,11 +228,19 @@ public class AioChunkedInput implements ChunkedInput<ByteBuf> {
      *
      * @throws IOException if the file could not be read (an I/O error, a file shorter than the range, the loop
      *         shutting down)
+     * @throws IllegalStateException if called off the channel's event loop once the input reads through AIO (its
+     *         first call on the loop chose that)
      */
     @Override
     public ByteBuf readChunk(ByteBufAllocator allocator) throws Exception {
         if (closed) {
             throw new IOException("AioChunkedInput is closed: " + this);
+        }
+        if (reader != null && !channel.eventLoop().inEventLoop()) {
+            // Reading through AIO, its state belongs to the channel's loop (an input first read elsewhere reads
+            // synchronously, and may go on doing so anywhere).
+            throw new IllegalStateException("AioChunkedInput reads through AIO on its channel's event loop "
+                    + channel.eventLoop() + "; readChunk was called on " + Thread.currentThread().getName());
         }
         throwIfFailed();
         if (offset >= end) {
@@ -359,8 +367,7 @@ public class AioChunkedInput implements ChunkedInput<ByteBuf> {
             while (buf.writerIndex() < length) {
                 long position = offset + buf.writerIndex();
                 if (buf.writeBytes(file, position, length - buf.writerIndex()) < 0) {
-                    throw new IOException("File shrank: it ends at " + position + ", before the end of the range at "
-                            + end + " (" + file + ')');
+                    throw OpenRegion.shrank(file, end, file);
                 }
             }
         } catch (IOException | RuntimeException e) {

@@ -54,13 +54,15 @@ import java.util.ArrayDeque;
  * <p>
  * <b>Fallbacks</b>, counted in the loop's {@link AioMetrics}: a file system that refuses {@code O_DIRECT} gets
  * buffered AIO writes ({@link AioMetrics.Fallback#DIRECT_IO_REFUSED}), which copy into the page cache inside
- * {@code io_submit}; a loop that is not an epoll loop, or where AIO is unavailable, gets blocking
- * {@link FileChannel} writes on the loop ({@link AioMetrics.Fallback#NOT_EPOLL} and the others).
+ * {@code io_submit}; a loop that is neither epoll nor io_uring (NIO, {@code EmbeddedChannel}'s), or where AIO is
+ * unavailable (the native library missing too), gets blocking {@link FileChannel} writes on the loop
+ * ({@link AioMetrics.Fallback#NOT_EPOLL} and the others).
  * <p>
  * <b>Errors.</b> A failed write (for example {@code ENOSPC}) fails {@link #result()} at once and frees every buffer
  * the sink holds; further data given to {@link #write} is released and dropped. A buffer under a write stays alive
- * until the kernel reports the write complete, whatever happens to the sink or the channel. The file is left as it
- * is: deleting a half-written file is the caller's decision.
+ * until the kernel reports the write complete, whatever happens to the sink or the channel. The file keeps the bytes
+ * written before the first block that failed or was given up, its length cut there (not left at a length extended
+ * ahead for {@link Builder#expectedLength}); deleting it is the caller's decision. Messages name the file.
  * <p>
  * <b>Loop termination.</b> If the event loop terminates without closing the channel (a shutdown with a zero quiet
  * period can end a loop that way), a sink that writes through AIO ({@link #isAio()}) is ended by the termination, on
@@ -143,6 +145,8 @@ public final class AioFileSink {
     private boolean filesClosed;
     private boolean pausedReading;
     private Throwable failure;
+    /** The lowest offset of a block that failed or was given up: a failed sink's file is cut there. */
+    private long lostFrom = Long.MAX_VALUE;
 
     private AioFileSink(Builder b) throws IOException {
         channel = b.channel;
@@ -500,7 +504,12 @@ public final class AioFileSink {
         }
         long target = expectedLength >= 0 && roundUp(expectedLength) >= end ? roundUp(expectedLength)
                 : Math.max(end, Math.max(extendedTo * 2, (long) EXTEND_BLOCKS * blockSize));
-        raf.setLength(target);
+        try {
+            raf.setLength(target);
+        } catch (IOException e) {
+            throw new IOException("cannot extend " + file + " to " + target + " bytes (for a write up to " + end
+                    + "): " + e.getMessage(), e);
+        }
         extendedTo = target;
     }
 
@@ -559,11 +568,14 @@ public final class AioFileSink {
         }
         failure = cause;
         if (block != null) {
+            lost(received - block.buffer.readableBytes());
             block.free();
             block = null;
         }
         while (!queued.isEmpty()) {
-            queued.poll().free();
+            Write w = queued.poll();
+            lost(w.offset);
+            w.free();
         }
         while (!held.isEmpty()) {
             held.poll().release();
@@ -581,6 +593,10 @@ public final class AioFileSink {
         updateReading();
     }
 
+    private void lost(long offset) {
+        lostFrom = Math.min(lostFrom, offset);
+    }
+
     /** The descriptors close once nothing is in flight (so that a synchronous retry still finds them open). */
     private void closeFilesIfIdle() {
         if (inFlight == 0) {
@@ -592,6 +608,14 @@ public final class AioFileSink {
     private void closeFiles() {
         if (!filesClosed) {
             filesClosed = true;
+            if (failure != null) {
+                // The file keeps what was written before the first block lost, not its length as extended ahead.
+                try {
+                    raf.setLength(Math.min(lostFrom, received));
+                } catch (IOException e) {
+                    logger.debug("Could not cut {} to what was written", this, e);
+                }
+            }
             closeQuietly(direct);
             closeQuietly(raf);
             if (aio != null) {
@@ -655,7 +679,13 @@ public final class AioFileSink {
 
     private IOException ioFailure(String what, long res) {
         IOException cause = Errors.newIOException(what, (int) res);
-        return new IOException(what + " of " + file + " failed: " + cause.getMessage(), cause);
+        return new IOException(what + " of " + file + " failed: " + errnoText(cause), cause);
+    }
+
+    /** The errno's description in a native exception's message ("...: No space left on device"). */
+    static String errnoText(IOException nativeFailure) {
+        String message = String.valueOf(nativeFailure.getMessage());
+        return message.substring(message.lastIndexOf(": ") + 1).trim();
     }
 
     @Override
@@ -677,9 +707,11 @@ public final class AioFileSink {
             free();
             if (res < 0) {
                 metrics.error();
+                lost(at);
                 fail(ioFailure("aio write at offset " + at, res));
             } else if (res != length) {
                 metrics.error();
+                lost(at);
                 fail(new IOException("short write of " + file + " at offset " + at + ": " + res + " of " + length
                         + " bytes"));
             }
@@ -697,6 +729,7 @@ public final class AioFileSink {
                         res = failure != null ? length : writeBlocking(this);
                     } catch (IOException | RuntimeException e) {
                         inFlight--;
+                        lost(offset);
                         free();
                         fail(e);
                         closeFilesIfFailed();
@@ -706,12 +739,14 @@ public final class AioFileSink {
                     break;
                 case LOOP_CLOSED:
                     inFlight--;
+                    lost(offset);
                     free();
                     fail(loopGone("written"));
                     closeFilesIfFailed();
                     break;
                 default:
                     inFlight--;
+                    lost(offset);
                     free();
                     closeFilesIfFailed();
                     break;

@@ -273,11 +273,7 @@ final class AioLoop {
      * cache: within the last 8,192 to 16,384 requests of this loop ({@link RecentFiles}).
      */
     boolean admit(FileStat stat) {
-        boolean admitted = recentFiles.add(stat.device * 0x9E3779B97F4A7C15L ^ stat.inode);
-        if (admitted) {
-            metrics.regionAdmitted();
-        }
-        return admitted;
+        return recentFiles.add(stat.device * 0x9E3779B97F4A7C15L ^ stat.inode);
     }
 
     private void scheduleLagProbe() {

@@ -316,8 +316,9 @@ public final class AioMetrics {
     }
 
     /**
-     * Regions of files admitted to the page cache (asked for again: see the {@code ADMIT_REPEATED} policy); summed
-     * over a group.
+     * Regions read through the page cache under the {@code ADMIT_REPEATED} policy: their file was asked for again, or
+     * most of the range was cached already (its missing pages are read ahead into the cache); summed over a group.
+     * A range wholly cached is not counted here but in {@link #pageCacheReads()}.
      *
      * @return the count since the loop started
      */

@@ -223,8 +223,7 @@ final class DirectChunkReader implements ChunkReader {
                 return;
             }
             if (offset + res < end) {
-                fail(new IOException("File shrank: it ends at " + (offset + res) + ", before the end of the chunk at "
-                        + end + " (" + region + ')'));
+                fail(OpenRegion.shrank(region.channel, end, region));
                 return;
             }
             ByteBuf buf = buffer;

@@ -20,6 +20,7 @@ import io.netty.channel.DefaultFileRegion;
 import io.netty.channel.unix.Buffer;
 import io.netty.util.concurrent.FastThreadLocal;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 
@@ -43,6 +44,21 @@ final class OpenRegion {
     final boolean needsBytes;
     /** {@code RWF_NOWAIT} copies are refused on this file (tmpfs answers {@code EOPNOTSUPP}): do not try again. */
     private boolean noWaitRefused;
+
+    /**
+     * Why a read of {@code [start, end)} found the file too short: its size now (one {@code fstat(2)}, off the data
+     * path) and the end that was asked for.
+     */
+    static IOException shrank(FileChannel channel, long end, Object what) {
+        String size;
+        try {
+            size = Long.toString(channel.size());
+        } catch (IOException e) {
+            size = "unknown (" + e.getMessage() + ')';
+        }
+        return new IOException("File shrank: its size is " + size + " bytes, before the end of the range at " + end
+                + " (" + what + ')');
+    }
 
     OpenRegion(DefaultFileRegion region, FileChannel channel, int fd, boolean needsBytes) {
         this.region = region;

@@ -125,6 +125,11 @@ public final class PageCache {
     /**
      * Drops the clean pages of a whole file from the page cache.
      *
+     * <p>Like every {@code POSIX_FADV_DONTNEED}, this is advice the kernel follows page group by page group: a large
+     * folio (a group of pages cached as one, which recent kernels use for ext4, XFS and tmpfs) that the range covers
+     * only in part stays, and so does a page that is mapped, locked or under writeback. Check with
+     * {@link #residentBytes} when it matters.
+     *
      * @param file the file
      * @throws IOException if the system call fails; the message names it and the errno
      */
@@ -134,7 +139,8 @@ public final class PageCache {
 
     /**
      * Writes the file's dirty pages back, then drops the pages of {@code [offset, offset + length)} from the page
-     * cache ({@code length} 0: to the end of the file).
+     * cache ({@code length} 0: to the end of the file), as far as the kernel takes the advice: a large folio that
+     * reaches beyond the range stays whole (see {@link #evict(File)}).
      *
      * @param file the file
      * @param offset the offset of the range's first byte
@@ -157,7 +163,8 @@ public final class PageCache {
 
     /**
      * Drops the clean pages of {@code [offset, offset + length)} from the page cache ({@code length} 0: to the end
-     * of the file). Dirty pages stay until written back.
+     * of the file), as far as the kernel takes the advice (see {@link #evict(File)}). Dirty pages stay until written
+     * back.
      *
      * @param fd an open descriptor of the file
      * @param offset the offset of the range's first byte

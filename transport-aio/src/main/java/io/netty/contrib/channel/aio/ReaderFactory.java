@@ -150,7 +150,11 @@ final class ReaderFactory {
             return fallback(AioMetrics.Fallback.DIRECT_IO_REFUSED, e.getMessage(), metrics, fallback);
         }
         DirectChunkReader reader = new DirectChunkReader(aio, direct, open, useCache);
-        return new Route(admitted ? new PageCacheChunkReader(open, reader) : reader);
+        if (!admitted) {
+            return new Route(reader);
+        }
+        metrics.regionAdmitted(); // asked for again, or mostly cached already
+        return new Route(new PageCacheChunkReader(open, reader));
     }
 
     /** How much of a range is in the page cache. */
