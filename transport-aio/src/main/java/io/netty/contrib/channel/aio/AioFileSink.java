@@ -426,7 +426,8 @@ public final class AioFileSink {
      * room now), of {@link #SHORT_BLOCK_SIZE} while the budget is more than half in use (an upload whose client pauses
      * holds the block it is filling); for blocking writes, from the channel's allocator.
      *
-     * @throws IOException if direct memory ran out for a blocking write's block, or the loop's AIO state closed
+     * @throws IOException if direct memory ran out (for a blocking write's block; for an AIO block when the loop
+     *         holds none that could come back), or the loop's AIO state closed
      */
     private Write newBlock() throws IOException {
         ByteBuf buf;
@@ -440,6 +441,10 @@ public final class AioFileSink {
             }
             buf = aio.tryAllocate(capacity, memoryAlignment);
             if (buf == null) {
+                if (aio.isOutOfDirectMemory()) {
+                    throw new IOException("no direct memory for a block of " + capacity + " bytes of " + file
+                            + ": the JVM's direct memory is used up, and the loop holds none to give back");
+                }
                 return null;
             }
         } else {

@@ -545,6 +545,14 @@ final class AioLoop {
         return waitingForMemory || closed ? null : pool.allocate(capacityFor(length, memoryAlignment));
     }
 
+    /**
+     * {@code true} when {@link #tryAllocate} refuses because the JVM's direct memory is used up and this loop holds
+     * none that could come back: a writer that needs a block fails rather than wait.
+     */
+    boolean isOutOfDirectMemory() {
+        return pool.isOutOfMemory();
+    }
+
     /** {@code true} once the loop's AIO state has closed: nothing more can be read, written or allocated. */
     boolean isClosed() {
         return closed;

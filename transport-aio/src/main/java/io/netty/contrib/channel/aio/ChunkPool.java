@@ -70,6 +70,8 @@ final class ChunkPool {
     private long idleBytes;
     private boolean trimScheduled;
     private boolean closed;
+    /** The last slab could not be allocated: the JVM's direct memory is used up (see {@link #isOutOfMemory()}). */
+    private boolean slabRefused;
 
     /**
      * @param budget bytes of buffers handed out at most (one buffer larger than the budget goes when nothing else is
@@ -105,6 +107,14 @@ final class ChunkPool {
     static int classSize(int c) {
         int k = MIN_SHIFT + c / 4;
         return (1 << k) + ((c % 4) << (k - 2));
+    }
+
+    /**
+     * {@code true} when the last slab asked for was refused by the JVM (its direct memory is used up) while the pool
+     * hands out nothing: no buffer of this pool can come back to make room, so waiting for one would wait forever.
+     */
+    synchronized boolean isOutOfMemory() {
+        return slabRefused && used == 0;
     }
 
     /** Bytes of buffers handed out now. */
@@ -149,8 +159,10 @@ final class ChunkPool {
                 slab = new Slab(c, PlatformDependent.allocateDirect((bytes + 2 * PAGE - 1) & -PAGE, true));
             } catch (OutOfMemoryError e) {
                 metrics.allocationFailed();
+                slabRefused = true;
                 return null;
             }
+            slabRefused = false;
             metrics.chunkSlabAllocated();
         }
         used += bytes;
