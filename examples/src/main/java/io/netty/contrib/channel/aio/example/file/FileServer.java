@@ -166,6 +166,7 @@ public final class FileServer implements AutoCloseable {
 
     /** Starts a server; it runs until {@link #close()}. */
     public static FileServer start(String... args) throws Exception {
+        NettyLogs.install();
         return new FileServer(FileServerOptions.parse(args));
     }
 
@@ -201,6 +202,7 @@ public final class FileServer implements AutoCloseable {
         Signal.handle(new Signal("TERM"), s -> stop.countDown());
         FileServer server;
         try {
+            NettyLogs.install();
             server = new FileServer(options);
         } catch (IllegalArgumentException e) {
             System.err.println("file-server: " + e.getMessage());

@@ -41,6 +41,8 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http2.Http2CodecUtil;
+import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 
@@ -677,6 +679,12 @@ final class FileServerHandler extends ChannelInboundHandlerAdapter implements Up
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (ctx.channel() instanceof Http2StreamChannel && Http2CodecUtil.getEmbeddedHttp2Exception(cause) != null) {
+            // A malformed request on an HTTP/2 stream: the codec resets the stream with the error's code (closed
+            // here, the reset would say CANCEL).
+            log.debug(ctx.channel() + " HTTP/2 stream: " + cause);
+            return;
+        }
         log.failed(ctx.channel(), "connection", cause);
         ctx.close();
     }

@@ -72,8 +72,15 @@ final class Http2ServerInitializer extends ChannelInitializer<Http2StreamChannel
         Http2FrameCodec codec = Http2FrameCodecBuilder.forServer()
                 .initialSettings(Http2Settings.defaultSettings().maxConcurrentStreams(MAX_CONCURRENT_STREAMS))
                 .gracefulShutdownTimeoutMillis(FileServer.STOP_TIMEOUT.toMillis())
+                // A request without :method, :scheme or :path is malformed: RST_STREAM PROTOCOL_ERROR answers it.
+                .validateRequiredPseudoHeaders(true)
+                // Resets the client sends are bounded by StreamResets, by what they cost; those the server sends
+                // (a stream refused past MAX_CONCURRENT_STREAMS, a malformed request) answer streams and cost little:
+                // bounded only against a client that makes nothing else happen.
+                .decoderEnforceMaxRstFramesPerWindow(0, 0)
+                .encoderEnforceMaxRstFramesPerWindow(StreamResets.LATE_RESETS, StreamResets.WINDOW_SECONDS)
                 .build();
-        connection.addLast(codec, new Http2MultiplexHandler(this), new Connection(codec, log));
+        connection.addLast(codec, new StreamResets(), new Http2MultiplexHandler(this), new Connection(codec, log));
     }
 
     @Override
