@@ -113,6 +113,33 @@ class AioPageCacheAdmissionTest {
     }
 
     @Test
+    void aFileSentAsConsecutiveRegionsIsOneRequest() throws Exception {
+        File file = TestFiles.create(dir, "pieces", (5 << 20) + 1234, 46);
+        String sha = hashAndEvict(file);
+        AioMetrics metrics = server.metrics();
+        long admitted = metrics.admitted();
+        long read = metrics.bytesRead();
+        try (TestClient client = new TestClient(server.port(), false)) {
+            client.send("PIECES " + file.getName() + " " + (1 << 20)); // six regions, one response
+            assertEquals(sha, client.sha256(file.length()));
+            for (int i = 0; i < 6; i++) {
+                assertNull(server.nextResult());
+            }
+        }
+        assertEquals(admitted, metrics.admitted(), "one request: not admitted " + metrics);
+        assertTrue(metrics.bytesRead() - read >= file.length(), "read with O_DIRECT: " + metrics);
+        assertEquals(0, PageCache.residentBytes(file, 0, file.length()), "cached after one request");
+        try (TestClient client = new TestClient(server.port(), false)) {
+            client.send("PIECES " + file.getName() + " " + (1 << 20)); // asked for again
+            assertEquals(sha, client.sha256(file.length()));
+            for (int i = 0; i < 6; i++) {
+                assertNull(server.nextResult());
+            }
+        }
+        assertTrue(metrics.admitted() > admitted, "asked for again: admitted " + metrics);
+    }
+
+    @Test
     void aFileMostlyCachedIsAdmittedAtItsFirstRequestAndCountedSo() throws Exception {
         File file = TestFiles.create(dir, "mostly", 8 << 20, 45);
         String sha = TestFiles.sha256(file, 0, file.length()); // reads it: all cached

@@ -172,6 +172,16 @@ final class TestServer implements AutoCloseable {
                     writeRegion(ctx, w[0].equals("AIOREGION"), w[1], Long.parseLong(w[2]), Long.parseLong(w[3]));
                     ctx.flush();
                     break;
+                case "PIECES": {
+                    // The whole file as regions of w[2] bytes, one after the other (as Vert.x writes a file).
+                    long length = root.resolve(w[1]).toFile().length();
+                    long piece = Long.parseLong(w[2]);
+                    for (long at = 0; at < length; at += piece) {
+                        writeRegion(ctx, false, w[1], at, Math.min(piece, length - at));
+                    }
+                    ctx.flush();
+                    break;
+                }
                 case "MIX":
                     ctx.write(Unpooled.copiedBuffer("<A>", StandardCharsets.US_ASCII));
                     writeRegion(ctx, false, w[1], Long.parseLong(w[2]), Long.parseLong(w[3]));

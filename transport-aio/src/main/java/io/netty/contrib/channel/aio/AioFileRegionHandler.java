@@ -60,6 +60,8 @@ public class AioFileRegionHandler extends ChannelDuplexHandler {
     private ChannelHandlerContext ctx;
     private AioMetrics metrics;
     private AioFileStream active;
+    /** The last region's file and end: regions that go on from it are one request to the page-cache admission. */
+    private final RegionSequence sequence = new RegionSequence();
     private boolean draining;
 
     /** A handler with {@link AioFileRegionConfig#DEFAULT}. */
@@ -177,7 +179,7 @@ public class AioFileRegionHandler extends ChannelDuplexHandler {
         boolean needsBytes = ctx.pipeline().get(SslHandler.class) != null;
         ChunkReader reader;
         try {
-            reader = ReaderFactory.route(ctx, region, config, metrics, needsBytes).reader();
+            reader = ReaderFactory.route(ctx, region, config, metrics, needsBytes, sequence).reader();
         } catch (IOException | RuntimeException e) {
             metrics.error();
             ReferenceCountUtil.safeRelease(region);

@@ -54,10 +54,11 @@ final class ReaderFactory {
      *
      * @param needsBytes a handler below needs bytes (TLS): the region cannot be passed on as it is (nor, on an
      *                   io_uring loop, a region that ends past 2 GiB)
+     * @param sequence the channel's last region: one that this region goes on from is the same request
      * @throws IOException if the region's file cannot be opened or examined
      */
     static Route route(ChannelHandlerContext ctx, DefaultFileRegion region, AioFileRegionConfig config,
-                       AioMetrics metrics, boolean needsBytes) throws IOException {
+                       AioMetrics metrics, boolean needsBytes, RegionSequence sequence) throws IOException {
         checkRange(region.position(), region.count());
         // Netty's io_uring channels keep a file region's offset and length in an int (4.2.18): a region that ends
         // past 2 GiB would go out with the bytes of another part of the file. There it is copied into buffers.
@@ -68,7 +69,7 @@ final class ReaderFactory {
         // Also when the handler was added with an executor of its own: completions arrive on the channel's loop, and
         // the stream's state must stay on one thread.
         return route(ctx.channel().eventLoop(), ctx.executor() == ctx.channel().eventLoop(), region, config, metrics,
-                needsBytes, fallback);
+                needsBytes, fallback, sequence);
     }
 
     /** The largest end of a range: no file is larger, and aligning such an end for {@code O_DIRECT} cannot overflow. */
@@ -96,11 +97,12 @@ final class ReaderFactory {
      */
     static ChunkReader bytesReader(EventLoop loop, boolean onLoop, DefaultFileRegion region,
                                    AioFileRegionConfig config, AioMetrics metrics) throws IOException {
-        return route(loop, onLoop, region, config, metrics, true, null).reader();
+        return route(loop, onLoop, region, config, metrics, true, null, null).reader();
     }
 
     private static Route route(EventLoop loop, boolean onLoop, DefaultFileRegion region, AioFileRegionConfig config,
-                               AioMetrics metrics, boolean needsBytes, ChunkReader fallback) throws IOException {
+                               AioMetrics metrics, boolean needsBytes, ChunkReader fallback,
+                               RegionSequence sequence) throws IOException {
         if (config.directIo() == AioFileRegionConfig.DirectIo.DISABLED) {
             return fallback(AioMetrics.Fallback.DISABLED, config, metrics, fallback);
         }
@@ -128,9 +130,14 @@ final class ReaderFactory {
         boolean useCache = policy != AioFileRegionConfig.PageCachePolicy.ALWAYS_DIRECT
                 && PageCache.isResidencySupported();
         FileStat stat = Native.statx(open.fd);
-        // Counted on every request, served from the page cache or not, so that popularity survives eviction.
+        // Counted on every request, served from the page cache or not, so that popularity survives eviction. A region
+        // that goes on from the channel's last one is the same request: it keeps that one's decision.
+        boolean continues = sequence != null && sequence.continues(stat, start);
         boolean admitted = useCache && policy == AioFileRegionConfig.PageCachePolicy.ADMIT_REPEATED
-                && aio.admit(stat);
+                && (continues ? sequence.admitted() : aio.admit(stat));
+        if (sequence != null) {
+            sequence.routed(stat, end, admitted);
+        }
         if (useCache && !needsBytes) {
             Residency residency = residency(open, stat, start, end);
             if (residency == Residency.ALL) {
@@ -142,6 +149,9 @@ final class ReaderFactory {
             // A range mostly in the page cache belongs there: the pages it lost (reclaim takes single idle pages
             // too) are read ahead into it again, as sendfile would, instead of the whole range going to O_DIRECT.
             admitted |= residency == Residency.MOST && policy == AioFileRegionConfig.PageCachePolicy.ADMIT_REPEATED;
+            if (sequence != null) {
+                sequence.routed(stat, end, admitted);
+            }
         }
         DirectFile direct;
         try {
