@@ -117,7 +117,11 @@ public final class FileServer implements AutoCloseable {
         }
         try {
             SslContext ssl = null;
-            if (options.tls) {
+            if (options.cert != null) {
+                // PEM: the certificate chain (the server's first) and its unencrypted PKCS#8 key.
+                ssl = SslContextBuilder.forServer(options.cert.toFile(), options.key.toFile())
+                        .applicationProtocolConfig(ProtocolNegotiation.ALPN).build();
+            } else if (options.tls) {
                 SelfSignedCertificate cert = new SelfSignedCertificate("localhost");
                 ssl = SslContextBuilder.forServer(cert.certificate(), cert.privateKey())
                         .applicationProtocolConfig(ProtocolNegotiation.ALPN).build();

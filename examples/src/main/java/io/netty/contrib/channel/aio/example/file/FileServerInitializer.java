@@ -53,7 +53,9 @@ final class FileServerInitializer extends ChannelInitializer<SocketChannel> impl
         ChannelPipeline p = ch.pipeline();
         if (ssl != null) {
             SslHandler tls = ssl.newHandler(ch.alloc());
-            p.addLast(new TlsHandshakeLog(tls.handshakeFuture(), server.failureLog())); // sees what the client sent
+            TlsHandshakeLog handshakeLog = new TlsHandshakeLog(tls.handshakeFuture(), server.failureLog());
+            p.addLast(handshakeLog); // sees what the client sent
+            p.addLast(new PlainHttpOnTlsPort(handshakeLog));
             p.addLast(tls);
         }
         FileServerOptions.Mode mode = server.options().mode;

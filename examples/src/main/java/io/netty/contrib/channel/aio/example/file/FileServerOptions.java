@@ -81,8 +81,10 @@ final class FileServerOptions {
             "  --metadata-threads N  threads for lookups that must read the disk (default: 2)",
             "  --metadata-queue N  lookups that may wait for a metadata thread; a GET, PUT or DELETE that finds",
             "                  more waiting is answered 503 (default: 256)",
-            "  --tls           HTTPS with a self-signed certificate; ALPN offers h2 and http/1.1 (cleartext",
-            "                  connections speak HTTP/1.1, or h2c when they start with the HTTP/2 preface)",
+            "  --tls           HTTPS with a self-signed certificate for localhost; ALPN offers h2 and http/1.1",
+            "                  (cleartext connections speak HTTP/1.1, or h2c when they start with the HTTP/2 preface)",
+            "  --cert FILE --key FILE  HTTPS with this certificate chain and private key (PEM; the key PKCS#8,",
+            "                  unencrypted); implies --tls",
             "  --gzip          compress text, JSON, JS, XML and SVG files of 1 KiB and more for clients that accept",
             "                  gzip (on the fly; ranges are served uncompressed)",
             "  --uploads       accept PUT (upload, replace) and DELETE of files under the root (default: off)",
@@ -90,7 +92,8 @@ final class FileServerOptions {
             "  --upload-io IO  aio | blocking (FileChannel.write on the loop, for comparison) (default: aio)",
             "  --memory-budget N  bytes of AIO chunk buffers per event loop, with an optional k, m or g suffix",
             "                  (default: a quarter of the JVM's direct memory over twice the cores, 16m to 1g)",
-            "  --help          this text");
+            "  --help          this text",
+            "Options that take a value may also be written --option=value.");
 
     Path root = Paths.get("").toAbsolutePath();
     int port = 8080;
@@ -108,6 +111,9 @@ final class FileServerOptions {
     /** Seconds between two lines of statistics; 0 for none. */
     int statsSeconds;
     boolean tls;
+    /** PEM files of the certificate chain and its key ({@code --cert}, {@code --key}), or {@code null}. */
+    Path cert;
+    Path key;
     boolean gzip;
     boolean uploads;
     long maxUpload = 1L << 30;
@@ -120,7 +126,8 @@ final class FileServerOptions {
     AioFileRegionConfig aio = AioFileRegionConfig.DEFAULT;
 
     /** Parses the arguments; throws {@link IllegalArgumentException} with a one-line message on a bad one. */
-    static FileServerOptions parse(String... args) {
+    static FileServerOptions parse(String... given) {
+        String[] args = splitEquals(given);
         FileServerOptions o = new FileServerOptions();
         String bind = "127.0.0.1";
         for (int i = 0; i < args.length; i++) {
@@ -135,6 +142,12 @@ final class FileServerOptions {
                     break;
                 case "--gzip":
                     o.gzip = true;
+                    break;
+                case "--cert":
+                    o.cert = readableFile(value(args, ++i, arg), arg);
+                    break;
+                case "--key":
+                    o.key = readableFile(value(args, ++i, arg), arg);
                     break;
                 case "--uploads":
                     o.uploads = true;
@@ -252,11 +265,45 @@ final class FileServerOptions {
         if (!Files.isReadable(o.root)) {
             throw new IllegalArgumentException("--root: not readable: " + o.root);
         }
+        if ((o.cert == null) != (o.key == null)) {
+            throw new IllegalArgumentException("--cert and --key go together: the certificate chain and its key");
+        }
+        o.tls |= o.cert != null;
         if (o.tls && o.mode == Mode.SENDFILE) {
             throw new IllegalArgumentException("--mode sendfile cannot serve --tls (sendfile bypasses TLS); use aio or"
                     + " chunked");
         }
         return o;
+    }
+
+    /** Options without a value: {@code --flag=value} is refused for them. */
+    private static final java.util.Set<String> FLAGS = java.util.Set.of("--help", "-h", "--tls", "--gzip", "--uploads");
+
+    /** {@code --option=value} as {@code --option value}. */
+    private static String[] splitEquals(String[] args) {
+        java.util.List<String> out = new java.util.ArrayList<>(args.length + 4);
+        for (String arg : args) {
+            int eq = arg.indexOf('=');
+            if (arg.startsWith("--") && eq > 2) {
+                String name = arg.substring(0, eq);
+                if (FLAGS.contains(name)) {
+                    throw new IllegalArgumentException(name + " takes no value");
+                }
+                out.add(name);
+                out.add(arg.substring(eq + 1));
+            } else {
+                out.add(arg);
+            }
+        }
+        return out.toArray(new String[0]);
+    }
+
+    private static Path readableFile(String name, String option) {
+        Path p = Paths.get(name);
+        if (!Files.isRegularFile(p) || !Files.isReadable(p)) {
+            throw new IllegalArgumentException(option + ": not a readable file: " + p.toAbsolutePath());
+        }
+        return p;
     }
 
     private static String value(String[] args, int i, String option) {

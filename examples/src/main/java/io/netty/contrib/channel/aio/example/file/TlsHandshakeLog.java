@@ -48,6 +48,8 @@ final class TlsHandshakeLog extends ChannelInboundHandlerAdapter {
     private static final Pattern RECEIVED_ALERT = Pattern.compile("Received fatal alert: (\\w+)");
 
     private final Future<?> handshake;
+    /** {@link PlainHttpOnTlsPort} answered the client's plain HTTP (the handshake then fails as the channel closes). */
+    private boolean plainHttp;
     private final FailureLog log;
     private final byte[] first = new byte[80];
     private int firstLength;
@@ -149,8 +151,17 @@ final class TlsHandshakeLog extends ChannelInboundHandlerAdapter {
         return false;
     }
 
+    /** The client sent plain HTTP, answered with a {@code 400}: the reason logged says so. */
+    void plainHttpAnswered() {
+        plainHttp = true;
+    }
+
     /** Why the handshake failed, in words. */
     String reason(Throwable cause) {
+        if (plainHttp) {
+            String line = requestLine();
+            return "the client sent plain HTTP, not TLS (\"" + (line != null ? line : hex()) + "\")";
+        }
         int description = alert;
         if (description < 0) {
             Matcher m = RECEIVED_ALERT.matcher(String.valueOf(messages(cause)));
