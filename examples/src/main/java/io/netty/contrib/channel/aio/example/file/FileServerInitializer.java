@@ -25,7 +25,6 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.stream.ChunkedWriteHandler;
 import io.netty.handler.timeout.IdleStateHandler;
-import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.ScheduledFuture;
 
 import java.util.concurrent.TimeUnit;
@@ -35,9 +34,6 @@ import java.util.concurrent.TimeUnit;
  * {@link ProtocolNegotiation}, which then calls {@link #http1} or {@link #http2}.
  */
 final class FileServerInitializer extends ChannelInitializer<SocketChannel> implements ProtocolNegotiation.Protocols {
-
-    /** When a connection was accepted ({@link System#nanoTime()}): its first request head is timed from then. */
-    private static final AttributeKey<Long> ACCEPTED = AttributeKey.valueOf(FileServerInitializer.class, "accepted");
 
     private final FileServer server;
     private final SslContext ssl;
@@ -68,24 +64,23 @@ final class FileServerInitializer extends ChannelInitializer<SocketChannel> impl
         ChannelHandler negotiation = ssl != null ? ProtocolNegotiation.alpn(this, server.failureLog())
                 : ProtocolNegotiation.priorKnowledge(this);
         p.addLast(negotiation);
-        // The header timeout runs from accept: a client that sends nothing (or only part of the HTTP/2 preface, or
-        // never finishes its TLS handshake) is closed when it ends, as one whose first request head is late is (the
-        // HTTP/1.1 flow counts that head's time from the same instant).
-        ch.attr(ACCEPTED).set(System.nanoTime());
-        ScheduledFuture<?> deadline = ch.eventLoop().schedule(() -> {
-            if (p.context(negotiation) != null) {
-                ch.close();
-            }
-        }, server.options().headerTimeoutSeconds, TimeUnit.SECONDS);
-        ch.closeFuture().addListener(f -> deadline.cancel(false));
+        // No request without a protocol: a cleartext client that sends nothing (or only part of the HTTP/2 preface)
+        // is closed at the header timeout from accept. Under TLS the SslHandler bounds the handshake (10 s). Then the
+        // HTTP/1.1 flow times the first request head from the moment the protocol is known.
+        if (ssl == null) {
+            ScheduledFuture<?> deadline = ch.eventLoop().schedule(() -> {
+                if (p.context(negotiation) != null) {
+                    ch.close();
+                }
+            }, server.options().headerTimeoutSeconds, TimeUnit.SECONDS);
+            ch.closeFuture().addListener(f -> deadline.cancel(false));
+        }
     }
 
     @Override
     public void http1(ChannelPipeline p) {
         // Below the codec: what is read, when, and how long a request head may take to arrive.
-        Long accepted = p.channel().attr(ACCEPTED).get();
-        RequestFlow flow = new RequestFlow(server.options().headerTimeoutSeconds, TimeUnit.SECONDS,
-                accepted != null ? accepted : 0);
+        RequestFlow flow = new RequestFlow(server.options().headerTimeoutSeconds, TimeUnit.SECONDS, System.nanoTime());
         p.addLast(flow);
         p.addLast(new HttpServerCodec());
         if (server.options().gzip) {

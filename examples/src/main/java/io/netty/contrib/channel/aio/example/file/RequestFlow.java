@@ -35,7 +35,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Header timeout: a request head (request line and headers) must be complete within the timeout once its first
  * byte has reached the decoder, or the connection is closed; a connection's first head, within the timeout from the
- * instant given (its accept). Paused time does not count: the client cannot finish a
+ * instant given (when its protocol became known: its first byte, or the end of its TLS handshake), so that a client
+ * that sends no request is closed too. Paused time does not count: the client cannot finish a
  * head the server does not read. A body is not timed here (GET and HEAD have none; the idle timeout still applies).
  */
 final class RequestFlow extends ChannelDuplexHandler {
