@@ -538,6 +538,7 @@ public final class AioFileSink {
             w.free();
             throw e;
         }
+        metrics.blockingWrite(res);
         w.completed(res);
     }
 

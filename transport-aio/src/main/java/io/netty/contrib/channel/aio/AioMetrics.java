@@ -260,8 +260,8 @@ public final class AioMetrics {
     }
 
     /**
-     * Bytes written by AIO (whole aligned blocks, so a little more than the sinks were given at their ends); summed
-     * over a group.
+     * Bytes the sinks wrote: by AIO (whole aligned blocks, so a little more than the sinks were given at their ends),
+     * and by the blocking writes of a sink that fell back; summed over a group.
      *
      * @return bytes since the loop started
      */
@@ -642,6 +642,11 @@ public final class AioMetrics {
         }
     }
 
+    /** A sink's blocking write (its fallback) of {@code bytes}: counted in {@link #bytesWritten()}. */
+    void blockingWrite(long bytes) {
+        bytesWritten += bytes;
+    }
+
     void pageCacheRead(long bytes) {
         pageCacheReads++;
         pageCacheBytes += bytes;
@@ -753,25 +758,30 @@ public final class AioMetrics {
             sb.append("loops: ").append(loops.length).append(", ");
         }
         sb.append("regions: ").append(regions())
-                .append(", reads: ").append(readsSubmitted()).append('/').append(readsCompleted())
-                .append(", bytes: ").append(bytesRead())
-                .append(", writes: ").append(writesSubmitted()).append('/').append(writesCompleted())
+                .append(", reads submitted: ").append(readsSubmitted()).append(", completed: ").append(readsCompleted())
+                .append(", bytes read: ").append(bytesRead())
+                .append(", writes submitted: ").append(writesSubmitted()).append(", completed: ")
+                .append(writesCompleted())
                 .append(", bytes written: ").append(bytesWritten()).append(", in flight: ").append(inFlight())
-                .append(", page cache: ").append(pageCacheReads()).append('/').append(pageCacheBytes())
-                .append(", admitted: ").append(admitted()).append(", prefetched: ").append(prefetchedBytes())
-                .append(", late: ").append(prefetchesLate())
-                .append(", open files: ").append(openFileHits()).append('/').append(openFileMisses())
-                .append(", memory: ").append(memoryUsed()).append('/').append(memoryBudget()).append(" (max ")
-                .append(maxMemoryUsed()).append(", waits ").append(memoryWaits()).append(", parked ")
-                .append(memoryParks()).append(", diverted ")
-                .append(memoryDiversions()).append(", held ").append(chunkMemoryHeld()).append(", slabs allocated ")
-                .append(chunkSlabsAllocated()).append(", freed ").append(chunkSlabsFreed()).append(')')
-                .append(", loop lag p99/max: ").append(loopLagNanos(0.99) / 1000).append('/')
-                .append(maxLoopLagNanos() / 1000).append(" µs");
+                .append(", page cache reads: ").append(pageCacheReads()).append(", bytes: ").append(pageCacheBytes())
+                .append(", admitted: ").append(admitted()).append(", prefetched bytes: ").append(prefetchedBytes())
+                .append(", prefetches late: ").append(prefetchesLate())
+                .append(", open files kept: ").append(openFileHits()).append(", opened: ").append(openFileMisses())
+                .append(", memory used: ").append(memoryUsed()).append(", budget: ").append(memoryBudget())
+                .append(", max used: ").append(maxMemoryUsed()).append(", waits: ").append(memoryWaits())
+                .append(", parked: ").append(memoryParks()).append(", diverted: ").append(memoryDiversions())
+                .append(", held: ").append(chunkMemoryHeld()).append(", slabs allocated: ")
+                .append(chunkSlabsAllocated()).append(", freed: ").append(chunkSlabsFreed());
+        if (loopLag().count() > 0) {
+            sb.append(", loop lag p99: ").append(loopLagNanos(0.99) / 1000).append(" µs, max: ")
+                    .append(maxLoopLagNanos() / 1000).append(" µs");
+        } else {
+            sb.append(", loop lag: not measured");
+        }
         DurationHistogram iterations = loopIterations();
         if (iterations.count() > 0) {
-            sb.append(", loop iterations: ").append(iterations.count()).append(", p99/max: ")
-                    .append(iterations.nanosAt(0.99) / 1000).append('/').append(iterations.maxNanos() / 1000)
+            sb.append(", loop iterations: ").append(iterations.count()).append(", p99: ")
+                    .append(iterations.nanosAt(0.99) / 1000).append(" µs, max: ").append(iterations.maxNanos() / 1000)
                     .append(" µs");
         }
         sb.append(", errors: ").append(errors())

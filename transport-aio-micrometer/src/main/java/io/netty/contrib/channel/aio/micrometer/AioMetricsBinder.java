@@ -50,6 +50,11 @@ import java.util.function.ToLongFunction;
  *   <tr><td>{@code netty.aio.reads.completed}</td><td>reads</td><td>AIO reads whose completion was reaped</td></tr>
  *   <tr><td>{@code netty.aio.bytes.read}</td><td>bytes</td><td>bytes read from the disk by AIO (whole aligned
  *       reads)</td></tr>
+ *   <tr><td>{@code netty.aio.writes.submitted}</td><td>writes</td><td>AIO writes and syncs of
+ *       {@code AioFileSink}s given to {@code io_submit}</td></tr>
+ *   <tr><td>{@code netty.aio.writes.completed}</td><td>writes</td><td>those whose completion was reaped</td></tr>
+ *   <tr><td>{@code netty.aio.bytes.written}</td><td>bytes</td><td>bytes the sinks wrote, by AIO and by the blocking
+ *       writes of a sink that fell back</td></tr>
  *   <tr><td>{@code netty.aio.page.cache.reads}</td><td>reads</td><td>chunks and whole regions served from the page
  *       cache instead of the disk</td></tr>
  *   <tr><td>{@code netty.aio.page.cache.bytes}</td><td>bytes</td><td>bytes served from the page cache</td></tr>
@@ -169,6 +174,12 @@ public final class AioMetricsBinder implements MeterBinder {
                 AioMetrics::readsCompleted);
         counter(registry, g, "bytes.read", BaseUnits.BYTES, "Bytes read from files by AIO", Tags.empty(),
                 AioMetrics::bytesRead);
+        counter(registry, g, "writes.submitted", "writes", "AIO writes and syncs of the file sinks submitted",
+                Tags.empty(), AioMetrics::writesSubmitted);
+        counter(registry, g, "writes.completed", "writes", "AIO writes and syncs of the file sinks completed",
+                Tags.empty(), AioMetrics::writesCompleted);
+        counter(registry, g, "bytes.written", BaseUnits.BYTES, "Bytes the file sinks wrote (AIO and blocking)",
+                Tags.empty(), AioMetrics::bytesWritten);
         counter(registry, g, "page.cache.reads", "reads", "Chunks and regions served from the page cache",
                 Tags.empty(), AioMetrics::pageCacheReads);
         counter(registry, g, "page.cache.bytes", BaseUnits.BYTES, "Bytes served from the page cache", Tags.empty(),

@@ -20,16 +20,21 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
 import io.netty.channel.DefaultEventLoopGroup;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.contrib.channel.aio.Aio;
 import io.netty.contrib.channel.aio.AioFileRegionConfig;
+import io.netty.contrib.channel.aio.AioFileSink;
 import io.netty.contrib.channel.aio.AioMetrics;
 import io.netty.contrib.channel.aio.LeakAndContextCheck;
 import io.netty.contrib.channel.aio.TestFiles;
@@ -77,6 +82,45 @@ class AioMetricsBinderTest {
         for (int i = 0; i < SIZES.length; i++) {
             files[i] = TestFiles.create(dir, "m-" + SIZES[i], SIZES[i], 900 + i);
             bytesPerConnection += SIZES[i];
+        }
+    }
+
+    @Test
+    void theSinksWritesAreExportedWhetherAioOrBlocking() throws Exception {
+        Aio.ensureAvailability();
+        byte[] data = new byte[(3 << 20) + 4097];
+        new java.util.Random(3).nextBytes(data);
+        for (boolean epoll : new boolean[] {true, false}) {
+            EventLoopGroup group = new MultiThreadIoEventLoopGroup(1,
+                    epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+            try {
+                MeterRegistry registry = new SimpleMeterRegistry();
+                new AioMetricsBinder(group).bindTo(registry);
+                Channel ch = epoll ? new EpollSocketChannel() : new NioSocketChannel();
+                group.register(ch).sync();
+                File file = dir.resolve("sink-" + epoll + ".bin").toFile();
+                io.netty.util.concurrent.Future<Long> done = ch.eventLoop().submit(() -> {
+                    AioFileSink sink = AioFileSink.builder(ch, file).open();
+                    sink.write(Unpooled.wrappedBuffer(data));
+                    return sink.close();
+                }).get(10, TimeUnit.SECONDS);
+                assertEquals(data.length, done.get(30, TimeUnit.SECONDS));
+                ch.close().sync();
+                double bytes = counter(registry, "netty.aio.bytes.written");
+                if (epoll) {
+                    double submitted = counter(registry, "netty.aio.writes.submitted");
+                    assertTrue(submitted >= 4, "writes and the sync: " + submitted);
+                    assertEquals(submitted, counter(registry, "netty.aio.writes.completed"));
+                    assertTrue(bytes >= data.length && bytes < data.length + 4096, "bytes written: " + bytes);
+                } else {
+                    assertEquals(0, counter(registry, "netty.aio.writes.submitted"), "no AIO on NIO");
+                    assertEquals(data.length, bytes, "the blocking fallback's bytes are counted");
+                    assertTrue(AioMetrics.of(group).toString().contains("loop lag: not measured"),
+                            AioMetrics.of(group).toString());
+                }
+            } finally {
+                group.shutdownGracefully(0, 5, TimeUnit.SECONDS).sync();
+            }
         }
     }
 
