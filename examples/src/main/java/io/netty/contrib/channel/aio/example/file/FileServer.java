@@ -60,13 +60,11 @@ import java.util.logging.SimpleFormatter;
 /**
  * The HTTP static file server: {@code java -jar examples/target/file-server.jar [--root DIR] [--port N]
  * [--bind ADDR] [--threads N] [--mode aio|sendfile|chunked] [--tls] …} ({@code --help} lists every option). SIGINT
- * or SIGTERM stops it gracefully: it stops accepting, lets the transfers in flight finish (at most
- * {@link #STOP_TIMEOUT}), then exits with 0. Started in a locale whose file names are not UTF-8 (such as
+ * or SIGTERM stops it gracefully: it stops accepting, lets the transfers in flight finish (HTTP/2 connections get
+ * GOAWAY), and within {@code --stop-timeout} (10 s by default) it has closed what is left and exits with 0. Started in a locale whose file names are not UTF-8 (such as
  * {@code LC_ALL=C}), it runs itself again under {@code C.UTF-8}: see {@code relaunchWithUtf8Names}.
  */
 public final class FileServer implements AutoCloseable {
-
-    static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
 
     private static final String UTF8_LOCALE = "C.UTF-8";
     /** Set in the environment of a server relaunched for UTF-8 file names: the launcher's process id. */
@@ -340,6 +338,10 @@ public final class FileServer implements AutoCloseable {
         return metadataLookup;
     }
 
+    private static long left(long end) {
+        return Math.max(0, end - System.nanoTime());
+    }
+
     boolean isStopping() {
         return stopping;
     }
@@ -349,11 +351,17 @@ public final class FileServer implements AutoCloseable {
     }
 
     /**
-     * Stops accepting, closes idle connections, lets responses in flight finish (then closes their connections),
-     * and after {@link #STOP_TIMEOUT} closes what is left; then writes out and closes the access log.
+     * Stops accepting, closes idle connections, lets responses in flight finish (then closes their connections; an
+     * HTTP/2 connection gets GOAWAY at once and closes when its streams are done), closes what is left when the stop
+     * timeout ({@code --stop-timeout}) is near, and returns within it: the loops and the metadata threads stop in
+     * what remains of it. Then writes out and closes the access log.
      */
     @Override
     public void close() throws InterruptedException {
+        long stopNanos = TimeUnit.SECONDS.toNanos(options.stopTimeoutSeconds);
+        long end = System.nanoTime() + stopNanos;
+        // The last tenth (at most 1 s) is for closing what is left and stopping the threads.
+        long deadline = end - Math.min(stopNanos / 10, TimeUnit.SECONDS.toNanos(1));
         stopping = true;
         stats.stop();
         serverChannel.close().sync();
@@ -365,16 +373,16 @@ public final class FileServer implements AutoCloseable {
                 }
             });
         }
-        long deadline = System.nanoTime() + STOP_TIMEOUT.toNanos();
         while (!connections.isEmpty() && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
-        connections.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        connections.close().awaitUninterruptibly(left(end) / 2, TimeUnit.NANOSECONDS);
         try {
-            group.shutdownGracefully(100, 5000, TimeUnit.MILLISECONDS).sync();
+            group.shutdownGracefully(0, Math.max(1, TimeUnit.NANOSECONDS.toMillis(left(end))), TimeUnit.MILLISECONDS)
+                    .await(left(end), TimeUnit.NANOSECONDS);
         } finally {
             try {
-                metadataLookup.shutdown(STOP_TIMEOUT.toMillis());
+                metadataLookup.shutdown(TimeUnit.NANOSECONDS.toMillis(left(end)));
             } finally {
                 closeAccessLog();
             }

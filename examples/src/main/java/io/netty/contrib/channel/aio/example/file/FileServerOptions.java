@@ -66,6 +66,8 @@ final class FileServerOptions {
             "  --transport T   auto | epoll | io_uring | nio (default: auto, epoll when available)",
             "  --idle-timeout S  close idle connections and stalled responses after S seconds (default: 60)",
             "  --header-timeout S  close a connection whose request head is not complete in S seconds (default: 30)",
+            "  --stop-timeout S  on SIGINT or SIGTERM, let transfers in flight finish for at most S seconds, then",
+            "                  close them; the server has stopped within S seconds (default: 10)",
             "  --max-pipelined N  requests read ahead of the response being sent; then reading pauses (default: 16)",
             "  --max-ranges N  a Range header with more ranges is ignored: the whole file is sent (default: 16)",
             "  --dotfiles D    hide | allow: names that start with '.' are hidden from listings and answered with 404",
@@ -103,6 +105,7 @@ final class FileServerOptions {
     Transport transport = Transport.AUTO;
     int idleTimeoutSeconds = 60;
     int headerTimeoutSeconds = 30;
+    int stopTimeoutSeconds = 10;
     int maxPipelined = 16;
     int maxRanges = 16;
     boolean dotfiles;
@@ -197,6 +200,9 @@ final class FileServerOptions {
                     break;
                 case "--header-timeout":
                     o.headerTimeoutSeconds = intValue(args, ++i, arg, 1, 86400);
+                    break;
+                case "--stop-timeout":
+                    o.stopTimeoutSeconds = intValue(args, ++i, arg, 1, 3600);
                     break;
                 case "--max-pipelined":
                     o.maxPipelined = intValue(args, ++i, arg, 1, 1024);

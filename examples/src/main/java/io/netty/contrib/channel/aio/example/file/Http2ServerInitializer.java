@@ -49,7 +49,7 @@ import java.util.function.BiConsumer;
  * {@link SplitFullRequests}, so that requests arrive as {@code HttpServerCodec} hands them on), {@link Compression}
  * with {@code --gzip}, {@link ChunkedWriteHandler}, {@link FileServerHandler}. The connection closes after the idle
  * timeout once no stream is open, and on {@link FileServer#close()} it sends GOAWAY and lets the open streams finish
- * (for at most {@link FileServer#STOP_TIMEOUT}).
+ * (for at most {@code --stop-timeout}).
  */
 final class Http2ServerInitializer extends ChannelInitializer<Http2StreamChannel> {
 
@@ -71,7 +71,7 @@ final class Http2ServerInitializer extends ChannelInitializer<Http2StreamChannel
     void configure(ChannelPipeline connection, FailureLog log) {
         Http2FrameCodec codec = Http2FrameCodecBuilder.forServer()
                 .initialSettings(Http2Settings.defaultSettings().maxConcurrentStreams(MAX_CONCURRENT_STREAMS))
-                .gracefulShutdownTimeoutMillis(FileServer.STOP_TIMEOUT.toMillis())
+                .gracefulShutdownTimeoutMillis(TimeUnit.SECONDS.toMillis(options.stopTimeoutSeconds))
                 // A request without :method, :scheme or :path is malformed: RST_STREAM PROTOCOL_ERROR answers it.
                 .validateRequiredPseudoHeaders(true)
                 // Resets the client sends are bounded by StreamResets, by what they cost; those the server sends

@@ -28,7 +28,8 @@ import java.util.function.Consumer;
 /**
  * {@code --stats S}: every S seconds, one line about the last S seconds of the server's event loops (made with
  * {@link AioMetrics#measured}): how busy they were, their longest iterations and lag, and what AIO read. Sampled on a
- * thread of its own, never on a loop.
+ * thread of its own, never on a loop. While the server is idle (loops busy less than 5 %, nothing read) one line says
+ * so, and no more come until it works again.
  */
 final class ServerStats {
 
@@ -36,6 +37,7 @@ final class ServerStats {
     private final Consumer<String> out;
     private ScheduledExecutorService timer;
     private Sample last;
+    private boolean saidIdle;
 
     ServerStats(EventExecutorGroup group, Consumer<String> out) {
         metrics = AioMetrics.of(group);
@@ -55,7 +57,12 @@ final class ServerStats {
             t.setDaemon(true);
             return t;
         });
-        timer.scheduleAtFixedRate(() -> out.accept(next()), seconds, seconds, TimeUnit.SECONDS);
+        timer.scheduleAtFixedRate(() -> {
+            String line = next();
+            if (line != null) {
+                out.accept(line);
+            }
+        }, seconds, seconds, TimeUnit.SECONDS);
     }
 
     void stop() {
@@ -64,12 +71,27 @@ final class ServerStats {
         }
     }
 
-    /** The line about the time since the last one (or since this was made). */
+    /**
+     * The line about the time since the last one (or since this was made); {@code null} while the server stays idle
+     * after a line that said so.
+     */
     synchronized String next() {
         Sample now = new Sample(metrics);
-        String line = describe(last, now, metrics.loopCount());
+        boolean idle = isIdle(last, now, metrics.loopCount());
+        String line = idle && saidIdle ? null : describe(last, now, metrics.loopCount()) + (idle ? " (idle)" : "");
+        saidIdle = idle;
         last = now;
         return line;
+    }
+
+    /**
+     * Loops busy less than 5 % (an idle loop still runs its timers) and nothing read or sent from the page cache
+     * between the two samples.
+     */
+    static boolean isIdle(Sample from, Sample to, int loops) {
+        double wall = (to.nanoTime - from.nanoTime) * (double) Math.max(1, loops);
+        return to.aioBytes == from.aioBytes && to.pageCacheBytes == from.pageCacheBytes
+                && to.fallbacks == from.fallbacks && (to.io - from.io + to.tasks - from.tasks) < wall / 20;
     }
 
     /** What the loops did between two samples. */

@@ -69,6 +69,11 @@ final class RawHttp2 implements AutoCloseable {
     private boolean closed;
 
     RawHttp2(int port) throws IOException {
+        this(port, new Http2Settings());
+    }
+
+    /** Connects with these settings (for example an initial window of 0: the server can send no DATA). */
+    RawHttp2(int port, Http2Settings settings) throws IOException {
         socket = new Socket();
         socket.setReceiveBufferSize(16 << 10); // a client that stops reading is felt soon
         socket.connect(new java.net.InetSocketAddress("127.0.0.1", port));
@@ -76,7 +81,7 @@ final class RawHttp2 implements AutoCloseable {
         out = socket.getOutputStream();
         in = socket.getInputStream();
         out.write(ByteBufUtil.getBytes(Http2CodecUtil.connectionPrefaceBuf()));
-        writer.writeSettings(ctx, new Http2Settings(), ctx.newPromise());
+        writer.writeSettings(ctx, settings, ctx.newPromise());
         flush();
     }
 
@@ -168,7 +173,11 @@ final class RawHttp2 implements AutoCloseable {
                 throw new IOException(e);
             }
             pending.discardReadBytes();
-            flush(); // SETTINGS and PING acknowledgements
+            try {
+                flush(); // SETTINGS and PING acknowledgements, window updates
+            } catch (IOException e) {
+                closed = true; // the server closed meanwhile: what it sent before is read above
+            }
         }
         return true;
     }

@@ -84,6 +84,25 @@ class ServerStatsTest {
             if (idle.matches()) {
                 assertTrue(Double.parseDouble(idle.group(4)) < 30, "the 30 ms iteration was in the last window");
             }
+
+            // Idle: one line says so, then none until the loops work again.
+            String said = idleLine;
+            String next;
+            int windows = 0;
+            do {
+                Thread.sleep(200);
+                next = stats.next();
+                if (next != null) {
+                    said = next;
+                }
+            } while (next != null && ++windows < 50);
+            assertEquals(null, next, "no line while the server stays idle");
+            assertTrue(said.endsWith("(idle)"), "the line before the silence says the server is idle: " + said);
+            PageCache.evict(big);
+            assertEquals(TestFiles.sha256(big, 0, big.length()), TestServers.curl(root, server, "big.bin"));
+            String busy = stats.next(); // (asked for again, the file is sent from the page cache)
+            assertTrue(busy != null && !busy.endsWith("(idle)") && busy.contains("page cache 8 MiB"),
+                    "lines again once it works: " + busy);
         } finally {
             server.close();
         }
