@@ -58,6 +58,9 @@ final class BenchOptions {
             "  --first-touch-warmup S  seconds of the first-touch warm-up on other files (default: 20)",
             "  --first-touch-warmup-files N  its 1 MiB files, each asked for once (default: warm-up x 1 GiB/s,",
             "                     20480 for 20 s; a wrk thread that runs out stops early)",
+            "  --first-touch-drop D  all | pages: before a first-touch cell's load, drop the page cache and the",
+            "                     dentries and inodes (all, as root: opening a file reads the disk too), or only",
+            "                     the files' pages (pages: the file system's metadata stays cached) (default: all)",
             "  --stalled N        HTTP/1.1 connections of the stalled cell that never read (default: 150; this",
             "                     JVM raises its open-file limit to the hard one, which must exceed N + 100: else",
             "                     run 'ulimit -n' higher, as root, before java)",
@@ -123,6 +126,8 @@ final class BenchOptions {
     int firstTouchFiles;
     int firstTouchWarmup = 20;
     int firstTouchWarmupFiles;
+    /** {@code --first-touch-drop pages}: the measured files' pages only, their metadata stays cached. */
+    boolean firstTouchPagesOnly;
     int stalled = 150;
     int stalledH2Connections = 20;
     int stalledH2Streams = 128;
@@ -238,6 +243,14 @@ final class BenchOptions {
                     break;
                 case "--first-touch-warmup":
                     o.firstTouchWarmup = intValue(args, ++i, arg, 0, 3600);
+                    break;
+                case "--first-touch-drop":
+                    String drop = value(args, ++i, arg);
+                    if (!drop.equals("all") && !drop.equals("pages")) {
+                        throw new IllegalArgumentException("--first-touch-drop must be all or pages, not '" + drop
+                                + "'");
+                    }
+                    o.firstTouchPagesOnly = drop.equals("pages");
                     break;
                 case "--first-touch-warmup-files":
                     o.firstTouchWarmupFiles = intValue(args, ++i, arg, 1, 10_000_000);

@@ -276,7 +276,7 @@ public final class LoadBench {
                 group = MemoryCgroup.create("netty-aio-load-bench-" + ProcessHandle.current().pid(),
                         options.cgroupLimit);
             } else if (cell.firstTouch()) {
-                files.dropCaches();
+                dropForFirstTouch(files);
             } else if (cell.cold) {
                 files.makeCold();
             } else {
@@ -318,7 +318,7 @@ public final class LoadBench {
                     }
                     if (once != null) {
                         // The warm-up's reads brought in directory blocks and inodes that the measured files share.
-                        files.dropCaches();
+                        dropForFirstTouch(files);
                         files.makeProbeHot();
                     }
                 }
@@ -398,6 +398,15 @@ public final class LoadBench {
             result.cpuMsPerGib = (after.cpuNanos - before.cpuNanos) / 1e6 / gib;
             result.minorFaultsPerGib = (after.minorFaults - before.minorFaults) / gib;
             result.majorFaultsPerGib = (after.majorFaults - before.majorFaults) / gib;
+        }
+
+        /** Before a first-touch load: all caches (as root), or the files' pages only ({@code --first-touch-drop}). */
+        private void dropForFirstTouch(FileSet files) throws IOException, InterruptedException {
+            if (options.firstTouchPagesOnly) {
+                files.makeCold();
+            } else {
+                files.dropCaches();
+            }
         }
 
         /** Waits (at most 60 s) until the server has used less than 5 % of a core for two 200 ms periods in a row. */
