@@ -15,6 +15,7 @@
  */
 package io.netty.contrib.channel.aio.example.file;
 
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.util.internal.logging.InternalLogger;
 import io.netty.util.internal.logging.InternalLoggerFactory;
@@ -40,10 +41,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The access log ({@code --access-log FILE}, or {@code -} for standard output): one line per response in the Common
- * Log Format, {@code host ident authuser [date] "request line" status bytes}, for example
- * {@code 127.0.0.1 - - [26/Nov/2026:14:03:12 +0000] "GET /big.bin HTTP/1.1" 206 1000}. {@code bytes} is the size of
- * the body ({@code -} for none: HEAD, 304); the date is when the response ended, in the server's time zone.
+ * The access log ({@code --access-log FILE}, or {@code -} for standard output): one line per response, in the format
+ * of {@code --access-log-format}: the Common Log Format ({@code common}, the default),
+ * {@code host ident authuser [date] "request line" status bytes}, for example
+ * {@code 127.0.0.1 - - [26/Nov/2026:14:03:12 +0000] "GET /big.bin HTTP/1.1" 206 1000}; the Combined Log Format
+ * ({@code combined}), the same and {@code "referer" "user agent"}; or one JSON object per line ({@code json}) with
+ * {@code time} (ISO 8601, UTC), {@code remote}, {@code method}, {@code uri}, {@code protocol}, {@code status},
+ * {@code bytes}, {@code referer} and {@code user_agent}. {@code bytes} is the size of the body ({@code -} or 0 for
+ * none: HEAD, 304); the date is when the response ended. A request on an HTTP/2 stream has the protocol
+ * {@code HTTP/2.0}, as nginx writes it.
  *
  * <p>The event loops never wait for the disk: {@link #log} puts an entry in a bounded queue ({@value #CAPACITY}
  * entries) and returns; one background thread formats and writes the entries, and flushes whenever the queue is
@@ -52,6 +58,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * entries after it are dropped. {@link #close()} writes what is queued, flushes and closes the file.
  */
 final class AccessLog implements AutoCloseable {
+
+    /** The line format ({@code --access-log-format}). */
+    enum Format {
+        COMMON,
+        COMBINED,
+        JSON
+    }
 
     /** Entries the queue holds before new ones are dropped. */
     static final int CAPACITY = 16384;
@@ -70,8 +83,11 @@ final class AccessLog implements AutoCloseable {
         final int status;
         final long bytes;
         final long millis;
+        final String referer;
+        final String userAgent;
 
-        Entry(String host, String method, String uri, String version, int status, long bytes, long millis) {
+        Entry(String host, String method, String uri, String version, int status, long bytes, long millis,
+              String referer, String userAgent) {
             this.host = host;
             this.method = method;
             this.uri = uri;
@@ -79,10 +95,13 @@ final class AccessLog implements AutoCloseable {
             this.status = status;
             this.bytes = bytes;
             this.millis = millis;
+            this.referer = referer;
+            this.userAgent = userAgent;
         }
     }
 
     private final String name;
+    private final Format format;
     private final Writer out;
     private final boolean closeOut;
     private final int capacity;
@@ -95,7 +114,12 @@ final class AccessLog implements AutoCloseable {
     private boolean broken;
 
     AccessLog(String name, Writer out, boolean closeOut, int capacity) {
+        this(name, Format.COMMON, out, closeOut, capacity);
+    }
+
+    AccessLog(String name, Format format, Writer out, boolean closeOut, int capacity) {
         this.name = name;
+        this.format = format;
         this.out = out;
         this.closeOut = closeOut;
         this.capacity = capacity;
@@ -111,16 +135,16 @@ final class AccessLog implements AutoCloseable {
      *
      * @throws IOException if the file cannot be opened for writing
      */
-    static AccessLog open(String target) throws IOException {
+    static AccessLog open(String target, Format format) throws IOException {
         if ("-".equals(target)) {
-            return new AccessLog("(standard output)",
+            return new AccessLog("(standard output)", format,
                     new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), 1 << 16), false,
                     CAPACITY);
         }
         Path file = Paths.get(target);
         Writer w = new BufferedWriter(new OutputStreamWriter(Files.newOutputStream(file, StandardOpenOption.CREATE,
                 StandardOpenOption.WRITE, StandardOpenOption.APPEND), StandardCharsets.UTF_8), 1 << 16);
-        return new AccessLog(file.toString(), w, true, CAPACITY);
+        return new AccessLog(file.toString(), format, w, true, CAPACITY);
     }
 
     /**
@@ -128,15 +152,23 @@ final class AccessLog implements AutoCloseable {
      * when the queue is full the entry is dropped and counted.
      */
     void log(SocketAddress remote, HttpRequest request, int status, long bytes) {
+        log(remote, request, false, status, bytes);
+    }
+
+    /** As {@link #log(SocketAddress, HttpRequest, int, long)}; {@code http2}: the request came on an HTTP/2 stream. */
+    void log(SocketAddress remote, HttpRequest request, boolean http2, int status, long bytes) {
         if (closed) {
             return;
         }
         String host = remote instanceof InetSocketAddress ? ((InetSocketAddress) remote).getAddress().getHostAddress()
                 : String.valueOf(remote);
+        String referer = request.headers().get(HttpHeaderNames.REFERER);
+        String agent = request.headers().get(HttpHeaderNames.USER_AGENT);
         Entry e = request.decoderResult().isFailure()
-                ? new Entry(host, null, null, null, status, bytes, System.currentTimeMillis())
-                : new Entry(host, request.method().name(), request.uri(), request.protocolVersion().text(), status,
-                        bytes, System.currentTimeMillis());
+                ? new Entry(host, null, null, null, status, bytes, System.currentTimeMillis(), referer, agent)
+                : new Entry(host, request.method().name(), request.uri(),
+                        http2 ? "HTTP/2.0" : request.protocolVersion().text(), status, bytes,
+                        System.currentTimeMillis(), referer, agent);
         if (!queue.offer(e)) {
             dropped.incrementAndGet();
         }
@@ -194,7 +226,7 @@ final class AccessLog implements AutoCloseable {
             return;
         }
         try {
-            out.write(format(e));
+            out.write(format == Format.JSON ? json(e) : format(e, format == Format.COMBINED));
         } catch (IOException ex) {
             failed(ex);
         }
@@ -227,8 +259,8 @@ final class AccessLog implements AutoCloseable {
         }
     }
 
-    /** The Common Log Format line of {@code e}, with its line feed. */
-    private static String format(Entry e) {
+    /** The Common (or Combined) Log Format line of {@code e}, with its line feed. */
+    private static String format(Entry e, boolean combined) {
         StringBuilder sb = new StringBuilder(128).append(e.host).append(" - - [")
                 .append(DATE.format(Instant.ofEpochMilli(e.millis))).append("] \"");
         if (e.method == null) {
@@ -246,7 +278,53 @@ final class AccessLog implements AutoCloseable {
         } else {
             sb.append('-');
         }
+        if (combined) {
+            sb.append(" \"");
+            escape(sb, e.referer == null ? "-" : e.referer);
+            sb.append("\" \"");
+            escape(sb, e.userAgent == null ? "-" : e.userAgent);
+            sb.append('"');
+        }
         return sb.append('\n').toString();
+    }
+
+    /** The JSON line of {@code e}: one object, strings escaped as JSON requires, with its line feed. */
+    private static String json(Entry e) {
+        StringBuilder sb = new StringBuilder(192).append("{\"time\":\"")
+                .append(Instant.ofEpochMilli(e.millis)).append("\",\"remote\":");
+        jsonString(sb, e.host);
+        sb.append(",\"method\":");
+        jsonString(sb, e.method);
+        sb.append(",\"uri\":");
+        jsonString(sb, e.uri);
+        sb.append(",\"protocol\":");
+        jsonString(sb, e.version);
+        sb.append(",\"status\":").append(e.status).append(",\"bytes\":").append(Math.max(0, e.bytes))
+                .append(",\"referer\":");
+        jsonString(sb, e.referer);
+        sb.append(",\"user_agent\":");
+        jsonString(sb, e.userAgent);
+        return sb.append("}\n").toString();
+    }
+
+    /** {@code s} as a JSON string ({@code null} as {@code null}); control characters as {@code \\u00XX}. */
+    private static void jsonString(StringBuilder sb, String s) {
+        if (s == null) {
+            sb.append("null");
+            return;
+        }
+        sb.append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '"' || c == '\\') {
+                sb.append('\\').append(c);
+            } else if (c < 0x20 || c == 0x7f) {
+                sb.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
+            } else {
+                sb.append(c);
+            }
+        }
+        sb.append('"');
     }
 
     /**

@@ -102,7 +102,7 @@ public final class FileServer implements AutoCloseable {
                 factory = NioIoHandler.newFactory();
                 channelClass = NioServerSocketChannel.class;
         }
-        accessLog = openAccessLog(options.accessLog);
+        accessLog = openAccessLog(options.accessLog, options.accessLogFormat);
         metadataLookup = new MetadataLookup(options.root, options.metadataLookup, options.metadataThreads,
                 options.metadataQueue);
         try {
@@ -140,12 +140,12 @@ public final class FileServer implements AutoCloseable {
     }
 
     /** The log of {@code --access-log}, or {@code null}; an {@link IllegalArgumentException} if it cannot open. */
-    private static AccessLog openAccessLog(String target) {
+    private static AccessLog openAccessLog(String target, AccessLog.Format format) {
         if (target == null) {
             return null;
         }
         try {
-            return AccessLog.open(target);
+            return AccessLog.open(target, format);
         } catch (IOException e) {
             String why = e instanceof NoSuchFileException ? "no such directory"
                     : e instanceof AccessDeniedException ? "permission denied" : e.getMessage();

@@ -655,7 +655,8 @@ final class FileServerHandler extends ChannelInboundHandlerAdapter implements Up
     private void ended(boolean complete) {
         if (current != null && accessLog != null) {
             long bytes = currentCompression != null ? currentCompression.encodedBytes() : currentBytes;
-            accessLog.log(remote, current, currentStatus, complete ? bytes : 0);
+            accessLog.log(remote, current, ctx.channel() instanceof Http2StreamChannel, currentStatus,
+                    complete ? bytes : 0);
         }
         current = null;
     }

@@ -74,6 +74,8 @@ final class FileServerOptions {
             "                  unless allowed (default: hide)",
             "  --access-log F  one line per response, Common Log Format, to file F or '-' for standard output",
             "                  (default: none)",
+            "  --access-log-format F  common | combined (with referer and user agent) | json (one object a line)",
+            "                  (default: common)",
             "  --stats S       every S seconds, one line on standard output: how busy the event loops were",
             "                  (iteration times, lag) and what AIO read (default: 0, off)",
             "  --metadata-lookup P  where a request's path lookup, open and stat run: auto (on the event loop when",
@@ -111,6 +113,7 @@ final class FileServerOptions {
     boolean dotfiles;
     /** A file name, {@code -} for standard output, or {@code null} for no access log. */
     String accessLog;
+    AccessLog.Format accessLogFormat = AccessLog.Format.COMMON;
     /** Seconds between two lines of statistics; 0 for none. */
     int statsSeconds;
     boolean tls;
@@ -219,6 +222,15 @@ final class FileServerOptions {
                     break;
                 case "--access-log":
                     o.accessLog = accessLogValue(args, ++i, arg);
+                    break;
+                case "--access-log-format":
+                    String format = value(args, ++i, arg);
+                    try {
+                        o.accessLogFormat = AccessLog.Format.valueOf(format.toUpperCase(Locale.ROOT));
+                    } catch (IllegalArgumentException e) {
+                        throw new IllegalArgumentException("--access-log-format must be common, combined or json, "
+                                + "not '" + format + "'");
+                    }
                     break;
                 case "--stats":
                     o.statsSeconds = intValue(args, ++i, arg, 0, 86400);

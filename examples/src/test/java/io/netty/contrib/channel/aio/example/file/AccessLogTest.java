@@ -106,9 +106,45 @@ class AccessLogTest {
             Matcher m = CLF.matcher(lines.get(i));
             assertTrue(m.matches(), "not Common Log Format: " + lines.get(i));
             assertEquals("127.0.0.1", m.group(1), lines.get(i));
-            assertEquals(expected[i][0], m.group(3), lines.get(i));
+            // curl speaks HTTP/2 over TLS (ALPN): those requests are logged as such.
+            String requestLine = mode.endsWith("+tls") ? expected[i][0].replace("HTTP/1.1", "HTTP/2.0") : expected[i][0];
+            assertEquals(requestLine, m.group(3), lines.get(i));
             assertEquals(expected[i][1], m.group(4), lines.get(i));
             assertEquals(expected[i][2], m.group(5), lines.get(i));
+        }
+    }
+
+    @Test
+    void combinedAndJsonFormatsAndHttp2Requests() throws Exception {
+        for (String format : new String[] {"combined", "json"}) {
+            Path log = root.getParent().resolve("access-" + format + ".log");
+            Files.deleteIfExists(log);
+            FileServer server = TestServers.start(root, "aio", "--access-log", log.toString(),
+                    "--access-log-format=" + format);
+            try {
+                assertEquals(200, curl("-e", "http://example.org/a \"b\"", "-A", "agent/1.0",
+                        server.url() + "hello.txt").status);
+                try (Http2TestClient h2 = Http2TestClient.connect(server, false)) {
+                    assertEquals(200, h2.send("GET", "/hello.txt", "user-agent", "h2-agent").status());
+                }
+            } finally {
+                server.close();
+            }
+            List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+            assertEquals(2, lines.size(), String.join("\n", lines));
+            if (format.equals("combined")) {
+                assertTrue(lines.get(0).matches("127\\.0\\.0\\.1 - - \\[[^]]+] \"GET /hello\\.txt HTTP/1\\.1\" 200 13 "
+                        + "\"http://example\\.org/a \\\\\"b\\\\\"\" \"agent/1\\.0\""), lines.get(0));
+                assertTrue(lines.get(1).matches(".*\"GET /hello\\.txt HTTP/2\\.0\" 200 13 \"-\" \"h2-agent\""),
+                        lines.get(1));
+            } else {
+                assertTrue(lines.get(0).matches("\\{\"time\":\"[0-9T:.Z-]+\",\"remote\":\"127\\.0\\.0\\.1\","
+                        + "\"method\":\"GET\",\"uri\":\"/hello\\.txt\",\"protocol\":\"HTTP/1\\.1\",\"status\":200,"
+                        + "\"bytes\":13,\"referer\":\"http://example\\.org/a \\\\\"b\\\\\"\",\"user_agent\":\"agent/1\\.0\"}"),
+                        lines.get(0));
+                assertTrue(lines.get(1).contains("\"protocol\":\"HTTP/2.0\"") && lines.get(1).contains(
+                        "\"referer\":null,\"user_agent\":\"h2-agent\""), lines.get(1));
+            }
         }
     }
 
