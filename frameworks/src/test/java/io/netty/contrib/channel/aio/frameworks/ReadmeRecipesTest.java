@@ -36,28 +36,51 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The README's framework recipes are the lines the tests run: each test marks its recipe with
- * {@code // README <framework>: begin} and {@code // README <framework>: end}, and the README's section must hold
- * those lines, in that order, one after the other (indentation aside; a README line may add a declaration or a
- * comment around the test's line). It must also name the framework versions tested.
+ * The framework recipes of the documentation ({@code docs/frameworks.md}, which the README links to) are the lines
+ * the tests run: each test marks its recipe with {@code // README <framework>: begin} and
+ * {@code // README <framework>: end}, and the document's framework section must hold those lines, in that order, one
+ * after the other (indentation aside; a line of the document may add a declaration or a comment around the test's
+ * line). It must also name the framework versions tested.
  */
 class ReadmeRecipesTest {
 
-    private static final String SECTION = "## Frameworks: Reactor Netty, Spring WebFlux, Vert.x";
+    /** The section's title; its heading may be of any level ({@code #} as a document's title, {@code ##} in one). */
+    private static final String SECTION = "Frameworks: Reactor Netty, Spring WebFlux, Vert.x";
     private static final Path SOURCES = Paths.get("src", "test", "java", "io", "netty", "contrib", "channel", "aio",
             "frameworks");
 
-    /** The section's lines, stripped, from its heading to the next heading of its level. */
+    /** The section's lines, stripped, from its heading to the next heading of its level or a higher one. */
     private static List<String> section() throws IOException {
-        Path readme = Paths.get(System.getProperty("aio.readme", Paths.get("..", "README.md").toString()));
-        List<String> lines = Files.readAllLines(readme, StandardCharsets.UTF_8);
-        int start = lines.indexOf(SECTION);
-        assertTrue(start >= 0, readme + " has no section \"" + SECTION + '"');
+        Path doc = Paths.get(System.getProperty("aio.readme", Paths.get("..", "docs", "frameworks.md").toString()));
+        List<String> lines = Files.readAllLines(doc, StandardCharsets.UTF_8);
+        int start = -1;
+        int level = 0;
+        for (int i = 0; i < lines.size() && start < 0; i++) {
+            int hashes = headingLevel(lines.get(i));
+            if (hashes > 0 && lines.get(i).substring(hashes + 1).equals(SECTION)) {
+                start = i;
+                level = hashes;
+            }
+        }
+        assertTrue(start >= 0, doc + " has no section \"" + SECTION + '"');
         List<String> section = new ArrayList<>();
-        for (int i = start + 1; i < lines.size() && !lines.get(i).startsWith("## "); i++) {
+        for (int i = start + 1; i < lines.size(); i++) {
+            int hashes = headingLevel(lines.get(i));
+            if (hashes > 0 && hashes <= level) {
+                break;
+            }
             section.add(lines.get(i).strip());
         }
         return section;
+    }
+
+    /** The level of a Markdown heading ({@code ## Title}: 2), or 0 for a line that is not one. */
+    private static int headingLevel(String line) {
+        int hashes = 0;
+        while (hashes < line.length() && line.charAt(hashes) == '#') {
+            hashes++;
+        }
+        return hashes > 0 && hashes < line.length() && line.charAt(hashes) == ' ' ? hashes : 0;
     }
 
     /** The stripped lines between each pair of a test's markers: a list per pair. */
@@ -91,7 +114,7 @@ class ReadmeRecipesTest {
         List<String> section = section();
         for (List<String> block : recipe(testClass, framework)) {
             assertTrue(holds(section, block),
-                    "the README's section \"" + SECTION + "\" should hold these lines of " + testClass
+                    "the documentation's section \"" + SECTION + "\" should hold these lines of " + testClass
                             + ", one after the other:\n" + String.join("\n", block));
         }
     }
