@@ -35,7 +35,7 @@ final class BenchOptions {
             "                     evicted-repeat's former name",
             "  --configs LIST     aio,sendfile,chunked,aio@io_uring,sendfile@io_uring,nginx,nginx-threads, and",
             "                     MODE-h2c, MODE-h1 (h2 workload), MODE-gzip (gzip workload), MODE-h2c (stalled:",
-            "                     the h2c variant) (default: each workload's own list, see README; a workload runs",
+            "                     the h2c variant) (default: each workload's own list, see docs/benchmarks.md; a workload runs",
             "                     those of the list that fit it)",
             "  --reps N           repetitions, configurations interleaved round-robin (default: 5)",
             "  --duration S       measured seconds per cell (default: 3; zipf: --zipf-duration)",
