@@ -61,8 +61,9 @@ import java.util.logging.SimpleFormatter;
  * The HTTP static file server: {@code java -jar examples/target/file-server.jar [--root DIR] [--port N]
  * [--bind ADDR] [--threads N] [--mode aio|sendfile|chunked] [--tls] …} ({@code --help} lists every option). SIGINT
  * or SIGTERM stops it gracefully: it stops accepting, lets the transfers in flight finish (HTTP/2 connections get
- * GOAWAY), and within {@code --stop-timeout} (10 s by default) it has closed what is left and exits with 0. Started in a locale whose file names are not UTF-8 (such as
- * {@code LC_ALL=C}), it runs itself again under {@code C.UTF-8}: see {@code relaunchWithUtf8Names}.
+ * GOAWAY), and within {@code --stop-timeout} (10 s by default) it has closed what is left and exits with 0. Started
+ * in a locale whose file names are not UTF-8 (such as {@code LC_ALL=C}), it runs itself again under
+ * {@code C.UTF-8}: see {@code relaunchWithUtf8Names}.
  */
 public final class FileServer implements AutoCloseable {
 

@@ -81,8 +81,8 @@ final class Preconditions {
      * @param etag the current file's strong entity tag, or {@code null} when there is no file
      * @param modified its modification time (ms); ignored without a file
      * @param safe {@code true} for {@code GET} and {@code HEAD}: a true {@code If-None-Match} or a false
-     *             {@code If-Modified-Since} means {@code 304}; for other methods {@code If-None-Match} fails instead and
-     *             {@code If-Modified-Since} is ignored
+     *             {@code If-Modified-Since} means {@code 304}; for other methods {@code If-None-Match} fails
+     *             instead and {@code If-Modified-Since} is ignored
      */
     static Outcome evaluate(HttpHeaders req, String etag, long modified, boolean safe) {
         String ifMatch = req.get(HttpHeaderNames.IF_MATCH);

@@ -281,9 +281,9 @@ final class RequestTarget {
     /**
      * The decoded path of a request target: starts with '/', no NUL, no ".." segment (null for the last two: those
      * are refused, not looked up), its "." segments removed ({@code /dir/.} is {@code /dir/}, RFC 3986, section
-     * 5.2.4) and its slashes merged. Throws {@link IllegalArgumentException} when malformed, and when its bytes, percent-decoded, are not
-     * UTF-8: names are UTF-8 both ways, so that two targets never name the same file (a listing does not link a name
-     * that is not UTF-8).
+     * 5.2.4) and its slashes merged. Throws {@link IllegalArgumentException} when malformed, and when its bytes,
+     * percent-decoded, are not UTF-8: names are UTF-8 both ways, so that two targets never name the same file (a
+     * listing does not link a name that is not UTF-8).
      */
     static String decodePath(String uri) {
         String raw = uri;

@@ -196,8 +196,8 @@ final class RootDirectory implements AutoCloseable {
             if (directory) {
                 return Lookup.BY_PATH; // an index that is not a regular file: the directory is listed
             }
-            return Lookup.answered(OpenedTarget.answered(attrs.isDirectory() ? RequestTarget.redirect(parsed.path, parsed.query)
-                    : RequestTarget.refusal(FORBIDDEN)));
+            return Lookup.answered(OpenedTarget.answered(attrs.isDirectory()
+                    ? RequestTarget.redirect(parsed.path, parsed.query) : RequestTarget.refusal(FORBIDDEN)));
         } catch (UnsupportedOperationException e) {
             closeQuietly(file);
             unsupported(e);

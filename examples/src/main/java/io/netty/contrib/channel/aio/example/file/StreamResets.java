@@ -47,7 +47,7 @@ final class StreamResets extends ChannelDuplexHandler {
     static final int EARLY_RESETS = 200;
     static final int LATE_RESETS = 10_000;
     static final int WINDOW_SECONDS = 30;
-    /** Streams remembered as answered: stream ids only grow, so the oldest go first (at most twice the streams open). */
+    /** Streams remembered as answered: ids only grow, so the oldest go first (at most twice the streams open). */
     private static final int REMEMBERED = 2 * Http2ServerInitializer.MAX_CONCURRENT_STREAMS;
 
     /** The write of each recent stream's response headers: answered once it is done (on the socket). */

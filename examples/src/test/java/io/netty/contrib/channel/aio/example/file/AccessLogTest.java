@@ -107,7 +107,8 @@ class AccessLogTest {
             assertTrue(m.matches(), "not Common Log Format: " + lines.get(i));
             assertEquals("127.0.0.1", m.group(1), lines.get(i));
             // curl speaks HTTP/2 over TLS (ALPN): those requests are logged as such.
-            String requestLine = mode.endsWith("+tls") ? expected[i][0].replace("HTTP/1.1", "HTTP/2.0") : expected[i][0];
+            String requestLine = mode.endsWith("+tls") ? expected[i][0].replace("HTTP/1.1", "HTTP/2.0")
+                    : expected[i][0];
             assertEquals(requestLine, m.group(3), lines.get(i));
             assertEquals(expected[i][1], m.group(4), lines.get(i));
             assertEquals(expected[i][2], m.group(5), lines.get(i));
@@ -140,7 +141,8 @@ class AccessLogTest {
             } else {
                 assertTrue(lines.get(0).matches("\\{\"time\":\"[0-9T:.Z-]+\",\"remote\":\"127\\.0\\.0\\.1\","
                         + "\"method\":\"GET\",\"uri\":\"/hello\\.txt\",\"protocol\":\"HTTP/1\\.1\",\"status\":200,"
-                        + "\"bytes\":13,\"referer\":\"http://example\\.org/a \\\\\"b\\\\\"\",\"user_agent\":\"agent/1\\.0\"}"),
+                        + "\"bytes\":13,\"referer\":\"http://example\\.org/a \\\\\"b\\\\\"\","
+                        + "\"user_agent\":\"agent/1\\.0\"}"),
                         lines.get(0));
                 assertTrue(lines.get(1).contains("\"protocol\":\"HTTP/2.0\"") && lines.get(1).contains(
                         "\"referer\":null,\"user_agent\":\"h2-agent\""), lines.get(1));

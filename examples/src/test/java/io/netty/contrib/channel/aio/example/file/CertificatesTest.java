@@ -84,7 +84,7 @@ class CertificatesTest {
             // Plain HTTP on the TLS port: a 400 that says so, and the connection closes.
             try (Socket s = new Socket("127.0.0.1", server.port())) {
                 s.setSoTimeout(5000);
-                s.getOutputStream().write("GET /hello.txt HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                s.getOutputStream().write(RawHttp.get("/hello.txt").getBytes(StandardCharsets.US_ASCII));
                 String answer = new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
                 assertTrue(answer.startsWith("HTTP/1.1 400 "), answer);
                 assertTrue(answer.contains("https://"), answer);
@@ -102,7 +102,8 @@ class CertificatesTest {
                 () -> FileServerOptions.parse("--root", root.toString(), "--tls=yes"));
         assertTrue(flag.getMessage().contains("--tls takes no value"), flag.getMessage());
         IllegalArgumentException alone = assertThrows(IllegalArgumentException.class,
-                () -> FileServerOptions.parse("--root", root.toString(), "--cert", pki.resolve("server.pem").toString()));
+                () -> FileServerOptions.parse("--root", root.toString(), "--cert",
+                        pki.resolve("server.pem").toString()));
         assertTrue(alone.getMessage().contains("--cert and --key go together"), alone.getMessage());
         IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
                 () -> FileServerOptions.parse("--root", root.toString(), "--cert", "/nonexistent.pem", "--key", "x"));

@@ -134,7 +134,8 @@ class Http2HostileClientTest {
                 h2.get(id, "/big.bin").flush();
                 assertTrue(h2.readUntil(() -> h2.streams.containsKey(id) && h2.streams.get(id).data > 0
                         || h2.answered(id), 10_000), "stream " + id);
-                assertTrue(h2.streams.containsKey(id) && h2.streams.get(id).data > 0, "stream " + id + " got DATA before it was cancelled");
+                assertTrue(h2.streams.containsKey(id) && h2.streams.get(id).data > 0,
+                        "stream " + id + " got DATA before it was cancelled");
                 h2.reset(id, Http2Error.CANCEL).flush();
             }
             h2.get(801, "/hello.txt").flush();
