@@ -53,6 +53,9 @@ public final class TestFiles {
                 raf.write(chunk, 0, n);
                 left -= n;
             }
+            // Written back now: dirty pages would stay in the page cache through an eviction until written back,
+            // and a test that drops a file from the cache would depend on the disk's write-back timing.
+            raf.getFD().sync();
         }
         return file;
     }
