@@ -58,6 +58,8 @@ final class BenchOptions {
             "  --first-touch-warmup S  seconds of the first-touch warm-up on other files (default: 20)",
             "  --first-touch-warmup-files N  its 1 MiB files, each asked for once (default: warm-up x 1 GiB/s,",
             "                     20480 for 20 s; a wrk thread that runs out stops early)",
+            "  --first-touch-jit-warmup S  seconds, before the warm-up, of requests for 40,000 4 KiB files walked",
+            "                     round-robin: the O_DIRECT path compiled before the load (default: 0, none)",
             "  --first-touch-drop D  all | pages: before a first-touch cell's load, drop the page cache and the",
             "                     dentries and inodes (all, as root: opening a file reads the disk too), or only",
             "                     the files' pages (pages: the file system's metadata stays cached) (default: all)",
@@ -126,6 +128,16 @@ final class BenchOptions {
     int firstTouchFiles;
     int firstTouchWarmup = 20;
     int firstTouchWarmupFiles;
+    /**
+     * Seconds of the first-touch compiler warm-up ({@code --first-touch-jit-warmup}): {@link #JIT_WARMUP_FILES} files
+     * of 4 KiB walked round-robin, before the warm-up on 1 MiB files; 0 for none.
+     */
+    int firstTouchJitWarmup;
+    /**
+     * Files of the compiler warm-up: more than twice what one loop's page-cache admission remembers (16,384
+     * requests), so that with two loops a file is not taken for one asked for again.
+     */
+    static final int JIT_WARMUP_FILES = 40_000;
     /** {@code --first-touch-drop pages}: the measured files' pages only, their metadata stays cached. */
     boolean firstTouchPagesOnly;
     int stalled = 150;
@@ -243,6 +255,9 @@ final class BenchOptions {
                     break;
                 case "--first-touch-warmup":
                     o.firstTouchWarmup = intValue(args, ++i, arg, 0, 3600);
+                    break;
+                case "--first-touch-jit-warmup":
+                    o.firstTouchJitWarmup = intValue(args, ++i, arg, 0, 3600);
                     break;
                 case "--first-touch-drop":
                     String drop = value(args, ++i, arg);

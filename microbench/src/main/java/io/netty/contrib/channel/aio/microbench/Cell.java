@@ -27,6 +27,13 @@ final class Cell {
     final int warmupSeconds;
     /** First touch: how many files of the set the warm-up reads (the measured load reads the others); else 0. */
     final int warmupFiles;
+    /**
+     * First touch: small files walked round-robin before the warm-up, so that the server's compiler is done with the
+     * O_DIRECT path before the load (each file comes back after more requests than the page-cache admission
+     * remembers, so it is read with O_DIRECT every time); or {@code null}.
+     */
+    final FileSet jitWarmupFiles;
+    final int jitWarmupSeconds;
 
     Cell(Workload workload, String label, FileSet files, boolean cold, int connections, int threads, int seconds,
          int warmupSeconds) {
@@ -35,6 +42,13 @@ final class Cell {
 
     Cell(Workload workload, String label, FileSet files, boolean cold, int connections, int threads, int seconds,
          int warmupSeconds, int warmupFiles) {
+        this(workload, label, files, cold, connections, threads, seconds, warmupSeconds, warmupFiles, null, 0);
+    }
+
+    Cell(Workload workload, String label, FileSet files, boolean cold, int connections, int threads, int seconds,
+         int warmupSeconds, int warmupFiles, FileSet jitWarmupFiles, int jitWarmupSeconds) {
+        this.jitWarmupFiles = jitWarmupFiles;
+        this.jitWarmupSeconds = jitWarmupFiles == null ? 0 : jitWarmupSeconds;
         this.workload = workload;
         this.label = label;
         this.files = files;

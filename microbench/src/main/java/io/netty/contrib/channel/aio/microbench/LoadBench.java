@@ -82,7 +82,7 @@ public final class LoadBench {
         int runs = 0;
         for (Planned p : plan) {
             if (p.same == null) {
-                seconds += p.cell.seconds + p.cell.warmupSeconds + OVERHEAD_SECONDS;
+                seconds += p.cell.seconds + p.cell.warmupSeconds + p.cell.jitWarmupSeconds + OVERHEAD_SECONDS;
                 runs++;
             }
         }
@@ -270,6 +270,10 @@ public final class LoadBench {
         private void measureLoad(Path work) throws IOException, InterruptedException {
             FileSet files = cell.files;
             files.create();
+            if (cell.jitWarmupFiles != null) {
+                cell.jitWarmupFiles.create();
+                cell.jitWarmupFiles.makeCold(); // made just now, they are in the page cache
+            }
             MemoryCgroup group = null;
             if (cell.zipf() && MemoryCgroup.unavailableReason() == null) {
                 MemoryCgroup.dropCaches();
@@ -295,6 +299,12 @@ public final class LoadBench {
                         : once != null ? once.writeLoad(work, "load")
                         : Wrk.walk(files, wrkThreads, evictor == null ? null : evictor.fifo());
                 List<String> headers = config.gzip ? List.of("Accept-Encoding: gzip") : List.of();
+                if (cell.jitWarmupFiles != null) {
+                    // The compiler's turn, on small files read with O_DIRECT again and again (never admitted).
+                    Wrk.start(Wrk.walk(cell.jitWarmupFiles, wrkThreads, null), server.port(), cell.connections,
+                            wrkThreads, cell.jitWarmupSeconds, work, "jit-warmup", headers)
+                            .await(cell.jitWarmupSeconds);
+                }
                 if (cell.warmupSeconds > 0) {
                     if (config.h2load()) {
                         H2load.start(files, server.port(), cell.connections, options.streams,

@@ -129,8 +129,11 @@ enum Workload {
                 // One set: the warm-up's files, then the measured load's (which of them is random: FirstTouch).
                 int warmupFiles = o.firstTouchWarmupFiles();
                 FileSet once = FileSet.of(o.dir, mib, warmupFiles + o.firstTouchFiles());
+                FileSet small = o.firstTouchJitWarmup > 0
+                        ? FileSet.of(o.dir, 4096, BenchOptions.JIT_WARMUP_FILES) : null;
                 cells.add(new Cell(this, "1 MiB first touch" + (this == FIRST_TOUCH_PROBE ? " + probe" : ""), once,
-                        true, o.connections, o.threads, o.duration, o.firstTouchWarmup, warmupFiles));
+                        true, o.connections, o.threads, o.duration, o.firstTouchWarmup, warmupFiles, small,
+                        o.firstTouchJitWarmup));
                 break;
             case STALLED:
                 long eight = 8L << 20;
