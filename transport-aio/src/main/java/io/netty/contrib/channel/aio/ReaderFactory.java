@@ -97,7 +97,8 @@ final class ReaderFactory {
      */
     static ChunkReader bytesReader(EventLoop loop, boolean onLoop, DefaultFileRegion region,
                                    AioFileRegionConfig config, AioMetrics metrics) throws IOException {
-        return route(loop, onLoop, region, config, metrics, true, null, null).reader();
+        // One region per chunked input: nothing goes on from it.
+        return route(loop, onLoop, region, config, metrics, true, null, new RegionSequence()).reader();
     }
 
     private static Route route(EventLoop loop, boolean onLoop, DefaultFileRegion region, AioFileRegionConfig config,
@@ -132,27 +133,22 @@ final class ReaderFactory {
         FileStat stat = Native.statx(open.fd);
         // Counted on every request, served from the page cache or not, so that popularity survives eviction. A region
         // that goes on from the channel's last one is the same request: it keeps that one's decision.
-        boolean continues = sequence != null && sequence.continues(stat, start);
         boolean admitted = useCache && policy == AioFileRegionConfig.PageCachePolicy.ADMIT_REPEATED
-                && (continues ? sequence.admitted() : aio.admit(stat));
-        if (sequence != null) {
-            sequence.routed(stat, end, admitted);
-        }
+                && (sequence.continues(stat, start) ? sequence.admitted() : aio.admit(stat));
         if (useCache && !needsBytes) {
             Residency residency = residency(open, stat, start, end);
             if (residency == Residency.ALL) {
                 // All cached: sendfile serves it without waiting for the disk. (Pages past the end of the file are
                 // never resident: a region longer than its file goes on to the path that reports it.)
+                sequence.routed(stat, end, admitted);
                 metrics.pageCacheRead(end - start);
                 return Route.RESIDENT;
             }
             // A range mostly in the page cache belongs there: the pages it lost (reclaim takes single idle pages
             // too) are read ahead into it again, as sendfile would, instead of the whole range going to O_DIRECT.
             admitted |= residency == Residency.MOST && policy == AioFileRegionConfig.PageCachePolicy.ADMIT_REPEATED;
-            if (sequence != null) {
-                sequence.routed(stat, end, admitted);
-            }
         }
+        sequence.routed(stat, end, admitted);
         DirectFile direct;
         try {
             direct = aio.files().acquire(open.fd, stat);

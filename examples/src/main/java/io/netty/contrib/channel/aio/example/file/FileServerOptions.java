@@ -170,12 +170,7 @@ final class FileServerOptions {
                             .loopConfig(AioLoopConfig.builder().memoryBudgetBytes(budget).build()).build();
                     break;
                 case "--upload-io":
-                    String io = value(args, ++i, arg);
-                    try {
-                        o.uploadIo = UploadIo.valueOf(io.toUpperCase(Locale.ROOT));
-                    } catch (IllegalArgumentException e) {
-                        throw new IllegalArgumentException("--upload-io must be aio or blocking, not '" + io + "'");
-                    }
+                    o.uploadIo = choice(args, ++i, arg, UploadIo.class);
                     break;
                 case "--root":
                     o.root = Paths.get(value(args, ++i, arg));
@@ -190,13 +185,7 @@ final class FileServerOptions {
                     o.threads = intValue(args, ++i, arg, 1, 1024);
                     break;
                 case "--mode":
-                    String mode = value(args, ++i, arg);
-                    try {
-                        o.mode = Mode.valueOf(mode.toUpperCase(Locale.ROOT));
-                    } catch (IllegalArgumentException e) {
-                        throw new IllegalArgumentException("--mode must be aio, sendfile or chunked, not '" + mode
-                                + "'");
-                    }
+                    o.mode = choice(args, ++i, arg, Mode.class);
                     break;
                 case "--idle-timeout":
                     o.idleTimeoutSeconds = intValue(args, ++i, arg, 1, 86400);
@@ -224,25 +213,13 @@ final class FileServerOptions {
                     o.accessLog = accessLogValue(args, ++i, arg);
                     break;
                 case "--access-log-format":
-                    String format = value(args, ++i, arg);
-                    try {
-                        o.accessLogFormat = AccessLog.Format.valueOf(format.toUpperCase(Locale.ROOT));
-                    } catch (IllegalArgumentException e) {
-                        throw new IllegalArgumentException("--access-log-format must be common, combined or json, "
-                                + "not '" + format + "'");
-                    }
+                    o.accessLogFormat = choice(args, ++i, arg, AccessLog.Format.class);
                     break;
                 case "--stats":
                     o.statsSeconds = intValue(args, ++i, arg, 0, 86400);
                     break;
                 case "--metadata-lookup":
-                    String policy = value(args, ++i, arg);
-                    try {
-                        o.metadataLookup = MetadataLookup.Policy.valueOf(policy.toUpperCase(Locale.ROOT));
-                    } catch (IllegalArgumentException e) {
-                        throw new IllegalArgumentException("--metadata-lookup must be auto, threads or loop, not '"
-                                + policy + "'");
-                    }
+                    o.metadataLookup = choice(args, ++i, arg, MetadataLookup.Policy.class);
                     break;
                 case "--metadata-threads":
                     o.metadataThreads = intValue(args, ++i, arg, 1, 256);
@@ -251,13 +228,7 @@ final class FileServerOptions {
                     o.metadataQueue = intValue(args, ++i, arg, 1, 65536);
                     break;
                 case "--transport":
-                    String transport = value(args, ++i, arg);
-                    try {
-                        o.transport = Transport.valueOf(transport.toUpperCase(Locale.ROOT).replace('-', '_'));
-                    } catch (IllegalArgumentException e) {
-                        throw new IllegalArgumentException("--transport must be auto, epoll, io_uring or nio, not '"
-                                + transport + "'");
-                    }
+                    o.transport = choice(args, ++i, arg, Transport.class);
                     break;
                 default:
                     throw new IllegalArgumentException("unknown option '" + arg + "' (try --help)");
@@ -292,6 +263,26 @@ final class FileServerOptions {
                     + " chunked");
         }
         return o;
+    }
+
+    /**
+     * The constant of {@code type} that the option's value names, case aside ({@code -} for {@code _}); else an
+     * {@link IllegalArgumentException} that lists them, for example "--mode must be aio, sendfile or chunked, not
+     * 'turbo'".
+     */
+    private static <E extends Enum<E>> E choice(String[] args, int i, String option, Class<E> type) {
+        String v = value(args, i, option);
+        try {
+            return Enum.valueOf(type, v.toUpperCase(Locale.ROOT).replace('-', '_'));
+        } catch (IllegalArgumentException e) {
+            E[] all = type.getEnumConstants();
+            StringBuilder names = new StringBuilder();
+            for (int k = 0; k < all.length; k++) {
+                names.append(k == 0 ? "" : k == all.length - 1 ? " or " : ", ")
+                        .append(all[k].name().toLowerCase(Locale.ROOT));
+            }
+            throw new IllegalArgumentException(option + " must be " + names + ", not '" + v + "'");
+        }
     }
 
     /** Options without a value: {@code --flag=value} is refused for them. */

@@ -41,11 +41,11 @@ final class PlainHttpOnTlsPort extends ByteToMessageDecoder {
     /** The bytes of a TLS record header. */
     private static final int RECORD_HEADER = 5;
 
+    private static final String BODY = "This port speaks HTTPS: use an https:// URL here.\r\n";
     private static final byte[] ANSWER = ("HTTP/1.1 400 Bad Request\r\n"
             + "Content-Type: text/plain; charset=utf-8\r\n"
-            + "Content-Length: 51\r\n"
-            + "Connection: close\r\n\r\n"
-            + "This port speaks HTTPS: use an https:// URL here.\r\n").getBytes(StandardCharsets.US_ASCII);
+            + "Content-Length: " + BODY.length() + "\r\n"
+            + "Connection: close\r\n\r\n" + BODY).getBytes(StandardCharsets.US_ASCII);
 
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {

@@ -531,9 +531,7 @@ final class UploadHandler extends ChannelInboundHandlerAdapter {
      * bytes sends a reset, which can reach the client before it has read the answer.
      */
     private void lingeringClose() {
-        ctx.executor().schedule(() -> {
-            ctx.close();
-        }, LINGER_MILLIS, TimeUnit.MILLISECONDS);
+        ctx.executor().schedule((Runnable) ctx::close, LINGER_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     /** A failure of the connection gives up the upload under way (its temporary file is deleted). */

@@ -135,13 +135,7 @@ final class RawHttp2 implements AutoCloseable {
 
     /** Sends what was written so far. */
     RawHttp2 flush() throws IOException {
-        codec.flushOutbound();
-        for (ByteBuf b; (b = codec.readOutbound()) != null; ) {
-            byte[] bytes = new byte[b.readableBytes()];
-            b.readBytes(bytes);
-            b.release();
-            out.write(bytes);
-        }
+        out.write(encoded());
         out.flush();
         return this;
     }
