@@ -21,6 +21,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.DefaultFileRegion;
 import io.netty.channel.EventLoop;
+import io.netty.channel.FileRegion;
 import io.netty.channel.PendingWriteQueue;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
@@ -30,14 +31,19 @@ import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
 
 /**
- * Streams file regions through Linux AIO on the channel's own event loop. Add it once, before the handlers that
- * write {@link DefaultFileRegion}s (or {@link AioFileRegion}s), and change nothing else:
+ * Streams file regions through Linux AIO on the channel's own event loop. Add it once, nearest the socket (right
+ * after the {@code SslHandler} under TLS), so that the {@link DefaultFileRegion}s (or {@link AioFileRegion}s) the
+ * handlers after it write pass through it, and change nothing else:
  *
  * <pre>{@code
- * ch.pipeline().addLast(new AioFileRegionHandler());   // before the codecs that emit FileRegions
- * // application code unchanged: ctx.write(new DefaultFileRegion(file, 0, file.length()));
+ * ch.pipeline().addLast(new AioFileRegionHandler());   // first, or right after the SslHandler
+ * ch.pipeline().addLast(new HttpServerCodec(), new MyFileHandler());
+ * // in MyFileHandler, unchanged: ctx.write(new DefaultFileRegion(file, 0, file.length()));
  * }</pre>
  *
+ * A region written between the handler and the socket does not pass through it and is sent as it is; the first
+ * channels of each pipeline layout are checked for that and a warning is logged once.
+ * <p>
  * Each region is read with O_DIRECT in chunks; completions wake the channel's epoll or io_uring loop through an
  * eventfd and each chunk is written as a {@code ByteBuf} from that loop, so a cold file never blocks the loop and no
  * other thread is involved. Data already in the page cache is served from it (see
@@ -63,6 +69,8 @@ public class AioFileRegionHandler extends ChannelDuplexHandler {
     /** The last region's file and end: regions that go on from it are one request to the page-cache admission. */
     private final RegionSequence sequence = new RegionSequence();
     private boolean draining;
+    /** A {@link FileRegion} has been written through this handler (see {@link PlacementCheck}). */
+    private boolean sawRegion;
 
     /** A handler with {@link AioFileRegionConfig#DEFAULT}. */
     public AioFileRegionHandler() {
@@ -93,10 +101,14 @@ public class AioFileRegionHandler extends ChannelDuplexHandler {
         this.ctx = ctx;
         queued = new PendingWriteQueue(ctx);
         metrics = LoopRegistry.of(ctx.executor()).metrics;
+        PlacementCheck.probe(ctx, () -> sawRegion);
     }
 
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+        if (msg instanceof FileRegion) {
+            sawRegion = true;
+        }
         if (active != null || !queued.isEmpty()) {
             queued.add(msg, promise);
         } else if (msg instanceof DefaultFileRegion && ctx.channel().isActive()) {
