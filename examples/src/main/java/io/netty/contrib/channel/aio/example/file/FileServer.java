@@ -36,17 +36,21 @@ import io.netty.contrib.channel.aio.Aio;
 import io.netty.contrib.channel.aio.AioMetrics;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
-import io.netty.handler.ssl.util.SelfSignedCertificate;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import io.netty.util.internal.logging.InternalLogger;
+import io.netty.util.internal.logging.InternalLoggerFactory;
 import sun.misc.Signal;
 
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.lang.management.ManagementFactory;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -67,6 +71,16 @@ import java.util.logging.SimpleFormatter;
  */
 public final class FileServer implements AutoCloseable {
 
+    private static final InternalLogger logger = InternalLoggerFactory.getInstance(FileServer.class);
+
+    /**
+     * The format of every line the server logs once started, on standard error (Java logging's console handler):
+     * date, time, level and message, for example {@code 2026-12-06 23:22:28 INFO Serving /srv on …}. Set as
+     * {@code java.util.logging.SimpleFormatter.format} unless the JVM was given one. Option errors before the start
+     * are {@code file-server: …} lines, as a command's are; the access log has its own formats.
+     */
+    static final String LOG_FORMAT = "%1$tF %1$tT %4$s %5$s%6$s%n";
+
     private static final String UTF8_LOCALE = "C.UTF-8";
     /** Set in the environment of a server relaunched for UTF-8 file names: the launcher's process id. */
     private static final String RELAUNCHED_BY = "FILE_SERVER_LAUNCHER_PID";
@@ -80,9 +94,13 @@ public final class FileServer implements AutoCloseable {
     private final AccessLog accessLog;
     private final MetadataLookup metadataLookup;
     private final ServerStats stats;
+    /** {@code GET /metrics} of {@code --metrics}, or {@code null}. */
+    private MetricsEndpoint metrics;
+    /** The PEM file of the certificate made for {@code --tls} without {@code --cert}, or {@code null}. */
+    private Path generatedPem;
+    private String generatedFingerprint;
     private volatile boolean stopping;
 
-    @SuppressWarnings("deprecation") // SelfSignedCertificate: enough for --tls in an example server
     private FileServer(FileServerOptions options) throws Exception {
         this.options = options;
         transport = resolve(options.transport);
@@ -121,20 +139,31 @@ public final class FileServer implements AutoCloseable {
                 ssl = SslContextBuilder.forServer(options.cert.toFile(), options.key.toFile())
                         .applicationProtocolConfig(ProtocolNegotiation.ALPN).build();
             } else if (options.tls) {
-                SelfSignedCertificate cert = new SelfSignedCertificate("localhost");
-                ssl = SslContextBuilder.forServer(cert.certificate(), cert.privateKey())
+                GeneratedCertificate cert = GeneratedCertificate.create(Instant.now());
+                generatedPem = cert.writePem();
+                generatedFingerprint = cert.fingerprint();
+                ssl = SslContextBuilder.forServer(cert.key, cert.certificate)
                         .applicationProtocolConfig(ProtocolNegotiation.ALPN).build();
             }
-            serverChannel = new ServerBootstrap().group(group).channel(channelClass)
-                    .childHandler(new FileServerInitializer(this, ssl))
-                    .bind(new InetSocketAddress(options.bind, options.port)).sync().channel();
+            InetSocketAddress address = new InetSocketAddress(options.bind, options.port);
+            try {
+                serverChannel = new ServerBootstrap().group(group).channel(channelClass)
+                        .childHandler(new FileServerInitializer(this, ssl)).bind(address).sync().channel();
+            } catch (Exception e) {
+                throw new IOException("cannot listen on " + options.bind.getHostAddress() + ':' + options.port + ": "
+                        + e.getMessage(), e);
+            }
+            if (options.metrics != null) {
+                metrics = new MetricsEndpoint(group, channelClass, options.metrics);
+            }
         } catch (Exception e) {
+            deleteGeneratedCertificate();
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             metadataLookup.shutdown(0);
             closeAccessLog();
             throw e;
         }
-        stats = new ServerStats(group, System.out::println);
+        stats = new ServerStats(group, logger::info);
         if (options.statsSeconds > 0) {
             stats.start(options.statsSeconds);
         }
@@ -181,7 +210,7 @@ public final class FileServer implements AutoCloseable {
             return;
         }
         if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
-            System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tF %1$tT %4$s %5$s%6$s%n");
+            System.setProperty("java.util.logging.SimpleFormatter.format", LOG_FORMAT);
         }
         // The first log line loads the JDK's time-zone data (lib/tzdb.dat). Loaded now, a failure logged while the
         // process is out of descriptors (EMFILE) is written, instead of throwing an Error from the handler.
@@ -217,27 +246,34 @@ public final class FileServer implements AutoCloseable {
             System.exit(2);
             return;
         } catch (Exception e) {
-            System.err.println("file-server: cannot listen on " + options.bind.getHostAddress() + ':' + options.port
-                    + ": " + e.getMessage());
+            System.err.println("file-server: " + e.getMessage());
             System.exit(1);
             return;
         }
-        System.out.println(server.describe());
-        if (!namesAreUtf8()) {
-            System.out.println("file-server: file names are " + System.getProperty("sun.jnu.encoding") + " here (no "
-                    + UTF8_LOCALE + " locale?): names that are not ASCII cannot be served");
+        logger.info(server.describe());
+        if (server.metrics != null) {
+            logger.info("Meters for Prometheus: " + server.metricsUrl());
         }
-        System.out.flush();
+        if (server.generatedPem != null) {
+            logger.info("TLS: a self-signed certificate made now for " + String.join(", ", GeneratedCertificate.NAMES)
+                    + ", valid " + GeneratedCertificate.VALIDITY.toDays() + " days, SHA-256 "
+                    + server.generatedFingerprint + "; clients trust it with " + server.generatedPem
+                    + " (curl --cacert FILE), or use --cert and --key");
+        }
+        if (!namesAreUtf8()) {
+            logger.warn("File names are " + System.getProperty("sun.jnu.encoding") + " here (no " + UTF8_LOCALE
+                    + " locale?): names that are not ASCII cannot be served");
+        }
         if (relaunchedBy != null) {
             // The launcher that started this JVM forwards signals; should it die without doing so, stop anyway.
             ProcessHandle.of(Long.parseLong(relaunchedBy)).ifPresent(p -> p.onExit().thenRun(stop::countDown));
         }
         stop.await();
-        System.out.println("file-server: stopping");
+        logger.info("Stopping: transfers in flight have " + options.stopTimeoutSeconds + " s to finish");
         server.close();
-        System.out.println("file-server: " + server.metadataLookup());
-        System.out.println("file-server: " + server.stats.metrics());
-        System.out.println("file-server: stopped");
+        logger.info(server.metadataLookup().toString());
+        logger.info(server.stats.metrics().toString());
+        logger.info("Stopped");
         System.exit(0);
     }
 
@@ -321,6 +357,33 @@ public final class FileServer implements AutoCloseable {
         return group.next();
     }
 
+    /**
+     * The PEM file of the self-signed certificate made at start ({@code --tls} without {@code --cert}), for clients
+     * to trust; {@code null} otherwise.
+     */
+    Path generatedCertificate() {
+        return generatedPem;
+    }
+
+    /** The URL of {@code --metrics}, or {@code null} without it. */
+    String metricsUrl() {
+        if (metrics == null) {
+            return null;
+        }
+        String host = options.metrics.getAddress().getHostAddress();
+        return metrics.url(options.metrics.getAddress() instanceof Inet6Address ? '[' + host + ']' : host);
+    }
+
+    private void deleteGeneratedCertificate() {
+        if (generatedPem != null) {
+            try {
+                Files.deleteIfExists(generatedPem);
+            } catch (IOException ignore) {
+                // deleted at exit
+            }
+        }
+    }
+
     FileServerOptions options() {
         return options;
     }
@@ -366,6 +429,10 @@ public final class FileServer implements AutoCloseable {
         stopping = true;
         stats.stop();
         serverChannel.close().sync();
+        if (metrics != null) {
+            metrics.close();
+        }
+        deleteGeneratedCertificate();
         for (Channel ch : connections) {
             ch.eventLoop().execute(() -> {
                 FileServerHandler handler = ch.pipeline().get(FileServerHandler.class);

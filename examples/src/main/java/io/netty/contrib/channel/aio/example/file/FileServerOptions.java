@@ -20,6 +20,7 @@ import io.netty.contrib.channel.aio.AioLoopConfig;
 import java.io.File;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -76,6 +77,8 @@ final class FileServerOptions {
             "                  (default: none)",
             "  --access-log-format F  common | combined (with referer and user agent) | json (one object a line)",
             "                  (default: common)",
+            "  --metrics ADDR  serve the meters for Prometheus (GET /metrics, text format) on ADDR: PORT (on",
+            "                  127.0.0.1), HOST:PORT or [IPv6]:PORT (default: none)",
             "  --stats S       every S seconds, one line on standard output: how busy the event loops were",
             "                  (iteration times, lag) and what AIO read (default: 0, off)",
             "  --metadata-lookup P  where a request's path lookup, open and stat run: auto (on the event loop when",
@@ -85,7 +88,8 @@ final class FileServerOptions {
             "  --metadata-threads N  threads for lookups that must read the disk (default: 2)",
             "  --metadata-queue N  lookups that may wait for a metadata thread; a GET, PUT or DELETE that finds",
             "                  more waiting is answered 503 (default: 256)",
-            "  --tls           HTTPS with a self-signed certificate for localhost; ALPN offers h2 and http/1.1",
+            "  --tls           HTTPS with a self-signed certificate made at start for localhost, 127.0.0.1 and ::1",
+            "                  (the log names its PEM file, for clients to trust); ALPN offers h2 and http/1.1",
             "                  (cleartext connections speak HTTP/1.1, or h2c when they start with the HTTP/2 preface)",
             "  --cert FILE --key FILE  HTTPS with this certificate chain and private key (PEM; the key PKCS#8,",
             "                  unencrypted); implies --tls",
@@ -114,6 +118,8 @@ final class FileServerOptions {
     /** A file name, {@code -} for standard output, or {@code null} for no access log. */
     String accessLog;
     AccessLog.Format accessLogFormat = AccessLog.Format.COMMON;
+    /** Where {@code GET /metrics} is served ({@code --metrics}), or {@code null}. */
+    InetSocketAddress metrics;
     /** Seconds between two lines of statistics; 0 for none. */
     int statsSeconds;
     boolean tls;
@@ -215,6 +221,9 @@ final class FileServerOptions {
                 case "--access-log-format":
                     o.accessLogFormat = choice(args, ++i, arg, AccessLog.Format.class);
                     break;
+                case "--metrics":
+                    o.metrics = socketAddress(value(args, ++i, arg), arg);
+                    break;
                 case "--stats":
                     o.statsSeconds = intValue(args, ++i, arg, 0, 86400);
                     break;
@@ -305,6 +314,37 @@ final class FileServerOptions {
             }
         }
         return out.toArray(new String[0]);
+    }
+
+    /** {@code PORT} (on 127.0.0.1), {@code HOST:PORT} or {@code [IPv6]:PORT}. */
+    private static InetSocketAddress socketAddress(String v, String option) {
+        String host = "127.0.0.1";
+        String port = v;
+        int colon = v.lastIndexOf(':');
+        if (colon >= 0) {
+            host = v.substring(0, colon);
+            port = v.substring(colon + 1);
+            if (host.startsWith("[") && host.endsWith("]")) {
+                host = host.substring(1, host.length() - 1);
+            } else if (host.contains(":")) {
+                throw new IllegalArgumentException(option + ": write an IPv6 address in brackets, [" + host + "]:"
+                        + port);
+            }
+        }
+        int n;
+        try {
+            n = Integer.parseInt(port);
+        } catch (NumberFormatException e) {
+            n = -1;
+        }
+        if (n < 0 || n > 65535 || host.isEmpty()) {
+            throw new IllegalArgumentException(option + " must be PORT, HOST:PORT or [IPv6]:PORT, not '" + v + "'");
+        }
+        try {
+            return new InetSocketAddress(InetAddress.getByName(host), n);
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException(option + ": unknown host '" + host + "'");
+        }
     }
 
     private static Path readableFile(String name, String option) {

@@ -20,8 +20,8 @@ import java.util.Locale;
 /**
  * Which path the bodies of files take, in words, from the server's real configuration: the mode, the transport of
  * its event loops, TLS, and whether AIO works here. The start line prints it, for example
- * {@code mode aio: regions stream through AIO on epoll loops} or {@code mode aio on nio loops: AIO unavailable here,
- * regions fall back to FileChannel.transferTo}.
+ * {@code mode aio: files are read with Linux AIO, so a disk read never blocks the epoll loops} or
+ * {@code mode sendfile: files are sent with sendfile(2) on epoll loops, and a disk read blocks the loop}.
  */
 final class RegionPath {
 
@@ -51,26 +51,28 @@ final class RegionPath {
         switch (mode) {
             case AIO:
                 if (!loopsRunAio(transport)) {
-                    return "mode aio on " + loops + ": AIO unavailable here, regions fall back to "
-                            + ownPath(transport, tls);
+                    return "mode aio on " + loops + ": Linux AIO needs epoll or io_uring loops; files are sent with "
+                            + ownPath(transport, tls) + ", and a disk read blocks the loop";
                 }
                 if (aioUnavailable != null) {
-                    return "mode aio: AIO unavailable, regions fall back to " + ownPath(transport, tls) + ": "
-                            + aioUnavailable;
+                    return "mode aio: Linux AIO is unavailable (" + aioUnavailable + "); files are sent with "
+                            + ownPath(transport, tls) + ", and a disk read blocks the loop";
                 }
-                return "mode aio: regions stream through AIO on " + loops + (tls ? ", then TLS" : "");
+                return "mode aio: files are read with Linux AIO, so a disk read never blocks the " + loops
+                        + (tls ? "; TLS on the loops" : "");
             case SENDFILE:
-                return "mode sendfile: regions go through " + ownPath(transport, tls) + " on " + loops;
+                return "mode sendfile: files are sent with " + ownPath(transport, tls) + " on " + loops
+                        + ", and a disk read blocks the loop";
             default:
-                return "mode chunked: ChunkedNioFile, blocking reads and a copy on " + loops
-                        + (tls ? ", then TLS" : "");
+                return "mode chunked: files are read and copied by ChunkedNioFile on " + loops
+                        + ", and a disk read blocks the loop" + (tls ? "; TLS on the loops" : "");
         }
     }
 
     /** What the transport does with a {@code DefaultFileRegion} written to it (under TLS: the handler's copy). */
     private static String ownPath(FileServerOptions.Transport transport, boolean tls) {
         if (tls) {
-            return "blocking reads and a copy on the loop, then TLS";
+            return "blocking reads and a copy, then TLS";
         }
         switch (transport) {
             case EPOLL:

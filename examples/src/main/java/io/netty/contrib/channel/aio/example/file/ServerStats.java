@@ -99,7 +99,7 @@ final class ServerStats {
         double wall = (to.nanoTime - from.nanoTime) * (double) loops;
         DurationHistogram iterations = to.iterations.since(from.iterations);
         DurationHistogram lag = to.lag.since(from.lag);
-        StringBuilder sb = new StringBuilder("file-server: stats ")
+        StringBuilder sb = new StringBuilder("Stats, last ")
                 .append(Math.round((to.nanoTime - from.nanoTime) / 1e9)).append(" s: ");
         if (iterations.count() == 0) {
             sb.append("no loop iteration ended");

@@ -93,6 +93,74 @@ class CertificatesTest {
     }
 
     @Test
+    void theGeneratedCertificateNamesLocalhostAndBothLoopbacksAndIsTrustedThroughItsPemFile() throws Exception {
+        Path pem;
+        try (FileServer server = TestServers.start(root, "aio", "--tls")) {
+            pem = server.generatedCertificate();
+            assertTrue(Files.isReadable(pem), "the PEM file the log names: " + pem);
+            // Checked by curl (OpenSSL) against the subjectAltName: no -k.
+            for (String host : new String[] {"localhost", "127.0.0.1"}) {
+                for (String http : new String[] {"--http1.1", "--http2"}) {
+                    TestServers.Curl ok = TestServers.curlRun(root, "--cacert", pem.toString(), http,
+                            "https://" + host + ":" + server.port() + "/hello.txt");
+                    assertEquals(200, ok.status, ok.toString());
+                    assertEquals("hello, world\n", new String(ok.body, StandardCharsets.UTF_8));
+                }
+            }
+            // A name it was not made for is refused.
+            TestServers.Curl other = TestServers.curlRun(root, "--cacert", pem.toString(), "--resolve",
+                    "files.example:" + server.port() + ":127.0.0.1", "https://files.example:" + server.port() + "/");
+            assertEquals(60, other.exit, "curl: the peer's certificate failed verification: " + other);
+        }
+        assertTrue(!Files.exists(pem), "the PEM file is deleted when the server stops");
+        assumeTrue(ipv6Loopback(), "no IPv6 loopback here");
+        try (FileServer server = TestServers.start(root, "aio", "--tls", "--bind", "::1")) {
+            TestServers.Curl ok = TestServers.curlRun(root, "--cacert", server.generatedCertificate().toString(),
+                    "https://[::1]:" + server.port() + "/hello.txt");
+            assertEquals(200, ok.status, ok.toString());
+        }
+    }
+
+    @Test
+    void theGeneratedCertificateIsAServerCertificateValidForThirtyDays() throws Exception {
+        java.time.Instant now = java.time.Instant.now();
+        GeneratedCertificate generated = GeneratedCertificate.create(now);
+        java.security.cert.X509Certificate cert = generated.certificate;
+        cert.checkValidity(java.util.Date.from(now));
+        cert.checkValidity(java.util.Date.from(now.plus(java.time.Duration.ofDays(28))));
+        assertThrows(java.security.cert.CertificateExpiredException.class,
+                () -> cert.checkValidity(java.util.Date.from(now.plus(java.time.Duration.ofDays(30)))));
+        assertEquals("CN=localhost", cert.getSubjectX500Principal().getName());
+        assertEquals(-1, cert.getBasicConstraints(), "not a CA");
+        assertEquals(List.of("1.3.6.1.5.5.7.3.1"), cert.getExtendedKeyUsage());
+        List<String> names = new ArrayList<>();
+        for (List<?> san : cert.getSubjectAlternativeNames()) {
+            names.add(san.get(0) + "=" + san.get(1));
+        }
+        assertEquals(List.of("2=localhost", "7=127.0.0.1", "7=0:0:0:0:0:0:0:1"), names);
+        // openssl reads it as well, with the same fingerprint.
+        Path pem = generated.writePem();
+        try {
+            Process p = new ProcessBuilder("openssl", "x509", "-in", pem.toString(), "-noout", "-fingerprint",
+                    "-sha256").redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            assertEquals(0, p.waitFor(), out);
+            assertTrue(out.endsWith("=" + generated.fingerprint()), out + " / " + generated.fingerprint());
+        } finally {
+            Files.deleteIfExists(pem);
+        }
+    }
+
+    private static boolean ipv6Loopback() {
+        try (java.net.ServerSocket s = new java.net.ServerSocket()) {
+            s.bind(new java.net.InetSocketAddress("::1", 0));
+            return true;
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
+
+    @Test
     void optionsTakeTheirValueAfterAnEqualsSignAndCertNeedsKey() {
         FileServerOptions o = FileServerOptions.parse("--root=" + root, "--port=9000", "--threads=3", "--gzip");
         assertEquals(9000, o.port);

@@ -99,9 +99,12 @@ class FileServerJarIT {
         assertEquals(TestFiles.sha256(file, 0, file.length()), TestFiles.sha256(saved.toFile(), 0, file.length()));
     }
 
+    /** The start of every line the server logs: date and time. */
+    private static final String LOG_LINE = "\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d ";
+
     /** SIGTERM, then a graceful stop with exit code 0. */
     private static void stopsWithZero(Process server) throws Exception {
-        server.destroy();
+        server.toHandle().destroy(); // SIGTERM, leaving its output readable (Process.destroy closes it)
         assertTrue(server.waitFor(30, TimeUnit.SECONDS), "no graceful stop within 30 s");
         assertEquals(0, server.exitValue());
     }
@@ -120,14 +123,23 @@ class FileServerJarIT {
             BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(),
                     StandardCharsets.UTF_8));
             String banner = out.readLine();
-            Matcher m = Pattern.compile("Serving (\\S+) on http://127\\.0\\.0\\.1:(\\d+)/ \\(\\d+ epoll event loops?; "
-                    + "mode aio: regions stream through AIO on epoll loops\\)$").matcher(banner);
+            Matcher m = Pattern.compile("^" + LOG_LINE + "INFO Serving (\\S+) on http://127\\.0\\.0\\.1:(\\d+)/ "
+                    + "\\(\\d+ epoll event loops?; "
+                    + "mode aio: files are read with Linux AIO, so a disk read never blocks the epoll loops\\)$")
+                    .matcher(banner);
             assertTrue(m.find(), banner);
             assertEquals(dir.toRealPath().toString(), m.group(1));
             String url = "http://127.0.0.1:" + m.group(2) + "/data.bin";
 
             curlExact(url, file, dir.getParent().resolve("jar-download.bin"));
             stopsWithZero(server);
+            // Every line after the first in the same format too, down to the last.
+            List<String> rest = out.lines().collect(java.util.stream.Collectors.toList());
+            for (String line : rest) {
+                assertTrue(line.matches(LOG_LINE + "(INFO|WARNING|SEVERE) .+"), line);
+            }
+            assertTrue(rest.get(0).endsWith(" INFO Stopping: transfers in flight have 10 s to finish"), rest.toString());
+            assertTrue(rest.get(rest.size() - 1).endsWith(" INFO Stopped"), rest.toString());
         } finally {
             server.destroyForcibly();
         }
@@ -234,8 +246,9 @@ class FileServerJarIT {
             BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(),
                     StandardCharsets.UTF_8));
             String banner = out.readLine();
-            assertTrue(banner.contains(" nio event loop") && banner.endsWith("; mode aio on nio loops: AIO unavailable "
-                    + "here, regions fall back to FileChannel.transferTo)"), banner);
+            assertTrue(banner.contains(" nio event loop") && banner.endsWith("; mode aio on nio loops: Linux AIO needs "
+                    + "epoll or io_uring loops; files are sent with FileChannel.transferTo, and a disk read blocks the "
+                    + "loop)"), banner);
             Matcher m = Pattern.compile("127\\.0\\.0\\.1:(\\d+)/").matcher(banner);
             assertTrue(m.find(), banner);
             curlExact("http://127.0.0.1:" + m.group(1) + "/plain.bin", file,

@@ -59,31 +59,38 @@ class RegionPathTest {
     @Test
     void everyConfigurationIsDescribed() {
         IOException cause = new IOException("io_setup(..) failed with error(-11)");
-        assertEquals("mode aio: regions stream through AIO on epoll loops",
+        assertEquals("mode aio: files are read with Linux AIO, so a disk read never blocks the epoll loops",
                 RegionPath.describe(AIO, EPOLL, false, null));
-        assertEquals("mode aio: regions stream through AIO on epoll loops, then TLS",
+        assertEquals("mode aio: files are read with Linux AIO, so a disk read never blocks the epoll loops; TLS on the loops",
                 RegionPath.describe(AIO, EPOLL, true, null));
-        assertEquals("mode aio: AIO unavailable, regions fall back to sendfile(2): " + cause,
+        assertEquals("mode aio: Linux AIO is unavailable (" + cause + "); files are sent with sendfile(2), and a disk read "
+                + "blocks the loop",
                 RegionPath.describe(AIO, EPOLL, false, cause));
-        assertEquals("mode aio: AIO unavailable, regions fall back to blocking reads and a copy on the loop, then "
-                + "TLS: " + cause, RegionPath.describe(AIO, EPOLL, true, cause));
-        assertEquals("mode aio on nio loops: AIO unavailable here, regions fall back to FileChannel.transferTo",
+        assertEquals("mode aio: Linux AIO is unavailable (" + cause + "); files are sent with blocking reads and a copy, "
+                + "then TLS, and a disk read blocks the loop", RegionPath.describe(AIO, EPOLL, true, cause));
+        assertEquals("mode aio on nio loops: Linux AIO needs epoll or io_uring loops; files are sent with "
+                + "FileChannel.transferTo, and a disk read blocks the loop",
                 RegionPath.describe(AIO, NIO, false, null));
-        assertEquals("mode aio on nio loops: AIO unavailable here, regions fall back to FileChannel.transferTo",
+        assertEquals("mode aio on nio loops: Linux AIO needs epoll or io_uring loops; files are sent with "
+                + "FileChannel.transferTo, and a disk read blocks the loop",
                 RegionPath.describe(AIO, NIO, false, cause));
-        assertEquals("mode aio: regions stream through AIO on io_uring loops",
+        assertEquals("mode aio: files are read with Linux AIO, so a disk read never blocks the io_uring loops",
                 RegionPath.describe(AIO, IO_URING, false, null));
-        assertEquals("mode aio: regions stream through AIO on io_uring loops, then TLS",
+        assertEquals("mode aio: files are read with Linux AIO, so a disk read never blocks the io_uring loops; TLS on the "
+                + "loops",
                 RegionPath.describe(AIO, IO_URING, true, null));
-        assertEquals("mode aio: AIO unavailable, regions fall back to splice(2): " + cause,
+        assertEquals("mode aio: Linux AIO is unavailable (" + cause + "); files are sent with splice(2), and a disk read "
+                + "blocks the loop",
                 RegionPath.describe(AIO, IO_URING, false, cause));
-        assertEquals("mode sendfile: regions go through sendfile(2) on epoll loops",
+        assertEquals("mode sendfile: files are sent with sendfile(2) on epoll loops, and a disk read blocks the loop",
                 RegionPath.describe(SENDFILE, EPOLL, false, null));
-        assertEquals("mode sendfile: regions go through FileChannel.transferTo on nio loops",
+        assertEquals("mode sendfile: files are sent with FileChannel.transferTo on nio loops, and a disk read blocks the "
+                + "loop",
                 RegionPath.describe(SENDFILE, NIO, false, cause));
-        assertEquals("mode sendfile: regions go through splice(2) on io_uring loops",
+        assertEquals("mode sendfile: files are sent with splice(2) on io_uring loops, and a disk read blocks the loop",
                 RegionPath.describe(SENDFILE, IO_URING, false, null));
-        assertEquals("mode chunked: ChunkedNioFile, blocking reads and a copy on nio loops, then TLS",
+        assertEquals("mode chunked: files are read and copied by ChunkedNioFile on nio loops, and a disk read blocks the "
+                + "loop; TLS on the loops",
                 RegionPath.describe(CHUNKED, NIO, true, null));
         assertTrue(RegionPath.loopsRunAio(EPOLL));
         assertTrue(RegionPath.loopsRunAio(IO_URING));
@@ -93,12 +100,16 @@ class RegionPathTest {
     /** A running server's start line, and what its loop's metrics show after a cold download. */
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-        "aio|1 epoll event loop; mode aio: regions stream through AIO on epoll loops|true",
-        "aio+tls|1 epoll event loop; mode aio: regions stream through AIO on epoll loops, then TLS|true",
-        "aio@nio|1 nio event loop; mode aio on nio loops: AIO unavailable here, regions fall back to "
-                + "FileChannel.transferTo|false",
-        "aio@io_uring|1 io_uring event loop; mode aio: regions stream through AIO on io_uring loops|true",
-        "sendfile|1 epoll event loop; mode sendfile: regions go through sendfile(2) on epoll loops|false",
+        "aio|1 epoll event loop; mode aio: files are read with Linux AIO, so a disk read never blocks the epoll loops|"
+                + "true",
+        "aio+tls|1 epoll event loop; mode aio: files are read with Linux AIO, so a disk read never blocks the epoll "
+                + "loops; TLS on the loops|true",
+        "aio@nio|1 nio event loop; mode aio on nio loops: Linux AIO needs epoll or io_uring loops; files are sent "
+                + "with FileChannel.transferTo, and a disk read blocks the loop|false",
+        "aio@io_uring|1 io_uring event loop; mode aio: files are read with Linux AIO, so a disk read never blocks "
+                + "the io_uring loops|true",
+        "sendfile|1 epoll event loop; mode sendfile: files are sent with sendfile(2) on epoll loops, and a disk read "
+                + "blocks the loop|false",
     })
     void theStartLineSaysWhatHappens(String mode, String expected, boolean throughAio) throws Exception {
         assumeTrue(Aio.isAvailable(), "AIO is not available here: " + Aio.unavailabilityCause());

@@ -34,7 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** {@code --stats}: the server's loops are measured, and a line tells what they did since the last one. */
 class ServerStatsTest {
 
-    private static final Pattern LINE = Pattern.compile("file-server: stats \\d+ s: loops busy (\\d+) % \\(I/O \\d+ %, "
+    private static final Pattern LINE = Pattern.compile("Stats, last \\d+ s: loops busy (\\d+) % \\(I/O \\d+ %, "
             + "tasks \\d+ %\\), (\\d+) iterations: p99 ([0-9.]+) ms, max ([0-9.]+) ms(; lag p99 [0-9.]+ ms, max "
             + "[0-9.]+ ms)?; AIO read (\\d+) MiB, page cache \\d+ MiB, fallbacks (\\d+)");
 
