@@ -34,7 +34,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.File;
-import java.io.InputStream;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.file.Files;
@@ -51,8 +51,6 @@ import java.util.logging.Logger;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -113,17 +111,26 @@ class AioHandlerPlacementTest {
     @Test
     void aHandlerAfterTheRegionWriterIsFoundOnceAndTheBytesStillArrive() throws Exception {
         // The layout: MisplacedMarker, the writer, then the handler: the writer's regions go straight to the socket.
-        BlockingQueue<Channel> children = new LinkedBlockingQueue<>();
+        BlockingQueue<Boolean> probed = new LinkedBlockingQueue<>();
         Channel server = serve(p -> {
             p.addLast(new MisplacedMarker(), new RegionWriter(file));
             p.addLast(new AioFileRegionHandler());
-        }, children);
+        }, probed);
         try {
-            for (int i = 0; i < 3; i++) {
-                assertArrayEquals(expected, download(server));
-                Channel child = children.poll(10, TimeUnit.SECONDS);
-                assertNotNull(child);
-                assertFalse(hasProbe(child), "the probe left once it decided");
+            // Two connections open at once, both probed, both asking: still one warning.
+            try (Socket first = connect(server); Socket second = connect(server)) {
+                assertEquals(Boolean.TRUE, probed.poll(10, TimeUnit.SECONDS));
+                assertEquals(Boolean.TRUE, probed.poll(10, TimeUnit.SECONDS));
+                first.getOutputStream().write('\n');
+                second.getOutputStream().write('\n');
+                assertArrayEquals(expected, first.getInputStream().readAllBytes());
+                assertArrayEquals(expected, second.getInputStream().readAllBytes());
+            }
+            // Known to be wrong: later channels of the layout carry no probe.
+            try (Socket third = connect(server)) {
+                assertEquals(Boolean.FALSE, probed.poll(10, TimeUnit.SECONDS));
+                third.getOutputStream().write('\n');
+                assertArrayEquals(expected, third.getInputStream().readAllBytes());
             }
         } finally {
             server.close().sync();
@@ -136,18 +143,22 @@ class AioHandlerPlacementTest {
 
     @Test
     void aHandlerNearestTheSocketSeesTheRegionsAndNothingIsSaid() throws Exception {
-        BlockingQueue<Channel> children = new LinkedBlockingQueue<>();
+        BlockingQueue<Boolean> probed = new LinkedBlockingQueue<>();
         Channel server = serve(p -> {
             p.addLast(new PlacedMarker(), new AioFileRegionHandler());
             p.addLast(new RegionWriter(file));
-        }, children);
+        }, probed);
         try {
+            // A channel that closes before any region hands its turn on: the next one is probed instead.
+            try (Socket idle = connect(server)) {
+                assertEquals(Boolean.TRUE, probed.poll(10, TimeUnit.SECONDS));
+            }
             for (int i = 0; i < PlacementCheck.PROBES_PER_LAYOUT + 1; i++) {
-                assertArrayEquals(expected, download(server));
-                Channel child = children.poll(10, TimeUnit.SECONDS);
-                assertNotNull(child);
-                if (i == PlacementCheck.PROBES_PER_LAYOUT) {
-                    assertFalse(hasProbe(child), "a layout's later channels get no probe");
+                try (Socket s = connect(server)) {
+                    assertEquals(i < PlacementCheck.PROBES_PER_LAYOUT, probed.poll(10, TimeUnit.SECONDS),
+                            "the first channels that decide are probed, later ones not: channel " + i);
+                    s.getOutputStream().write('\n');
+                    assertArrayEquals(expected, s.getInputStream().readAllBytes());
                 }
             }
         } finally {
@@ -156,33 +167,24 @@ class AioHandlerPlacementTest {
         assertEquals(List.of(), warningsAbout(PlacedMarker.class.getName()));
     }
 
-    private Channel serve(Consumer<io.netty.channel.ChannelPipeline> pipeline, BlockingQueue<Channel> children)
+    /** A server whose channels get {@code pipeline}; whether each got a probe lands in {@code probed}. */
+    private Channel serve(Consumer<io.netty.channel.ChannelPipeline> pipeline, BlockingQueue<Boolean> probed)
             throws InterruptedException {
         return new ServerBootstrap().group(group).channel(EpollServerSocketChannel.class)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         pipeline.accept(ch.pipeline());
-                        children.add(ch);
+                        probed.add(ch.pipeline().names().stream().anyMatch(n -> n.startsWith("PlacementCheck$Probe")));
                     }
                 })
                 .bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
     }
 
-    /** Connects, asks, and reads until the server closes: the file's bytes. */
-    private static byte[] download(Channel server) throws Exception {
-        try (Socket s = new Socket("127.0.0.1", ((InetSocketAddress) server.localAddress()).getPort())) {
-            s.setSoTimeout(10_000);
-            s.getOutputStream().write('\n');
-            InputStream in = s.getInputStream();
-            return in.readAllBytes();
-        }
-    }
-
-    /** Whether the channel's pipeline still has the placement probe, asked on its loop. */
-    private static boolean hasProbe(Channel ch) throws Exception {
-        return ch.eventLoop().submit(() -> ch.pipeline().names().stream()
-                .anyMatch(n -> n.startsWith("PlacementCheck$Probe"))).get(10, TimeUnit.SECONDS);
+    private static Socket connect(Channel server) throws IOException {
+        Socket s = new Socket("127.0.0.1", ((InetSocketAddress) server.localAddress()).getPort());
+        s.setSoTimeout(10_000);
+        return s;
     }
 
     private List<String> warningsAbout(String marker) {

@@ -69,8 +69,11 @@ public class AioFileRegionHandler extends ChannelDuplexHandler {
     /** The last region's file and end: regions that go on from it are one request to the page-cache admission. */
     private final RegionSequence sequence = new RegionSequence();
     private boolean draining;
-    /** A {@link FileRegion} has been written through this handler (see {@link PlacementCheck}). */
-    private boolean sawRegion;
+    /**
+     * A {@link FileRegion} has been written through this handler (see {@link PlacementCheck}); read by the probe on
+     * the channel's loop, written here on the handler's executor, which may differ.
+     */
+    private volatile boolean sawRegion;
 
     /** A handler with {@link AioFileRegionConfig#DEFAULT}. */
     public AioFileRegionHandler() {
@@ -106,7 +109,7 @@ public class AioFileRegionHandler extends ChannelDuplexHandler {
 
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-        if (msg instanceof FileRegion) {
+        if (msg instanceof FileRegion && !sawRegion) {
             sawRegion = true;
         }
         if (active != null || !queued.isEmpty()) {
