@@ -30,7 +30,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Paths;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
@@ -41,7 +43,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Fails a test class whose code leaked a buffer (Netty's detector at PARANOID reports {@code LEAK:}) or left an AIO
- * context behind (this JVM's count of contexts, {@link #aioContexts()}, did not come back to where it was). Contexts
+ * context behind (one of this JVM's {@code [aio]} mappings made during the test is still there 10 s after). Contexts
  * are checked after each test, or after all tests with {@link #perClass()} (for tests whose event loops live as long
  * as the class). Only this JVM's contexts count: other processes on the machine may open and close theirs meanwhile.
  */
@@ -74,7 +76,7 @@ public final class LeakAndContextCheck implements BeforeAllCallback, AfterAllCal
     }
 
     private final boolean perTest;
-    private int contextsBefore;
+    private Set<String> contextsBefore;
 
     public LeakAndContextCheck() {
         this(true);
@@ -103,14 +105,19 @@ public final class LeakAndContextCheck implements BeforeAllCallback, AfterAllCal
      * processes on the machine do not change it.
      */
     public static int aioContexts() {
+        return aioMappings().size();
+    }
+
+    /** The start addresses of this JVM's {@code [aio]} mappings: one per AIO context alive. */
+    static Set<String> aioMappings() {
         try (BufferedReader reader = Files.newBufferedReader(Paths.get("/proc/self/maps"), StandardCharsets.US_ASCII)) {
-            int contexts = 0;
+            Set<String> mappings = new HashSet<>();
             for (String line; (line = reader.readLine()) != null; ) {
                 if (line.contains("/[aio]")) {
-                    contexts++;
+                    mappings.add(line.substring(0, line.indexOf('-')));
                 }
             }
-            return contexts;
+            return mappings;
         } catch (IOException e) {
             throw new AssertionError(e);
         }
@@ -129,14 +136,14 @@ public final class LeakAndContextCheck implements BeforeAllCallback, AfterAllCal
     public void beforeAll(ExtensionContext context) {
         Aio.isAvailable(); // its probe context is created and closed before the baseline is taken
         if (!perTest) {
-            contextsBefore = settledContexts();
+            contextsBefore = aioMappings();
         }
     }
 
     @Override
     public void beforeEach(ExtensionContext context) {
         if (perTest) {
-            contextsBefore = settledContexts();
+            contextsBefore = aioMappings();
         }
     }
 
@@ -157,30 +164,20 @@ public final class LeakAndContextCheck implements BeforeAllCallback, AfterAllCal
     }
 
     /**
-     * The contexts alive now, once those on their way out are gone: a loop that a previous test shut down may still be
-     * terminating (on a loaded machine, for a while after its server's close returned). Waits up to a second for the
-     * count to reach 0.
+     * No context made since the baseline is left: a context alive then may go meanwhile (a loop of an earlier test
+     * still terminating), and a loop still terminating now has 10 s to destroy its own.
      */
-    private static int settledContexts() {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
-        int contexts = aioContexts();
-        while (contexts > 0 && System.nanoTime() < end) {
-            sleep();
-            contexts = aioContexts();
-        }
-        return contexts;
-    }
-
-    /** No more contexts than before; a loop still terminating has 10 s to destroy its own. */
     private void assertNoContextLeaked() {
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        int contexts = aioContexts();
-        while (contexts > contextsBefore && System.nanoTime() < end) {
+        Set<String> left = aioMappings();
+        left.removeAll(contextsBefore);
+        while (!left.isEmpty() && System.nanoTime() < end) {
             sleep();
-            contexts = aioContexts();
+            left = aioMappings();
+            left.removeAll(contextsBefore);
         }
-        assertTrue(contexts <= contextsBefore, "an AIO context of this JVM leaked ([aio] mappings in /proc/self/maps): "
-                + contexts + " after, " + contextsBefore + " before");
+        assertTrue(left.isEmpty(), "an AIO context of this JVM leaked ([aio] mappings in /proc/self/maps at " + left
+                + ")");
     }
 
     private static void sleep() {
