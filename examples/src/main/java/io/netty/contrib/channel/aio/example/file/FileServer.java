@@ -51,15 +51,13 @@ import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.SimpleFormatter;
 
 /**
  * The HTTP static file server: {@code java -jar examples/target/file-server.jar [--root DIR] [--port N]
@@ -73,13 +71,6 @@ public final class FileServer implements AutoCloseable {
 
     private static final InternalLogger logger = InternalLoggerFactory.getInstance(FileServer.class);
 
-    /**
-     * The format of every line the server logs once started, on standard error (Java logging's console handler):
-     * date, time, level and message, for example {@code 2026-12-06 23:22:28 INFO Serving /srv on …}. Set as
-     * {@code java.util.logging.SimpleFormatter.format} unless the JVM was given one. Option errors before the start
-     * are {@code file-server: …} lines, as a command's are; the access log has its own formats.
-     */
-    static final String LOG_FORMAT = "%1$tF %1$tT %4$s %5$s%6$s%n";
 
     private static final String UTF8_LOCALE = "C.UTF-8";
     /** Set in the environment of a server relaunched for UTF-8 file names: the launcher's process id. */
@@ -99,6 +90,7 @@ public final class FileServer implements AutoCloseable {
     /** The PEM file of the certificate made for {@code --tls} without {@code --cert}, or {@code null}. */
     private Path generatedPem;
     private String generatedFingerprint;
+    private Instant generatedExpiry;
     private volatile boolean stopping;
 
     private FileServer(FileServerOptions options) throws Exception {
@@ -142,6 +134,7 @@ public final class FileServer implements AutoCloseable {
                 GeneratedCertificate cert = GeneratedCertificate.create(Instant.now());
                 generatedPem = cert.writePem();
                 generatedFingerprint = cert.fingerprint();
+                generatedExpiry = cert.certificate.getNotAfter().toInstant().truncatedTo(ChronoUnit.SECONDS);
                 ssl = SslContextBuilder.forServer(cert.key, cert.certificate)
                         .applicationProtocolConfig(ProtocolNegotiation.ALPN).build();
             }
@@ -154,7 +147,12 @@ public final class FileServer implements AutoCloseable {
                         + e.getMessage(), e);
             }
             if (options.metrics != null) {
-                metrics = new MetricsEndpoint(group, channelClass, options.metrics);
+                try {
+                    metrics = new MetricsEndpoint(group, channelClass, options.metrics);
+                } catch (IOException e) {
+                    serverChannel.close().syncUninterruptibly(); // the port is free when the constructor throws
+                    throw e;
+                }
             }
         } catch (Exception e) {
             deleteGeneratedCertificate();
@@ -209,12 +207,7 @@ public final class FileServer implements AutoCloseable {
             System.exit(relaunchWithUtf8Names(args));
             return;
         }
-        if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
-            System.setProperty("java.util.logging.SimpleFormatter.format", LOG_FORMAT);
-        }
-        // The first log line loads the JDK's time-zone data (lib/tzdb.dat). Loaded now, a failure logged while the
-        // process is out of descriptors (EMFILE) is written, instead of throwing an Error from the handler.
-        new SimpleFormatter().format(new LogRecord(Level.INFO, "file-server"));
+        LogFormat.install();
         FileServerOptions options;
         try {
             options = FileServerOptions.parse(args);
@@ -256,7 +249,7 @@ public final class FileServer implements AutoCloseable {
         }
         if (server.generatedPem != null) {
             logger.info("TLS: a self-signed certificate made now for " + String.join(", ", GeneratedCertificate.NAMES)
-                    + ", valid " + GeneratedCertificate.VALIDITY.toDays() + " days, SHA-256 "
+                    + ", valid until " + server.generatedExpiry + ", SHA-256 "
                     + server.generatedFingerprint + "; clients trust it with " + server.generatedPem
                     + " (curl --cacert FILE), or use --cert and --key");
         }
@@ -317,9 +310,9 @@ public final class FileServer implements AutoCloseable {
     }
 
     /**
-     * The line printed at start: root, address, event loops, and the path file bodies take (see {@link RegionPath}),
-     * for example {@code Serving /srv on http://127.0.0.1:8080/ (2 epoll event loops; mode aio: regions stream
-     * through AIO on epoll loops)}.
+     * The line logged at start: root, address, event loops, and how file bodies are read (see {@link RegionPath}),
+     * for example {@code Serving /srv on http://127.0.0.1:8080/ (2 epoll event loops; mode aio: files are read with
+     * Linux AIO, so disk reads do not block the epoll loops)}.
      */
     String describe() {
         String loops = options.threads + " " + transport.name().toLowerCase(java.util.Locale.ROOT) + " event loop"
@@ -428,11 +421,14 @@ public final class FileServer implements AutoCloseable {
         long deadline = end - Math.min(stopNanos / 10, TimeUnit.SECONDS.toNanos(1));
         stopping = true;
         stats.stop();
-        serverChannel.close().sync();
-        if (metrics != null) {
-            metrics.close();
+        try {
+            serverChannel.close().sync();
+            if (metrics != null) {
+                metrics.close();
+            }
+        } finally {
+            deleteGeneratedCertificate();
         }
-        deleteGeneratedCertificate();
         for (Channel ch : connections) {
             ch.eventLoop().execute(() -> {
                 FileServerHandler handler = ch.pipeline().get(FileServerHandler.class);

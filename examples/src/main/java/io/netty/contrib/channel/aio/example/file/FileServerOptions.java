@@ -79,7 +79,7 @@ final class FileServerOptions {
             "                  (default: common)",
             "  --metrics ADDR  serve the meters for Prometheus (GET /metrics, text format) on ADDR: PORT (on",
             "                  127.0.0.1), HOST:PORT or [IPv6]:PORT (default: none)",
-            "  --stats S       every S seconds, one line on standard output: how busy the event loops were",
+            "  --stats S       every S seconds, one log line: how busy the event loops were",
             "                  (iteration times, lag) and what AIO read (default: 0, off)",
             "  --metadata-lookup P  where a request's path lookup, open and stat run: auto (on the event loop when",
             "                  the kernel has them cached, else on a metadata thread) | threads | loop (default:",

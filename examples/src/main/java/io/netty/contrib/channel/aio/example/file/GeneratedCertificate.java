@@ -45,8 +45,9 @@ import java.util.Locale;
 /**
  * The self-signed certificate of {@code --tls} without {@code --cert}: made when the server starts, for
  * {@code localhost}, {@code 127.0.0.1} and {@code ::1} (subjectAltName, which clients check; the common name is
- * {@code localhost}), an ECDSA P-256 key, valid from a day ago for 30 days, usable only by a TLS server
- * (basicConstraints CA:FALSE, keyUsage digitalSignature, extendedKeyUsage serverAuth). Its PEM goes to a file that a
+ * {@code localhost}), an ECDSA P-256 key, valid from a day before the start until 30 days after it, usable only by a
+ * TLS server (basicConstraints CA:FALSE, extendedKeyUsage serverAuth; no keyUsage, which OpenSSL 1.1 would need to
+ * allow certificate signing to take the certificate as its own issuer). Its PEM goes to a file that a
  * client can trust ({@code curl --cacert FILE}) instead of turning checks off.
  *
  * <p>The DER is written here: the JDK signs, parses and checks certificates but has no public API to make one.
@@ -60,7 +61,6 @@ final class GeneratedCertificate {
     private static final String ECDSA_WITH_SHA256 = "1.2.840.10045.4.3.2";
     private static final String COMMON_NAME = "2.5.4.3";
     private static final String BASIC_CONSTRAINTS = "2.5.29.19";
-    private static final String KEY_USAGE = "2.5.29.15";
     private static final String EXTENDED_KEY_USAGE = "2.5.29.37";
     private static final String SUBJECT_ALT_NAME = "2.5.29.17";
     private static final String SERVER_AUTH = "1.3.6.1.5.5.7.3.1";
@@ -73,7 +73,7 @@ final class GeneratedCertificate {
         this.certificate = certificate;
     }
 
-    /** A new key and a certificate for {@link #NAMES}, valid from a day before {@code now}. */
+    /** A new key and a certificate for {@link #NAMES}, valid from a day before {@code now} to 30 days after it. */
     static GeneratedCertificate create(Instant now) throws GeneralSecurityException {
         KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
         generator.initialize(new ECGenParameterSpec("secp256r1"));
@@ -89,7 +89,6 @@ final class GeneratedCertificate {
                 tlv(0x87, address(NAMES.get(2))));
         byte[] extensions = seq(
                 extension(BASIC_CONSTRAINTS, true, seq()),
-                extension(KEY_USAGE, true, tlv(0x03, new byte[] {7, (byte) 0x80})), // digitalSignature
                 extension(EXTENDED_KEY_USAGE, false, seq(oid(SERVER_AUTH))),
                 extension(SUBJECT_ALT_NAME, false, altNames));
         Instant from = now.minus(Duration.ofDays(1));
@@ -98,7 +97,7 @@ final class GeneratedCertificate {
                 integer(new BigInteger(serial)),
                 algorithm,
                 name,
-                seq(time(from), time(from.plus(VALIDITY))),
+                seq(time(from), time(now.plus(VALIDITY))),
                 name,
                 pair.getPublic().getEncoded(), // SubjectPublicKeyInfo
                 tlv(0xa3, extensions));

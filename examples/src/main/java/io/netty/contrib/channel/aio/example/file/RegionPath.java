@@ -20,7 +20,7 @@ import java.util.Locale;
 /**
  * Which path the bodies of files take, in words, from the server's real configuration: the mode, the transport of
  * its event loops, TLS, and whether AIO works here. The start line prints it, for example
- * {@code mode aio: files are read with Linux AIO, so a disk read never blocks the epoll loops} or
+ * {@code mode aio: files are read with Linux AIO, so disk reads do not block the epoll loops} or
  * {@code mode sendfile: files are sent with sendfile(2) on epoll loops, and a disk read blocks the loop}.
  */
 final class RegionPath {
@@ -58,7 +58,7 @@ final class RegionPath {
                     return "mode aio: Linux AIO is unavailable (" + aioUnavailable + "); files are sent with "
                             + ownPath(transport, tls) + ", and a disk read blocks the loop";
                 }
-                return "mode aio: files are read with Linux AIO, so a disk read never blocks the " + loops
+                return "mode aio: files are read with Linux AIO, so disk reads do not block the " + loops
                         + (tls ? "; TLS on the loops" : "");
             case SENDFILE:
                 return "mode sendfile: files are sent with " + ownPath(transport, tls) + " on " + loops

@@ -16,9 +16,11 @@
 package io.netty.contrib.channel.aio.example.file;
 
 import io.netty.contrib.channel.aio.Aio;
+import io.netty.contrib.channel.aio.LeakAndContextCheck;
 import io.netty.contrib.channel.aio.TestFiles;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.File;
 import java.net.InetSocketAddress;
@@ -40,6 +42,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * they count what the server did.
  */
 class MetricsEndpointTest {
+
+    @RegisterExtension
+    static final LeakAndContextCheck CHECK = LeakAndContextCheck.perClass();
 
     private static Path root;
     private static File file;

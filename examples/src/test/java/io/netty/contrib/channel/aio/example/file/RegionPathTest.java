@@ -59,39 +59,29 @@ class RegionPathTest {
     @Test
     void everyConfigurationIsDescribed() {
         IOException cause = new IOException("io_setup(..) failed with error(-11)");
-        assertEquals("mode aio: files are read with Linux AIO, so a disk read never blocks the epoll loops",
-                RegionPath.describe(AIO, EPOLL, false, null));
-        assertEquals("mode aio: files are read with Linux AIO, so a disk read never blocks the epoll loops; TLS on the loops",
-                RegionPath.describe(AIO, EPOLL, true, null));
-        assertEquals("mode aio: Linux AIO is unavailable (" + cause + "); files are sent with sendfile(2), and a disk read "
-                + "blocks the loop",
-                RegionPath.describe(AIO, EPOLL, false, cause));
-        assertEquals("mode aio: Linux AIO is unavailable (" + cause + "); files are sent with blocking reads and a copy, "
-                + "then TLS, and a disk read blocks the loop", RegionPath.describe(AIO, EPOLL, true, cause));
-        assertEquals("mode aio on nio loops: Linux AIO needs epoll or io_uring loops; files are sent with "
-                + "FileChannel.transferTo, and a disk read blocks the loop",
-                RegionPath.describe(AIO, NIO, false, null));
-        assertEquals("mode aio on nio loops: Linux AIO needs epoll or io_uring loops; files are sent with "
-                + "FileChannel.transferTo, and a disk read blocks the loop",
-                RegionPath.describe(AIO, NIO, false, cause));
-        assertEquals("mode aio: files are read with Linux AIO, so a disk read never blocks the io_uring loops",
-                RegionPath.describe(AIO, IO_URING, false, null));
-        assertEquals("mode aio: files are read with Linux AIO, so a disk read never blocks the io_uring loops; TLS on the "
-                + "loops",
-                RegionPath.describe(AIO, IO_URING, true, null));
-        assertEquals("mode aio: Linux AIO is unavailable (" + cause + "); files are sent with splice(2), and a disk read "
-                + "blocks the loop",
-                RegionPath.describe(AIO, IO_URING, false, cause));
-        assertEquals("mode sendfile: files are sent with sendfile(2) on epoll loops, and a disk read blocks the loop",
+        String aio = "mode aio: files are read with Linux AIO, so disk reads do not block the ";
+        String unavailable = "mode aio: Linux AIO is unavailable (" + cause + "); files are sent with ";
+        String blocks = ", and a disk read blocks the loop";
+        assertEquals(aio + "epoll loops", RegionPath.describe(AIO, EPOLL, false, null));
+        assertEquals(aio + "epoll loops; TLS on the loops", RegionPath.describe(AIO, EPOLL, true, null));
+        assertEquals(unavailable + "sendfile(2)" + blocks, RegionPath.describe(AIO, EPOLL, false, cause));
+        assertEquals(unavailable + "blocking reads and a copy, then TLS" + blocks,
+                RegionPath.describe(AIO, EPOLL, true, cause));
+        String onNio = "mode aio on nio loops: Linux AIO needs epoll or io_uring loops; files are sent with "
+                + "FileChannel.transferTo" + blocks;
+        assertEquals(onNio, RegionPath.describe(AIO, NIO, false, null));
+        assertEquals(onNio, RegionPath.describe(AIO, NIO, false, cause));
+        assertEquals(aio + "io_uring loops", RegionPath.describe(AIO, IO_URING, false, null));
+        assertEquals(aio + "io_uring loops; TLS on the loops", RegionPath.describe(AIO, IO_URING, true, null));
+        assertEquals(unavailable + "splice(2)" + blocks, RegionPath.describe(AIO, IO_URING, false, cause));
+        assertEquals("mode sendfile: files are sent with sendfile(2) on epoll loops" + blocks,
                 RegionPath.describe(SENDFILE, EPOLL, false, null));
-        assertEquals("mode sendfile: files are sent with FileChannel.transferTo on nio loops, and a disk read blocks the "
-                + "loop",
+        assertEquals("mode sendfile: files are sent with FileChannel.transferTo on nio loops" + blocks,
                 RegionPath.describe(SENDFILE, NIO, false, cause));
-        assertEquals("mode sendfile: files are sent with splice(2) on io_uring loops, and a disk read blocks the loop",
+        assertEquals("mode sendfile: files are sent with splice(2) on io_uring loops" + blocks,
                 RegionPath.describe(SENDFILE, IO_URING, false, null));
-        assertEquals("mode chunked: files are read and copied by ChunkedNioFile on nio loops, and a disk read blocks the "
-                + "loop; TLS on the loops",
-                RegionPath.describe(CHUNKED, NIO, true, null));
+        assertEquals("mode chunked: files are read and copied by ChunkedNioFile on nio loops" + blocks
+                + "; TLS on the loops", RegionPath.describe(CHUNKED, NIO, true, null));
         assertTrue(RegionPath.loopsRunAio(EPOLL));
         assertTrue(RegionPath.loopsRunAio(IO_URING));
         assertFalse(RegionPath.loopsRunAio(NIO));
@@ -100,13 +90,13 @@ class RegionPathTest {
     /** A running server's start line, and what its loop's metrics show after a cold download. */
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-        "aio|1 epoll event loop; mode aio: files are read with Linux AIO, so a disk read never blocks the epoll loops|"
-                + "true",
-        "aio+tls|1 epoll event loop; mode aio: files are read with Linux AIO, so a disk read never blocks the epoll "
+        "aio|1 epoll event loop; mode aio: files are read with Linux AIO, so disk reads do not block the epoll "
+                + "loops|true",
+        "aio+tls|1 epoll event loop; mode aio: files are read with Linux AIO, so disk reads do not block the epoll "
                 + "loops; TLS on the loops|true",
         "aio@nio|1 nio event loop; mode aio on nio loops: Linux AIO needs epoll or io_uring loops; files are sent "
                 + "with FileChannel.transferTo, and a disk read blocks the loop|false",
-        "aio@io_uring|1 io_uring event loop; mode aio: files are read with Linux AIO, so a disk read never blocks "
+        "aio@io_uring|1 io_uring event loop; mode aio: files are read with Linux AIO, so disk reads do not block "
                 + "the io_uring loops|true",
         "sendfile|1 epoll event loop; mode sendfile: files are sent with sendfile(2) on epoll loops, and a disk read "
                 + "blocks the loop|false",
