@@ -83,7 +83,7 @@ class MetadataLookupTest {
             s.close();
         }
         servers.clear();
-        assertEquals(0, TestServers.openFilesUnder(ProcessHandle.current().pid(), root), "files left open");
+        TestServers.assertNoFilesOpenUnder(ProcessHandle.current().pid(), root, "files left open");
     }
 
     private FileServer start(String... extra) throws Exception {

@@ -86,7 +86,7 @@ class RootDirectoryTest {
             s.close();
         }
         servers.clear();
-        assertEquals(0, TestServers.openFilesUnder(PID, root), "files left open");
+        TestServers.assertNoFilesOpenUnder(PID, root, "files left open");
         assertEquals(0, TestServers.openOn(PID, root), "the root's descriptor is open after the server stopped");
     }
 
@@ -210,7 +210,7 @@ class RootDirectoryTest {
         int after = TestServers.openFiles(PID);
         assertTrue(after <= before, "descriptors left open by " + 20 * paths.size() + " requests: " + before
                 + " before, " + after + " after");
-        assertEquals(0, TestServers.openFilesUnder(PID, root));
+        TestServers.assertNoFilesOpenUnder(PID, root, "files left open");
         MetadataLookup lookups = server.metadataLookup();
         assertTrue(lookups.beneath() >= 21 * 9, lookups.toString());
     }

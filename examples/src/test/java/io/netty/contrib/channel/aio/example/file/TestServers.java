@@ -220,6 +220,19 @@ final class TestServers {
     }
 
     /**
+     * Asserts that process {@code pid} has no file under {@code dir} open, giving a server that just stopped 10 s to
+     * close what its terminating loops and threads still hold (on a loaded machine they may finish after its close
+     * returned); a descriptor that stays open fails.
+     */
+    static void assertNoFilesOpenUnder(long pid, Path dir, String message) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (openFilesUnder(pid, dir) > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertEquals(0, openFilesUnder(pid, dir), message);
+    }
+
+    /**
      * The file descriptors of process {@code pid} open on files under {@code dir} ({@code /proc/<pid>/fd}); not on
      * {@code dir} itself, which a server holds open while it runs.
      */

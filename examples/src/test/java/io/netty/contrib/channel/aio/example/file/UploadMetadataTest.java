@@ -74,7 +74,7 @@ class UploadMetadataTest {
         }
         servers.clear();
         assertEquals(List.of(), leftovers(), "temporary files left behind");
-        assertEquals(0, TestServers.openFilesUnder(ProcessHandle.current().pid(), root), "files left open");
+        TestServers.assertNoFilesOpenUnder(ProcessHandle.current().pid(), root, "files left open");
         try (DirectoryStream<Path> old = Files.newDirectoryStream(dir)) {
             for (Path file : old) {
                 Files.delete(file);
