@@ -289,7 +289,7 @@ class AioChunkedInputTest {
             AioMetrics metrics = own.metrics();
             assertEquals(0, metrics.readsSubmitted(), metrics.toString());
             assertEquals(2, metrics.regions(), metrics.toString());
-            assertEquals(2, metrics.fallbacks(AioMetrics.Fallback.NOT_EPOLL), metrics.toString());
+            assertEquals(2, metrics.fallbacks(AioMetrics.Fallback.UNSUPPORTED_LOOP), metrics.toString());
         }
     }
 
@@ -302,7 +302,7 @@ class AioChunkedInputTest {
             download(own, client, file, 1, file.length() - 1);
             AioMetrics metrics = own.metrics();
             assertEquals(0, metrics.readsSubmitted(), metrics.toString());
-            assertEquals(1, metrics.fallbacks(AioMetrics.Fallback.NOT_EPOLL), metrics.toString());
+            assertEquals(1, metrics.fallbacks(AioMetrics.Fallback.UNSUPPORTED_LOOP), metrics.toString());
         }
     }
 
@@ -315,7 +315,7 @@ class AioChunkedInputTest {
             download(own, client, file, 3, file.length() - 3);
             AioMetrics metrics = own.metrics();
             assertEquals(0, metrics.readsSubmitted(), metrics.toString());
-            assertEquals(1, metrics.fallbacks(AioMetrics.Fallback.NOT_EPOLL), metrics.toString());
+            assertEquals(1, metrics.fallbacks(AioMetrics.Fallback.UNSUPPORTED_LOOP), metrics.toString());
         } finally {
             executor.shutdownGracefully(0, 10, TimeUnit.SECONDS).sync();
         }

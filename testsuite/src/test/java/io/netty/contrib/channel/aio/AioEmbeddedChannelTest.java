@@ -67,7 +67,7 @@ class AioEmbeddedChannelTest {
             FileRegion out = ch.readOutbound();
             assertSame(region, out, "passed on, for the channel to send as it would without the handler");
             out.release();
-            assertEquals(1, metrics.fallbacks(AioMetrics.Fallback.NOT_EPOLL), metrics.toString());
+            assertEquals(1, metrics.fallbacks(AioMetrics.Fallback.UNSUPPORTED_LOOP), metrics.toString());
             assertFalse(ch.finish());
         }
         assertEquals(registered, LoopRegistry.registeredLoops(), "no registry entry per embedded channel");

@@ -364,7 +364,7 @@ class AioFileSinkTest {
         });
         assertEquals(data.length, result.get(10, TimeUnit.SECONDS));
         assertArrayEquals(data, Files.readAllBytes(file.toPath()));
-        assertTrue(AioMetrics.of(ch.eventLoop()).fallbacks(AioMetrics.Fallback.NOT_EPOLL) > 0);
+        assertTrue(AioMetrics.of(ch.eventLoop()).fallbacks(AioMetrics.Fallback.UNSUPPORTED_LOOP) > 0);
     }
 
     @Test

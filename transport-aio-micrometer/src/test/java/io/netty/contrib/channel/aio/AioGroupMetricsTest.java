@@ -168,7 +168,7 @@ class AioGroupMetricsTest {
     void toStringBreaksFallbacksDownByReason() throws Exception {
         onLoop(loops.get(0), m -> {
             for (int i = 0; i < 3; i++) {
-                m.fallback(AioMetrics.Fallback.NOT_EPOLL, "test");
+                m.fallback(AioMetrics.Fallback.UNSUPPORTED_LOOP, "test");
             }
         });
         onLoop(loops.get(1), m -> {
@@ -177,16 +177,16 @@ class AioGroupMetricsTest {
         });
         AioMetrics view = AioMetrics.of(group);
         assertEquals(5, view.fallbacks());
-        assertEquals(3, view.fallbacks(AioMetrics.Fallback.NOT_EPOLL));
+        assertEquals(3, view.fallbacks(AioMetrics.Fallback.UNSUPPORTED_LOOP));
         assertEquals(2, view.fallbacks(AioMetrics.Fallback.DISABLED));
         assertEquals(0, view.fallbacks(AioMetrics.Fallback.SETUP_FAILED));
 
         String group = view.toString();
         assertTrue(group.startsWith("AioMetrics(loops: 3, regions: 0, "), group);
-        assertTrue(group.endsWith(", fallbacks: 5 {NOT_EPOLL=3, DISABLED=2})"), group);
+        assertTrue(group.endsWith(", fallbacks: 5 {UNSUPPORTED_LOOP=3, DISABLED=2})"), group);
         String first = AioMetrics.of(loops.get(0)).toString();
         assertTrue(first.startsWith("AioMetrics(regions: 0, "), first);
-        assertTrue(first.endsWith(", fallbacks: 3 {NOT_EPOLL=3})"), first);
+        assertTrue(first.endsWith(", fallbacks: 3 {UNSUPPORTED_LOOP=3})"), first);
         String idle = AioMetrics.of(loops.get(2)).toString();
         assertTrue(idle.endsWith(", fallbacks: 0)"), idle);
     }

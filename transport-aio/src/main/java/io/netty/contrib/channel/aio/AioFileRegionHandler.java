@@ -56,7 +56,7 @@ import java.nio.channels.ClosedChannelException;
  * unavailable) the region takes its own path (sendfile or transferTo; a blocking copy under TLS), counted in
  * {@link AioMetrics} and logged once. The handler keeps per-channel state: use one instance per channel, on the
  * channel's own event loop (added with an {@code EventExecutorGroup} of its own it falls back, counted as
- * {@code NOT_EPOLL}).
+ * {@code UNSUPPORTED_LOOP}).
  */
 public class AioFileRegionHandler extends ChannelDuplexHandler {
 

@@ -56,7 +56,7 @@ import java.util.ArrayDeque;
  * buffered AIO writes ({@link AioMetrics.Fallback#DIRECT_IO_REFUSED}), which copy into the page cache inside
  * {@code io_submit}; a loop that is neither epoll nor io_uring (NIO, {@code EmbeddedChannel}'s), or where AIO is
  * unavailable (the native library missing too), gets blocking {@link FileChannel} writes on the loop
- * ({@link AioMetrics.Fallback#NOT_EPOLL} and the others).
+ * ({@link AioMetrics.Fallback#UNSUPPORTED_LOOP} and the others).
  * <p>
  * <b>Errors.</b> A failed write (for example {@code ENOSPC}) fails {@link #result()} at once and frees every buffer
  * the sink holds; further data given to {@link #write} is released and dropped. A buffer under a write stays alive
@@ -208,7 +208,7 @@ public final class AioFileSink {
         if (!(loop instanceof IoEventLoop) || !CompletionSource.supports((IoEventLoop) loop)) {
             // Neither epoll nor io_uring (NIO, a loop of another transport).
             if (metrics != null) {
-                metrics.fallback(AioMetrics.Fallback.NOT_EPOLL, "event loop " + loop);
+                metrics.fallback(AioMetrics.Fallback.UNSUPPORTED_LOOP, "event loop " + loop);
             }
             return null;
         }

@@ -59,16 +59,15 @@ public final class AioMetrics {
 
     /**
      * Why a region was not (or not entirely) read through AIO, or an {@link AioFileSink} did not write with
-     * {@code O_DIRECT} AIO ({@link #NOT_EPOLL}, {@link #AIO_UNAVAILABLE}, {@link #SETUP_FAILED},
+     * {@code O_DIRECT} AIO ({@link #UNSUPPORTED_LOOP}, {@link #AIO_UNAVAILABLE}, {@link #SETUP_FAILED},
      * {@link #DIRECT_IO_REFUSED}, {@link #SUBMIT_EAGAIN}).
      */
     public enum Fallback {
         /**
          * The channel's event loop is neither an epoll nor an io_uring loop (NIO, for example), or the handler runs
-         * on an executor other than the channel's loop: the region's own path was used. (The name predates io_uring
-         * support.)
+         * on an executor other than the channel's loop: the region's own path was used.
          */
-        NOT_EPOLL,
+        UNSUPPORTED_LOOP,
         /** The native library or the kernel's AIO is not available ({@link Aio#unavailabilityCause()}). */
         AIO_UNAVAILABLE,
         /** {@code io_setup} failed (for example {@code fs.aio-max-nr} used up). */
@@ -747,7 +746,7 @@ public final class AioMetrics {
 
     /**
      * A one-line summary: every figure, and the fallbacks with their reasons, for example
-     * {@code fallbacks: 5 {NOT_EPOLL=3, DISABLED=2}} (only the reasons taken).
+     * {@code fallbacks: 5 {UNSUPPORTED_LOOP=3, DISABLED=2}} (only the reasons taken).
      *
      * @return the summary
      */

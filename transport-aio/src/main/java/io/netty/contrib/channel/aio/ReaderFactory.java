@@ -112,7 +112,7 @@ final class ReaderFactory {
         }
         if (!(loop instanceof IoEventLoop) || !CompletionSource.supports((IoEventLoop) loop) || !onLoop) {
             // Neither epoll nor io_uring (NIO, a loop of another transport).
-            return fallback(AioMetrics.Fallback.NOT_EPOLL, "event loop " + loop, metrics, fallback);
+            return fallback(AioMetrics.Fallback.UNSUPPORTED_LOOP, "event loop " + loop, metrics, fallback);
         }
         if (!AioFiles.fileRegionFdSupported()) {
             return fallback(AioMetrics.Fallback.FILE_DESCRIPTOR_UNAVAILABLE, "DefaultFileRegion's FileChannel",

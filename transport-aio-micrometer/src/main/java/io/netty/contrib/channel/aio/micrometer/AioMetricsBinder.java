@@ -61,7 +61,7 @@ import java.util.function.ToLongFunction;
  *   <tr><td>{@code netty.aio.errors}</td><td>errors</td><td>reads that failed, or found their file shrunk</td></tr>
  *   <tr><td>{@code netty.aio.fallbacks}, tag {@code reason}</td><td>regions</td><td>regions (or chunks) not read
  *       through AIO, one counter per {@link AioMetrics.Fallback} ({@code reason} is its name, for example
- *       {@code NOT_EPOLL}), zeros included so that a rate can be graphed from the start</td></tr>
+ *       {@code UNSUPPORTED_LOOP}), zeros included so that a rate can be graphed from the start</td></tr>
  *   <tr><td>{@code netty.aio.submits.deferred}</td><td>operations</td><td>{@code io_submit} calls refused with
  *       {@code EAGAIN} (the reads waited)</td></tr>
  *   <tr><td>{@code netty.aio.page.cache.admissions}</td><td>regions</td><td>regions of files admitted to the page

@@ -221,7 +221,7 @@ class AioMetricsBinderTest {
             }
             double regions = counter(registry, "netty.aio.regions");
             assertEquals(2 * files.length, regions);
-            assertEquals(regions, counter(registry, "netty.aio.fallbacks", "reason", "NOT_EPOLL"));
+            assertEquals(regions, counter(registry, "netty.aio.fallbacks", "reason", "UNSUPPORTED_LOOP"));
             assertEquals(regions, sumOfFallbacks(registry), "other reasons stay at zero");
             assertEquals(AioMetrics.Fallback.values().length,
                     registry.find("netty.aio.fallbacks").functionCounters().size(), "one counter per reason");
