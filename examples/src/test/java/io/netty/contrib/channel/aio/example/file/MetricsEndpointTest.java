@@ -23,7 +23,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.File;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -92,6 +94,24 @@ class MetricsEndpointTest {
         }
         try (FileServer server = TestServers.start(root, "aio")) {
             assertNull(server.metricsUrl(), "no listener without --metrics");
+        }
+    }
+
+    @Test
+    void aMetricsPortInUseFailsTheStartAndFreesTheFilePort() throws Exception {
+        int filePort;
+        try (ServerSocket probe = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            filePort = probe.getLocalPort();
+        }
+        try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            java.io.IOException e = assertThrows(java.io.IOException.class, () -> FileServer.start("--root",
+                    root.toString(), "--port", Integer.toString(filePort), "--threads", "1", "--metrics",
+                    "127.0.0.1:" + taken.getLocalPort()));
+            assertTrue(e.getMessage().startsWith("--metrics: cannot listen on 127.0.0.1:" + taken.getLocalPort()),
+                    e.getMessage());
+        }
+        try (ServerSocket again = new ServerSocket(filePort, 50, InetAddress.getLoopbackAddress())) {
+            assertEquals(filePort, again.getLocalPort(), "the file port was closed when the start failed");
         }
     }
 
