@@ -40,10 +40,7 @@ import java.util.Random;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Handler;
-import java.util.logging.Level;
 import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -69,32 +66,11 @@ class AioFileSinkTerminationTest {
     static final LeakAndContextCheck CHECK = new LeakAndContextCheck();
 
     private static final int BLOCK = 64 << 10;
-    /** Held, so that the handler stays attached: {@link Logger}s are only weakly referenced by their manager. */
-    private static final Logger TRANSPORT_LOGGER = Logger.getLogger("io.netty.contrib.channel.aio");
 
     private Path dir;
     private EventLoopGroup group;
     private Socket client;
-    private final List<String> warnings = new ArrayList<>();
-    private final Handler warningCollector = new Handler() {
-        @Override
-        public void publish(LogRecord record) {
-            if (record.getLevel().intValue() >= Level.WARNING.intValue()) {
-                synchronized (warnings) {
-                    warnings.add(record.getLoggerName() + ": " + record.getMessage()
-                            + (record.getThrown() != null ? " " + record.getThrown() : ""));
-                }
-            }
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
+    private TransportWarnings warnings;
 
     /** The transport of the loop that the sink's channel is on. */
     TestServer.Transport transport() {
@@ -105,12 +81,14 @@ class AioFileSinkTerminationTest {
     void setUp() throws IOException {
         Aio.ensureAvailability();
         dir = TestFiles.directory("sink-termination");
-        TRANSPORT_LOGGER.addHandler(warningCollector);
+        warnings = TransportWarnings.collect();
     }
 
     @AfterEach
     void tearDown() throws IOException {
-        TRANSPORT_LOGGER.removeHandler(warningCollector);
+        if (warnings != null) {
+            warnings.close();
+        }
         if (client != null) {
             client.close();
         }
@@ -214,9 +192,11 @@ class AioFileSinkTerminationTest {
         assertEquals(0, metrics.memoryUsed(), "memory budget in use: " + metrics);
         assertEquals(0, metrics.inFlight(), "writes in flight: " + metrics);
         assertEquals(contexts, LeakAndContextCheck.aioContexts(), "the loop's AIO context is destroyed");
-        synchronized (warnings) {
-            assertEquals(List.of(), warnings, "warnings while the sink was ended");
+        List<String> said = new ArrayList<>();
+        for (LogRecord r : warnings.records()) {
+            said.add(r.getLoggerName() + ": " + r.getMessage() + (r.getThrown() != null ? " " + r.getThrown() : ""));
         }
+        assertEquals(List.of(), said, "warnings while the sink was ended");
     }
 
     /** A channel accepted on a new one-thread loop, connected to a client that sends nothing. */

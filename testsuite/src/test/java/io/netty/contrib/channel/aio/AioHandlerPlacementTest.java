@@ -44,10 +44,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import java.util.logging.Handler;
-import java.util.logging.Level;
 import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -64,29 +61,7 @@ class AioHandlerPlacementTest {
     @RegisterExtension
     static final LeakAndContextCheck CHECK = LeakAndContextCheck.perClass();
 
-    /** Held, so that the handler stays attached: {@link Logger}s are only weakly referenced by their manager. */
-    private static final Logger TRANSPORT_LOGGER = Logger.getLogger("io.netty.contrib.channel.aio");
-
-    private final List<String> warnings = new ArrayList<>();
-    private final Handler collector = new Handler() {
-        @Override
-        public void publish(LogRecord record) {
-            if (record.getLevel().intValue() >= Level.WARNING.intValue()) {
-                synchronized (warnings) {
-                    warnings.add(record.getMessage());
-                }
-            }
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
-
+    private TransportWarnings warnings;
     private EventLoopGroup group;
     private File file;
     private byte[] expected;
@@ -97,12 +72,14 @@ class AioHandlerPlacementTest {
         file = TestFiles.create(TestFiles.directory("placement"), "body.bin", 200_000, 9);
         expected = Files.readAllBytes(file.toPath());
         group = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
-        TRANSPORT_LOGGER.addHandler(collector);
+        warnings = TransportWarnings.collect();
     }
 
     @AfterEach
     void tearDown() throws Exception {
-        TRANSPORT_LOGGER.removeHandler(collector);
+        if (warnings != null) {
+            warnings.close();
+        }
         if (group != null) {
             group.shutdownGracefully(0, 5, TimeUnit.SECONDS).sync();
         }
@@ -136,7 +113,7 @@ class AioHandlerPlacementTest {
             server.close().sync();
         }
         List<String> said = warningsAbout(MisplacedMarker.class.getName());
-        assertEquals(1, said.size(), "one warning for the layout, not one per channel: " + warnings);
+        assertEquals(1, said.size(), "one warning for the layout, not one per channel: " + warningsAbout(""));
         assertTrue(said.get(0).startsWith("EpollSocketChannel: a DefaultFileRegion reached the socket without "
                 + "passing through the AioFileRegionHandler"), said.get(0));
     }
@@ -189,15 +166,14 @@ class AioHandlerPlacementTest {
 
     private List<String> warningsAbout(String marker) {
         List<String> out = new ArrayList<>();
-        synchronized (warnings) {
-            for (String w : warnings) {
-                if (w.contains(marker)) {
-                    out.add(w);
-                }
+        for (LogRecord r : warnings.records()) {
+            if (r.getMessage().contains(marker)) {
+                out.add(r.getMessage());
             }
         }
         return out;
     }
+
 
     /** Writes the whole file as a region when a byte comes in, then closes. */
     private static final class RegionWriter extends ChannelInboundHandlerAdapter {
