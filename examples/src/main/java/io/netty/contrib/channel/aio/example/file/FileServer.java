@@ -48,10 +48,10 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.lang.management.ManagementFactory;
 import java.net.Inet6Address;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -89,8 +89,7 @@ public final class FileServer implements AutoCloseable {
     private MetricsEndpoint metrics;
     /** The PEM file of the certificate made for {@code --tls} without {@code --cert}, or {@code null}. */
     private Path generatedPem;
-    private String generatedFingerprint;
-    private Instant generatedExpiry;
+    private GeneratedCertificate generated;
     private volatile boolean stopping;
 
     private FileServer(FileServerOptions options) throws Exception {
@@ -131,11 +130,9 @@ public final class FileServer implements AutoCloseable {
                 ssl = SslContextBuilder.forServer(options.cert.toFile(), options.key.toFile())
                         .applicationProtocolConfig(ProtocolNegotiation.ALPN).build();
             } else if (options.tls) {
-                GeneratedCertificate cert = GeneratedCertificate.create(Instant.now());
-                generatedPem = cert.writePem();
-                generatedFingerprint = cert.fingerprint();
-                generatedExpiry = cert.certificate.getNotAfter().toInstant().truncatedTo(ChronoUnit.SECONDS);
-                ssl = SslContextBuilder.forServer(cert.key, cert.certificate)
+                generated = GeneratedCertificate.create(Instant.now());
+                generatedPem = generated.writePem();
+                ssl = SslContextBuilder.forServer(generated.key, generated.certificate)
                         .applicationProtocolConfig(ProtocolNegotiation.ALPN).build();
             }
             InetSocketAddress address = new InetSocketAddress(options.bind, options.port);
@@ -247,11 +244,8 @@ public final class FileServer implements AutoCloseable {
         if (server.metrics != null) {
             logger.info("Meters for Prometheus: " + server.metricsUrl());
         }
-        if (server.generatedPem != null) {
-            logger.info("TLS: a self-signed certificate made now for " + String.join(", ", GeneratedCertificate.NAMES)
-                    + ", valid until " + server.generatedExpiry + ", SHA-256 "
-                    + server.generatedFingerprint + "; clients trust it with " + server.generatedPem
-                    + " (curl --cacert FILE), or use --cert and --key");
+        if (server.generated != null) {
+            logger.info(server.generated.describe(server.generatedPem));
         }
         if (!namesAreUtf8()) {
             logger.warn("File names are " + System.getProperty("sun.jnu.encoding") + " here (no " + UTF8_LOCALE
@@ -328,11 +322,13 @@ public final class FileServer implements AutoCloseable {
 
     /** The server's base URL. */
     public String url() {
-        String host = options.bind.getHostAddress();
-        if (options.bind instanceof Inet6Address) {
-            host = '[' + host + ']';
-        }
-        return (options.tls ? "https" : "http") + "://" + host + ':' + port() + '/';
+        return (options.tls ? "https" : "http") + "://" + urlHost(options.bind) + ':' + port() + '/';
+    }
+
+    /** An address as the host of a URL: an IPv6 one in brackets. */
+    private static String urlHost(InetAddress address) {
+        String host = address.getHostAddress();
+        return address instanceof Inet6Address ? '[' + host + ']' : host;
     }
 
     /** The port the server listens on (the one chosen when {@code --port 0}). */
@@ -363,8 +359,7 @@ public final class FileServer implements AutoCloseable {
         if (metrics == null) {
             return null;
         }
-        String host = options.metrics.getAddress().getHostAddress();
-        return metrics.url(options.metrics.getAddress() instanceof Inet6Address ? '[' + host + ']' : host);
+        return metrics.url(urlHost(options.metrics.getAddress()));
     }
 
     private void deleteGeneratedCertificate() {

@@ -125,6 +125,16 @@ final class GeneratedCertificate {
         return file;
     }
 
+    /**
+     * The line logged at start: the names, the expiry, the fingerprint and where the PEM file {@code pem} (made by
+     * {@link #writePem()}) is, for clients to trust.
+     */
+    String describe(Path pem) throws GeneralSecurityException {
+        return "TLS: a self-signed certificate made now for " + String.join(", ", NAMES) + ", valid until "
+                + certificate.getNotAfter().toInstant() + ", SHA-256 " + fingerprint() + "; clients trust it with "
+                + pem + " (curl --cacert FILE), or use --cert and --key";
+    }
+
     /** The SHA-256 fingerprint, as {@code openssl x509 -fingerprint -sha256} prints it. */
     String fingerprint() throws GeneralSecurityException {
         byte[] digest = MessageDigest.getInstance("SHA-256").digest(certificate.getEncoded());

@@ -95,11 +95,6 @@ final class MetricsEndpoint implements AutoCloseable {
         return "http://" + host + ':' + ((InetSocketAddress) channel.localAddress()).getPort() + "/metrics";
     }
 
-    /** The port it listens on (the one chosen for port 0). */
-    int port() {
-        return ((InetSocketAddress) channel.localAddress()).getPort();
-    }
-
     @Override
     public void close() {
         channel.close().syncUninterruptibly();

@@ -220,11 +220,7 @@ class MetadataLookupTest {
             assertEquals(200, r.status);
             assertArrayEquals(expected("/d2/f3.bin"), r.body);
         }
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (TestServers.openFilesUnder(pid, root) > 0 && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
-        assertEquals(0, TestServers.openFilesUnder(pid, root), "the file opened for the departed client is open");
+        TestServers.assertNoFilesOpenUnder(pid, root, "the file opened for the departed client is open");
         assertEquals(2, server.metadataLookup().offloaded(), server.metadataLookup().toString());
     }
 
