@@ -25,6 +25,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -214,6 +216,49 @@ class AioPageCacheAdmissionTest {
             own.close();
         }
         assertEquals(0, openDescriptors(file), "descriptors of " + file + " left open");
+    }
+
+    @Test
+    void regionsReadingOneFileShareItsDirectDescriptorWhateverTheBound() throws Exception {
+        // Keeps no idle file open: before, each region beyond the bound opened its own O_DIRECT descriptor, so a
+        // thousand stalled responses for one file held two thousand descriptors.
+        File file = TestFiles.create(dir, "shared", 16 << 20, 48);
+        String sha = hashAndEvict(file);
+        TestServer own = new TestServer(dir, server.transport, false, AioFileRegionConfig.builder()
+                .pageCachePolicy(AioFileRegionConfig.PageCachePolicy.ALWAYS_DIRECT)
+                .loopConfig(AioLoopConfig.builder().openFiles(0).build()).build());
+        List<TestClient> clients = new ArrayList<>();
+        try {
+            for (int i = 0; i < 3; i++) {
+                TestClient client = new TestClient(own.port(), false);
+                clients.add(client);
+                client.send("REGION " + file.getName() + " 0 " + file.length());
+            }
+            // Not read yet: each region is under way, with its own buffered descriptor and the one O_DIRECT one.
+            awaitDescriptors(file, 3 + 1);
+            assertEquals(1, own.metrics().openFileMisses(), own.metrics().toString());
+            assertEquals(2, own.metrics().openFileHits(), own.metrics().toString());
+            for (TestClient client : clients) {
+                assertEquals(sha, client.sha256(file.length()));
+                assertNull(own.nextResult());
+            }
+            // The last reader done, the idle file is not kept (openFiles 0).
+            awaitDescriptors(file, 0);
+        } finally {
+            for (TestClient client : clients) {
+                client.close();
+            }
+            own.close();
+        }
+    }
+
+    private static void awaitDescriptors(File file, long expected) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        long open;
+        while ((open = openDescriptors(file)) != expected && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertEquals(expected, open, "descriptors open on " + file);
     }
 
     /** Descriptors of this JVM open on {@code file}. */

@@ -107,9 +107,10 @@ public final class AioLoopConfig {
 
     /**
      * Files whose {@code O_DIRECT} descriptor the loop keeps open after serving them (default 256), so that a file
-     * asked for again is not opened again; 0 keeps none.
+     * asked for again is not opened again; 0 keeps none. While regions read a file they share one such descriptor
+     * however many they are, whatever this bound.
      *
-     * @return how many files the loop keeps open; 0 keeps none
+     * @return how many idle files the loop keeps open; 0 keeps none
      */
     public int openFiles() {
         return openFiles;
@@ -232,9 +233,9 @@ public final class AioLoopConfig {
         }
 
         /**
-         * Files kept open per loop, 0 to 65536.
+         * Idle files kept open per loop, 0 to 65536 (files being read are open whatever this is).
          *
-         * @param openFiles files kept open per loop
+         * @param openFiles idle files kept open per loop
          * @return this builder
          */
         public Builder openFiles(int openFiles) {

@@ -169,7 +169,7 @@ final class DirectChunkReader implements ChunkReader {
             aio.detach(owner);
             owner = null;
         }
-        file.release();
+        aio.files().release(file);
     }
 
     @Override

@@ -20,7 +20,8 @@ import java.io.IOException;
 /**
  * A file opened a second time with {@code O_DIRECT} for AIO reads, with its direct-I/O alignment and the version of
  * the file it was opened for. Lent out by a {@link DirectFileCache}: each {@link DirectFileCache#acquire} is matched
- * by one {@link #release()}, and the descriptor closes when the cache has let go of it and no reader uses it.
+ * by one {@link DirectFileCache#release}, and the descriptor closes when the cache has let go of it and no reader
+ * uses it.
  */
 final class DirectFile {
 
@@ -29,6 +30,7 @@ final class DirectFile {
     private final FileStat stat;
     private int users;
     private boolean evicted;
+    /** When its last reader was done ({@link System#nanoTime()}): how long it has been idle. */
     long lastUsed;
 
     DirectFile(AioFileDescriptor fd, AioFiles.DirectIoAlignment alignment, FileStat stat) {
@@ -49,15 +51,19 @@ final class DirectFile {
         return stat;
     }
 
-    void acquired(long now) {
+    void acquired() {
         users++;
-        lastUsed = now;
     }
 
-    /** A reader is done with the file. Reads still in flight hold their own reference to the open file. */
-    void release() {
+    /**
+     * A reader is done with the file. Reads still in flight hold their own reference to the open file.
+     *
+     * @return whether that was its last reader and the cache still holds it (it is idle now)
+     */
+    boolean released() {
         users--;
         closeIfUnused();
+        return users == 0 && !evicted;
     }
 
     /** The cache let go of the file: it closes when its last reader is done. */

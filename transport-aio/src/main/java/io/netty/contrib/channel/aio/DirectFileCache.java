@@ -16,22 +16,27 @@
 package io.netty.contrib.channel.aio;
 
 import java.io.IOException;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 
 /**
- * The {@code O_DIRECT} descriptors of one event loop's recently served files, so that a file asked for again needs
+ * The {@code O_DIRECT} descriptors of one event loop's files: one descriptor per file however many regions read it
+ * at once, and the recently served ones kept open after their last reader, so that a file asked for again needs
  * neither a second {@code open} nor an alignment query. Keyed by device and inode; an entry serves only the version
  * (size and modification time) it was opened for, so a file changed in place is opened again, and a file replaced
- * on disk (a new inode) never meets the old descriptor. Bounded in entries and in idle time; every descriptor is
- * closed when the loop's AIO state closes. Used on the loop's thread only.
+ * on disk (a new inode) never meets the old descriptor. Files in use are all kept (each reader already holds a
+ * descriptor of its own for the file: sharing this one costs nothing more); idle ones are bounded in number and in
+ * idle time. Every descriptor is closed when the loop's AIO state closes. Used on the loop's thread only.
  */
 final class DirectFileCache {
 
     private final int capacity;
     private final long idleNanos;
-    /** Least recently used first. */
-    private final LinkedHashMap<Key, DirectFile> files = new LinkedHashMap<>(16, 0.75f, true);
+    /** Files with at least one reader. */
+    private final HashMap<Key, DirectFile> inUse = new HashMap<>();
+    /** Files with no reader, the longest idle first. */
+    private final LinkedHashMap<Key, DirectFile> idle = new LinkedHashMap<>();
     private final AioMetrics metrics;
 
     DirectFileCache(int capacity, long idleNanos, AioMetrics metrics) {
@@ -42,16 +47,19 @@ final class DirectFileCache {
 
     /**
      * The {@code O_DIRECT} descriptor of the file open as {@code bufferedFd}, whose {@code statx} is {@code stat};
-     * release it when done.
+     * {@link #release} it when done.
      *
      * @throws IOException if the file cannot be opened with {@code O_DIRECT} (the file system refuses it)
      */
     DirectFile acquire(int bufferedFd, FileStat stat) throws IOException {
-        long now = System.nanoTime();
         Key key = new Key(stat.device, stat.inode);
-        DirectFile file = files.get(key);
+        DirectFile file = inUse.get(key);
+        if (file == null) {
+            file = idle.remove(key);
+        }
         if (file != null && !file.stat().sameVersion(stat)) {
-            files.remove(key);
+            // Its readers (if any) keep the old version's descriptor until they are done.
+            inUse.remove(key);
             file.evict();
             file = null;
         }
@@ -67,25 +75,37 @@ final class DirectFileCache {
                 throw e;
             }
             file = new DirectFile(fd, alignment, stat);
-            if (capacity > 0) {
-                files.put(key, file);
-            } else {
-                file.evict();
-            }
         } else {
             metrics.openFileHit();
         }
-        file.acquired(now);
-        trim(now);
+        file.acquired();
+        inUse.put(key, file);
         return file;
     }
 
-    /** Closes the files that were not used for the idle time, and the least recently used beyond the capacity. */
+    /**
+     * A reader is done with {@code file}: the file's last reader leaves it idle (kept open for the next request, or
+     * closed beyond the capacity); a file the cache let go of closes when its last reader is done.
+     */
+    void release(DirectFile file) {
+        if (!file.released()) {
+            return;
+        }
+        Key key = new Key(file.stat().device, file.stat().inode);
+        if (inUse.get(key) == file) {
+            inUse.remove(key);
+            file.lastUsed = System.nanoTime();
+            idle.put(key, file);
+            trim(file.lastUsed);
+        }
+    }
+
+    /** Closes the idle files that were not used for the idle time, and the longest idle beyond the capacity. */
     void trim(long now) {
-        Iterator<DirectFile> it = files.values().iterator();
+        Iterator<DirectFile> it = idle.values().iterator();
         while (it.hasNext()) {
             DirectFile eldest = it.next();
-            if (files.size() <= capacity && now - eldest.lastUsed < idleNanos) {
+            if (idle.size() <= capacity && now - eldest.lastUsed < idleNanos) {
                 break;
             }
             it.remove();
@@ -93,17 +113,21 @@ final class DirectFileCache {
         }
     }
 
-    /** How many files are cached. */
+    /** How many files are open: in use, and idle. */
     int size() {
-        return files.size();
+        return inUse.size() + idle.size();
     }
 
     /** Lets go of every file: each closes now, or when its last reader is done. */
     void close() {
-        for (DirectFile file : files.values()) {
+        for (DirectFile file : inUse.values()) {
             file.evict();
         }
-        files.clear();
+        for (DirectFile file : idle.values()) {
+            file.evict();
+        }
+        inUse.clear();
+        idle.clear();
     }
 
     private static final class Key {
