@@ -64,8 +64,10 @@ final class BenchOptions {
             "                     dentries and inodes (all, as root: opening a file reads the disk too), or only",
             "                     the files' pages (pages: the file system's metadata stays cached) (default: all)",
             "  --stalled N        HTTP/1.1 connections of the stalled cell that never read (default: 150; this",
-            "                     JVM raises its open-file limit to the hard one, which must exceed N + 100: else",
-            "                     run 'ulimit -n' higher, as root, before java)",
+            "                     JVM needs N + 100 open files and the server about 2N + the files in use + 100,",
+            "                     both at most 'ulimit -Hn': raise it, as root, before java)",
+            "  --stalled-files F  distinct files the stalled requests ask for, round-robin (default: one each;",
+            "                     fewer lets 10,000 readers share a set that fits on the disk)",
             "  --stalled-h2-connections N  h2c connections of the stalled cell's -h2c configurations (default: 20)",
             "  --stalled-h2-streams N  zero-window streams over them, round-robin; at most 128 per connection are",
             "                     served (default: 128)",
@@ -141,6 +143,7 @@ final class BenchOptions {
     /** {@code --first-touch-drop pages}: the measured files' pages only, their metadata stays cached. */
     boolean firstTouchPagesOnly;
     int stalled = 150;
+    int stalledFiles;
     int stalledH2Connections = 20;
     int stalledH2Streams = 128;
     int stalledClients = 4;
@@ -273,6 +276,9 @@ final class BenchOptions {
                 case "--stalled":
                     o.stalled = intValue(args, ++i, arg, 1, 100_000);
                     break;
+                case "--stalled-files":
+                    o.stalledFiles = intValue(args, ++i, arg, 1, 1_000_000);
+                    break;
                 case "--stalled-h2-connections":
                     o.stalledH2Connections = intValue(args, ++i, arg, 1, 100_000);
                     break;
@@ -333,6 +339,15 @@ final class BenchOptions {
             return firstTouchWarmupFiles;
         }
         return firstTouchWarmup == 0 ? 0 : (int) Math.max(32, firstTouchWarmup * FIRST_TOUCH_WARMUP_RATE >> 20);
+    }
+
+    /**
+     * The distinct files the stalled cell's requests ask for: {@code --stalled-files}, or one per request of the
+     * larger variant (HTTP/1.1 connections or h2c streams). The fetches beside the stall take the files after them.
+     */
+    int stalledFiles() {
+        int requests = Math.max(stalled, stalledH2Streams);
+        return stalledFiles > 0 ? Math.min(stalledFiles, requests) : requests;
     }
 
     /** {@code 4k}, {@code 1m}, {@code 2.5g} or a plain number of bytes. */

@@ -27,21 +27,25 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One cell of the stalled workload. The page cache is dropped ({@link FileSet#dropCaches()}), a fresh server
- * started, and {@link StalledClients} ask for the first files of the 8 MiB set and never read them: {@code --stalled}
- * HTTP/1.1 connections, or for a {@code -h2c} configuration {@code --stalled-h2-streams} zero-window streams on
- * {@code --stalled-h2-connections} connections. {@value #SETTLE_SECONDS} s later (the server has started their
- * responses and filled what it may), the window opens: {@code --stalled-rounds} rounds of {@code --stalled-clients}
- * {@code curl} processes at once, each fetching another cold file of the set (h2c configurations with
- * {@code --http2-prior-knowledge}), each with {@code -m --stalled-timeout}. A fetch that did not get the whole file
- * with status 200 in time is missed and counts as the timeout in the times. Between rounds the server's resident
- * set ({@code VmRSS}) is sampled; the highest sample is the RSS during the stall. The window closes with the stall
- * still in place, so the AIO memory in use at its end ({@link LoopWindow}) is what the stalled responses hold.
+ * started, and {@link StalledClients} ask for the first files of the 8 MiB set and never read them (request i for
+ * file i modulo {@code --stalled-files}, by default one file each): {@code --stalled} HTTP/1.1 connections, or for a
+ * {@code -h2c} configuration {@code --stalled-h2-streams} zero-window streams on {@code --stalled-h2-connections}
+ * connections. {@value #SETTLE_SECONDS} s later, once every response has begun (at most
+ * {@value #SETTLE_MAX_SECONDS} s), the server has filled what it may and the window opens: {@code --stalled-rounds}
+ * rounds of {@code --stalled-clients} {@code curl} processes at once, each fetching another cold file of the set
+ * (h2c configurations with {@code --http2-prior-knowledge}), each with {@code -m --stalled-timeout}. A fetch that did
+ * not get the whole file with status 200 in time is missed and counts as the timeout in the times. Between rounds
+ * the server's resident set ({@code VmRSS}) is sampled; the highest sample is the RSS during the stall. The window
+ * closes with the stall still in place, so the AIO memory in use at its end ({@link LoopWindow}) is what the stalled
+ * responses hold.
  * The server's JVM is fresh (no warm-up): the first fetches run partly interpreted, which costs milliseconds, not
  * the seconds a starved fetch waits.
  */
 final class StalledRun {
-    /** Seconds between the stalled requests and the first fetch. */
+    /** The least seconds between the stalled requests and the first fetch. */
     static final int SETTLE_SECONDS = 2;
+    /** The most seconds waited for every stalled response to begin. */
+    static final int SETTLE_MAX_SECONDS = 30;
 
     private StalledRun() {
     }
@@ -91,17 +95,22 @@ final class StalledRun {
         boolean h2 = config.client == ServerConfig.Client.H2LOAD_H2C;
         int stalled = h2 ? o.stalledH2Streams : o.stalled;
         int sockets = h2 ? Math.min(o.stalledH2Connections, stalled) : stalled;
-        requireOpenFiles(sockets + 100);
+        requireOpenFiles(sockets + 100, openFileLimit(Paths.get("/proc/self/limits")), "this JVM");
         String curl = Tools.require("curl");
         files.dropCaches();
         try (ServerProcess server = ServerProcess.start(config, o.dir, cell.threads, work, null)) {
+            // Each stalled response holds its file open, and the AIO server also the loop's O_DIRECT descriptor of
+            // each file in use; a server short of descriptors would refuse the fetches instead of serving them.
+            long serverFiles = sockets + stalled + Math.min(stalled, o.stalledFiles()) + 2L * o.stalledClients + 100;
+            requireOpenFiles(serverFiles, openFileLimit(Paths.get("/proc", Long.toString(server.pids().get(0)),
+                    "limits")), "the server");
             List<String> paths = new ArrayList<>();
             for (int i = 0; i < stalled; i++) {
-                paths.add(files.path(i));
+                paths.add(files.path(i % o.stalledFiles()));
             }
             try (StalledClients clients = h2 ? StalledClients.h2c(server.port(), paths, sockets)
                     : StalledClients.http1(server.port(), paths)) {
-                Thread.sleep(TimeUnit.SECONDS.toMillis(SETTLE_SECONDS));
+                settle(clients);
                 long rss = ProcStats.rssBytes(server.pids());
                 server.openLoopWindow();
                 ProcStats before = server.stats();
@@ -109,7 +118,7 @@ final class StalledRun {
                 List<Fetch> fetches = new ArrayList<>();
                 try {
                     // The fetches' files follow the stalled ones of either variant: the same in every configuration.
-                    int next = Math.max(o.stalled, o.stalledH2Streams);
+                    int next = o.stalledFiles();
                     for (int round = 0; round < o.stalledRounds; round++) {
                         fetches.addAll(round(curl, h2, server.port(), files, next, o.stalledClients,
                                 o.stalledTimeout, work, "fetch-" + round));
@@ -147,6 +156,24 @@ final class StalledRun {
                 result.fetchP99Ms = quantile(ms, 0.99);
                 result.fetchMaxMs = ms.length == 0 ? Double.NaN : ms[ms.length - 1];
             }
+        }
+    }
+
+    /**
+     * Waits {@value #SETTLE_SECONDS} s, then until every stalled response has begun or {@value #SETTLE_MAX_SECONDS} s
+     * have passed (thousands of cold first chunks take the disk a while).
+     */
+    private static void settle(StalledClients clients) throws InterruptedException {
+        long start = System.nanoTime();
+        Thread.sleep(TimeUnit.SECONDS.toMillis(SETTLE_SECONDS));
+        int started;
+        while ((started = clients.started()) < clients.requests()
+                && System.nanoTime() - start < TimeUnit.SECONDS.toNanos(SETTLE_MAX_SECONDS)) {
+            Thread.sleep(500);
+        }
+        if (started < clients.requests()) {
+            System.out.printf(Locale.ROOT, "  stall: %d of %d responses begun after %d s%n", started,
+                    clients.requests(), SETTLE_MAX_SECONDS);
         }
     }
 
@@ -191,29 +218,29 @@ final class StalledRun {
     }
 
     /**
-     * Fails unless this process may open {@code needed} files. The JVM raises its soft {@code RLIMIT_NOFILE} to the
-     * hard one when it starts (HotSpot's {@code -XX:+MaxFDLimit}), but cannot go past that: the caller must.
+     * Fails unless {@code who} may open {@code needed} files ({@code limit}, -1 for unknown). This JVM raises its soft
+     * {@code RLIMIT_NOFILE} to the hard one when it starts (HotSpot's {@code -XX:+MaxFDLimit}), and the server's shell
+     * tries {@link ServerProcess#NOFILE}, but neither can go past the hard limit: the caller must.
      */
-    static void requireOpenFiles(long needed) throws IOException {
-        long limit = openFileLimit();
+    static void requireOpenFiles(long needed, long limit, String who) throws IOException {
         if (limit >= 0 && limit < needed) {
-            throw new IOException(String.format(Locale.ROOT, "the stalled cell needs %d open files and this JVM may"
-                    + " open %d: run 'ulimit -n %d' (as root, or below 'ulimit -Hn') before java, or lower"
-                    + " --stalled", needed, limit, Math.max(needed, ServerProcess.NOFILE)));
+            throw new IOException(String.format(Locale.ROOT, "the stalled cell needs %d open files and %s may"
+                    + " open %d: raise 'ulimit -Hn' (as root with CAP_SYS_RESOURCE) before java, or lower"
+                    + " --stalled", needed, who, limit));
         }
     }
 
-    /** The soft limit on open files of this process ({@code /proc/self/limits}), or -1 if unknown or unlimited. */
-    static long openFileLimit() {
+    /** The soft limit on open files in a {@code /proc/PID/limits} file, or -1 if unknown or unlimited. */
+    static long openFileLimit(Path limits) {
         try {
-            for (String line : Files.readAllLines(Paths.get("/proc/self/limits"), StandardCharsets.US_ASCII)) {
+            for (String line : Files.readAllLines(limits, StandardCharsets.US_ASCII)) {
                 if (line.startsWith("Max open files")) {
                     String soft = line.substring("Max open files".length()).trim().split("\\s+")[0];
                     return soft.equals("unlimited") ? -1 : Long.parseLong(soft);
                 }
             }
         } catch (IOException | RuntimeException e) {
-            // not Linux
+            // not Linux, or the process is gone
         }
         return -1;
     }

@@ -138,10 +138,12 @@ enum Workload {
             case STALLED:
                 long eight = 8L << 20;
                 int fetches = o.stalledClients * o.stalledRounds;
-                FileSet stalled = FileSet.of(o.dir, eight, Math.max(o.stalled, o.stalledH2Streams) + fetches);
+                FileSet stalled = FileSet.of(o.dir, eight, o.stalledFiles() + fetches);
+                String shared = o.stalledFiles() < Math.max(o.stalled, o.stalledH2Streams)
+                        ? String.format(Locale.ROOT, " (over %d files)", o.stalledFiles()) : "";
                 cells.add(new Cell(this, String.format(Locale.ROOT, "8 MiB cold: %d stalled h1 conns or %d h2c"
-                                + " streams on %d conns; %d clients x %d", o.stalled, o.stalledH2Streams,
-                        o.stalledH2Connections, o.stalledClients, o.stalledRounds), stalled, true, o.stalled,
+                                + " streams on %d conns%s; %d clients x %d", o.stalled, o.stalledH2Streams,
+                        o.stalledH2Connections, shared, o.stalledClients, o.stalledRounds), stalled, true, o.stalled,
                         o.threads, StalledRun.SETTLE_SECONDS + o.stalledRounds * 2, 0));
                 break;
             default:

@@ -17,10 +17,13 @@ package io.netty.contrib.channel.aio.microbench;
 
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
+import java.nio.file.Paths;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The stalled cell's parsing of curl's output and of /proc, and its quantiles. */
@@ -50,6 +53,29 @@ class StalledRunTest {
         f = StalledRun.Fetch.parse("", -1, EIGHT, 10);
         assertFalse(f.full);
         assertEquals(0, f.bytes);
+    }
+
+    @Test
+    void stalledRequestsShareTheFilesAskedFor() {
+        BenchOptions o = BenchOptions.parse("--workloads", "stalled", "--stalled", "10000", "--stalled-files",
+                "2500", "--stalled-clients", "4", "--stalled-rounds", "5");
+        assertEquals(2500, o.stalledFiles());
+        Cell cell = Workload.STALLED.cells(o).get(0);
+        // The shared files, then one for each fetch.
+        assertEquals(2500 + 4 * 5, cell.files.count);
+        assertTrue(cell.label.contains("10000 stalled h1 conns") && cell.label.contains("over 2500 files"), cell.label);
+        // By default one file per request of the larger variant; never more files than requests.
+        assertEquals(128, BenchOptions.parse("--stalled", "100").stalledFiles());
+        assertEquals(150, BenchOptions.parse("--stalled-files", "5000").stalledFiles());
+    }
+
+    @Test
+    void aServerShortOfDescriptorsFailsTheCell() throws Exception {
+        StalledRun.requireOpenFiles(19_300, 20_000, "the server");
+        StalledRun.requireOpenFiles(1_000_000, -1, "the server");
+        IOException e = assertThrows(IOException.class, () -> StalledRun.requireOpenFiles(20_100, 20_000,
+                "the server"));
+        assertTrue(e.getMessage().contains("needs 20100 open files and the server may open 20000"), e.getMessage());
     }
 
     @Test
@@ -84,6 +110,6 @@ class StalledRunTest {
         ProcStats s = ProcStats.of(List.of(pid));
         assertTrue(s.minorFaults > 0);
         assertTrue(ProcStats.rssBytes(List.of(pid)) > 0);
-        assertTrue(StalledRun.openFileLimit() != 0);
+        assertTrue(StalledRun.openFileLimit(Paths.get("/proc/self/limits")) != 0);
     }
 }
