@@ -134,7 +134,7 @@ public final class LoadBench {
     }
 
     /** Each workload's configurations that can run here (nginx only if installed or installable). */
-    private Map<Workload, List<ServerConfig>> configs() {
+    private Map<Workload, List<ServerConfig>> configs() throws IOException {
         Map<Workload, List<ServerConfig>> map = new LinkedHashMap<>();
         Boolean nginx = null;
         Boolean h2load = null;
@@ -150,6 +150,9 @@ public final class LoadBench {
                     if (!h2load) {
                         continue;
                     }
+                }
+                if (c.framework != null && !options.planOnly) {
+                    FrameworkServer.classPath(); // fails now, with the command that builds them, if not built
                 }
                 if (c.nginx) {
                     if (nginx == null) {

@@ -19,7 +19,10 @@ package io.netty.contrib.channel.aio.microbench;
  * A server configuration by name: {@code mode[-variant][@transport]} of the project's file server (mode {@code aio},
  * {@code sendfile} or {@code chunked}; the transport defaults to epoll), or Debian's nginx: {@code nginx}
  * ({@code sendfile on}) and {@code nginx-threads} ({@code aio threads; directio 4k}: O_DIRECT reads in nginx's thread
- * pool; Debian builds nginx without Linux native AIO). The variant says how the load is made:
+ * pool; Debian builds nginx without Linux native AIO); or a file server on a framework ({@link FrameworkServer}):
+ * {@code reactor}, {@code webflux}, {@code vertx} as their users write it, and {@code reactor-aio},
+ * {@code webflux-aio}, {@code vertx-aio} with the one line that adds the {@code AioFileRegionHandler}. The variant
+ * says how the load is made:
  * <ul>
  *   <li>none: {@code wrk}, HTTP/1.1;</li>
  *   <li>{@code -h2c}: {@code h2load}, HTTP/2 in cleartext with prior knowledge (in the stalled workload: its own
@@ -43,22 +46,32 @@ final class ServerConfig {
     final String mode;
     final String transport;
     final boolean nginx;
+    /** {@code reactor}, {@code webflux} or {@code vertx}; {@code null} for the project's server and nginx. */
+    final String framework;
     final Client client;
     final boolean gzip;
 
-    private ServerConfig(String name, String mode, String transport, boolean nginx, Client client, boolean gzip) {
+    private ServerConfig(String name, String mode, String transport, boolean nginx, String framework, Client client,
+                         boolean gzip) {
         this.name = name;
         this.mode = mode;
         this.transport = transport;
         this.nginx = nginx;
+        this.framework = framework;
         this.client = client;
         this.gzip = gzip;
     }
 
     static ServerConfig parse(String name) {
         if (name.equals("nginx") || name.equals("nginx-threads")) {
-            return new ServerConfig(name, name.equals("nginx") ? "sendfile" : "threads", null, true, Client.WRK,
-                    false);
+            return new ServerConfig(name, name.equals("nginx") ? "sendfile" : "threads", null, true, null,
+                    Client.WRK, false);
+        }
+        String framework = name.endsWith("-aio") ? name.substring(0, name.length() - "-aio".length()) : name;
+        if (FrameworkServer.FRAMEWORKS.contains(framework)) {
+            // Plain: the framework writes DefaultFileRegions, sent with sendfile; -aio: they go through AIO.
+            return new ServerConfig(name, name.endsWith("-aio") ? "aio" : "sendfile", "epoll", false, framework,
+                    Client.WRK, false);
         }
         String[] parts = name.split("@", -1);
         String mode = parts[0];
@@ -86,13 +99,13 @@ final class ServerConfig {
         if (parts.length > 2 || !(mode.equals("aio") || mode.equals("sendfile") || mode.equals("chunked"))) {
             throw new IllegalArgumentException("--configs: unknown configuration '" + name
                     + "' (aio, sendfile, chunked, MODE-h2c, MODE-h1, MODE-gzip, MODE@io_uring, MODE@nio, nginx,"
-                    + " nginx-threads)");
+                    + " nginx-threads, reactor[-aio], webflux[-aio], vertx[-aio])");
         }
         String transport = parts.length == 2 ? parts[1] : "epoll";
         if (!(transport.equals("epoll") || transport.equals("io_uring") || transport.equals("nio"))) {
             throw new IllegalArgumentException("--configs: unknown transport in '" + name + "'");
         }
-        return new ServerConfig(name, mode, transport, false, client, gzip);
+        return new ServerConfig(name, mode, transport, false, null, client, gzip);
     }
 
     /** {@code true} if {@code h2load} makes the load. */

@@ -32,7 +32,8 @@ import java.util.stream.Collectors;
 
 /**
  * A server under test in a process of its own, listening on 127.0.0.1 only: the project's file server
- * ({@code java -Xmx1g}, through {@link MeteredFileServer}) or nginx (one master, {@code threads} workers). It is
+ * ({@code java -Xmx1g}, through {@link MeteredFileServer}), a framework's ({@link FrameworkServer}, without the
+ * loop window and the direct-memory sampler) or nginx (one master, {@code threads} workers). It is
  * started by {@code /bin/sh}, which raises {@code RLIMIT_NOFILE} and, when asked, moves itself into a memory cgroup
  * before it {@code exec}s the server, so the server's every byte is charged to the group.
  */
@@ -66,6 +67,8 @@ final class ServerProcess implements AutoCloseable {
         if (config.nginx) {
             command.addAll(List.of(Tools.require("nginx"), "-p", workDir.toString(), "-c",
                     nginxConf(config, root, threads, port, workDir).toString()));
+        } else if (config.framework != null) {
+            command.addAll(FrameworkServer.command(javaExecutable(), config, root, threads, port));
         } else {
             peak = workDir.resolve("direct-memory-peak");
             Files.deleteIfExists(peak);
