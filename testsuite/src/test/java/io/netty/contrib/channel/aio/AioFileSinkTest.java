@@ -382,6 +382,23 @@ class AioFileSinkTest {
     }
 
     @Test
+    void aSyncTheFileSystemCannotDoThroughAioIsABlockingOne() throws Exception {
+        // A procfs directory has no fsync operation: io_submit refuses IOCB_CMD_FSYNC with EINVAL, the sync goes on
+        // as a blocking fsync(2), and its failure (EINVAL too, as an IOException of FileChannel.force) is the answer.
+        Channel ch = connect(true, null);
+        AioMetrics metrics = AioMetrics.of(ch.eventLoop());
+        long submitted = metrics.writesSubmitted();
+        Future<Void> synced = onLoop(ch, () -> AioFileSink.syncDirectory(ch, new File("/proc")));
+        ExecutionException failed = assertThrows(ExecutionException.class, () -> synced.get(10, TimeUnit.SECONDS));
+        assertInstanceOf(IOException.class, failed.getCause());
+        String message = String.valueOf(failed.getCause().getMessage());
+        assertFalse(message.contains("fsync of /proc failed"), "the AIO sync's error, not the blocking one's: "
+                + message);
+        assertFalse(message.contains("shut down"), message);
+        assertEquals(submitted, metrics.writesSubmitted(), "refused at submit: " + metrics);
+    }
+
+    @Test
     void offTheLoopIsRefused() throws Exception {
         Channel ch = connect(true, null);
         File file = TestFiles.directory("sink").resolve("off-loop.bin").toFile();

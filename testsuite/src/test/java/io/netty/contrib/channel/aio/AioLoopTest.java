@@ -36,7 +36,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -130,6 +132,32 @@ class AioLoopTest {
             assertArrayEquals(TestFiles.read(file, 2 * 65536L, 8192), got);
             assertEquals(2, metrics.readsCompleted(), metrics.toString());
             assertEquals(0, metrics.inFlight(), metrics.toString());
+        }
+    }
+
+    @Test
+    void aLoopKeepsItsFirstConfigurationAndSaysOnceThatAnotherIsNotUsed() throws Exception {
+        AioLoopConfig first = AioLoopConfig.builder().memoryBudgetBytes(32 << 20).build();
+        AioLoopConfig same = AioLoopConfig.builder().memoryBudgetBytes(32 << 20).build();
+        AioLoopConfig other = AioLoopConfig.builder().memoryBudgetBytes(16 << 20).build();
+        assertEquals(first, same);
+        assertEquals(first.hashCode(), same.hashCode());
+        assertNotEquals(first, other);
+        AioMetrics metrics = LoopRegistry.of(loop).metrics;
+        try (TransportWarnings warnings = TransportWarnings.collect()) {
+            loop.submit(() -> {
+                AioLoop aio = AioLoop.get(loop, first);
+                assertNotNull(aio);
+                assertSame(aio, AioLoop.get(loop, same));
+                assertSame(aio, AioLoop.get(loop, null), "no preference: the loop's");
+                assertSame(aio, AioLoop.get(loop, other));
+                assertSame(aio, AioLoop.get(loop, AioLoopConfig.DEFAULT));
+            }).sync();
+            assertEquals(32L << 20, metrics.memoryBudget(), "the first configuration's budget");
+            List<String> messages = new ArrayList<>();
+            warnings.records().forEach(r -> messages.add(r.getMessage()));
+            assertEquals(1, messages.size(), messages.toString());
+            assertTrue(messages.get(0).contains("is not used"), messages.get(0));
         }
     }
 

@@ -247,7 +247,7 @@ public final class AioFileSink {
         }
         Promise<Void> promise = loop.newPromise();
         // The sink that wrote the file counted its fallback already.
-        AioLoop aio = aioLoop(loop, null, AioLoopConfig.DEFAULT);
+        AioLoop aio = aioLoop(loop, null, null);
         if (aio == null) {
             syncDirectoryBlocking(directory, promise); // also without the native library
             return promise;
@@ -784,10 +784,6 @@ public final class AioFileSink {
 
         @Override
         void completed(long res) {
-            if (res == -Native.EINVAL) {
-                syncBlocking(); // the file system has no AIO fsync
-                return;
-            }
             inFlight--;
             try {
                 if (res < 0) {
@@ -817,7 +813,7 @@ public final class AioFileSink {
 
         @Override
         void aborted(AioLoop.Abort reason) {
-            if (reason == AioLoop.Abort.SUBMIT_STARVED) {
+            if (reason == AioLoop.Abort.SUBMIT_STARVED || reason == AioLoop.Abort.NO_AIO_SYNC) {
                 syncBlocking();
             } else {
                 inFlight--;
@@ -859,10 +855,6 @@ public final class AioFileSink {
         @Override
         void completed(long res) {
             try {
-                if (res == -Native.EINVAL) {
-                    syncDirectoryBlocking(directory, promise); // no AIO fsync here
-                    return;
-                }
                 if (res < 0) {
                     IOException cause = Errors.newIOException("fsync", (int) res);
                     promise.tryFailure(new IOException("fsync of " + directory + " failed: " + cause.getMessage(),
@@ -877,7 +869,7 @@ public final class AioFileSink {
 
         @Override
         void aborted(AioLoop.Abort reason) {
-            if (reason == AioLoop.Abort.SUBMIT_STARVED) {
+            if (reason == AioLoop.Abort.SUBMIT_STARVED || reason == AioLoop.Abort.NO_AIO_SYNC) {
                 closeQuietly(descriptor);
                 syncDirectoryBlocking(directory, promise);
             } else {
@@ -901,7 +893,8 @@ public final class AioFileSink {
         private int maxWritesInFlight = DEFAULT_MAX_WRITES_IN_FLIGHT;
         private long expectedLength = -1;
         private Sync sync = Sync.FDSYNC;
-        private AioLoopConfig loopConfig = AioLoopConfig.DEFAULT;
+        /** {@code null}: the loop's. */
+        private AioLoopConfig loopConfig;
 
         private Builder(Channel channel, File file) {
             this.channel = ObjectUtil.checkNotNull(channel, "channel");
@@ -965,8 +958,10 @@ public final class AioFileSink {
         }
 
         /**
-         * The settings of the event loop's AIO state (default {@link AioLoopConfig#DEFAULT}), used if this sink is the
-         * first to use AIO on its loop; give the same as the loop's {@link AioFileRegionConfig#loopConfig()}.
+         * The settings of the event loop's AIO state, for a sink that is the first to use AIO on its loop (without
+         * them, {@link AioLoopConfig#DEFAULT} then; a loop already set up keeps its own). A loop has one
+         * configuration: give the same as its handlers' {@link AioFileRegionConfig#loopConfig()}; another one is
+         * logged once and not used.
          *
          * @param loopConfig the loop's AIO settings
          * @return this builder

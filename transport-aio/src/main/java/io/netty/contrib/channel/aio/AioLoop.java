@@ -64,6 +64,11 @@ final class AioLoop {
         /** {@code io_submit} kept refusing it with {@code EAGAIN}: the owner may read synchronously. */
         SUBMIT_STARVED,
         /**
+         * A sync that the file system cannot do through AIO ({@code io_submit} refused it with {@code EINVAL}: no
+         * {@code fsync} operation for AIO, tmpfs or a special file): the owner syncs with a blocking call.
+         */
+        NO_AIO_SYNC,
+        /**
          * The memory budget had no room for it, and its owner said it can do without ({@link Read#mayDivert}): a
          * region sent with {@code sendfile} reads it through the page cache instead of waiting.
          */
@@ -116,6 +121,11 @@ final class AioLoop {
          */
         boolean isStalled() {
             return false;
+        }
+
+        /** {@code true} for an {@code fsync} or {@code fdatasync}. */
+        final boolean isSync() {
+            return opcode == Native.IOCB_CMD_FSYNC || opcode == Native.IOCB_CMD_FDSYNC;
         }
     }
 
@@ -184,6 +194,8 @@ final class AioLoop {
     /** Attached {@link Owner}s: used on the loop's thread, and after it terminated by {@link #closeOnTermination}. */
     private final Set<Owner> owners = new HashSet<>();
     private boolean closed;
+    /** Another configuration than {@link #config} was asked for, and logged. */
+    private boolean configConflictLogged;
 
     private AioLoop(IoEventLoop loop, AioLoopConfig config, AioMetrics metrics) throws IOException {
         if (!CompletionSource.supports(loop)) {
@@ -215,13 +227,23 @@ final class AioLoop {
     }
 
     /**
-     * The loop's AIO state, created on first use with {@code config}; {@code null} (after counting the fallback) if
-     * AIO cannot be used on this loop now. Call on the loop's thread.
+     * The loop's AIO state, created on first use with {@code config} ({@link AioLoopConfig#DEFAULT} for
+     * {@code null}); {@code null} (after counting the fallback) if AIO cannot be used on this loop now. A loop has
+     * one configuration, its first user's: another one given later is logged once, at WARN, and not used. Call on
+     * the loop's thread.
+     *
+     * @param config the settings asked for, or {@code null} for whatever the loop has
      */
     static AioLoop get(IoEventLoop loop, AioLoopConfig config) {
         LoopRegistry.LoopState state = LoopRegistry.of(loop);
         AioLoop aio = state.aio;
         if (aio != null) {
+            if (config != null && !aio.configConflictLogged && !config.equals(aio.config)) {
+                aio.configConflictLogged = true;
+                logger.warn("AIO on {} was set up with {}; {} asked for later is not used (one configuration per"
+                        + " event loop, its first user's: give every handler, chunked input and sink of a loop the"
+                        + " same AioLoopConfig)", loop, aio.config, config);
+            }
             return aio.closed ? null : aio;
         }
         if (loop.isShuttingDown()) {
@@ -232,7 +254,7 @@ final class AioLoop {
             return null;
         }
         try {
-            aio = new AioLoop(loop, config, state.metrics);
+            aio = new AioLoop(loop, config == null ? AioLoopConfig.DEFAULT : config, state.metrics);
         } catch (IOException | RuntimeException e) {
             state.setupFailedAt = System.nanoTime();
             state.metrics.fallback(AioMetrics.Fallback.SETUP_FAILED, e);
@@ -418,7 +440,11 @@ final class AioLoop {
                 freeSlot(slot);
                 dropFront(1, remaining);
                 remaining--;
-                complete(read, res);
+                if (res == -Native.EINVAL && read.isSync()) {
+                    abort(read, Abort.NO_AIO_SYNC);
+                } else {
+                    complete(read, res);
+                }
             }
         }
         if (remaining > 0) {

@@ -21,6 +21,7 @@ import io.netty.util.internal.PlatformDependent;
 import io.netty.util.internal.SystemPropertyUtil;
 
 import java.time.Duration;
+import java.util.Objects;
 
 /**
  * Settings of the AIO state of one event loop: one AIO context, one eventfd and the reads in flight, shared by every
@@ -136,6 +137,28 @@ public final class AioLoopConfig {
      */
     public long memoryBudgetBytes() {
         return memoryBudgetBytes;
+    }
+
+    /** Equal when every setting is. */
+    @Override
+    public boolean equals(Object o) {
+        if (this == o) {
+            return true;
+        }
+        if (!(o instanceof AioLoopConfig)) {
+            return false;
+        }
+        AioLoopConfig c = (AioLoopConfig) o;
+        return maxInFlight == c.maxInFlight && contextEvents == c.contextEvents
+                && completionBudgetBytes == c.completionBudgetBytes && drainTimeout.equals(c.drainTimeout)
+                && openFiles == c.openFiles && openFileIdleTimeout.equals(c.openFileIdleTimeout)
+                && memoryBudgetBytes == c.memoryBudgetBytes;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(maxInFlight, contextEvents, completionBudgetBytes, drainTimeout, openFiles,
+                openFileIdleTimeout, memoryBudgetBytes);
     }
 
     @Override
