@@ -44,6 +44,12 @@ final class OpenRegion {
     final boolean needsBytes;
     /** {@code RWF_NOWAIT} copies are refused on this file (tmpfs answers {@code EOPNOTSUPP}): do not try again. */
     private boolean noWaitRefused;
+    /**
+     * A range that the router has just found without a single page cached ({@link #cachedPages}), or -1: the first
+     * chunk asked about inside it is not looked up again (one {@code cachestat} per cold region, not two).
+     */
+    private long uncachedStart = -1;
+    private long uncachedEnd;
 
     /**
      * Why a read of {@code [start, end)} found the file too short: its size now (one {@code fstat(2)}, off the data
@@ -78,13 +84,28 @@ final class OpenRegion {
      * are also read with {@code RWF_NOWAIT}.
      */
     boolean isResident(long start, long end) {
+        if (uncachedStart >= 0) {
+            boolean inside = start >= uncachedStart && end <= uncachedEnd;
+            uncachedStart = -1; // once only: read-ahead may bring pages in later
+            if (inside) {
+                return false;
+            }
+        }
         // With bytes needed, the RWF_NOWAIT copy itself tells whether the data has arrived.
         return !noWaitRefused && PageCache.isResident(fd, start, end - start) && (needsBytes || hasArrived(start, end));
     }
 
-    /** How many pages of {@code [start, end)} are in the page cache ({@code cachestat}), their data arrived or not. */
+    /**
+     * How many pages of {@code [start, end)} are in the page cache ({@code cachestat}), their data arrived or not.
+     * None: the next {@link #isResident} inside the range answers {@code false} without asking the kernel again.
+     */
     long cachedPages(long start, long end) {
-        return PageCache.cachedPages(fd, start, end - start);
+        long cached = PageCache.cachedPages(fd, start, end - start);
+        if (cached == 0) {
+            uncachedStart = start;
+            uncachedEnd = end;
+        }
+        return cached;
     }
 
     /**
