@@ -768,9 +768,11 @@ public final class AioMetrics {
                 .append(", open files kept: ").append(openFileHits()).append(", opened: ").append(openFileMisses())
                 .append(", memory used: ").append(memoryUsed()).append(", budget: ").append(memoryBudget())
                 .append(", max used: ").append(maxMemoryUsed()).append(", waits: ").append(memoryWaits())
+                .append(", allocation failures: ").append(allocationFailures())
                 .append(", parked: ").append(memoryParks()).append(", diverted: ").append(memoryDiversions())
                 .append(", held: ").append(chunkMemoryHeld()).append(", slabs allocated: ")
-                .append(chunkSlabsAllocated()).append(", freed: ").append(chunkSlabsFreed());
+                .append(chunkSlabsAllocated()).append(", freed: ").append(chunkSlabsFreed())
+                .append(", most completions per wake-up: ").append(maxCompletionsPerWakeUp());
         if (loopLag().count() > 0) {
             sb.append(", loop lag p99: ").append(loopLagNanos(0.99) / 1000).append(" µs, max: ")
                     .append(maxLoopLagNanos() / 1000).append(" µs");

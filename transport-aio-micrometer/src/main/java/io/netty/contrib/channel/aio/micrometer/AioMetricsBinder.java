@@ -76,6 +76,12 @@ import java.util.function.ToLongFunction;
  *       budget</td></tr>
  *   <tr><td>{@code netty.aio.allocation.failures}</td><td>events</td><td>chunk buffers refused for want of direct
  *       memory (the reads waited)</td></tr>
+ *   <tr><td>{@code netty.aio.memory.diversions}</td><td>reads</td><td>reads of regions sent through the page cache
+ *       ({@code sendfile}) because the memory budget had no room</td></tr>
+ *   <tr><td>{@code netty.aio.memory.parks}</td><td>reads</td><td>reads of channels that were not writable, set
+ *       aside while more than half of the budget was in use</td></tr>
+ *   <tr><td>{@code netty.aio.chunk.slabs}, tag {@code event} = {@code allocated} | {@code freed}</td>
+ *       <td>slabs</td><td>chunk memory made fresh, and given back after an idle period</td></tr>
  *   <tr><td>{@code netty.aio.loop.io.time}</td><td>seconds</td><td>time the loops spent handling I/O events (loops
  *       made with {@link AioMetrics#measured}; 0 for others)</td></tr>
  *   <tr><td>{@code netty.aio.loop.task.time}</td><td>seconds</td><td>time the loops spent running tasks (the
@@ -96,6 +102,11 @@ import java.util.function.ToLongFunction;
  *   <tr><td>{@code netty.aio.memory.budget}</td><td>bytes</td><td>the loops' memory budgets together (a loop's
  *       counts once it has served through AIO)</td></tr>
  *   <tr><td>{@code netty.aio.memory.used.max}</td><td>bytes</td><td>the most one loop ever had in use</td></tr>
+ *   <tr><td>{@code netty.aio.chunk.memory.held}</td><td>bytes</td><td>chunk memory the loops' pools hold, in use
+ *       and idle</td></tr>
+ *   <tr><td>{@code netty.aio.loops}</td><td>loops</td><td>event loops of the group</td></tr>
+ *   <tr><td>{@code netty.aio.completions.per.wakeup.max}</td><td>completions</td><td>the most AIO completions one
+ *       loop handled in one wake-up</td></tr>
  *   <tr><td>{@code netty.aio.loop.lag.max}</td><td>time</td><td>the longest a task scheduled every 10 ms ran late
  *       on any loop: what a request of any channel of that loop waited</td></tr>
  *   <tr><td>{@code netty.aio.loop.lag}, tag {@code quantile} = {@code 0.5} | {@code 0.99}</td><td>time</td>
@@ -109,7 +120,7 @@ import java.util.function.ToLongFunction;
  * Time gauges are in the registry's base time unit (seconds for most). Every figure covers each loop's whole life,
  * not only the time since binding. The lag quantiles and maxima never come down: they show that a loop lagged,
  * not when; a rising {@code netty.aio.loop.lag.max} dates the worst spike. {@link AioMetrics} has the per-loop
- * figures, and a few more ({@link AioMetrics#maxCompletionsPerWakeUp()}).
+ * figures.
  *
  * <p>Every meter carries the tags given to the constructor. Binding two groups to one registry needs a tag that
  * tells them apart: meters of the same name and tags are one meter in Micrometer, and the second binding would
@@ -225,6 +236,9 @@ public final class AioMetricsBinder implements MeterBinder {
                 AioMetrics::maxMemoryUsed);
         gauge(registry, g, "chunk.memory.held", BaseUnits.BYTES, "Chunk memory the pools hold, in use and idle",
                 AioMetrics::chunkMemoryHeld);
+        gauge(registry, g, "loops", "loops", "Event loops of the group", AioMetrics::loopCount);
+        gauge(registry, g, "completions.per.wakeup.max", "completions",
+                "The most AIO completions one loop handled in one wake-up", AioMetrics::maxCompletionsPerWakeUp);
         lagGauge(registry, g, "loop.lag.max", "The longest a task ran late on a loop", Tags.empty(),
                 AioMetrics::maxLoopLagNanos);
         for (double q : LAG_QUANTILES) {

@@ -45,11 +45,16 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.File;
 import java.lang.ref.WeakReference;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -82,6 +87,52 @@ class AioMetricsBinderTest {
         for (int i = 0; i < SIZES.length; i++) {
             files[i] = TestFiles.create(dir, "m-" + SIZES[i], SIZES[i], 900 + i);
             bytesPerConnection += SIZES[i];
+        }
+    }
+
+    /** Every figure of {@link AioMetrics} has a meter: a getter added without one fails here. */
+    @Test
+    void everyFigureOfTheMetricsHasAMeter() throws Exception {
+        Map<String, String> meters = new HashMap<>();
+        String[] pairs = {
+            "loopCount", "loops", "regions", "regions", "readsSubmitted", "reads.submitted",
+            "readsCompleted", "reads.completed", "bytesRead", "bytes.read", "writesSubmitted", "writes.submitted",
+            "writesCompleted", "writes.completed", "bytesWritten", "bytes.written", "inFlight", "in.flight",
+            "pageCacheReads", "page.cache.reads", "pageCacheBytes", "page.cache.bytes", "errors", "errors",
+            "submitsDeferred", "submits.deferred", "admitted", "page.cache.admissions",
+            "prefetchedBytes", "prefetched.bytes", "prefetchesLate", "prefetches.late",
+            "openFileHits", "open.files", "openFileMisses", "open.files", "memoryBudget", "memory.budget",
+            "memoryUsed", "memory.used", "maxMemoryUsed", "memory.used.max", "memoryWaits", "memory.waits",
+            "allocationFailures", "allocation.failures", "memoryDiversions", "memory.diversions",
+            "memoryParks", "memory.parks", "chunkMemoryHeld", "chunk.memory.held",
+            "chunkSlabsAllocated", "chunk.slabs", "chunkSlabsFreed", "chunk.slabs",
+            "maxCompletionsPerWakeUp", "completions.per.wakeup.max", "maxLoopLagNanos", "loop.lag.max",
+            "loopIoNanos", "loop.io.time", "loopTaskNanos", "loop.task.time",
+            // The sum over the reasons, each of which has its counter.
+            "fallbacks", "fallbacks",
+        };
+        for (int i = 0; i < pairs.length; i += 2) {
+            meters.put(pairs[i], "netty.aio." + pairs[i + 1]);
+        }
+        EventLoopGroup group = new DefaultEventLoopGroup(1);
+        try {
+            MeterRegistry registry = new SimpleMeterRegistry();
+            new AioMetricsBinder(group, Tags.empty()).bindTo(registry);
+            int figures = 0;
+            for (Method m : AioMetrics.class.getMethods()) {
+                if (m.getDeclaringClass() != AioMetrics.class || Modifier.isStatic(m.getModifiers())
+                        || m.getParameterCount() != 0
+                        || m.getReturnType() != long.class && m.getReturnType() != int.class) {
+                    continue;
+                }
+                figures++;
+                String meter = meters.get(m.getName());
+                assertNotNull(meter, "AioMetrics." + m.getName() + "() has no meter in AioMetricsBinder");
+                assertFalse(registry.find(meter).meters().isEmpty(), meter + " for AioMetrics." + m.getName());
+            }
+            assertEquals(meters.size(), figures, "a figure named here is gone from AioMetrics: " + meters.keySet());
+        } finally {
+            group.shutdownGracefully(0, 5, TimeUnit.SECONDS).sync();
         }
     }
 
