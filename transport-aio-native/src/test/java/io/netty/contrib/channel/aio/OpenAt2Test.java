@@ -37,10 +37,10 @@ import java.util.stream.Stream;
 import static io.netty.contrib.channel.aio.AioFiles.O_NONBLOCK;
 import static io.netty.contrib.channel.aio.AioFiles.O_PATH;
 import static io.netty.contrib.channel.aio.AioFiles.O_RDONLY;
-import static io.netty.contrib.channel.aio.AioFiles.RESOLVE_BENEATH;
-import static io.netty.contrib.channel.aio.AioFiles.RESOLVE_CACHED;
-import static io.netty.contrib.channel.aio.AioFiles.RESOLVE_NO_MAGICLINKS;
-import static io.netty.contrib.channel.aio.AioFiles.RESOLVE_NO_SYMLINKS;
+import static io.netty.contrib.channel.aio.FileLookups.RESOLVE_BENEATH;
+import static io.netty.contrib.channel.aio.FileLookups.RESOLVE_CACHED;
+import static io.netty.contrib.channel.aio.FileLookups.RESOLVE_NO_MAGICLINKS;
+import static io.netty.contrib.channel.aio.FileLookups.RESOLVE_NO_SYMLINKS;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -51,9 +51,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * {@link AioFiles#openat2} below a directory descriptor, {@link AioFiles#attributes} of a descriptor and
- * {@link AioFiles#readChannel}: the kernel keeps the open beneath the directory and off symbolic links, the attributes
- * are the file's, the channel reads the file and closes the descriptor it was handed.
+ * {@link FileLookups#openat2} below a directory descriptor, {@link FileLookups#attributes} of a descriptor and
+ * {@link FileLookups#readChannel}: the kernel keeps the open beneath the directory and off symbolic links, the
+ * attributes are the file's, the channel reads the file and closes the descriptor it was handed.
  */
 @ExtendWith(LeakAndContextCheck.class)
 class OpenAt2Test {
@@ -101,16 +101,16 @@ class OpenAt2Test {
     void aPlainFileOpensBeneathTheDirectoryAndBecomesAChannel() throws IOException {
         long fds = openFds();
         try (AioFileDescriptor root = root()) {
-            AioFileDescriptor fd = AioFiles.openat2(root, "sub/data.bin", O_RDONLY | O_NONBLOCK, SAFE);
+            AioFileDescriptor fd = FileLookups.openat2(root, "sub/data.bin", O_RDONLY | O_NONBLOCK, SAFE);
             assertNotNull(fd);
-            BasicFileAttributes attrs = AioFiles.attributes(fd);
+            BasicFileAttributes attrs = FileLookups.attributes(fd);
             assertTrue(attrs.isRegularFile());
             assertFalse(attrs.isDirectory() || attrs.isOther() || attrs.isSymbolicLink());
             assertEquals(10_000, attrs.size());
             assertEquals(Files.getLastModifiedTime(file.toPath()), attrs.lastModifiedTime());
             assertEquals(1641092645678L, attrs.lastModifiedTime().toMillis());
 
-            try (FileChannel channel = AioFiles.readChannel(fd)) {
+            try (FileChannel channel = FileLookups.readChannel(fd)) {
                 assertFalse(fd.isOpen(), "handed over");
                 fd.close(); // does nothing: the channel owns the descriptor
                 assertEquals(10_000, channel.size());
@@ -125,7 +125,7 @@ class OpenAt2Test {
                 DefaultFileRegion region = new DefaultFileRegion(channel, 0, 10_000);
                 assertEquals(10_000, region.count());
             }
-            assertThrows(IOException.class, () -> AioFiles.readChannel(fd), "already handed over");
+            assertThrows(IOException.class, () -> FileLookups.readChannel(fd), "already handed over");
         }
         assertNoneLeftOpen(fds);
     }
@@ -136,20 +136,20 @@ class OpenAt2Test {
         try (AioFileDescriptor root = root()) {
             for (String path : new String[] {"sub/link.bin", "dirlink/data.bin", "out/passwd"}) {
                 FileSystemException e = assertThrows(FileSystemException.class,
-                        () -> AioFiles.openat2(root, path, O_RDONLY, SAFE), path);
+                        () -> FileLookups.openat2(root, path, O_RDONLY, SAFE), path);
                 assertTrue(e.getMessage().contains("symbolic links"), path + ": " + e.getMessage());
                 assertTrue(e.getMessage().contains(path), e.getMessage());
             }
             for (String path : new String[] {"../openat2/sub/data.bin", "/etc/passwd", "sub/../../x"}) {
                 FileSystemException e = assertThrows(FileSystemException.class,
-                        () -> AioFiles.openat2(root, path, O_RDONLY, SAFE), path);
+                        () -> FileLookups.openat2(root, path, O_RDONLY, SAFE), path);
                 assertTrue(e.getMessage().contains("cross-device"), path + ": " + e.getMessage());
             }
             // Without the rules the same links are followed.
-            try (AioFileDescriptor fd = AioFiles.openat2(root, "sub/link.bin", O_RDONLY, 0)) {
-                assertEquals(10_000, AioFiles.attributes(fd).size());
+            try (AioFileDescriptor fd = FileLookups.openat2(root, "sub/link.bin", O_RDONLY, 0)) {
+                assertEquals(10_000, FileLookups.attributes(fd).size());
             }
-            assertThrows(NoSuchFileException.class, () -> AioFiles.openat2(root, "sub/missing", O_RDONLY, SAFE));
+            assertThrows(NoSuchFileException.class, () -> FileLookups.openat2(root, "sub/missing", O_RDONLY, SAFE));
         }
         assertNoneLeftOpen(fds);
     }
@@ -157,33 +157,33 @@ class OpenAt2Test {
     @Test
     void aFifoOpensAtOnceWithNonblockAndIsNotARegularFile() throws IOException {
         try (AioFileDescriptor root = root();
-             AioFileDescriptor fd = AioFiles.openat2(root, "fifo", O_RDONLY | O_NONBLOCK, SAFE)) {
-            BasicFileAttributes attrs = AioFiles.attributes(fd);
+             AioFileDescriptor fd = FileLookups.openat2(root, "fifo", O_RDONLY | O_NONBLOCK, SAFE)) {
+            BasicFileAttributes attrs = FileLookups.attributes(fd);
             assertTrue(attrs.isOther());
             assertFalse(attrs.isRegularFile());
         }
         try (AioFileDescriptor root = root();
-             AioFileDescriptor fd = AioFiles.openat2(root, "sub", O_RDONLY | O_NONBLOCK, SAFE)) {
-            assertTrue(AioFiles.attributes(fd).isDirectory());
+             AioFileDescriptor fd = FileLookups.openat2(root, "sub", O_RDONLY | O_NONBLOCK, SAFE)) {
+            assertTrue(FileLookups.attributes(fd).isDirectory());
         }
     }
 
     @Test
     void resolveCachedAnswersNullWhenTheDiskWouldBeRead() throws IOException {
         assumeTrue(TestFiles.isRoot(), "dropping the kernel's caches needs root");
-        assumeTrue(AioFiles.isOpenCachedSupported(), "RESOLVE_CACHED needs Linux 5.12");
+        assumeTrue(FileLookups.isOpenCachedSupported(), "RESOLVE_CACHED needs Linux 5.12");
         Path cold = Files.createDirectories(dir.resolve("cold/a"));
         Files.write(cold.resolve("c.bin"), new byte[100]);
         long fds = openFds();
         try (AioFileDescriptor root = root()) {
             OpenCachedTest.dropDentries();
-            assertNull(AioFiles.openat2(root, "cold/a/c.bin", O_RDONLY, SAFE | RESOLVE_CACHED));
-            try (AioFileDescriptor fd = AioFiles.openat2(root, "cold/a/c.bin", O_RDONLY, SAFE)) {
+            assertNull(FileLookups.openat2(root, "cold/a/c.bin", O_RDONLY, SAFE | RESOLVE_CACHED));
+            try (AioFileDescriptor fd = FileLookups.openat2(root, "cold/a/c.bin", O_RDONLY, SAFE)) {
                 assertNotNull(fd, "the blocking open fills the cache");
             }
-            try (AioFileDescriptor fd = AioFiles.openat2(root, "cold/a/c.bin", O_RDONLY, SAFE | RESOLVE_CACHED)) {
+            try (AioFileDescriptor fd = FileLookups.openat2(root, "cold/a/c.bin", O_RDONLY, SAFE | RESOLVE_CACHED)) {
                 assertNotNull(fd);
-                assertEquals(100, AioFiles.attributes(fd).size());
+                assertEquals(100, FileLookups.attributes(fd).size());
             }
         }
         assertNoneLeftOpen(fds);
@@ -193,42 +193,42 @@ class OpenAt2Test {
     void badArguments() throws IOException {
         long fds = openFds();
         try (AioFileDescriptor root = root()) {
-            assertThrows(NullPointerException.class, () -> AioFiles.openat2(null, "x", O_RDONLY, 0));
-            assertThrows(NullPointerException.class, () -> AioFiles.openat2(root, null, O_RDONLY, 0));
-            assertThrows(IllegalArgumentException.class, () -> AioFiles.openat2(root, "", O_RDONLY, 0));
-            assertThrows(IllegalArgumentException.class, () -> AioFiles.openat2(root, "a\0b", O_RDONLY, 0));
+            assertThrows(NullPointerException.class, () -> FileLookups.openat2(null, "x", O_RDONLY, 0));
+            assertThrows(NullPointerException.class, () -> FileLookups.openat2(root, null, O_RDONLY, 0));
+            assertThrows(IllegalArgumentException.class, () -> FileLookups.openat2(root, "", O_RDONLY, 0));
+            assertThrows(IllegalArgumentException.class, () -> FileLookups.openat2(root, "a\0b", O_RDONLY, 0));
             assertThrows(IllegalArgumentException.class,
-                    () -> AioFiles.openat2(root, "new", AioFiles.O_RDWR | AioFiles.O_CREAT, 0));
+                    () -> FileLookups.openat2(root, "new", AioFiles.O_RDWR | AioFiles.O_CREAT, 0));
             FileSystemException tooLong = assertThrows(FileSystemException.class,
-                    () -> AioFiles.openat2(root, "x".repeat(5000), O_RDONLY, SAFE));
+                    () -> FileLookups.openat2(root, "x".repeat(5000), O_RDONLY, SAFE));
             assertTrue(tooLong.getMessage().contains("File name too long"), tooLong.getMessage());
             FileSystemException notDir = assertThrows(FileSystemException.class,
-                    () -> AioFiles.openat2(root, "sub/data.bin/x", O_RDONLY, SAFE));
+                    () -> FileLookups.openat2(root, "sub/data.bin/x", O_RDONLY, SAFE));
             assertTrue(notDir.getMessage().contains("Not a directory"), notDir.getMessage());
             // Not a directory descriptor: the kernel says so, nothing crashes.
             try (AioFileDescriptor plain = AioFiles.open(file, O_RDONLY)) {
                 FileSystemException e = assertThrows(FileSystemException.class,
-                        () -> AioFiles.openat2(plain, "x", O_RDONLY, SAFE));
+                        () -> FileLookups.openat2(plain, "x", O_RDONLY, SAFE));
                 assertTrue(e.getMessage().contains("Not a directory"), e.getMessage());
             }
-            assertThrows(NullPointerException.class, () -> AioFiles.attributes(null));
-            assertThrows(NullPointerException.class, () -> AioFiles.readChannel(null));
+            assertThrows(NullPointerException.class, () -> FileLookups.attributes(null));
+            assertThrows(NullPointerException.class, () -> FileLookups.readChannel(null));
             AioFileDescriptor closed = AioFiles.open(file, O_RDONLY);
             closed.close();
-            assertThrows(IOException.class, () -> AioFiles.attributes(closed));
-            assertThrows(IOException.class, () -> AioFiles.readChannel(closed));
+            assertThrows(IOException.class, () -> FileLookups.attributes(closed));
+            assertThrows(IOException.class, () -> FileLookups.readChannel(closed));
             // A closed directory descriptor: its number may be another directory's by now, so it is never used.
             AioFileDescriptor closedDir = root();
             closedDir.close();
             try (AioFileDescriptor reused = root()) {
                 assertEquals(closedDir.intValue(), reused.intValue(), "the number was given out again");
                 IOException e = assertThrows(IOException.class,
-                        () -> AioFiles.openat2(closedDir, "sub/data.bin", O_RDONLY, SAFE));
+                        () -> FileLookups.openat2(closedDir, "sub/data.bin", O_RDONLY, SAFE));
                 assertTrue(e.getMessage().contains("closed"), e.getMessage());
             }
             // O_TMPFILE creates a file, as O_CREAT does: refused.
             IllegalArgumentException tmp = assertThrows(IllegalArgumentException.class,
-                    () -> AioFiles.openat2(root, "sub", AioFiles.O_RDWR | AioFiles.O_TMPFILE, 0));
+                    () -> FileLookups.openat2(root, "sub", AioFiles.O_RDWR | AioFiles.O_TMPFILE, 0));
             assertTrue(tmp.getMessage().contains("O_TMPFILE"), tmp.getMessage());
         }
         assertNoneLeftOpen(fds);

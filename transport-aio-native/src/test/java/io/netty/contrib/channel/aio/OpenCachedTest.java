@@ -40,7 +40,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-/** {@link AioFiles#openCached} and {@link AioFiles#isLookupCached}: openat2(2) with RESOLVE_CACHED. */
+/** {@link FileLookups#openCached} and {@link FileLookups#isLookupCached}: openat2(2) with RESOLVE_CACHED. */
 @ExtendWith(LeakAndContextCheck.class)
 class OpenCachedTest {
 
@@ -50,7 +50,7 @@ class OpenCachedTest {
     @BeforeAll
     static void setUp() throws IOException {
         Aio.ensureAvailability();
-        assumeTrue(AioFiles.isOpenCachedSupported(), "openat2(RESOLVE_CACHED) needs Linux 5.12");
+        assumeTrue(FileLookups.isOpenCachedSupported(), "openat2(RESOLVE_CACHED) needs Linux 5.12");
         dir = TestFiles.directory("open-cached");
         file = TestFiles.create(dir, "data.bin", 10_000, 3);
     }
@@ -59,7 +59,7 @@ class OpenCachedTest {
     void aCachedPathOpensForReading() throws IOException {
         long fds = openFds();
         Files.readAttributes(file.toPath(), BasicFileAttributes.class); // looked up once: now in the dentry cache
-        try (AioFileDescriptor fd = AioFiles.openCached(file.toPath(), AioFiles.O_RDONLY)) {
+        try (AioFileDescriptor fd = FileLookups.openCached(file.toPath(), AioFiles.O_RDONLY)) {
             assertNotNull(fd);
             ByteBuffer buf = ByteBuffer.allocateDirect(10_000);
             assertEquals(10_000, fd.read(buf, 0, buf.capacity()));
@@ -67,18 +67,18 @@ class OpenCachedTest {
             buf.get(bytes);
             assertEquals(TestFiles.sha256(file, 0, 10_000), TestFiles.hex(TestFiles.sha256().digest(bytes)));
         }
-        assertTrue(AioFiles.isLookupCached(file.toPath()));
-        assertTrue(AioFiles.isLookupCached(Paths.get("/")));
+        assertTrue(FileLookups.isLookupCached(file.toPath()));
+        assertTrue(FileLookups.isLookupCached(Paths.get("/")));
         assertEquals(fds, openFds(), "descriptors left open");
     }
 
     @Test
     void flagsAreTheOpenFlags() throws IOException {
-        try (AioFileDescriptor fd = AioFiles.openCached(dir, AioFiles.O_RDONLY | AioFiles.O_DIRECTORY)) {
+        try (AioFileDescriptor fd = FileLookups.openCached(dir, AioFiles.O_RDONLY | AioFiles.O_DIRECTORY)) {
             assertNotNull(fd);
         }
         FileSystemException e = assertThrows(FileSystemException.class,
-                () -> AioFiles.openCached(file.toPath(), AioFiles.O_RDONLY | AioFiles.O_DIRECTORY));
+                () -> FileLookups.openCached(file.toPath(), AioFiles.O_RDONLY | AioFiles.O_DIRECTORY));
         assertTrue(e.getMessage().contains("Not a directory"), e.getMessage());
         assertTrue(e.getMessage().contains(file.getPath()), e.getMessage());
     }
@@ -89,19 +89,19 @@ class OpenCachedTest {
         Path through = file.toPath().resolve("x");
         // Linux may answer EAGAIN here (the cached walk cannot stop to report ENOTDIR): "not cached", never a
         // descriptor, never another error.
-        try (AioFileDescriptor fd = AioFiles.openCached(through, AioFiles.O_RDONLY)) {
+        try (AioFileDescriptor fd = FileLookups.openCached(through, AioFiles.O_RDONLY)) {
             assertNull(fd);
         } catch (FileSystemException e) {
             assertTrue(e.getMessage().contains("Not a directory"), e.getMessage());
         }
         try {
-            assertFalse(AioFiles.isLookupCached(through));
+            assertFalse(FileLookups.isLookupCached(through));
         } catch (FileSystemException e) {
             assertTrue(e.getMessage().contains("Not a directory"), e.getMessage());
         }
         assertThrows(FileSystemException.class, () -> Files.readAttributes(through, BasicFileAttributes.class));
         IllegalArgumentException tmp = assertThrows(IllegalArgumentException.class,
-                () -> AioFiles.openCached(dir, AioFiles.O_RDWR | AioFiles.O_TMPFILE));
+                () -> FileLookups.openCached(dir, AioFiles.O_RDWR | AioFiles.O_TMPFILE));
         assertTrue(tmp.getMessage().contains("O_TMPFILE"), tmp.getMessage());
     }
 
@@ -109,29 +109,29 @@ class OpenCachedTest {
     void aMissingFileIsNoSuchFileAndItsAbsenceIsCached() throws IOException {
         Path missing = dir.resolve("missing-" + System.nanoTime() + ".bin");
         // A name never looked up is not in the cache, present or not: only the directory's blocks can tell.
-        assertNull(AioFiles.openCached(missing, AioFiles.O_RDONLY));
-        assertFalse(AioFiles.isLookupCached(missing));
+        assertNull(FileLookups.openCached(missing, AioFiles.O_RDONLY));
+        assertFalse(FileLookups.isLookupCached(missing));
         assertFalse(Files.exists(missing)); // the blocking lookup leaves a negative dentry
-        assertThrows(NoSuchFileException.class, () -> AioFiles.openCached(missing, AioFiles.O_RDONLY));
-        assertTrue(AioFiles.isLookupCached(missing), "the absence itself is known without the disk");
+        assertThrows(NoSuchFileException.class, () -> FileLookups.openCached(missing, AioFiles.O_RDONLY));
+        assertTrue(FileLookups.isLookupCached(missing), "the absence itself is known without the disk");
     }
 
     @Test
     void badArguments() throws IOException {
         long fds = openFds();
-        assertThrows(NullPointerException.class, () -> AioFiles.openCached(null, AioFiles.O_RDONLY));
-        assertThrows(NullPointerException.class, () -> AioFiles.isLookupCached(null));
-        assertThrows(IllegalArgumentException.class, () -> AioFiles.openCached(Paths.get(""), AioFiles.O_RDONLY));
-        assertThrows(IllegalArgumentException.class, () -> AioFiles.isLookupCached(Paths.get("")));
+        assertThrows(NullPointerException.class, () -> FileLookups.openCached(null, AioFiles.O_RDONLY));
+        assertThrows(NullPointerException.class, () -> FileLookups.isLookupCached(null));
+        assertThrows(IllegalArgumentException.class, () -> FileLookups.openCached(Paths.get(""), AioFiles.O_RDONLY));
+        assertThrows(IllegalArgumentException.class, () -> FileLookups.isLookupCached(Paths.get("")));
         assertThrows(IllegalArgumentException.class,
-                () -> AioFiles.openCached(file.toPath(), AioFiles.O_RDWR | AioFiles.O_CREAT));
+                () -> FileLookups.openCached(file.toPath(), AioFiles.O_RDWR | AioFiles.O_CREAT));
         assertThrows(IllegalArgumentException.class,
-                () -> AioFiles.openCached(file.toPath(), AioFiles.O_RDWR | AioFiles.O_TRUNC));
+                () -> FileLookups.openCached(file.toPath(), AioFiles.O_RDWR | AioFiles.O_TRUNC));
         Path tooLong = dir.resolve("x".repeat(5000));
         FileSystemException e = assertThrows(FileSystemException.class,
-                () -> AioFiles.openCached(tooLong, AioFiles.O_RDONLY));
+                () -> FileLookups.openCached(tooLong, AioFiles.O_RDONLY));
         assertTrue(e.getMessage().contains("File name too long"), e.getMessage());
-        assertThrows(FileSystemException.class, () -> AioFiles.isLookupCached(tooLong));
+        assertThrows(FileSystemException.class, () -> FileLookups.isLookupCached(tooLong));
         assertEquals(fds, openFds(), "descriptors left open");
     }
 
@@ -141,8 +141,8 @@ class OpenCachedTest {
         Path secret = dir.resolve("secret.txt");
         Files.write(secret, new byte[] {1});
         Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("---------"));
-        assertThrows(AccessDeniedException.class, () -> AioFiles.openCached(secret, AioFiles.O_RDONLY));
-        assertTrue(AioFiles.isLookupCached(secret));
+        assertThrows(AccessDeniedException.class, () -> FileLookups.openCached(secret, AioFiles.O_RDONLY));
+        assertTrue(FileLookups.isLookupCached(secret));
     }
 
     @Test
@@ -154,12 +154,12 @@ class OpenCachedTest {
         Files.write(cold, new byte[4096]);
         long fds = openFds();
         dropDentries();
-        assertNull(AioFiles.openCached(cold, AioFiles.O_RDONLY), "EAGAIN: a component had to be read");
+        assertNull(FileLookups.openCached(cold, AioFiles.O_RDONLY), "EAGAIN: a component had to be read");
         dropDentries();
-        assertFalse(AioFiles.isLookupCached(cold));
+        assertFalse(FileLookups.isLookupCached(cold));
         Files.readAttributes(cold, BasicFileAttributes.class); // the blocking lookup fills the cache
-        assertTrue(AioFiles.isLookupCached(cold));
-        try (AioFileDescriptor fd = AioFiles.openCached(cold, AioFiles.O_RDONLY)) {
+        assertTrue(FileLookups.isLookupCached(cold));
+        try (AioFileDescriptor fd = FileLookups.openCached(cold, AioFiles.O_RDONLY)) {
             assertNotNull(fd);
         }
         assertEquals(fds, openFds(), "descriptors left open");

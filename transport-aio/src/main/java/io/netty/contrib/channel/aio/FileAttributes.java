@@ -19,7 +19,10 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.util.concurrent.TimeUnit;
 
-/** What {@code fstat(2)} tells about an open file, as {@link BasicFileAttributes}: see {@link AioFiles#attributes}. */
+/**
+ * What {@code fstat(2)} tells about an open file, as {@link BasicFileAttributes}: see
+ * {@link FileLookups#attributes}.
+ */
 final class FileAttributes implements BasicFileAttributes {
 
     /** The slots that {@code Native.fstat0} fills. */
@@ -94,7 +97,7 @@ final class FileAttributes implements BasicFileAttributes {
         return size;
     }
 
-    /** {@code null}: not needed by the callers of {@link AioFiles#attributes}. */
+    /** {@code null}: not needed by the callers of {@link FileLookups#attributes}. */
     @Override
     public Object fileKey() {
         return null;

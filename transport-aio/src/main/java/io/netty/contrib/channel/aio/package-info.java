@@ -72,9 +72,16 @@
  *   {@code io_cancel} and {@code io_destroy}, without libaio;</li>
  *   <li>{@link io.netty.contrib.channel.aio.AioEventFd}: an eventfd for {@code IOCB_FLAG_RESFD};</li>
  *   <li>{@link io.netty.contrib.channel.aio.AioFiles} and {@link io.netty.contrib.channel.aio.AioFileDescriptor}:
- *   {@code O_DIRECT} opens, {@code statx} alignment, {@code preadv2}, {@code openat2};</li>
+ *   {@code O_DIRECT} opens, {@code statx} alignment, {@code preadv2};</li>
  *   <li>{@link io.netty.contrib.channel.aio.PageCache}: page-cache residency ({@code cachestat}) and eviction
  *   ({@code posix_fadvise}).</li>
+ * </ul>
+ *
+ * <h2>For servers that look files up on the event loop</h2>
+ * <ul>
+ *   <li>{@link io.netty.contrib.channel.aio.FileLookups}: {@code openat2} beneath a directory or from the kernel's
+ *   caches only, {@code fstat} of a descriptor, a {@code FileChannel} from a descriptor (the file server example
+ *   uses them; the handler does not need them).</li>
  * </ul>
  */
 package io.netty.contrib.channel.aio;

@@ -15,7 +15,7 @@
  */
 package io.netty.contrib.channel.aio.microbench;
 
-import io.netty.contrib.channel.aio.AioFiles;
+import io.netty.contrib.channel.aio.FileLookups;
 import io.netty.contrib.channel.aio.example.file.FileServer;
 
 import java.io.IOException;
@@ -46,7 +46,7 @@ import java.util.concurrent.TimeUnit;
  * <p>First, in this process: after {@code drop_caches}, the latency of {@code toRealPath} + {@code readAttributes}
  * + {@code FileChannel.open} (and close) of each of {@code files} 4 KiB files spread over {@code dirs} directories
  * under {@code microbench/target/metadata-files}, then the same warm, then the cost of the non-blocking probe
- * ({@code AioFiles.isLookupCached}) warm and cold. Then, out of process: the file server with one event loop, and
+ * ({@code FileLookups.isLookupCached}) warm and cold. Then, out of process: the file server with one event loop, and
  * {@code --metadata-lookup loop} (every lookup on the loop) against {@code auto} (cached lookups on the loop, the rest
  * on metadata threads), interleaved, {@code repetitions} times: after {@code drop_caches}, wrk fetches the cold small
  * files (in random order) over {@code connections} connections (few: the loop is not saturated, its
@@ -155,13 +155,13 @@ public final class MetadataBench {
         return ns;
     }
 
-    /** Nanoseconds of {@link AioFiles#isLookupCached}, per file. */
+    /** Nanoseconds of {@link FileLookups#isLookupCached}, per file. */
     private static long[] probes(List<Path> paths) throws IOException {
         long[] ns = new long[paths.size()];
         int cached = 0;
         for (int i = 0; i < ns.length; i++) {
             long t0 = System.nanoTime();
-            cached += AioFiles.isLookupCached(paths.get(i)) ? 1 : 0;
+            cached += FileLookups.isLookupCached(paths.get(i)) ? 1 : 0;
             ns[i] = System.nanoTime() - t0;
         }
         System.out.printf(Locale.ROOT, "  (%d of %d cached)%n", cached, ns.length);

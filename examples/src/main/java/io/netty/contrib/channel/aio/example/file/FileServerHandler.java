@@ -24,6 +24,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.contrib.channel.aio.Aio;
 import io.netty.contrib.channel.aio.AioFileDescriptor;
 import io.netty.contrib.channel.aio.AioFiles;
+import io.netty.contrib.channel.aio.FileLookups;
 import io.netty.handler.codec.DateFormatter;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpContent;
@@ -478,7 +479,7 @@ final class FileServerHandler extends ChannelInboundHandlerAdapter implements Up
         if (Aio.isAvailable()) {
             AioFileDescriptor again = AioFiles.reopen(channel, AioFiles.O_RDONLY | AioFiles.O_CLOEXEC);
             try {
-                return AioFiles.readChannel(again);
+                return FileLookups.readChannel(again);
             } catch (UnsupportedOperationException e) {
                 again.close(); // this JDK's FileDescriptor cannot take a descriptor: the path, then
             } catch (IOException | RuntimeException e) {

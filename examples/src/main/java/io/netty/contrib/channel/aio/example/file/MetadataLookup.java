@@ -18,6 +18,7 @@ package io.netty.contrib.channel.aio.example.file;
 import io.netty.contrib.channel.aio.Aio;
 import io.netty.contrib.channel.aio.AioFileDescriptor;
 import io.netty.contrib.channel.aio.AioFiles;
+import io.netty.contrib.channel.aio.FileLookups;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.internal.logging.InternalLogger;
 import io.netty.util.internal.logging.InternalLoggerFactory;
@@ -47,8 +48,8 @@ import java.util.function.Supplier;
  * then needs no disk. Opened: the response has its file, after {@code openat2} and {@code fstat} only. {@code EAGAIN}:
  * the same lookup, without {@code RESOLVE_CACHED}, runs on a metadata thread. A path with a symbolic link, a listing,
  * or a kernel without {@code openat2}: the target is resolved by its real path as before, where the older test puts
- * it: {@link AioFiles#isLookupCached} of the path ({@code openat2} with {@code RESOLVE_CACHED}, following links). For
- * a path that ends with {@code /} the probe is its {@value RequestTarget#INDEX}: only an index that opens from the
+ * it: {@link FileLookups#isLookupCached} of the path ({@code openat2} with {@code RESOLVE_CACHED}, following
+ * links). For a path that ends with {@code /} the probe is its {@value RequestTarget#INDEX}: only an index that opens from the
  * cache is served on the loop; a listing (which reads the directory and every entry's inode) goes to the threads.
  *
  * <p>An upload's or a delete's steps ({@link #change}, {@link #finish}) create, rename, delete or sync files. The
@@ -143,7 +144,7 @@ final class MetadataLookup {
      * @param queue lookups and steps that may wait for a thread; more are refused
      */
     MetadataLookup(Path root, Policy policy, int threads, int queue) {
-        boolean cachedProbe = Aio.isAvailable() && AioFiles.isOpenCachedSupported();
+        boolean cachedProbe = Aio.isAvailable() && FileLookups.isOpenCachedSupported();
         this.policy = policy == Policy.AUTO && !cachedProbe ? Policy.THREADS : policy;
         this.root = RootDirectory.open(root);
         this.queue = queue;
@@ -338,9 +339,9 @@ final class MetadataLookup {
         }
         try {
             if (!probe.getFileName().toString().equals(RequestTarget.INDEX)) {
-                return AioFiles.isLookupCached(probe);
+                return FileLookups.isLookupCached(probe);
             }
-            AioFileDescriptor fd = AioFiles.openCached(probe, AioFiles.O_PATH);
+            AioFileDescriptor fd = FileLookups.openCached(probe, AioFiles.O_PATH);
             if (fd == null) {
                 return false;
             }

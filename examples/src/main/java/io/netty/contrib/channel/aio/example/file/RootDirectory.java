@@ -18,6 +18,7 @@ package io.netty.contrib.channel.aio.example.file;
 import io.netty.contrib.channel.aio.Aio;
 import io.netty.contrib.channel.aio.AioFileDescriptor;
 import io.netty.contrib.channel.aio.AioFiles;
+import io.netty.contrib.channel.aio.FileLookups;
 import io.netty.util.internal.logging.InternalLogger;
 import io.netty.util.internal.logging.InternalLoggerFactory;
 
@@ -102,8 +103,8 @@ final class RootDirectory implements AutoCloseable {
         this.fd = fd;
         supported = fd != null;
         flags = fd == null ? 0 : AioFiles.O_RDONLY | AioFiles.O_NONBLOCK;
-        resolve = fd == null ? 0 : AioFiles.RESOLVE_BENEATH | AioFiles.RESOLVE_NO_SYMLINKS
-                | AioFiles.RESOLVE_NO_MAGICLINKS;
+        resolve = fd == null ? 0 : FileLookups.RESOLVE_BENEATH | FileLookups.RESOLVE_NO_SYMLINKS
+                | FileLookups.RESOLVE_NO_MAGICLINKS;
     }
 
     /**
@@ -169,7 +170,7 @@ final class RootDirectory implements AutoCloseable {
         }
         AioFileDescriptor file;
         try {
-            file = AioFiles.openat2(fd, name, flags, cachedOnly ? resolve | AioFiles.RESOLVE_CACHED : resolve);
+            file = FileLookups.openat2(fd, name, flags, cachedOnly ? resolve | FileLookups.RESOLVE_CACHED : resolve);
         } catch (NoSuchFileException e) {
             // A missing file is 404 whichever way it is looked up; a missing index means a listing (or a 404).
             return directory ? Lookup.BY_PATH : Lookup.answered(OpenedTarget.answered(
@@ -184,11 +185,11 @@ final class RootDirectory implements AutoCloseable {
             return Lookup.NOT_CACHED;
         }
         try {
-            BasicFileAttributes attrs = AioFiles.attributes(file);
+            BasicFileAttributes attrs = FileLookups.attributes(file);
             if (attrs.isRegularFile()) {
                 Path real = directory ? parsed.target.resolve(RequestTarget.INDEX) : parsed.target;
                 long modified = attrs.lastModifiedTime().toMillis();
-                FileChannel channel = AioFiles.readChannel(file);
+                FileChannel channel = FileLookups.readChannel(file);
                 return Lookup.answered(OpenedTarget.opened(RequestTarget.file(real, parsed.path), channel,
                         attrs.size(), modified));
             }
