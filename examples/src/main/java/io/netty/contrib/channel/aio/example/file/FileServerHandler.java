@@ -25,17 +25,13 @@ import io.netty.contrib.channel.aio.Aio;
 import io.netty.contrib.channel.aio.AioFileDescriptor;
 import io.netty.contrib.channel.aio.AioFiles;
 import io.netty.contrib.channel.aio.FileLookups;
-import io.netty.handler.codec.DateFormatter;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultHttpRequest;
-import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
-import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
@@ -48,7 +44,6 @@ import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 
 import java.io.IOException;
-import java.net.SocketAddress;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
@@ -57,10 +52,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayDeque;
-import java.util.Date;
 import java.util.Deque;
-import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BooleanSupplier;
 
 import static io.netty.handler.codec.http.HttpResponseStatus.BAD_REQUEST;
@@ -91,8 +83,6 @@ import static io.netty.handler.codec.http.HttpVersion.HTTP_1_1;
  */
 final class FileServerHandler extends ChannelInboundHandlerAdapter implements UploadHandler.Responses {
 
-    private static final String SERVER = "netty-transport-aio";
-
     private final Path root;
     private final BodyWriter bodies;
     private final int maxPipelined;
@@ -106,16 +96,11 @@ final class FileServerHandler extends ChannelInboundHandlerAdapter implements Up
     private final MetadataLookup metadata;
     private final Deque<HttpRequest> waiting = new ArrayDeque<>();
     private ChannelHandlerContext ctx;
-    private SocketAddress remote;
     private boolean responding;
     private boolean serving;
     private boolean closing;
     /** The response being sent, for the access log: its request, status and body size; null between responses. */
-    private HttpRequest current;
-    private int currentStatus;
-    private long currentBytes;
-    /** The compressor of the current response when it is sent compressed: its bytes are what the log reports. */
-    private Compression currentCompression;
+    private AccessRecord record;
     /** Told when the responses are all written and none waits ({@link #onIdle}); or {@code null}. */
     private Runnable idleListener;
 
@@ -152,7 +137,8 @@ final class FileServerHandler extends ChannelInboundHandlerAdapter implements Up
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
-        remote = ctx.channel().remoteAddress();
+        record = new AccessRecord(accessLog, ctx.channel().remoteAddress(),
+                ctx.channel() instanceof Http2StreamChannel);
     }
 
     @Override
@@ -231,7 +217,7 @@ final class FileServerHandler extends ChannelInboundHandlerAdapter implements Up
     public void channelInactive(ChannelHandlerContext ctx) {
         closing = true;
         waiting.clear();
-        ended(false);
+        record.ended(false);
         ctx.fireChannelInactive();
     }
 
@@ -307,90 +293,47 @@ final class FileServerHandler extends ChannelInboundHandlerAdapter implements Up
             sendError(request, failedOpen(opened.failedStep, opened.failure), keepAlive);
             return;
         }
-        Path file = opened.target.file();
         FileChannel channel = opened.takeChannel();
         boolean ownsChannel = true;
         try {
-            long length = opened.length;
-            long modified = opened.modified;
-            String etag = Preconditions.etag(length, modified);
-            String lastModified = DateFormatter.format(new Date(modified));
-            HttpHeaders req = request.headers();
-            String contentType = MimeTypes.of(file.getFileName().toString());
-            // --gzip: a compressible file has two representations; the gzip one has a weak validator.
             Compression gzip = ctx.pipeline().get(Compression.class);
-            boolean varies = gzip != null && Compression.compressible(contentType, length);
-            boolean compressed = varies && gzip.compresses(request, contentType, length);
-            String tag = compressed ? "W/" + etag : etag;
-
-            Preconditions.Outcome condition = Preconditions.evaluate(req, etag, modified, true);
-            if (condition == Preconditions.Outcome.FAILED) {
-                sendError(request, PRECONDITION_FAILED, keepAlive);
-                return;
-            }
-            if (condition == Preconditions.Outcome.NOT_MODIFIED) {
-                // No Content-Length: a 304's would have to be the 200's (RFC 9110, section 8.6).
-                FullHttpResponse res = new DefaultFullHttpResponse(HTTP_1_1, NOT_MODIFIED, Unpooled.EMPTY_BUFFER);
-                res.headers().set(HttpHeaderNames.ETAG, tag).set(HttpHeaderNames.LAST_MODIFIED, lastModified);
-                vary(res, varies);
-                send(request, res, keepAlive);
-                return;
-            }
-
-            List<long[]> ranges = null;
-            String range = req.get(HttpHeaderNames.RANGE);
-            if (range != null && ifRangeMatches(req.get(HttpHeaderNames.IF_RANGE), etag, modified)) {
-                ranges = ByteRanges.parse(range, length, maxRanges);
-            }
-            if (ranges != null && ranges.isEmpty()) {
-                FullHttpResponse res = errorResponse(REQUESTED_RANGE_NOT_SATISFIABLE);
-                res.headers().set(HttpHeaderNames.CONTENT_RANGE, "bytes */" + length);
-                send(request, res, keepAlive);
-                return;
-            }
-
+            FileResponse plan = FileResponse.plan(request, opened.target.file(), opened.length, opened.modified,
+                    gzip, maxRanges);
             boolean head = HttpMethod.HEAD.equals(request.method());
-            HttpResponse res;
-            if (ranges == null || ranges.size() == 1) {
-                long first = ranges == null ? 0 : ranges.get(0)[0];
-                long count = ranges == null ? length : ranges.get(0)[1] - first + 1;
-                res = new DefaultHttpResponse(HTTP_1_1, ranges == null ? OK : PARTIAL_CONTENT);
-                if (ranges != null) {
-                    res.headers().set(HttpHeaderNames.CONTENT_RANGE,
-                            "bytes " + first + '-' + (first + count - 1) + '/' + length);
-                }
-                res.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);
-                HttpUtil.setContentLength(res, count);
-                // Ranges are served on the identity representation only.
-                compressed &= ranges == null;
-                headers(res, compressed ? tag : etag, lastModified, keepAlive);
-                vary(res, varies);
-                if (compressed && head) {
-                    Compression.asCompressedHead(res); // the compressor passes HEAD through
-                }
-                began(request, res.status(), head ? 0 : count);
-                currentCompression = compressed && !head ? gzip : null;
-                ctx.write(res);
-                if (!head && count > 0) {
-                    ownsChannel = false;
-                    writeBody(channel, first, count, compressed);
-                }
-                complete(request, ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT), keepAlive);
-                return;
-            }
-            Multipart parts = new Multipart(file, ranges, contentType, length);
-            res = new DefaultHttpResponse(HTTP_1_1, PARTIAL_CONTENT);
-            res.headers().set(HttpHeaderNames.CONTENT_TYPE, "multipart/byteranges; boundary=" + parts.boundary);
-            HttpUtil.setContentLength(res, parts.contentLength());
-            headers(res, etag, lastModified, keepAlive);
-            vary(res, varies);
-            began(request, PARTIAL_CONTENT, head ? 0 : parts.contentLength());
-            ctx.write(res);
-            if (head) {
-                complete(request, ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT), keepAlive);
-            } else {
-                ownsChannel = false;
-                writePart(request, parts, 0, channel, keepAlive);
+            switch (plan.kind) {
+                case PRECONDITION_FAILED:
+                    sendError(request, PRECONDITION_FAILED, keepAlive);
+                    break;
+                case NOT_MODIFIED:
+                    send(request, plan.notModified(), keepAlive);
+                    break;
+                case RANGE_NOT_SATISFIABLE:
+                    FullHttpResponse res = errorResponse(REQUESTED_RANGE_NOT_SATISFIABLE);
+                    res.headers().set(HttpHeaderNames.CONTENT_RANGE, "bytes */" + plan.length);
+                    send(request, res, keepAlive);
+                    break;
+                case BODY:
+                    HttpResponse bodyHead = plan.head(request, keepAlive);
+                    record.began(request, bodyHead.status(), head ? 0 : plan.count);
+                    if (plan.compressed && !head) {
+                        record.compressedBy(gzip);
+                    }
+                    ctx.write(bodyHead);
+                    if (!head && plan.count > 0) {
+                        ownsChannel = false;
+                        writeBody(channel, plan.first, plan.count, plan.compressed);
+                    }
+                    complete(request, ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT), keepAlive);
+                    break;
+                default:
+                    record.began(request, PARTIAL_CONTENT, head ? 0 : plan.parts.contentLength());
+                    ctx.write(plan.head(request, keepAlive));
+                    if (head) {
+                        complete(request, ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT), keepAlive);
+                    } else {
+                        ownsChannel = false;
+                        writePart(request, plan.parts, 0, channel, keepAlive);
+                    }
             }
         } finally {
             if (ownsChannel) {
@@ -399,45 +342,12 @@ final class FileServerHandler extends ChannelInboundHandlerAdapter implements Up
         }
     }
 
-    /** The ranges of a {@code multipart/byteranges} body and their part headers. */
-    private static final class Multipart {
-        final Path file;
-        final List<long[]> ranges;
-        final String contentType;
-        final long length;
-        final String boundary = Long.toHexString(ThreadLocalRandom.current().nextLong()) + "aio";
-
-        Multipart(Path file, List<long[]> ranges, String contentType, long length) {
-            this.file = file;
-            this.ranges = ranges;
-            this.contentType = contentType;
-            this.length = length;
-        }
-
-        String partHeader(int i) {
-            long[] r = ranges.get(i);
-            return "\r\n--" + boundary + "\r\nContent-Type: " + contentType + "\r\nContent-Range: bytes " + r[0] + '-'
-                    + r[1] + '/' + length + "\r\n\r\n";
-        }
-
-        String end() {
-            return "\r\n--" + boundary + "--\r\n";
-        }
-
-        long contentLength() {
-            long total = end().length();
-            for (int i = 0; i < ranges.size(); i++) {
-                total += partHeader(i).length() + ranges.get(i)[1] - ranges.get(i)[0] + 1;
-            }
-            return total;
-        }
-    }
-
     /**
      * Writes part {@code i} with {@code channel} (then closed), and the next part, with a file opened again, only
      * once this one has been sent: a response holds one open file at a time.
      */
-    private void writePart(HttpRequest request, Multipart parts, int i, FileChannel channel, boolean keepAlive) {
+    private void writePart(HttpRequest request, FileResponse.Multipart parts, int i, FileChannel channel,
+                           boolean keepAlive) {
         long[] r = parts.ranges.get(i);
         boolean last = i + 1 == parts.ranges.size();
         FileChannel next = null;
@@ -539,27 +449,6 @@ final class FileServerHandler extends ChannelInboundHandlerAdapter implements Up
         return body;
     }
 
-    private static void vary(HttpResponse res, boolean varies) {
-        if (varies) {
-            res.headers().set(HttpHeaderNames.VARY, HttpHeaderNames.ACCEPT_ENCODING);
-        }
-    }
-
-    private static boolean ifRangeMatches(String ifRange, String etag, long modified) {
-        if (ifRange == null) {
-            return true;
-        }
-        String v = ifRange.trim();
-        if (v.startsWith("\"")) {
-            return v.equals(etag);
-        }
-        if (v.startsWith("W/")) {
-            return false; // a weak validator never matches If-Range
-        }
-        Date date = DateFormatter.parseHttpDate(v);
-        return date != null && date.getTime() / 1000 == modified / 1000;
-    }
-
     private void sendListing(HttpRequest request, String path, OpenedTarget opened, boolean keepAlive) {
         if (opened.failure != null) {
             sendError(request, failedOpen(opened.failedStep, opened.failure), keepAlive);
@@ -590,27 +479,15 @@ final class FileServerHandler extends ChannelInboundHandlerAdapter implements Up
         if (res.status().code() != NOT_MODIFIED.code()) {
             HttpUtil.setContentLength(res, res.content().readableBytes());
         }
-        headers(res, null, null, keepAlive);
+        FileResponse.headers(res, null, null, keepAlive);
         if (HttpMethod.HEAD.equals(request.method())) {
             // Same headers as GET, no body.
             FullHttpResponse head = res.replace(Unpooled.EMPTY_BUFFER);
             res.release();
             res = head;
         }
-        began(request, res.status(), res.content().readableBytes());
+        record.began(request, res.status(), res.content().readableBytes());
         complete(request, ctx.writeAndFlush(res), keepAlive);
-    }
-
-    private static void headers(HttpResponse res, String etag, String lastModified, boolean keepAlive) {
-        HttpHeaders h = res.headers();
-        h.set(HttpHeaderNames.SERVER, SERVER).set(HttpHeaderNames.DATE, DateFormatter.format(new Date()));
-        if (etag != null) {
-            h.set(HttpHeaderNames.ACCEPT_RANGES, HttpHeaderValues.BYTES).set(HttpHeaderNames.ETAG, etag)
-                    .set(HttpHeaderNames.LAST_MODIFIED, lastModified);
-        }
-        if (!keepAlive) {
-            h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-        }
     }
 
     /**
@@ -624,7 +501,7 @@ final class FileServerHandler extends ChannelInboundHandlerAdapter implements Up
         }
         last.addListener((ChannelFutureListener) f -> {
             responding = false;
-            ended(f.isSuccess());
+            record.ended(f.isSuccess());
             if (!f.isSuccess()) {
                 closing = true;
                 log.failed(ctx.channel(), request.method() + " " + request.uri(), f.cause());
@@ -639,27 +516,6 @@ final class FileServerHandler extends ChannelInboundHandlerAdapter implements Up
                 }
             }
         });
-    }
-
-    /** The response to {@code request} has begun: its status and the size of its body, for the access log. */
-    private void began(HttpRequest request, HttpResponseStatus status, long bodyBytes) {
-        current = request;
-        currentStatus = status.code();
-        currentBytes = bodyBytes;
-        currentCompression = null;
-    }
-
-    /**
-     * The response that began has ended: its access log line. One cut short (the connection failed or closed) is
-     * logged with no size: how much of it the client got is not known.
-     */
-    private void ended(boolean complete) {
-        if (current != null && accessLog != null) {
-            long bytes = currentCompression != null ? currentCompression.encodedBytes() : currentBytes;
-            accessLog.log(remote, current, ctx.channel() instanceof Http2StreamChannel, currentStatus,
-                    complete ? bytes : 0);
-        }
-        current = null;
     }
 
     @Override

@@ -70,7 +70,6 @@ import static io.netty.handler.codec.http.HttpVersion.HTTP_1_1;
  */
 final class UploadHandler extends ChannelInboundHandlerAdapter {
 
-    private static final String SERVER = "netty-transport-aio";
     /** How long a connection answered in the middle of its request body keeps dropping what still arrives. */
     static final long LINGER_MILLIS = 2000;
 
@@ -489,7 +488,7 @@ final class UploadHandler extends ChannelInboundHandlerAdapter {
                 res.headers().set(HttpHeaderNames.LOCATION,
                         RequestTarget.encodePath(RequestTarget.decodePath(request.uri())));
             }
-            res.headers().set(HttpHeaderNames.SERVER, SERVER).set(HttpHeaderNames.DATE,
+            res.headers().set(HttpHeaderNames.SERVER, FileResponse.SERVER).set(HttpHeaderNames.DATE,
                     DateFormatter.format(new Date()));
             return res;
         }
