@@ -197,8 +197,9 @@ public final class FrameworkFileServer {
 
     private static Running webflux(Path root, int port, int threads, boolean aio) {
         System.setProperty("reactor.netty.ioWorkerCount", Integer.toString(threads));
-        ConfigurableApplicationContext context = new SpringApplicationBuilder(aio ? new Class<?>[] {StaticFiles.class, AioLine.class}
-                : new Class<?>[] {StaticFiles.class})
+        Class<?>[] sources = aio ? new Class<?>[] {StaticFiles.class, AioLine.class}
+                : new Class<?>[] {StaticFiles.class};
+        ConfigurableApplicationContext context = new SpringApplicationBuilder(sources)
                 .web(WebApplicationType.REACTIVE)
                 .properties("server.address=127.0.0.1", "server.port=" + port, "spring.main.banner-mode=off",
                         "spring.web.resources.static-locations=file:" + root + '/')

@@ -64,16 +64,24 @@ final class FrameworkTesting {
     record Download(int status, int connects, String contentRange, long size, String sha256) {
     }
 
+    /** Given to {@link #curl} instead of a header: HTTP/2 in cleartext with prior knowledge, not HTTP/1.1. */
+    static final String HTTP2_PRIOR_KNOWLEDGE = "--http2-prior-knowledge";
+
     /**
      * Downloads each URL in turn with one curl run over HTTP/1.1 (keep-alive: the second URL reuses the first's
-     * connection), with the given request headers ({@code "Name: value"}); {@code -k} for self-signed certificates.
+     * connection), with the given request headers ({@code "Name: value"}) or {@link #HTTP2_PRIOR_KNOWLEDGE};
+     * {@code -k} for self-signed certificates.
      */
     static List<Download> curl(Path scratch, List<String> urls, String... headers) throws Exception {
-        List<String> command = new ArrayList<>(List.of("curl", "-s", "-S", "-k", "--http1.1", "--max-time", "60",
+        boolean h2c = List.of(headers).contains(HTTP2_PRIOR_KNOWLEDGE);
+        List<String> command = new ArrayList<>(List.of("curl", "-s", "-S", "-k",
+                h2c ? HTTP2_PRIOR_KNOWLEDGE : "--http1.1", "--max-time", "60",
                 "-w", "%{http_code} %{num_connects} [%header{content-range}]\\n"));
         for (String header : headers) {
-            command.add("-H");
-            command.add(header);
+            if (!header.equals(HTTP2_PRIOR_KNOWLEDGE)) {
+                command.add("-H");
+                command.add(header);
+            }
         }
         List<File> bodies = new ArrayList<>();
         for (String url : urls) {

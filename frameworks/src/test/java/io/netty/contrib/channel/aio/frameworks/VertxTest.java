@@ -15,6 +15,13 @@
  */
 package io.netty.contrib.channel.aio.frameworks;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufHolder;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.ChannelPromise;
+import io.netty.channel.FileRegion;
 import io.netty.channel.epoll.Epoll;
 import io.netty.contrib.channel.aio.Aio;
 import io.netty.contrib.channel.aio.AioFileRegionHandler;
@@ -22,21 +29,32 @@ import io.netty.contrib.channel.aio.AioMetrics;
 import io.netty.contrib.channel.aio.LeakAndContextCheck;
 import io.netty.contrib.channel.aio.TestFiles;
 import io.netty.contrib.channel.aio.frameworks.FrameworkTesting.Counts;
+import io.netty.handler.stream.ChunkedInput;
+import io.netty.pkitesting.CertificateBuilder;
+import io.netty.pkitesting.X509Bundle;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.internal.VertxInternal;
+import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.impl.ConnectionBase;
 import io.vertx.core.transport.Transport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.File;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 import static io.netty.contrib.channel.aio.frameworks.FrameworkTesting.HOST;
@@ -45,6 +63,7 @@ import static io.netty.contrib.channel.aio.frameworks.FrameworkTesting.assertWho
 import static io.netty.contrib.channel.aio.frameworks.FrameworkTesting.coldFile;
 import static io.netty.contrib.channel.aio.frameworks.FrameworkTesting.curl;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -145,6 +164,64 @@ class VertxTest {
         assertWholeFile(file, curl(dir, url(server, "once.bin")));
         before.assertNoneAdmitted(metrics);
         before.assertReadThroughAio(metrics, file.length());
+    }
+
+    /**
+     * What Vert.x writes for {@code sendFile} where it writes no region, recorded at the connection's pipeline just
+     * below Vert.x's own handler: under TLS and with compression a {@code ChunkedInput} (read with blocking calls on
+     * the event loop by the {@code ChunkedWriteHandler}), over h2c only buffers (HTTP/2 frames: the file is read
+     * elsewhere). Either way no region reaches the handler, AIO is not used, and the file is served byte for byte.
+     * These are the limits docs/frameworks.md states.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"tls", "compression", "h2c"})
+    void withTlsCompressionOrHttp2NoRegionIsWrittenSoAioIsNotUsed(String option) throws Exception {
+        HttpServerOptions options = new HttpServerOptions().setHost(HOST).setPort(0);
+        String scheme = "http";
+        List<String> curlOptions = new ArrayList<>();
+        if ("tls".equals(option)) {
+            X509Bundle cert = new CertificateBuilder().subject("CN=localhost").setIsCertificateAuthority(true)
+                    .ecp256().buildSelfSigned();
+            options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
+                    .setCertValue(Buffer.buffer(cert.getCertificatePEM()))
+                    .setKeyValue(Buffer.buffer(cert.getPrivateKeyPEM())));
+            scheme = "https";
+        } else if ("compression".equals(option)) {
+            options.setCompressionSupported(true);
+            curlOptions.add("Accept-Encoding: identity");
+        } else {
+            curlOptions.add(FrameworkTesting.HTTP2_PRIOR_KNOWLEDGE);
+        }
+        Set<String> written = ConcurrentHashMap.newKeySet();
+        HttpServer other = vertx.createHttpServer(options);
+        other.connectionHandler(connection -> {
+            ChannelPipeline pipeline = ((ConnectionBase) connection).channel().pipeline();
+            pipeline.addFirst("aio.fileRegion", new AioFileRegionHandler());
+            pipeline.addBefore(pipeline.lastContext().name(), "recorder", new ChannelOutboundHandlerAdapter() {
+                @Override
+                public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) throws Exception {
+                    written.add(msg instanceof FileRegion ? "region"
+                            : msg instanceof ChunkedInput ? "chunked input"
+                            : msg instanceof ByteBuf || msg instanceof ByteBufHolder ? "buffer"
+                            : msg.getClass().getName());
+                    super.write(ctx, msg, promise);
+                }
+            });
+        });
+        other.requestHandler(VertxTest::sendFile);
+        await(other.listen());
+        try {
+            File file = coldFile(dir, "no-region-" + option + ".bin", (2 << 20) + 3, 25);
+            Counts before = Counts.of(metrics);
+            String url = scheme + "://" + HOST + ':' + other.actualPort() + "/files/" + file.getName();
+            assertWholeFile(file, curl(dir, url, curlOptions.toArray(new String[0])));
+            before.assertNoRegion(metrics);
+            assertFalse(written.contains("region"), written.toString());
+            assertEquals("h2c".equals(option) ? Set.of("buffer") : Set.of("buffer", "chunked input"), written,
+                    "what Vert.x wrote");
+        } finally {
+            await(other.close());
+        }
     }
 
     /** Vert.x's default transport is NIO: the file is served, by its own path, and each region counts a fallback. */
