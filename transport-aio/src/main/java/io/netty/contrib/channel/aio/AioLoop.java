@@ -65,7 +65,7 @@ final class AioLoop {
         SUBMIT_STARVED,
         /**
          * A sync that the file system cannot do through AIO ({@code io_submit} refused it with {@code EINVAL}: no
-         * {@code fsync} operation for AIO, tmpfs or a special file): the owner syncs with a blocking call.
+         * {@code fsync} operation, as in procfs): the owner syncs with a blocking call.
          */
         NO_AIO_SYNC,
         /**
