@@ -38,6 +38,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -143,6 +144,9 @@ class AioLoopTest {
         assertEquals(first, same);
         assertEquals(first.hashCode(), same.hashCode());
         assertNotEquals(first, other);
+        // A region configuration that names no loop settings takes the loop's as they are, without a warning.
+        assertNull(AioFileRegionConfig.DEFAULT.requestedLoopConfig());
+        assertSame(other, AioFileRegionConfig.builder().loopConfig(other).build().requestedLoopConfig());
         AioMetrics metrics = LoopRegistry.of(loop).metrics;
         try (TransportWarnings warnings = TransportWarnings.collect()) {
             loop.submit(() -> {

@@ -60,6 +60,8 @@ public final class AioFileRegionConfig {
     private final DirectIo directIo;
     private final PageCachePolicy pageCachePolicy;
     private final AioLoopConfig loopConfig;
+    /** {@link Builder#loopConfig} was called: a different configuration on the loop is worth a warning. */
+    private final boolean loopConfigGiven;
 
     private AioFileRegionConfig(Builder builder) {
         chunkSize = builder.chunkSize;
@@ -67,6 +69,7 @@ public final class AioFileRegionConfig {
         directIo = builder.directIo;
         pageCachePolicy = builder.pageCachePolicy;
         loopConfig = builder.loopConfig;
+        loopConfigGiven = builder.loopConfigGiven;
     }
 
     /**
@@ -125,6 +128,11 @@ public final class AioFileRegionConfig {
         return loopConfig;
     }
 
+    /** The loop settings asked for, or {@code null} if none was given: then any the loop has will do. */
+    AioLoopConfig requestedLoopConfig() {
+        return loopConfigGiven ? loopConfig : null;
+    }
+
     @Override
     public String toString() {
         return "AioFileRegionConfig(chunkSize: " + chunkSize + ", readAhead: " + readAhead + ", directIo: " + directIo
@@ -141,6 +149,7 @@ public final class AioFileRegionConfig {
         private DirectIo directIo = DirectIo.AUTO;
         private PageCachePolicy pageCachePolicy = PageCachePolicy.ADMIT_REPEATED;
         private AioLoopConfig loopConfig = AioLoopConfig.DEFAULT;
+        private boolean loopConfigGiven;
 
         private static final int DEFAULT_CHUNK_SIZE = SystemPropertyUtil.getInt("io.netty.contrib.aio.chunkSize",
                 1024 * 1024);
@@ -209,13 +218,16 @@ public final class AioFileRegionConfig {
         }
 
         /**
-         * The settings of the event loops' AIO state (default {@link AioLoopConfig#DEFAULT}).
+         * The settings of the event loops' AIO state (default {@link AioLoopConfig#DEFAULT}, used where this
+         * configuration's region is the first to need it; without this call, a loop set up otherwise is taken as it
+         * is, without a warning).
          *
          * @param loopConfig the settings of the event loops' AIO state
          * @return this builder
          */
         public Builder loopConfig(AioLoopConfig loopConfig) {
             this.loopConfig = ObjectUtil.checkNotNull(loopConfig, "loopConfig");
+            loopConfigGiven = true;
             return this;
         }
 

@@ -64,8 +64,8 @@ final class AioLoop {
         /** {@code io_submit} kept refusing it with {@code EAGAIN}: the owner may read synchronously. */
         SUBMIT_STARVED,
         /**
-         * A sync that the file system cannot do through AIO ({@code io_submit} refused it with {@code EINVAL}: no
-         * {@code fsync} operation, as in procfs): the owner syncs with a blocking call.
+         * A sync that cannot go through AIO ({@code io_submit} refused it with {@code EINVAL}: no {@code fsync}
+         * operation, as in procfs; or its block could not be set up): the owner syncs with a blocking call.
          */
         NO_AIO_SYNC,
         /**
@@ -284,8 +284,8 @@ final class AioLoop {
         trimScheduled = false;
         if (!closed) {
             files.trim(System.nanoTime());
-            if (files.size() > 0) {
-                files();
+            if (files.idleSize() > 0) {
+                files(); // files in use need no trim: their last release schedules it again
             }
         }
     }
@@ -416,7 +416,11 @@ final class AioLoop {
             } catch (RuntimeException e) {
                 freeSlots[freeCount++] = slot;
                 logger.warn("A read could not be set up: {}", read, e);
-                complete(read, -Native.EINVAL);
+                if (read.isSync()) {
+                    abort(read, Abort.NO_AIO_SYNC); // done with a blocking call instead
+                } else {
+                    complete(read, -Native.EINVAL);
+                }
                 continue;
             }
             reads[slot] = read;

@@ -113,9 +113,9 @@ final class DirectFileCache {
         }
     }
 
-    /** How many files are open: in use, and idle. */
-    int size() {
-        return inUse.size() + idle.size();
+    /** How many files are open with no reader. */
+    int idleSize() {
+        return idle.size();
     }
 
     /** Lets go of every file: each closes now, or when its last reader is done. */

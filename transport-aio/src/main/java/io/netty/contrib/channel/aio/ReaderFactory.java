@@ -118,7 +118,7 @@ final class ReaderFactory {
             return fallback(AioMetrics.Fallback.FILE_DESCRIPTOR_UNAVAILABLE, "DefaultFileRegion's FileChannel",
                     metrics, fallback);
         }
-        AioLoop aio = AioLoop.get((IoEventLoop) loop, config.loopConfig());
+        AioLoop aio = AioLoop.get((IoEventLoop) loop, config.requestedLoopConfig());
         if (aio == null) {
             // AioLoop counted the SETUP_FAILED fallback.
             return new Route(fallback);
