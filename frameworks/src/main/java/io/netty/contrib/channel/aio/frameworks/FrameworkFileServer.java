@@ -61,7 +61,9 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code vertx}: Vert.x on its epoll transport, {@code response().sendFile(path)}, one server instance per
  *   event loop.</li>
  * </ul>
- * It listens on 127.0.0.1 and runs until it is killed.
+ * It listens on 127.0.0.1 and runs until it is killed. It is a benchmark's server, not a hardened one: a path may not
+ * leave the root by {@code ..}, but symbolic links under the root are followed wherever they point. The webflux
+ * server's loop count is a JVM-wide property that Reactor Netty reads once: the first server of a JVM sets it.
  */
 public final class FrameworkFileServer {
 
@@ -167,7 +169,13 @@ public final class FrameworkFileServer {
             server = server.doOnChannelInit((observer, channel, address) ->
                     channel.pipeline().addFirst("aio.fileRegion", new AioFileRegionHandler()));
         }
-        DisposableServer bound = server.bindNow();
+        DisposableServer bound;
+        try {
+            bound = server.bindNow();
+        } catch (RuntimeException e) {
+            loops.disposeLater(Duration.ZERO, Duration.ofSeconds(10)).block(Duration.ofSeconds(30));
+            throw e;
+        }
         return new Running(loops.onServer(true), () -> {
             bound.disposeNow(Duration.ofSeconds(10));
             loops.disposeLater(Duration.ZERO, Duration.ofSeconds(10)).block(Duration.ofSeconds(30));
