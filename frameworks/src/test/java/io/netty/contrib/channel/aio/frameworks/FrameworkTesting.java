@@ -211,6 +211,53 @@ final class FrameworkTesting {
         }
     }
 
+    /** A request that asserts its own answer. */
+    interface Request {
+        void run() throws Exception;
+    }
+
+    /**
+     * On a server of one event loop: a client asks for {@code path}, the cold file {@code big} (deleted at the end),
+     * reads its first MiB and stops, so that the file is being read through AIO and most of it is not read yet (the
+     * socket buffers hold a few MiB at most: Linux grows a send buffer to 4 MiB by default, and the client keeps its
+     * receive buffer small). {@code small}, a request on another connection, is answered by the same loop meanwhile;
+     * only then is the rest of the big file read, byte for byte. No assertion depends on how long anything took.
+     *
+     * @return the loop's counts from before the big file was asked for
+     */
+    static Counts assertAnsweredWhileABigFileIsRead(AioMetrics metrics, int port, String path, File big,
+                                                    Request small) throws Exception {
+        assertEquals(1, metrics.loopCount(), "one event loop serves every connection");
+        String expected = TestFiles.sha256(big, 0, big.length());
+        PageCache.evict(big);
+        Counts before = Counts.of(metrics);
+        try (SlowClient slow = new SlowClient(port, path)) {
+            String head = slow.readHead();
+            assertTrue(head.startsWith("HTTP/1.1 200 OK\r\n"), head);
+            slow.readBody(1 << 20);
+            long readSoFar = metrics.bytesRead() - before.bytesRead();
+            assertTrue(readSoFar > 0 && readSoFar < big.length(),
+                    "the big file is being read through AIO, " + readSoFar + " bytes so far: " + metrics);
+            small.run();
+            long readWhenAnswered = metrics.bytesRead() - before.bytesRead();
+            assertTrue(readWhenAnswered < big.length(), "the small response came before the big file was read: "
+                    + readWhenAnswered + " of " + big.length() + " bytes");
+            assertEquals(1 << 20, slow.received());
+            assertEquals(expected, slow.readRest());
+            assertEquals(big.length(), slow.received());
+        } finally {
+            Files.delete(big.toPath());
+        }
+        return before;
+    }
+
+    /** Asserts a body of the ASCII text {@code text} came back with status 200. */
+    static void assertText(String text, Download download) {
+        assertEquals(200, download.status(), download.toString());
+        assertEquals(TestFiles.hex(TestFiles.sha256().digest(text.getBytes(StandardCharsets.US_ASCII))),
+                download.sha256(), download.toString());
+    }
+
     /**
      * A plain HTTP/1.1 GET on a socket of its own that reads the response only as far as it is told: a client that
      * is slow, or stops reading, as a real one may. It reads bodies framed by {@code Content-Length} or chunked.
