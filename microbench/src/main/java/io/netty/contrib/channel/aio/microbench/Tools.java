@@ -102,11 +102,13 @@ final class Tools {
     }
 
     /**
-     * {@code command} run by {@code /bin/sh}, which first raises its open-file limit to {@link ServerProcess#NOFILE}
-     * (or to the hard limit when it may not) and joins the cgroup whose {@code cgroup.procs} is given, if any.
+     * {@code command} run by {@code /bin/sh}, which first raises its open-file limit: the hard limit to
+     * {@link ServerProcess#NOFILE} where it is lower and may be raised (root), never down; the soft limit to the hard
+     * one. Then it joins the cgroup whose {@code cgroup.procs} is given, if any.
      */
     static List<String> limitedShell(Path cgroupProcs, List<String> command) {
-        String script = "ulimit -n " + ServerProcess.NOFILE + " 2>/dev/null || ulimit -n \"$(ulimit -Hn)\"; "
+        String script = "h=$(ulimit -Hn); if [ \"$h\" != unlimited ] && [ \"$h\" -lt " + ServerProcess.NOFILE
+                + " ]; then ulimit -n " + ServerProcess.NOFILE + " 2>/dev/null; fi; ulimit -Sn \"$(ulimit -Hn)\"; "
                 + (cgroupProcs == null ? "" : "echo $$ > '" + cgroupProcs + "' || exit 1; ")
                 + "exec \"$@\"";
         List<String> out = new ArrayList<>(List.of("/bin/sh", "-c", script, "sh"));
