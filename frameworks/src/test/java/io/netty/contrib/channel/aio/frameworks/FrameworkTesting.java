@@ -19,6 +19,7 @@ import io.netty.contrib.channel.aio.AioFileRegionConfig;
 import io.netty.contrib.channel.aio.AioMetrics;
 import io.netty.contrib.channel.aio.PageCache;
 import io.netty.contrib.channel.aio.TestFiles;
+import org.junit.jupiter.api.function.Executable;
 
 import java.io.File;
 import java.io.IOException;
@@ -211,22 +212,17 @@ final class FrameworkTesting {
         }
     }
 
-    /** A request that asserts its own answer. */
-    interface Request {
-        void run() throws Exception;
-    }
-
     /**
      * On a server of one event loop: a client asks for {@code path}, the cold file {@code big} (deleted at the end),
      * reads its first MiB and stops, so that the file is being read through AIO and most of it is not read yet (the
      * socket buffers hold a few MiB at most: Linux grows a send buffer to 4 MiB by default, and the client keeps its
-     * receive buffer small). {@code small}, a request on another connection, is answered by the same loop meanwhile;
+     * receive buffer small). {@code small}, a request on another connection that asserts its own answer, is answered by the same loop meanwhile;
      * only then is the rest of the big file read, byte for byte. No assertion depends on how long anything took.
      *
      * @return the loop's counts from before the big file was asked for
      */
     static Counts assertAnsweredWhileABigFileIsRead(AioMetrics metrics, int port, String path, File big,
-                                                    Request small) throws Exception {
+                                                    Executable small) throws Throwable {
         assertEquals(1, metrics.loopCount(), "one event loop serves every connection");
         String expected = TestFiles.sha256(big, 0, big.length());
         PageCache.evict(big);
@@ -238,7 +234,7 @@ final class FrameworkTesting {
             long readSoFar = metrics.bytesRead() - before.bytesRead();
             assertTrue(readSoFar > 0 && readSoFar < big.length(),
                     "the big file is being read through AIO, " + readSoFar + " bytes so far: " + metrics);
-            small.run();
+            small.execute();
             long readWhenAnswered = metrics.bytesRead() - before.bytesRead();
             assertTrue(readWhenAnswered < big.length(), "the small response came before the big file was read: "
                     + readWhenAnswered + " of " + big.length() + " bytes");

@@ -189,7 +189,7 @@ class ReactorNettyTest {
      * ({@link FrameworkTesting#assertAnsweredWhileABigFileIsRead}).
      */
     @Test
-    void aSmallRequestIsAnsweredWhileAColdSixtyFourMibFileIsBeingRead() throws Exception {
+    void aSmallRequestIsAnsweredWhileAColdSixtyFourMibFileIsBeingRead() throws Throwable {
         File big = TestFiles.create(dir, "big-64m.bin", 64 << 20, 64);
         Counts before = assertAnsweredWhileABigFileIsRead(metrics, server.port(), "/files/big-64m.bin", big,
                 () -> assertText("small", curl(dir, url(server, "http", "/small"))));

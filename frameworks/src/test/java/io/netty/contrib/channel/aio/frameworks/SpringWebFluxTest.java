@@ -111,7 +111,7 @@ class SpringWebFluxTest {
      * read through AIO ({@link FrameworkTesting#assertAnsweredWhileABigFileIsRead}).
      */
     @Test
-    void aSmallRequestIsAnsweredWhileAColdSixtyFourMibFileIsBeingRead() throws Exception {
+    void aSmallRequestIsAnsweredWhileAColdSixtyFourMibFileIsBeingRead() throws Throwable {
         // Cold too: nothing served in the window comes from the page cache.
         File small = coldFile(dir, "small.txt", 100, 13);
         File big = TestFiles.create(dir, "big-64m.bin", 64 << 20, 64);

@@ -236,7 +236,7 @@ class VertxTest {
      * file is read through AIO ({@link FrameworkTesting#assertAnsweredWhileABigFileIsRead}).
      */
     @Test
-    void aSmallRequestIsAnsweredWhileAColdSixtyFourMibFileIsBeingRead() throws Exception {
+    void aSmallRequestIsAnsweredWhileAColdSixtyFourMibFileIsBeingRead() throws Throwable {
         Vertx one = Vertx.builder().with(new VertxOptions().setEventLoopPoolSize(1)).withTransport(Transport.EPOLL)
                 .build();
         try {
