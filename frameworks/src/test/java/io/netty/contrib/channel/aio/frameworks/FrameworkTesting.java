@@ -15,10 +15,19 @@
  */
 package io.netty.contrib.channel.aio.frameworks;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufHolder;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
+import io.netty.channel.FileRegion;
 import io.netty.contrib.channel.aio.AioFileRegionConfig;
 import io.netty.contrib.channel.aio.AioMetrics;
 import io.netty.contrib.channel.aio.PageCache;
 import io.netty.contrib.channel.aio.TestFiles;
+import io.netty.handler.codec.http.HttpMessage;
+import io.netty.handler.stream.ChunkedInput;
 import org.junit.jupiter.api.function.Executable;
 
 import java.io.File;
@@ -34,6 +43,8 @@ import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -41,7 +52,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * What the framework tests share: cold files under {@code target/}, downloads with curl, a raw HTTP/1.1 client that
- * reads at its own pace, and the AIO counters before and after.
+ * reads at its own pace, the AIO counters before and after, and a recorder of what a framework writes.
  */
 final class FrameworkTesting {
 
@@ -157,6 +168,33 @@ final class FrameworkTesting {
     /** The {@code Content-Range} of a partial response. */
     static String contentRange(long first, long last, long length) {
         return "bytes " + first + '-' + last + '/' + length;
+    }
+
+    /**
+     * Records the kinds of message a framework writes, placed in a pipeline just below the framework's own handler:
+     * {@code "region"} (a {@link FileRegion}, what {@code AioFileRegionHandler} reads through AIO), {@code "chunked
+     * input"} (a {@link ChunkedInput}, read by a {@code ChunkedWriteHandler} with blocking calls on the loop),
+     * {@code "buffer"} (a buffer, or a message holding one), {@code "head"} (an HTTP message head without content),
+     * or else the message's class name. One recorder may serve every connection of a server.
+     */
+    @ChannelHandler.Sharable
+    static final class Recorder extends ChannelOutboundHandlerAdapter {
+        private final Set<String> written = ConcurrentHashMap.newKeySet();
+
+        @Override
+        public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) throws Exception {
+            written.add(msg instanceof FileRegion ? "region"
+                    : msg instanceof ChunkedInput ? "chunked input"
+                    : msg instanceof ByteBuf || msg instanceof ByteBufHolder ? "buffer"
+                    : msg instanceof HttpMessage ? "head"
+                    : msg.getClass().getName());
+            super.write(ctx, msg, promise);
+        }
+
+        /** The kinds written so far, by every connection the recorder is in. */
+        Set<String> written() {
+            return Set.copyOf(written);
+        }
     }
 
     /** The AIO counters of a group of loops at one moment, to compare with a later moment. */
