@@ -20,6 +20,7 @@ import io.netty.contrib.channel.aio.Aio;
 import io.netty.contrib.channel.aio.AioFileRegionHandler;
 import io.netty.contrib.channel.aio.AioMetrics;
 import io.netty.contrib.channel.aio.LeakAndContextCheck;
+import io.netty.contrib.channel.aio.PageCache;
 import io.netty.contrib.channel.aio.TestFiles;
 import io.netty.contrib.channel.aio.frameworks.FrameworkTesting.Counts;
 import org.junit.jupiter.api.AfterAll;
@@ -33,10 +34,17 @@ import org.springframework.boot.reactor.netty.NettyServerCustomizer;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.io.DefaultResourceLoader;
 import org.springframework.http.client.ReactorResourceFactory;
 
 import java.io.File;
+import java.io.IOException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
 
 import static io.netty.contrib.channel.aio.frameworks.FrameworkTesting.HOST;
 import static io.netty.contrib.channel.aio.frameworks.FrameworkTesting.assertAnsweredWhileABigFileIsRead;
@@ -48,8 +56,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Spring WebFlux on Spring Boot's Reactor Netty server, with the README's one bean: static resources from a
- * {@code file:} location reach Reactor Netty's {@code sendFile}, whole and as a single range, and their cold files go
- * through AIO.
+ * {@code file:} location, or from a {@code classpath:} one in a directory, reach Reactor Netty's {@code sendFile},
+ * whole and as a single range, and their cold files go through AIO; those in a jar do not.
  */
 class SpringWebFluxTest {
 
@@ -60,6 +68,9 @@ class SpringWebFluxTest {
     private static ConfigurableApplicationContext context;
     private static AioMetrics metrics;
     private static String base;
+    private static File inDirectory;
+    private static File inJar;
+    private static URLClassLoader classPath;
 
     /** The application: Boot's auto-configuration of WebFlux and its static resources, and the one bean. */
     @Configuration(proxyBeanMethods = false)
@@ -82,19 +93,35 @@ class SpringWebFluxTest {
         // One event loop for every connection (Reactor Netty reads this once; this class has a JVM of its own).
         System.setProperty("reactor.netty.ioWorkerCount", "1");
         dir = TestFiles.directory("spring-webflux");
+        // classpath:/aio-static/ is in a directory and in a jar, both on the application's class path.
+        Path classes = Files.createDirectories(dir.resolve("classes").resolve("aio-static"));
+        inDirectory = TestFiles.create(classes, "in-directory.bin", (3 << 20) + 9, 14);
+        // Not in dir: that is the file: location, which comes first.
+        inJar = TestFiles.create(Files.createDirectories(dir.resolve("jar")), "in-jar.bin", (3 << 20) + 10, 15);
+        Path jar = dir.resolve("static.jar");
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
+            out.putNextEntry(new JarEntry("aio-static/in-jar.bin"));
+            Files.copy(inJar.toPath(), out);
+        }
+        classPath = new URLClassLoader(new URL[] {dir.resolve("classes").toUri().toURL(), jar.toUri().toURL()},
+                SpringWebFluxTest.class.getClassLoader());
         context = new SpringApplicationBuilder(StaticFiles.class)
+                .resourceLoader(new DefaultResourceLoader(classPath))
                 .web(WebApplicationType.REACTIVE)
                 .properties("server.address=" + HOST, "server.port=0", "spring.main.banner-mode=off",
-                        "spring.web.resources.static-locations=file:" + dir + '/')
+                        "spring.web.resources.static-locations=file:" + dir + "/,classpath:/aio-static/")
                 .run();
         base = "http://" + HOST + ':' + context.getEnvironment().getProperty("local.server.port");
         metrics = AioMetrics.of(context.getBean(ReactorResourceFactory.class).getLoopResources().onServer(true));
     }
 
     @AfterAll
-    static void stop() {
+    static void stop() throws IOException {
         if (context != null) {
             context.close();
+        }
+        if (classPath != null) {
+            classPath.close();
         }
     }
 
@@ -129,5 +156,22 @@ class SpringWebFluxTest {
         Counts before = Counts.of(metrics);
         assertRange(file, first, last, curl(dir, base + "/static-range.bin", "Range: bytes=" + first + '-' + last));
         before.assertReadThroughAio(metrics, last - first + 1);
+    }
+
+    /**
+     * A {@code classpath:} location is served as a file when the resource is a file: in a directory on the class path
+     * (an exploded application, or {@code target/classes}) it goes through AIO; inside a jar it is not a file, WebFlux
+     * reads it into buffers, and no region reaches the handler (docs/frameworks.md).
+     */
+    @Test
+    void aClassPathResourceGoesThroughAioFromADirectoryNotFromAJar() throws Exception {
+        PageCache.evict(inDirectory);
+        Counts before = Counts.of(metrics);
+        assertWholeFile(inDirectory, curl(dir, base + "/in-directory.bin"));
+        before.assertReadThroughAio(metrics, inDirectory.length());
+
+        before = Counts.of(metrics);
+        assertWholeFile(inJar, curl(dir, base + "/in-jar.bin"));
+        before.assertNoRegion(metrics);
     }
 }
