@@ -109,7 +109,7 @@ class AioLoopTest {
         try (AioFileDescriptor direct = AioFiles.open(file, AioFiles.O_RDONLY | AioFiles.O_DIRECT);
              AioFileDescriptor writeOnly = AioFiles.open(file, AioFiles.O_WRONLY)) {
             List<TestRead> reads = new ArrayList<>();
-            AioMetrics metrics = LoopRegistry.of(loop).metrics;
+            AioMetrics metrics = LoopRegistry.of(loop).recorder.view;
             loop.submit(() -> {
                 AioLoop aio = AioLoop.get(loop, AioLoopConfig.DEFAULT);
                 assertNotNull(aio);
@@ -147,7 +147,7 @@ class AioLoopTest {
         // A region configuration that names no loop settings takes the loop's as they are, without a warning.
         assertNull(AioFileRegionConfig.DEFAULT.requestedLoopConfig());
         assertSame(other, AioFileRegionConfig.builder().loopConfig(other).build().requestedLoopConfig());
-        AioMetrics metrics = LoopRegistry.of(loop).metrics;
+        AioMetrics metrics = LoopRegistry.of(loop).recorder.view;
         try (TransportWarnings warnings = TransportWarnings.collect()) {
             loop.submit(() -> {
                 AioLoop aio = AioLoop.get(loop, first);
@@ -170,7 +170,7 @@ class AioLoopTest {
         File file = TestFiles.create(TestFiles.directory("loop"), "pass.bin", 1 << 20, 32);
         try (AioFileDescriptor direct = AioFiles.open(file, AioFiles.O_RDONLY | AioFiles.O_DIRECT)) {
             List<TestRead> reads = new ArrayList<>();
-            AioMetrics metrics = LoopRegistry.of(loop).metrics;
+            AioMetrics metrics = LoopRegistry.of(loop).recorder.view;
             CompletableFuture<Long> firstPass = new CompletableFuture<>();
             loop.submit(() -> {
                 AioLoop aio = AioLoop.get(loop, AioLoopConfig.DEFAULT);
@@ -199,7 +199,7 @@ class AioLoopTest {
         AioLoopConfig config = AioLoopConfig.builder().completionBudgetBytes(4096).build();
         try (AioFileDescriptor direct = AioFiles.open(file, AioFiles.O_RDONLY | AioFiles.O_DIRECT)) {
             List<TestRead> reads = new ArrayList<>();
-            AioMetrics metrics = LoopRegistry.of(loop).metrics;
+            AioMetrics metrics = LoopRegistry.of(loop).recorder.view;
             loop.submit(() -> {
                 AioLoop aio = AioLoop.get(loop, config);
                 assertNotNull(aio);
@@ -224,7 +224,7 @@ class AioLoopTest {
         try (AioFileDescriptor direct = AioFiles.open(file, AioFiles.O_RDONLY | AioFiles.O_DIRECT);
              AioFileDescriptor writeOnly = AioFiles.open(file, AioFiles.O_WRONLY)) {
             List<TestRead> refused = new ArrayList<>();
-            AioMetrics metrics = LoopRegistry.of(loop).metrics;
+            AioMetrics metrics = LoopRegistry.of(loop).recorder.view;
             TestRead[] good = new TestRead[1];
             loop.submit(() -> {
                 AioLoop aio = AioLoop.get(loop, AioLoopConfig.DEFAULT);

@@ -73,7 +73,7 @@ public class AioChunkedInput implements ChunkedInput<ByteBuf> {
     private final long end;
     /** Chunks asked of the reader and not handed out yet, in file order. */
     private final ArrayDeque<Chunk> chunks = new ArrayDeque<>();
-    private AioMetrics metrics;
+    private LoopRecorder metrics;
     /** Reads through AIO or the page cache; {@code null} before the first chunk, or when reading synchronously. */
     private ChunkReader reader;
     private boolean started;
@@ -313,11 +313,11 @@ public class AioChunkedInput implements ChunkedInput<ByteBuf> {
     private void start() throws IOException {
         started = true;
         EventLoop loop = channel.eventLoop();
-        metrics = LoopRegistry.of(loop).metrics;
+        metrics = LoopRegistry.of(loop).recorder;
         metrics.regionStarted();
         try {
             // Completions arrive on the channel's loop: a ChunkedWriteHandler elsewhere gets the synchronous path.
-            reader = ReaderFactory.bytesReader(loop, loop.inEventLoop(), region, config, metrics);
+            reader = ReaderFactory.bytesRoute(loop, loop.inEventLoop(), region, config, metrics).reader();
         } catch (IOException | RuntimeException e) {
             metrics.error();
             throw e;

@@ -64,7 +64,7 @@ public class AioFileRegionHandler extends ChannelDuplexHandler {
     /** Writes that came after the active region; their bytes count toward the channel's writability. */
     private PendingWriteQueue queued;
     private ChannelHandlerContext ctx;
-    private AioMetrics metrics;
+    private LoopRecorder metrics;
     private AioFileStream active;
     /** The last region's file and end: regions that go on from it are one request to the page-cache admission. */
     private final RegionSequence sequence = new RegionSequence();
@@ -103,7 +103,7 @@ public class AioFileRegionHandler extends ChannelDuplexHandler {
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
         queued = new PendingWriteQueue(ctx);
-        metrics = LoopRegistry.of(ctx.executor()).metrics;
+        metrics = LoopRegistry.of(ctx.executor()).recorder;
         PlacementCheck.probe(ctx, () -> sawRegion);
     }
 
@@ -192,20 +192,20 @@ public class AioFileRegionHandler extends ChannelDuplexHandler {
             return;
         }
         boolean needsBytes = ctx.pipeline().get(SslHandler.class) != null;
-        ChunkReader reader;
+        Route route;
         try {
-            reader = ReaderFactory.route(ctx, region, config, metrics, needsBytes, sequence).reader();
+            route = ReaderFactory.route(ctx, region, config, metrics, needsBytes, sequence);
         } catch (IOException | RuntimeException e) {
             metrics.error();
             ReferenceCountUtil.safeRelease(region);
             promise.tryFailure(e);
             return;
         }
-        if (reader == null) {
+        if (route.kind() == Route.Kind.RESIDENT || route.kind() == Route.Kind.PASS_THROUGH) {
             ctx.write(region, promise);
             return;
         }
-        AioFileStream stream = new AioFileStream(ctx, region, promise, reader, config);
+        AioFileStream stream = new AioFileStream(ctx, region, promise, route.reader(), config);
         active = stream;
         stream.start(failure -> streamDone(stream, failure));
     }

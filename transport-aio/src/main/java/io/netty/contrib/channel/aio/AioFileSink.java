@@ -103,7 +103,7 @@ public final class AioFileSink {
     private final Channel channel;
     private final EventLoop loop;
     private final File file;
-    private final AioMetrics metrics;
+    private final LoopRecorder metrics;
     /** The loop's AIO state, or {@code null} for blocking writes. */
     private final AioLoop aio;
     private final RandomAccessFile raf;
@@ -156,7 +156,7 @@ public final class AioFileSink {
         maxWritesInFlight = b.maxWritesInFlight;
         sync = b.sync;
         expectedLength = b.expectedLength;
-        metrics = AioMetrics.of(loop);
+        metrics = LoopRegistry.of(loop).recorder;
         result = loop.newPromise();
         aio = aioLoop(loop, metrics, b.loopConfig);
         raf = new RandomAccessFile(file, "rw");
@@ -198,17 +198,12 @@ public final class AioFileSink {
     }
 
     /** The loop's AIO, or {@code null} after counting the fallback in {@code metrics} (when not {@code null}). */
-    private static AioLoop aioLoop(EventLoop loop, AioMetrics metrics, AioLoopConfig config) {
-        if (!Aio.isAvailable()) {
+    private static AioLoop aioLoop(EventLoop loop, LoopRecorder metrics, AioLoopConfig config) {
+        // The sink runs on the channel's loop.
+        AioMetrics.Fallback unusable = ReaderFactory.loopFallback(loop, true);
+        if (unusable != null) {
             if (metrics != null) {
-                metrics.fallback(AioMetrics.Fallback.AIO_UNAVAILABLE, Aio.unavailabilityCause());
-            }
-            return null;
-        }
-        if (!(loop instanceof IoEventLoop) || !CompletionSource.supports((IoEventLoop) loop)) {
-            // Neither epoll nor io_uring (NIO, a loop of another transport).
-            if (metrics != null) {
-                metrics.fallback(AioMetrics.Fallback.UNSUPPORTED_LOOP, "event loop " + loop);
+                metrics.fallback(unusable, ReaderFactory.loopFallbackDetail(unusable, loop));
             }
             return null;
         }

@@ -149,7 +149,7 @@ final class AioLoop {
 
     private final IoEventLoop loop;
     private final AioLoopConfig config;
-    private final AioMetrics metrics;
+    private final LoopRecorder metrics;
     private final AioContext context;
     private final AioEventFd eventFd;
     private final CompletionSource source;
@@ -197,7 +197,7 @@ final class AioLoop {
     /** Another configuration than {@link #config} was asked for, and logged. */
     private boolean configConflictLogged;
 
-    private AioLoop(IoEventLoop loop, AioLoopConfig config, AioMetrics metrics) throws IOException {
+    private AioLoop(IoEventLoop loop, AioLoopConfig config, LoopRecorder metrics) throws IOException {
         if (!CompletionSource.supports(loop)) {
             throw new IllegalArgumentException("AIO completions need an epoll or io_uring event loop: " + loop);
         }
@@ -250,14 +250,14 @@ final class AioLoop {
             return null;
         }
         if (state.setupFailedAt != 0 && System.nanoTime() - state.setupFailedAt < SETUP_RETRY_NANOS) {
-            state.metrics.fallback(AioMetrics.Fallback.SETUP_FAILED, "io_setup failed less than a second ago");
+            state.recorder.fallback(AioMetrics.Fallback.SETUP_FAILED, "io_setup failed less than a second ago");
             return null;
         }
         try {
-            aio = new AioLoop(loop, config == null ? AioLoopConfig.DEFAULT : config, state.metrics);
+            aio = new AioLoop(loop, config == null ? AioLoopConfig.DEFAULT : config, state.recorder);
         } catch (IOException | RuntimeException e) {
             state.setupFailedAt = System.nanoTime();
-            state.metrics.fallback(AioMetrics.Fallback.SETUP_FAILED, e);
+            state.recorder.fallback(AioMetrics.Fallback.SETUP_FAILED, e);
             return null;
         }
         state.setupFailedAt = 0;
@@ -267,7 +267,7 @@ final class AioLoop {
         return aio;
     }
 
-    AioMetrics metrics() {
+    LoopRecorder metrics() {
         return metrics;
     }
 

@@ -18,15 +18,12 @@ package io.netty.contrib.channel.aio;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.EventExecutorGroup;
+import io.netty.contrib.channel.aio.LoopRecorder.Figure;
 import io.netty.util.internal.ObjectUtil;
-import io.netty.util.internal.logging.InternalLogger;
-import io.netty.util.internal.logging.InternalLoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
-import java.util.function.ToLongFunction;
 
 /**
  * Counters of file delivery through {@link AioFileRegionHandler}: AIO reads, bytes, what came from the page cache
@@ -38,24 +35,16 @@ import java.util.function.ToLongFunction;
  * group's, summed over its loops (each method says how it combines them). Both are live views: they count from the
  * loop's start, and a view taken once keeps counting.
  *
- * <p>Threads: a loop's counters are written only by that loop's thread and stored so that a read from any other
- * thread (a metrics scraper, say) sees a whole, recent value of each: {@code volatile} fields, and the per-reason
- * fallbacks under a lock, the histograms bucket by bucket. Each figure is read on its own, so two figures read one
+ * <p>This is a read-only view: the transport records each loop's figures where the loop's thread writes them, and
+ * stores each so that a read from any other thread (a metrics scraper, say) sees a whole, recent value (the
+ * histograms bucket by bucket). Each figure is read on its own, so two figures read one
  * after the other are not one snapshot: {@link #readsCompleted()} may already count a read whose bytes
  * {@link #bytesRead()}, read a moment before, did not include. A group's figures are read loop by loop in the
  * same way.
  */
 public final class AioMetrics {
 
-    private static final InternalLogger logger = InternalLoggerFactory.getInstance(AioMetrics.class);
     private static final Fallback[] REASONS = Fallback.values();
-    private static final AtomicBoolean[] LOGGED = new AtomicBoolean[REASONS.length];
-
-    static {
-        for (int i = 0; i < LOGGED.length; i++) {
-            LOGGED[i] = new AtomicBoolean();
-        }
-    }
 
     /**
      * Why a region was not (or not entirely) read through AIO, or an {@link AioFileSink} did not write with
@@ -82,51 +71,20 @@ public final class AioMetrics {
         DISABLED
     }
 
-    /** The loops a group's view sums; {@code null} for the counters of one loop. */
-    private final AioMetrics[] loops;
+    /** The loops this view reads: one, or a group's. */
+    private final LoopRecorder[] loops;
+    /** A group's view (it says how many loops it sums), not one loop's. */
+    private final boolean group;
 
-    /** By {@link Fallback#ordinal()}; guarded by itself. */
-    private final long[] fallbacks = new long[REASONS.length];
-    private volatile long regions;
-    private volatile long readsSubmitted;
-    private volatile long readsCompleted;
-    private volatile long bytesRead;
-    private volatile long pageCacheReads;
-    private volatile long pageCacheBytes;
-    private volatile long errors;
-    private volatile long submitsDeferred;
-    private volatile int inFlight;
-    private volatile long writesSubmitted;
-    private volatile long writesCompleted;
-    private volatile long bytesWritten;
-    private volatile long admitted;
-    private volatile long prefetchedBytes;
-    private volatile long prefetchesLate;
-    private volatile long openFileHits;
-    private volatile long openFileMisses;
-    private volatile int maxCompletionsPerWakeUp;
-    private volatile long memoryBudget;
-    private volatile long memoryUsed;
-    private volatile long maxMemoryUsed;
-    private volatile long memoryWaits;
-    private volatile long allocationFailures;
-    private volatile long memoryDiversions;
-    private volatile long memoryParks;
-    private volatile long chunkMemoryIdle;
-    private volatile long chunkSlabsAllocated;
-    private volatile long chunkSlabsFreed;
-    private final DurationRecorder lag = new DurationRecorder();
-    private final DurationRecorder iterations = new DurationRecorder();
-    private volatile long loopIoNanos;
-    private volatile long loopTaskNanos;
-
-    /** One loop's counters, written by that loop's thread. */
-    AioMetrics() {
-        loops = null;
+    /** One loop's view, made by its recorder. */
+    AioMetrics(LoopRecorder loop) {
+        loops = new LoopRecorder[] {loop};
+        group = false;
     }
 
-    private AioMetrics(AioMetrics[] loops) {
+    private AioMetrics(LoopRecorder[] loops) {
         this.loops = loops;
+        group = true;
     }
 
     /**
@@ -137,7 +95,7 @@ public final class AioMetrics {
      */
     public static AioMetrics of(EventExecutor loop) {
         ObjectUtil.checkNotNull(loop, "loop");
-        return LoopRegistry.of(loop).metrics;
+        return LoopRegistry.of(loop).recorder.view;
     }
 
     /**
@@ -159,11 +117,11 @@ public final class AioMetrics {
         if (group instanceof EventExecutor) {
             return of((EventExecutor) group);
         }
-        List<AioMetrics> members = new ArrayList<>();
+        List<LoopRecorder> members = new ArrayList<>();
         for (EventExecutor loop : group) {
-            members.add(LoopRegistry.of(loop).metrics);
+            members.add(LoopRegistry.of(loop).recorder);
         }
-        return new AioMetrics(members.toArray(new AioMetrics[0]));
+        return new AioMetrics(members.toArray(new LoopRecorder[0]));
     }
 
     /**
@@ -199,7 +157,7 @@ public final class AioMetrics {
      * @return 1 for one loop's metrics, the group's size for a group's
      */
     public int loopCount() {
-        return loops == null ? 1 : loops.length;
+        return loops.length;
     }
 
     /**
@@ -209,7 +167,7 @@ public final class AioMetrics {
      * @return the count since the loop started
      */
     public long regions() {
-        return loops == null ? regions : sum(AioMetrics::regions);
+        return figure(Figure.REGIONS);
     }
 
     /**
@@ -218,7 +176,7 @@ public final class AioMetrics {
      * @return the count since the loop started
      */
     public long readsSubmitted() {
-        return loops == null ? readsSubmitted : sum(AioMetrics::readsSubmitted);
+        return figure(Figure.READS_SUBMITTED);
     }
 
     /**
@@ -227,7 +185,7 @@ public final class AioMetrics {
      * @return the count since the loop started
      */
     public long readsCompleted() {
-        return loops == null ? readsCompleted : sum(AioMetrics::readsCompleted);
+        return figure(Figure.READS_COMPLETED);
     }
 
     /**
@@ -237,7 +195,7 @@ public final class AioMetrics {
      * @return bytes since the loop started
      */
     public long bytesRead() {
-        return loops == null ? bytesRead : sum(AioMetrics::bytesRead);
+        return figure(Figure.BYTES_READ);
     }
 
     /**
@@ -246,7 +204,7 @@ public final class AioMetrics {
      * @return the count since the loop started
      */
     public long writesSubmitted() {
-        return loops == null ? writesSubmitted : sum(AioMetrics::writesSubmitted);
+        return figure(Figure.WRITES_SUBMITTED);
     }
 
     /**
@@ -255,7 +213,7 @@ public final class AioMetrics {
      * @return the count since the loop started
      */
     public long writesCompleted() {
-        return loops == null ? writesCompleted : sum(AioMetrics::writesCompleted);
+        return figure(Figure.WRITES_COMPLETED);
     }
 
     /**
@@ -265,7 +223,7 @@ public final class AioMetrics {
      * @return bytes since the loop started
      */
     public long bytesWritten() {
-        return loops == null ? bytesWritten : sum(AioMetrics::bytesWritten);
+        return figure(Figure.BYTES_WRITTEN);
     }
 
     /**
@@ -274,7 +232,7 @@ public final class AioMetrics {
      * @return operations in flight now
      */
     public int inFlight() {
-        return loops == null ? inFlight : (int) sum(AioMetrics::inFlight);
+        return (int) figure(Figure.IN_FLIGHT);
     }
 
     /**
@@ -283,7 +241,7 @@ public final class AioMetrics {
      * @return the count since the loop started
      */
     public long pageCacheReads() {
-        return loops == null ? pageCacheReads : sum(AioMetrics::pageCacheReads);
+        return figure(Figure.PAGE_CACHE_READS);
     }
 
     /**
@@ -292,7 +250,7 @@ public final class AioMetrics {
      * @return bytes since the loop started
      */
     public long pageCacheBytes() {
-        return loops == null ? pageCacheBytes : sum(AioMetrics::pageCacheBytes);
+        return figure(Figure.PAGE_CACHE_BYTES);
     }
 
     /**
@@ -301,7 +259,7 @@ public final class AioMetrics {
      * @return the count since the loop started
      */
     public long errors() {
-        return loops == null ? errors : sum(AioMetrics::errors);
+        return figure(Figure.ERRORS);
     }
 
     /**
@@ -311,7 +269,7 @@ public final class AioMetrics {
      * @return the count since the loop started
      */
     public long submitsDeferred() {
-        return loops == null ? submitsDeferred : sum(AioMetrics::submitsDeferred);
+        return figure(Figure.SUBMITS_DEFERRED);
     }
 
     /**
@@ -322,7 +280,7 @@ public final class AioMetrics {
      * @return the count since the loop started
      */
     public long admitted() {
-        return loops == null ? admitted : sum(AioMetrics::admitted);
+        return figure(Figure.ADMITTED);
     }
 
     /**
@@ -331,7 +289,7 @@ public final class AioMetrics {
      * @return bytes since the loop started
      */
     public long prefetchedBytes() {
-        return loops == null ? prefetchedBytes : sum(AioMetrics::prefetchedBytes);
+        return figure(Figure.PREFETCHED_BYTES);
     }
 
     /**
@@ -341,7 +299,7 @@ public final class AioMetrics {
      * @return the count since the loop started
      */
     public long prefetchesLate() {
-        return loops == null ? prefetchesLate : sum(AioMetrics::prefetchesLate);
+        return figure(Figure.PREFETCHES_LATE);
     }
 
     /**
@@ -350,7 +308,7 @@ public final class AioMetrics {
      * @return the count since the loop started
      */
     public long openFileHits() {
-        return loops == null ? openFileHits : sum(AioMetrics::openFileHits);
+        return figure(Figure.OPEN_FILE_HITS);
     }
 
     /**
@@ -359,7 +317,7 @@ public final class AioMetrics {
      * @return the count since the loop started
      */
     public long openFileMisses() {
-        return loops == null ? openFileMisses : sum(AioMetrics::openFileMisses);
+        return figure(Figure.OPEN_FILE_MISSES);
     }
 
     /**
@@ -369,7 +327,7 @@ public final class AioMetrics {
      * @return the budget in bytes
      */
     public long memoryBudget() {
-        return loops == null ? memoryBudget : sum(AioMetrics::memoryBudget);
+        return figure(Figure.MEMORY_BUDGET);
     }
 
     /**
@@ -379,7 +337,7 @@ public final class AioMetrics {
      * @return bytes in use now
      */
     public long memoryUsed() {
-        return loops == null ? memoryUsed : sum(AioMetrics::memoryUsed);
+        return figure(Figure.MEMORY_USED);
     }
 
     /**
@@ -389,7 +347,7 @@ public final class AioMetrics {
      * @return bytes
      */
     public long maxMemoryUsed() {
-        return loops == null ? maxMemoryUsed : max(AioMetrics::maxMemoryUsed);
+        return figure(Figure.MAX_MEMORY_USED);
     }
 
     /**
@@ -398,7 +356,7 @@ public final class AioMetrics {
      * @return the count since the loop started
      */
     public long memoryWaits() {
-        return loops == null ? memoryWaits : sum(AioMetrics::memoryWaits);
+        return figure(Figure.MEMORY_WAITS);
     }
 
     /**
@@ -408,7 +366,7 @@ public final class AioMetrics {
      * @return the count since the loop started
      */
     public long allocationFailures() {
-        return loops == null ? allocationFailures : sum(AioMetrics::allocationFailures);
+        return figure(Figure.ALLOCATION_FAILURES);
     }
 
     /**
@@ -419,7 +377,7 @@ public final class AioMetrics {
      * @return the count since the loop started
      */
     public long memoryDiversions() {
-        return loops == null ? memoryDiversions : sum(AioMetrics::memoryDiversions);
+        return figure(Figure.MEMORY_DIVERSIONS);
     }
 
     /**
@@ -430,7 +388,7 @@ public final class AioMetrics {
      * @return the count since the loop started
      */
     public long memoryParks() {
-        return loops == null ? memoryParks : sum(AioMetrics::memoryParks);
+        return figure(Figure.MEMORY_PARKS);
     }
 
     /**
@@ -440,7 +398,7 @@ public final class AioMetrics {
      * @return bytes held now
      */
     public long chunkMemoryHeld() {
-        return loops == null ? memoryUsed + chunkMemoryIdle : sum(AioMetrics::chunkMemoryHeld);
+        return figure(Figure.MEMORY_USED) + figure(Figure.CHUNK_MEMORY_IDLE);
     }
 
     /**
@@ -450,7 +408,7 @@ public final class AioMetrics {
      * @return the count since the loop started
      */
     public long chunkSlabsAllocated() {
-        return loops == null ? chunkSlabsAllocated : sum(AioMetrics::chunkSlabsAllocated);
+        return figure(Figure.CHUNK_SLABS_ALLOCATED);
     }
 
     /**
@@ -460,7 +418,7 @@ public final class AioMetrics {
      * @return the count since the loop started
      */
     public long chunkSlabsFreed() {
-        return loops == null ? chunkSlabsFreed : sum(AioMetrics::chunkSlabsFreed);
+        return figure(Figure.CHUNK_SLABS_FREED);
     }
 
     /**
@@ -470,7 +428,7 @@ public final class AioMetrics {
      * @return completions
      */
     public int maxCompletionsPerWakeUp() {
-        return loops == null ? maxCompletionsPerWakeUp : (int) max(AioMetrics::maxCompletionsPerWakeUp);
+        return (int) figure(Figure.MAX_COMPLETIONS_PER_WAKE_UP);
     }
 
     /**
@@ -481,7 +439,11 @@ public final class AioMetrics {
      * @return nanoseconds; 0 before the first sample
      */
     public long maxLoopLagNanos() {
-        return loops == null ? lag.maxNanos() : max(AioMetrics::maxLoopLagNanos);
+        long max = 0;
+        for (LoopRecorder loop : loops) {
+            max = Math.max(max, loop.lag().maxNanos());
+        }
+        return max;
     }
 
     /**
@@ -494,11 +456,12 @@ public final class AioMetrics {
      * @throws IllegalArgumentException if {@code quantile} is not within 0..1
      */
     public long loopLagNanos(double quantile) {
-        if (loops != null) {
-            DurationHistogram.checkQuantile(quantile);
-            return max(m -> m.loopLagNanos(quantile));
+        DurationHistogram.checkQuantile(quantile);
+        long max = 0;
+        for (LoopRecorder loop : loops) {
+            max = Math.max(max, loop.lag().nanosAt(quantile));
         }
-        return lag.snapshot().nanosAt(quantile);
+        return max;
     }
 
     /**
@@ -508,7 +471,7 @@ public final class AioMetrics {
      * @return a snapshot
      */
     public DurationHistogram loopLag() {
-        return loops == null ? lag.snapshot() : DurationHistogram.sum(each(m -> m.lag.snapshot()));
+        return each(LoopRecorder::lag);
     }
 
     /**
@@ -519,7 +482,7 @@ public final class AioMetrics {
      * @return a snapshot
      */
     public DurationHistogram loopIterations() {
-        return loops == null ? iterations.snapshot() : DurationHistogram.sum(each(m -> m.iterations.snapshot()));
+        return each(LoopRecorder::iterations);
     }
 
     /**
@@ -529,7 +492,7 @@ public final class AioMetrics {
      * @return nanoseconds; 0 for a loop not made with {@link #measured(IoHandlerFactory)}
      */
     public long loopIoNanos() {
-        return loops == null ? loopIoNanos : sum(AioMetrics::loopIoNanos);
+        return figure(Figure.LOOP_IO_NANOS);
     }
 
     /**
@@ -538,7 +501,7 @@ public final class AioMetrics {
      * @return nanoseconds; 0 for a loop not made with {@link #measured(IoHandlerFactory)}
      */
     public long loopTaskNanos() {
-        return loops == null ? loopTaskNanos : sum(AioMetrics::loopTaskNanos);
+        return figure(Figure.LOOP_TASK_NANOS);
     }
 
     /**
@@ -549,12 +512,11 @@ public final class AioMetrics {
      */
     public long fallbacks(Fallback reason) {
         ObjectUtil.checkNotNull(reason, "reason");
-        if (loops != null) {
-            return sum(m -> m.fallbacks(reason));
+        long total = 0;
+        for (LoopRecorder loop : loops) {
+            total += loop.fallbacks(reason);
         }
-        synchronized (fallbacks) {
-            return fallbacks[reason.ordinal()];
-        }
+        return total;
     }
 
     /**
@@ -570,178 +532,35 @@ public final class AioMetrics {
         return total;
     }
 
-    /** The fallback counts by {@link Fallback#ordinal()}, each loop's read at once. */
+    /** The fallback counts by {@link Fallback#ordinal()}. */
     private long[] fallbacksByReason() {
-        if (loops == null) {
-            synchronized (fallbacks) {
-                return fallbacks.clone();
-            }
-        }
         long[] counts = new long[REASONS.length];
-        for (AioMetrics loop : loops) {
-            long[] own = loop.fallbacksByReason();
-            for (int i = 0; i < counts.length; i++) {
-                counts[i] += own[i];
-            }
+        for (Fallback reason : REASONS) {
+            counts[reason.ordinal()] = fallbacks(reason);
         }
         return counts;
     }
 
-    private long sum(ToLongFunction<AioMetrics> figure) {
-        long total = 0;
-        for (AioMetrics loop : loops) {
-            total += figure.applyAsLong(loop);
+    /** A figure of the loops: their sum, or for a maximum, the highest of theirs. */
+    private long figure(Figure figure) {
+        long value = 0;
+        for (LoopRecorder loop : loops) {
+            long own = loop.get(figure);
+            value = figure.max ? Math.max(value, own) : value + own;
         }
-        return total;
+        return value;
     }
 
-    private List<DurationHistogram> each(Function<AioMetrics, DurationHistogram> figure) {
+    /** A histogram of the loops: one loop's, or theirs together. */
+    private DurationHistogram each(Function<LoopRecorder, DurationHistogram> histogram) {
+        if (loops.length == 1) {
+            return histogram.apply(loops[0]);
+        }
         List<DurationHistogram> all = new ArrayList<>(loops.length);
-        for (AioMetrics loop : loops) {
-            all.add(figure.apply(loop));
+        for (LoopRecorder loop : loops) {
+            all.add(histogram.apply(loop));
         }
-        return all;
-    }
-
-    private long max(ToLongFunction<AioMetrics> figure) {
-        long max = 0;
-        for (AioMetrics loop : loops) {
-            max = Math.max(max, figure.applyAsLong(loop));
-        }
-        return max;
-    }
-
-    void regionStarted() {
-        regions++;
-    }
-
-    void readsSubmitted(int n) {
-        readsSubmitted += n;
-        inFlight += n;
-    }
-
-    void readCompleted(long bytes) {
-        readsCompleted++;
-        inFlight--;
-        if (bytes > 0) {
-            bytesRead += bytes;
-        }
-    }
-
-    void writesSubmitted(int n) {
-        writesSubmitted += n;
-        inFlight += n;
-    }
-
-    void writeCompleted(long bytes) {
-        writesCompleted++;
-        inFlight--;
-        if (bytes > 0) {
-            bytesWritten += bytes;
-        }
-    }
-
-    /** A sink's blocking write (its fallback) of {@code bytes}: counted in {@link #bytesWritten()}. */
-    void blockingWrite(long bytes) {
-        bytesWritten += bytes;
-    }
-
-    void pageCacheRead(long bytes) {
-        pageCacheReads++;
-        pageCacheBytes += bytes;
-    }
-
-    void regionAdmitted() {
-        admitted++;
-    }
-
-    void prefetched(long bytes) {
-        prefetchedBytes += bytes;
-    }
-
-    void prefetchLate() {
-        prefetchesLate++;
-    }
-
-    void openFileHit() {
-        openFileHits++;
-    }
-
-    void openFileMiss() {
-        openFileMisses++;
-    }
-
-    void memoryBudget(long bytes) {
-        memoryBudget = bytes;
-    }
-
-    void memoryUsed(long bytes) {
-        memoryUsed = bytes;
-        if (bytes > maxMemoryUsed) {
-            maxMemoryUsed = bytes;
-        }
-    }
-
-    void memoryWait() {
-        memoryWaits++;
-    }
-
-    void allocationFailed() {
-        allocationFailures++;
-    }
-
-    void memoryParked() {
-        memoryParks++;
-    }
-
-    void memoryDiverted(int reads) {
-        memoryDiversions += reads;
-    }
-
-    void chunkMemoryIdle(long bytes) {
-        chunkMemoryIdle = bytes;
-    }
-
-    void chunkSlabAllocated() {
-        chunkSlabsAllocated++;
-    }
-
-    void chunkSlabFreed() {
-        chunkSlabsFreed++;
-    }
-
-    void wakeUp(int completions) {
-        if (completions > maxCompletionsPerWakeUp) {
-            maxCompletionsPerWakeUp = completions;
-        }
-    }
-
-    void loopLag(long nanos) {
-        lag.record(nanos);
-    }
-
-    /** One iteration of a measured loop: {@code ioNanos} handling events, then {@code taskNanos} running tasks. */
-    void loopIteration(long ioNanos, long taskNanos) {
-        iterations.record(ioNanos + taskNanos);
-        loopIoNanos += ioNanos;
-        loopTaskNanos += taskNanos;
-    }
-
-    void error() {
-        errors++;
-    }
-
-    void submitDeferred() {
-        submitsDeferred++;
-    }
-
-    void fallback(Fallback reason, Object detail) {
-        synchronized (fallbacks) {
-            fallbacks[reason.ordinal()]++;
-        }
-        if (LOGGED[reason.ordinal()].compareAndSet(false, true)) {
-            logger.info("AIO file delivery falls back ({}): {} (logged once per reason)", reason, detail);
-        }
+        return DurationHistogram.sum(all);
     }
 
     /**
@@ -753,26 +572,16 @@ public final class AioMetrics {
     @Override
     public String toString() {
         StringBuilder sb = new StringBuilder("AioMetrics(");
-        if (loops != null) {
+        if (group) {
             sb.append("loops: ").append(loops.length).append(", ");
         }
-        sb.append("regions: ").append(regions())
-                .append(", reads submitted: ").append(readsSubmitted()).append(", completed: ").append(readsCompleted())
-                .append(", bytes read: ").append(bytesRead())
-                .append(", writes submitted: ").append(writesSubmitted()).append(", completed: ")
-                .append(writesCompleted())
-                .append(", bytes written: ").append(bytesWritten()).append(", in flight: ").append(inFlight())
-                .append(", page cache reads: ").append(pageCacheReads()).append(", bytes: ").append(pageCacheBytes())
-                .append(", admitted: ").append(admitted()).append(", prefetched bytes: ").append(prefetchedBytes())
-                .append(", prefetches late: ").append(prefetchesLate())
-                .append(", open files kept: ").append(openFileHits()).append(", opened: ").append(openFileMisses())
-                .append(", memory used: ").append(memoryUsed()).append(", budget: ").append(memoryBudget())
-                .append(", max used: ").append(maxMemoryUsed()).append(", waits: ").append(memoryWaits())
-                .append(", allocation failures: ").append(allocationFailures())
-                .append(", parked: ").append(memoryParks()).append(", diverted: ").append(memoryDiversions())
-                .append(", held: ").append(chunkMemoryHeld()).append(", slabs allocated: ")
-                .append(chunkSlabsAllocated()).append(", freed: ").append(chunkSlabsFreed())
-                .append(", most completions per wake-up: ").append(maxCompletionsPerWakeUp());
+        String sep = "";
+        for (Figure figure : Figure.values()) {
+            if (figure != Figure.LOOP_IO_NANOS && figure != Figure.LOOP_TASK_NANOS) {
+                sb.append(sep).append(figure.label).append(": ").append(figure(figure));
+                sep = ", ";
+            }
+        }
         if (loopLag().count() > 0) {
             sb.append(", loop lag p99: ").append(loopLagNanos(0.99) / 1000).append(" µs, max: ")
                     .append(maxLoopLagNanos() / 1000).append(" µs");
@@ -783,10 +592,9 @@ public final class AioMetrics {
         if (iterations.count() > 0) {
             sb.append(", loop iterations: ").append(iterations.count()).append(", p99: ")
                     .append(iterations.nanosAt(0.99) / 1000).append(" µs, max: ").append(iterations.maxNanos() / 1000)
-                    .append(" µs");
+                    .append(" µs, handling I/O: ").append(loopIoNanos() / 1000).append(" µs, running tasks: ")
+                    .append(loopTaskNanos() / 1000).append(" µs");
         }
-        sb.append(", errors: ").append(errors())
-                .append(", deferred submits: ").append(submitsDeferred());
         long[] byReason = fallbacksByReason();
         long total = 0;
         for (long n : byReason) {
@@ -794,7 +602,7 @@ public final class AioMetrics {
         }
         sb.append(", fallbacks: ").append(total);
         if (total > 0) {
-            String sep = " {";
+            sep = " {";
             for (Fallback reason : REASONS) {
                 long n = byReason[reason.ordinal()];
                 if (n > 0) {

@@ -58,7 +58,7 @@ final class ChunkPool {
     private final EventExecutor loop;
     private final long budget;
     private final long trimIntervalNanos;
-    private final AioMetrics metrics;
+    private final LoopRecorder metrics;
     private final Runnable memoryReturned;
     private final Runnable trimTask = this::trim;
     /** Idle slabs per class, used last in, first out (the most recently touched memory first). */
@@ -78,12 +78,12 @@ final class ChunkPool {
      *               out)
      * @param memoryReturned runs on the loop whenever a buffer came back, so that what waits for memory may go on
      */
-    ChunkPool(EventExecutor loop, long budget, AioMetrics metrics, Runnable memoryReturned) {
+    ChunkPool(EventExecutor loop, long budget, LoopRecorder metrics, Runnable memoryReturned) {
         this(loop, budget, TRIM_INTERVAL_NANOS, metrics, memoryReturned);
     }
 
     /** As {@link #ChunkPool(EventExecutor, long, AioMetrics, Runnable)}, with another trim interval (for tests). */
-    ChunkPool(EventExecutor loop, long budget, long trimIntervalNanos, AioMetrics metrics, Runnable memoryReturned) {
+    ChunkPool(EventExecutor loop, long budget, long trimIntervalNanos, LoopRecorder metrics, Runnable memoryReturned) {
         this.loop = loop;
         this.budget = budget;
         this.trimIntervalNanos = trimIntervalNanos;

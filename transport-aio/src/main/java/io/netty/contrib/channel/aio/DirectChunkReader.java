@@ -38,7 +38,7 @@ final class DirectChunkReader implements ChunkReader {
     static final long PREFETCH_DEADLINE_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
 
     private final AioLoop aio;
-    private final AioMetrics metrics;
+    private final LoopRecorder metrics;
     private final DirectFile file;
     private final OpenRegion region;
     private final boolean checkCache;

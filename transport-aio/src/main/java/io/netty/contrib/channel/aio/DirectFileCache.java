@@ -37,9 +37,9 @@ final class DirectFileCache {
     private final HashMap<Key, DirectFile> inUse = new HashMap<>();
     /** Files with no reader, the longest idle first. */
     private final LinkedHashMap<Key, DirectFile> idle = new LinkedHashMap<>();
-    private final AioMetrics metrics;
+    private final LoopRecorder metrics;
 
-    DirectFileCache(int capacity, long idleNanos, AioMetrics metrics) {
+    DirectFileCache(int capacity, long idleNanos, LoopRecorder metrics) {
         this.capacity = capacity;
         this.idleNanos = idleNanos;
         this.metrics = metrics;

@@ -73,7 +73,7 @@ final class LoopMeter implements IoHandlerFactory {
         private final IoHandler handler;
         private final SingleThreadIoEventLoop loop;
         /** The loop's metrics, looked up on its first iteration (the loop is still being built when this is made). */
-        private AioMetrics metrics;
+        private LoopRecorder metrics;
         /** The context of the current {@link #run}. */
         private IoHandlerContext context;
         /** Event handling the handler reported in its last run. */
@@ -90,7 +90,7 @@ final class LoopMeter implements IoHandlerFactory {
         public int run(IoHandlerContext context) {
             long start = System.nanoTime();
             if (metrics == null) {
-                metrics = AioMetrics.of(loop);
+                metrics = LoopRegistry.of(loop).recorder;
             }
             // Shutting down, the loop sleeps in its quiet period between iterations: those are not its work.
             if (runEnd != 0 && !loop.isShuttingDown()) {

@@ -72,7 +72,7 @@ final class LoopRegistry {
 
     /** One loop's entry. {@link #aio} and {@link #setupFailedAt} are used on the loop's thread only. */
     static final class LoopState {
-        final AioMetrics metrics = new AioMetrics();
+        final LoopRecorder recorder = new LoopRecorder();
         AioLoop aio;
         /** {@link System#nanoTime()} of the last failed set-up, or 0. */
         long setupFailedAt;

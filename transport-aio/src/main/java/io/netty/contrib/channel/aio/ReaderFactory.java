@@ -24,29 +24,14 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 
 /**
- * Decides, once per region, how {@link AioFileRegionHandler} delivers it, and sets up the reader: AIO when it can be
- * used, the page cache when the whole region is resident, else the region's own path. {@link AioChunkedInput} gets
- * its reader here too. Every fallback is counted in the loop's {@link AioMetrics} here.
+ * Decides, once per region, how {@link AioFileRegionHandler} delivers it, and sets up the reader: a typed
+ * {@link Route} (AIO when it can be used, the page cache when the whole region is resident, else the region's own
+ * path or a copy, with the reason). {@link AioChunkedInput} gets its route here too, and {@link AioFileSink} asks
+ * {@link #loopFallback} the same first questions. Every fallback is counted in the loop's recorder here.
  */
 final class ReaderFactory {
 
     private ReaderFactory() {
-    }
-
-    /** How one region is delivered: streamed through a {@link ChunkReader}, or passed on unchanged. */
-    static final class Route {
-        private static final Route RESIDENT = new Route(null);
-
-        private final ChunkReader reader;
-
-        private Route(ChunkReader reader) {
-            this.reader = reader;
-        }
-
-        /** The reader to stream the region through, or {@code null}: write the region on unchanged. */
-        ChunkReader reader() {
-            return reader;
-        }
     }
 
     /**
@@ -58,7 +43,7 @@ final class ReaderFactory {
      * @throws IOException if the region's file cannot be opened or examined
      */
     static Route route(ChannelHandlerContext ctx, DefaultFileRegion region, AioFileRegionConfig config,
-                       AioMetrics metrics, boolean needsBytes, RegionSequence sequence) throws IOException {
+                       LoopRecorder metrics, boolean needsBytes, RegionSequence sequence) throws IOException {
         checkRange(region.position(), region.count());
         // Netty's io_uring channels keep a file region's offset and length in an int (4.2.18): a region that ends
         // past 2 GiB would go out with the bytes of another part of the file. There it is copied into buffers.
@@ -89,30 +74,51 @@ final class ReaderFactory {
     }
 
     /**
-     * The reader that copies {@code region} (from {@code region.transferred()}) into buffers through AIO or the page
-     * cache, for {@link AioChunkedInput}; {@code null}, after counting the fallback, where AIO cannot be used.
+     * The route of {@code region} (from {@code region.transferred()}) for {@link AioChunkedInput}: read into buffers
+     * through AIO or the page cache; where AIO cannot be used, after counting the fallback, a {@link Route.Kind#COPY}
+     * without a reader (the chunked input reads itself).
      *
      * @param onLoop the reader would be used on {@code loop}'s thread
      * @throws IOException if the region's file cannot be opened or examined
      */
-    static ChunkReader bytesReader(EventLoop loop, boolean onLoop, DefaultFileRegion region,
-                                   AioFileRegionConfig config, AioMetrics metrics) throws IOException {
+    static Route bytesRoute(EventLoop loop, boolean onLoop, DefaultFileRegion region, AioFileRegionConfig config,
+                            LoopRecorder metrics) throws IOException {
         // One region per chunked input: nothing goes on from it.
-        return route(loop, onLoop, region, config, metrics, true, null, new RegionSequence()).reader();
+        Route route = route(loop, onLoop, region, config, metrics, true, null, new RegionSequence());
+        return route.kind() == Route.Kind.PASS_THROUGH ? Route.copiedByCaller(route.reason()) : route;
     }
 
-    private static Route route(EventLoop loop, boolean onLoop, DefaultFileRegion region, AioFileRegionConfig config,
-                               AioMetrics metrics, boolean needsBytes, ChunkReader fallback,
-                               RegionSequence sequence) throws IOException {
-        if (config.directIo() == AioFileRegionConfig.DirectIo.DISABLED) {
-            return fallback(AioMetrics.Fallback.DISABLED, config, metrics, fallback);
-        }
+    /**
+     * Why AIO cannot be used on {@code loop}, or {@code null} when it can: the questions every user of AIO (the
+     * handler, the chunked input, the sink) asks first, in this order.
+     *
+     * @param onLoop the caller would use AIO on {@code loop}'s thread (a handler with an executor of its own would not)
+     */
+    static AioMetrics.Fallback loopFallback(EventLoop loop, boolean onLoop) {
         if (!Aio.isAvailable()) {
-            return fallback(AioMetrics.Fallback.AIO_UNAVAILABLE, Aio.unavailabilityCause(), metrics, fallback);
+            return AioMetrics.Fallback.AIO_UNAVAILABLE;
         }
         if (!(loop instanceof IoEventLoop) || !CompletionSource.supports((IoEventLoop) loop) || !onLoop) {
             // Neither epoll nor io_uring (NIO, a loop of another transport).
-            return fallback(AioMetrics.Fallback.UNSUPPORTED_LOOP, "event loop " + loop, metrics, fallback);
+            return AioMetrics.Fallback.UNSUPPORTED_LOOP;
+        }
+        return null;
+    }
+
+    /** What the log says of a {@link #loopFallback}. */
+    static Object loopFallbackDetail(AioMetrics.Fallback reason, EventLoop loop) {
+        return reason == AioMetrics.Fallback.AIO_UNAVAILABLE ? Aio.unavailabilityCause() : "event loop " + loop;
+    }
+
+    static Route route(EventLoop loop, boolean onLoop, DefaultFileRegion region, AioFileRegionConfig config,
+                       LoopRecorder metrics, boolean needsBytes, ChunkReader fallback,
+                       RegionSequence sequence) throws IOException {
+        if (config.directIo() == AioFileRegionConfig.DirectIo.DISABLED) {
+            return fallback(AioMetrics.Fallback.DISABLED, config, metrics, fallback);
+        }
+        AioMetrics.Fallback unusable = loopFallback(loop, onLoop);
+        if (unusable != null) {
+            return fallback(unusable, loopFallbackDetail(unusable, loop), metrics, fallback);
         }
         if (!AioFiles.fileRegionFdSupported()) {
             return fallback(AioMetrics.Fallback.FILE_DESCRIPTOR_UNAVAILABLE, "DefaultFileRegion's FileChannel",
@@ -120,8 +126,8 @@ final class ReaderFactory {
         }
         AioLoop aio = AioLoop.get((IoEventLoop) loop, config.requestedLoopConfig());
         if (aio == null) {
-            // AioLoop counted the SETUP_FAILED fallback.
-            return new Route(fallback);
+            // AioLoop counted the SETUP_FAILED fallback; a loop shutting down counts none.
+            return Route.fallback(loop.isShuttingDown() ? null : AioMetrics.Fallback.SETUP_FAILED, fallback);
         }
         FileChannel channel = AioFiles.channel(region);
         OpenRegion open = new OpenRegion(region, channel, AioFiles.fd(channel), needsBytes);
@@ -157,10 +163,10 @@ final class ReaderFactory {
         }
         DirectChunkReader reader = new DirectChunkReader(aio, direct, open, useCache);
         if (!admitted) {
-            return new Route(reader);
+            return Route.direct(reader);
         }
         metrics.regionAdmitted(); // asked for again, or mostly cached already
-        return new Route(new PageCacheChunkReader(open, reader));
+        return Route.admitted(new PageCacheChunkReader(open, reader));
     }
 
     /** How much of a range is in the page cache. */
@@ -198,9 +204,9 @@ final class ReaderFactory {
         return cached * 2 >= pages ? Residency.MOST : Residency.LITTLE;
     }
 
-    private static Route fallback(AioMetrics.Fallback reason, Object detail, AioMetrics metrics,
+    private static Route fallback(AioMetrics.Fallback reason, Object detail, LoopRecorder metrics,
                                   ChunkReader fallback) {
         metrics.fallback(reason, detail);
-        return new Route(fallback);
+        return Route.fallback(reason, fallback);
     }
 }

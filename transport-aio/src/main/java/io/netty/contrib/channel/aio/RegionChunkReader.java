@@ -32,9 +32,9 @@ final class RegionChunkReader implements ChunkReader {
 
     private final DefaultFileRegion region;
     private final ByteBufAllocator alloc;
-    private final AioMetrics metrics;
+    private final LoopRecorder metrics;
 
-    RegionChunkReader(DefaultFileRegion region, ByteBufAllocator alloc, AioMetrics metrics) {
+    RegionChunkReader(DefaultFileRegion region, ByteBufAllocator alloc, LoopRecorder metrics) {
         this.region = region;
         this.alloc = alloc;
         this.metrics = metrics;

@@ -39,7 +39,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ChunkPoolTest {
 
     private final DefaultEventExecutor loop = new DefaultEventExecutor();
-    private final AioMetrics metrics = new AioMetrics();
+    private final LoopRecorder recorder = new LoopRecorder();
+    private final AioMetrics metrics = recorder.view;
     private final AtomicInteger returned = new AtomicInteger();
 
     @AfterEach
@@ -54,7 +55,7 @@ class ChunkPoolTest {
     private static final long TRIM_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
 
     private ChunkPool pool(long budget) throws Exception {
-        return onLoop(() -> new ChunkPool(loop, budget, TRIM_NANOS, metrics, returned::incrementAndGet));
+        return onLoop(() -> new ChunkPool(loop, budget, TRIM_NANOS, recorder, returned::incrementAndGet));
     }
 
     @Test
