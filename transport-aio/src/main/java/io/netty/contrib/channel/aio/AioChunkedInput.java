@@ -23,14 +23,12 @@ import io.netty.channel.DefaultFileRegion;
 import io.netty.channel.EventLoop;
 import io.netty.handler.stream.ChunkedInput;
 import io.netty.handler.stream.ChunkedWriteHandler;
-import io.netty.util.ReferenceCountUtil;
 import io.netty.util.internal.ObjectUtil;
 
 import java.io.File;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayDeque;
 import java.util.concurrent.RejectedExecutionException;
 
 /**
@@ -71,23 +69,18 @@ public class AioChunkedInput implements ChunkedInput<ByteBuf> {
     private final AioFileRegionConfig config;
     private final long start;
     private final long end;
-    /** Chunks asked of the reader and not handed out yet, in file order. */
-    private final ArrayDeque<Chunk> chunks = new ArrayDeque<>();
     private LoopRecorder metrics;
     /** Reads through AIO or the page cache; {@code null} before the first chunk, or when reading synchronously. */
     private ChunkReader reader;
+    /** The chunks being read, ready, or handed out and not freed yet; with {@link #reader}. */
+    private ChunkWindow window;
     private boolean started;
     /** Bytes of a chunk while the loop is short of memory (see {@link #copyOutOfBudget}). */
     static final int SHORT_CHUNK_SIZE = 64 << 10;
 
     private int chunkSize;
-    private int readAhead;
-    /** The next byte to ask the reader for. */
-    private long next;
     /** The next byte to hand out. */
     private long offset;
-    /** Chunks handed out whose buffers have not been freed: they still take memory, in the pipeline. */
-    private int handedOut;
     /** Why reading failed, or {@code null}: thrown by the next {@link #readChunk}. */
     private Throwable failure;
     /** {@link #readChunk} returned {@code null} before the end: the handler waits to be resumed. */
@@ -172,7 +165,6 @@ public class AioChunkedInput implements ChunkedInput<ByteBuf> {
         region = new DefaultFileRegion(file, position, count);
         start = position;
         end = position + count;
-        next = start;
         offset = start;
     }
 
@@ -254,26 +246,24 @@ public class AioChunkedInput implements ChunkedInput<ByteBuf> {
         }
         startChunks();
         throwIfFailed();
-        Chunk head = chunks.peek();
-        if (head == null || head.buf == null) {
+        ChunkWindow.Chunk head = window.take();
+        if (head == null) {
             waiting = true;
             return null;
         }
-        chunks.poll();
         waiting = false;
         offset = head.end;
-        ByteBuf buf = head.buf;
-        head.buf = null;
+        ByteBuf buf = (ByteBuf) head.take();
         if (offset == end) {
             releaseResources();
         }
         if (reader.isShortOfMemory()) {
             ByteBuf copy = copyOutOfBudget(allocator, buf);
             if (copy != null) {
+                window.returned();
                 return copy;
             }
         }
-        handedOut++;
         return new ChunkView(allocator, buf, this);
     }
 
@@ -324,7 +314,7 @@ public class AioChunkedInput implements ChunkedInput<ByteBuf> {
         }
         if (reader != null) {
             chunkSize = Math.max(config.chunkSize(), reader.alignment());
-            readAhead = config.readAhead();
+            window = new ChunkWindow(reader, offset, end, config.readAhead(), new WindowListener());
             // A loop that terminates without closing the channel closes the input: a chunk waiting on a timer of the
             // loop, or an input that its handler never asks again, would otherwise hold the file for good.
             reader.attach(reason -> closeNow());
@@ -338,21 +328,11 @@ public class AioChunkedInput implements ChunkedInput<ByteBuf> {
         }
         busy = true;
         try {
-            int alignment = reader.alignment();
-            boolean writable = channel.isWritable();
-            int window = reader.readAhead(readAhead, writable);
             // Short of memory, chunks are small: they are copied out of the budget when handed out (see readChunk).
-            int size = reader.isShortOfMemory() ? Math.max(alignment, Math.min(chunkSize, SHORT_CHUNK_SIZE))
+            int size = reader.isShortOfMemory() ? Math.max(reader.alignment(), Math.min(chunkSize, SHORT_CHUNK_SIZE))
                     : chunkSize;
-            // Chunks in the pipeline count: a slow peer must not get the file buffered in the channel.
-            while (!isAbandoned() && next < end && chunks.size() + handedOut < window
-                    && (chunks.isEmpty() && handedOut == 0 || writable)) {
-                long chunkStart = next;
-                long chunkEnd = Math.min(end, chunkStart - chunkStart % alignment + size);
-                next = chunkEnd;
-                Chunk chunk = new Chunk(chunkStart, chunkEnd);
-                chunks.add(chunk);
-                reader.read(chunkStart, chunkEnd, chunk);
+            if (!isAbandoned()) {
+                window.fill(size);
             }
         } finally {
             busy = false;
@@ -403,8 +383,7 @@ public class AioChunkedInput implements ChunkedInput<ByteBuf> {
         if (!waiting || busy) {
             return;
         }
-        Chunk head = chunks.peek();
-        if (failure != null || head != null && head.buf != null) {
+        if (failure != null || window.isHeadReady()) {
             waiting = false;
             resume();
         }
@@ -435,7 +414,7 @@ public class AioChunkedInput implements ChunkedInput<ByteBuf> {
     }
 
     private void freed() {
-        handedOut--;
+        window.returned();
         if (!isAbandoned()) {
             startChunks();
             arrived();
@@ -445,7 +424,7 @@ public class AioChunkedInput implements ChunkedInput<ByteBuf> {
     /** Fails the input: ready chunks are freed now; the failure is thrown by the next {@link #readChunk}. */
     private void fail(Throwable cause) {
         failure = cause;
-        dropReadyChunks();
+        window.stop();
         arrived();
     }
 
@@ -455,20 +434,11 @@ public class AioChunkedInput implements ChunkedInput<ByteBuf> {
         }
         closed = true;
         waiting = false;
-        dropReadyChunks();
-        releaseResources();
-    }
-
-    /** Frees the chunks that were read; those under a read are freed by their read's completion. */
-    private void dropReadyChunks() {
-        for (Chunk chunk : chunks) {
-            ByteBuf buf = chunk.buf;
-            if (buf != null) {
-                chunk.buf = null;
-                buf.release();
-            }
+        if (window != null) {
+            // Frees the chunks that were read; those under a read are freed by their read's completion.
+            window.stop();
         }
-        chunks.clear();
+        releaseResources();
     }
 
     private void releaseResources() {
@@ -484,35 +454,20 @@ public class AioChunkedInput implements ChunkedInput<ByteBuf> {
 
     @Override
     public String toString() {
-        return "AioChunkedInput(" + file + ", [" + start + ", " + end + "), offset: " + offset + ", chunks: "
-                + chunks.size() + ", handed out: " + handedOut + ", " + (reader != null ? reader : "synchronous")
-                + ')';
+        return "AioChunkedInput(" + file + ", [" + start + ", " + end + "), offset: " + offset + ", "
+                + (reader != null ? window + ", " + reader : "synchronous") + ')';
     }
 
-    /** One chunk: asked of the reader, then its bytes, waiting for their turn to be handed out. */
-    private final class Chunk implements ChunkReader.Sink {
-        final long start;
-        final long end;
-        /** The chunk's bytes once read; {@code null} before. */
-        ByteBuf buf;
+    /** What the window tells the input: a chunk arrived, a read failed; and what it asks: the channel's writability. */
+    private final class WindowListener implements ChunkWindow.Listener {
 
-        Chunk(long start, long end) {
-            this.start = start;
-            this.end = end;
+        @Override
+        public void arrived() {
+            AioChunkedInput.this.arrived();
         }
 
         @Override
-        public void filled(Object msg) {
-            if (isAbandoned()) {
-                ReferenceCountUtil.release(msg);
-                return;
-            }
-            buf = (ByteBuf) msg;
-            arrived();
-        }
-
-        @Override
-        public void failed(Throwable cause) {
+        public void readFailed(Throwable cause) {
             if (isAbandoned()) {
                 return;
             }
@@ -525,26 +480,8 @@ public class AioChunkedInput implements ChunkedInput<ByteBuf> {
         }
 
         @Override
-        public boolean isCancelled() {
-            return isAbandoned();
-        }
-
-        @Override
-        public boolean isStalled() {
-            return !channel.isWritable();
-        }
-
-        @Override
-        public boolean isNext() {
-            for (Chunk c : chunks) {
-                if (c == this) {
-                    return true;
-                }
-                if (c.buf == null) {
-                    return false;
-                }
-            }
-            return false;
+        public boolean isWritable() {
+            return channel.isWritable();
         }
     }
 }

@@ -24,13 +24,12 @@ import io.netty.channel.DefaultFileRegion;
 import io.netty.util.ReferenceCountUtil;
 
 import java.io.IOException;
-import java.util.ArrayDeque;
 import java.util.function.Consumer;
 
 /**
- * Streams one region to its channel: splits it into chunks, has a {@link ChunkReader} read them, writes them in file
- * order as they arrive (whatever order the disk completes them in) and completes the region's promise when the last
- * byte has been written.
+ * Streams one region to its channel: its {@link ChunkWindow} has a {@link ChunkReader} read the chunks, and the
+ * stream writes them in file order as they arrive (whatever order the disk completes them in) and completes the
+ * region's promise when the last byte has been written.
  * <p>
  * At most {@code readAhead} chunks are read or waiting to be written; no new chunk starts while the channel is not
  * writable (unless none is under way, so that the disk works while the socket drains, and the loop's memory budget is
@@ -41,23 +40,19 @@ import java.util.function.Consumer;
  * once the loop has terminated without closing the channel, on the thread that saw it terminate: see
  * {@link AioLoop.Owner}).
  */
-final class AioFileStream {
+final class AioFileStream implements ChunkWindow.Listener {
 
     private final ChannelHandlerContext ctx;
     private final DefaultFileRegion region;
     private final ChannelPromise promise;
     private final ChunkReader reader;
+    private final ChunkWindow window;
     private final int chunkSize;
-    private final int readAhead;
     private final long start;
     private final long end;
-    private final ArrayDeque<Chunk> chunks = new ArrayDeque<>();
     private Consumer<Throwable> whenDone;
     /** Why the stream failed, or {@code null}. */
     private Throwable failure;
-    /** Chunks written to the channel whose write has not completed: they still take memory, in the channel. */
-    private int unacknowledged;
-    private long next;
     private long acknowledged;
     /** No chunk is read or written any more: the last one was written, or the stream failed. */
     private boolean finished;
@@ -72,10 +67,9 @@ final class AioFileStream {
         this.promise = promise;
         this.reader = reader;
         chunkSize = Math.max(config.chunkSize(), reader.alignment());
-        readAhead = config.readAhead();
         start = region.position() + region.transferred();
         end = region.position() + region.count();
-        next = start;
+        window = new ChunkWindow(reader, start, end, config.readAhead(), this);
     }
 
     /**
@@ -105,7 +99,9 @@ final class AioFileStream {
         boolean wrote = false;
         try {
             for (;;) {
-                startChunks();
+                if (!finished) {
+                    window.fill(chunkSize);
+                }
                 if (!writeCompleted()) {
                     break;
                 }
@@ -120,36 +116,17 @@ final class AioFileStream {
         notifyIfDone();
     }
 
-    private void startChunks() {
-        int alignment = reader.alignment();
-        boolean writable = ctx.channel().isWritable();
-        int window = reader.readAhead(readAhead, writable);
-        // Chunks still in the channel count: a slow reader must not get the region buffered in the channel.
-        while (!finished && next < end && chunks.size() + unacknowledged < window
-                && (chunks.isEmpty() && unacknowledged == 0 || writable)) {
-            long chunkStart = next;
-            long chunkEnd = Math.min(end, chunkStart - chunkStart % alignment + chunkSize);
-            next = chunkEnd;
-            Chunk chunk = new Chunk(chunkStart, chunkEnd);
-            chunks.add(chunk);
-            reader.read(chunkStart, chunkEnd, chunk);
-        }
-    }
-
-    /** Writes the completed chunks at the head of the queue; {@code true} if any was written. */
+    /** Writes the completed chunks at the head of the window; {@code true} if any was written. */
     private boolean writeCompleted() {
         boolean wrote = false;
-        while (!finished && !chunks.isEmpty() && chunks.peek().msg != null) {
-            Chunk chunk = chunks.poll();
-            Object msg = chunk.msg;
-            chunk.msg = null;
-            boolean last = chunk.end == end;
+        ChunkWindow.Chunk chunk;
+        while (!finished && (chunk = window.take()) != null) {
+            boolean last = chunk.isLast();
             if (last) {
                 finished = true;
                 releaseResources();
             }
-            unacknowledged++;
-            ctx.write(msg).addListener(new ChunkWritten((int) (chunk.end - chunk.start), last));
+            ctx.write(chunk.take()).addListener(new ChunkWritten((int) (chunk.end - chunk.start), last));
             wrote = true;
         }
         return wrote;
@@ -172,33 +149,13 @@ final class AioFileStream {
         }
     }
 
-    /** {@code true} if every chunk before {@code chunk} has been read: it is the next one to be written. */
-    private boolean isNext(Chunk chunk) {
-        for (Chunk c : chunks) {
-            if (c == chunk) {
-                return true;
-            }
-            if (c.msg == null) {
-                return false;
-            }
-        }
-        return false;
-    }
-
     /**
      * Stops the stream and frees what it holds; a buffer under a read is freed by that read's completion. Alone (when
      * the channel's loop terminated without closing the channel) nothing is written or notified any more.
      */
     private void abandon() {
         finished = true;
-        for (Chunk chunk : chunks) {
-            Object msg = chunk.msg;
-            if (msg != null) {
-                chunk.msg = null;
-                ReferenceCountUtil.release(msg);
-            }
-        }
-        chunks.clear();
+        window.stop();
         releaseResources();
     }
 
@@ -211,64 +168,35 @@ final class AioFileStream {
     }
 
     @Override
-    public String toString() {
-        return "AioFileStream(" + region + ", [" + start + ", " + end + "), next: " + next + ", chunks: "
-                + chunks.size() + ", " + reader + ')';
+    public void arrived() {
+        pump();
     }
 
-    /** One chunk of the region: asked of the reader, then its bytes, waiting for their turn to be written. */
-    private final class Chunk implements ChunkReader.Sink {
-        final long start;
-        final long end;
-        /** The chunk once read (a {@code ByteBuf} or a {@code FileRegion}); {@code null} before. */
-        Object msg;
-
-        Chunk(long start, long end) {
-            this.start = start;
-            this.end = end;
+    @Override
+    public void readFailed(Throwable cause) {
+        if (finished) {
+            return;
         }
-
-        @Override
-        public boolean isCancelled() {
-            return finished;
+        if (ctx.executor().isTerminated()) {
+            // The loop is gone: there is no one to notify.
+            abandon();
+            return;
         }
-
-        @Override
-        public boolean isStalled() {
-            return !ctx.channel().isWritable();
+        fail(cause);
+        if (cause instanceof IOException && ctx.channel().config().isAutoClose()) {
+            // As Netty does when a write fails with an IOException: the peer would otherwise wait for the rest.
+            ctx.close();
         }
+    }
 
-        @Override
-        public boolean isNext() {
-            return AioFileStream.this.isNext(this);
-        }
+    @Override
+    public boolean isWritable() {
+        return ctx.channel().isWritable();
+    }
 
-        @Override
-        public void filled(Object read) {
-            if (finished) {
-                ReferenceCountUtil.release(read);
-                return;
-            }
-            msg = read;
-            pump();
-        }
-
-        @Override
-        public void failed(Throwable cause) {
-            if (finished) {
-                return;
-            }
-            if (ctx.executor().isTerminated()) {
-                // The loop is gone: there is no one to notify.
-                abandon();
-                return;
-            }
-            fail(cause);
-            if (cause instanceof IOException && ctx.channel().config().isAutoClose()) {
-                // As Netty does when a write fails with an IOException: the peer would otherwise wait for the rest.
-                ctx.close();
-            }
-        }
+    @Override
+    public String toString() {
+        return "AioFileStream(" + region + ", [" + start + ", " + end + "), " + window + ", " + reader + ')';
     }
 
     /**
@@ -286,7 +214,7 @@ final class AioFileStream {
 
         @Override
         public void operationComplete(ChannelFuture future) {
-            unacknowledged--;
+            window.returned();
             if (!future.isSuccess()) {
                 fail(future.cause());
                 return;
