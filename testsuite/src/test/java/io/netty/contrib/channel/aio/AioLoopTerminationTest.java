@@ -255,14 +255,14 @@ class AioLoopTerminationTest {
                 AioLoop.Owner gone = reason -> ends.add("detached owner " + reason);
                 aio.attach(gone);
                 aio.detach(gone);
-                AioLoop.Read read = new AioLoop.Read() {
+                AioOperation read = new AioOperation() {
                     @Override
                     void completed(long res) {
                         ends.add("read completed " + res);
                     }
 
                     @Override
-                    void aborted(AioLoop.Abort reason) {
+                    void aborted(AioOperation.Abort reason) {
                         ends.add("read " + reason);
                     }
 

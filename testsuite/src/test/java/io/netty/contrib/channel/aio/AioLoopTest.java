@@ -76,7 +76,7 @@ class AioLoopTest {
         }
     }
 
-    private static final class TestRead extends AioLoop.Read {
+    private static final class TestRead extends AioOperation {
         final CompletableFuture<Long> result = new CompletableFuture<>();
 
         TestRead(int fd, ByteBuf buf, int index, int length, long offset) {
@@ -93,7 +93,7 @@ class AioLoopTest {
         }
 
         @Override
-        void aborted(AioLoop.Abort reason) {
+        void aborted(AioOperation.Abort reason) {
             result.completeExceptionally(new AssertionError("aborted: " + reason));
         }
 
@@ -299,7 +299,7 @@ class AioLoopTest {
     }
 
     /** A read that frees its buffer when it ends, and counts how many times it was ended. */
-    private static final class EndOnce extends AioLoop.Read {
+    private static final class EndOnce extends AioOperation {
         final AtomicInteger ends = new AtomicInteger();
 
         EndOnce(int fd, ByteBuf buf, int index, int length, long offset) {
@@ -316,7 +316,7 @@ class AioLoopTest {
         }
 
         @Override
-        void aborted(AioLoop.Abort reason) {
+        void aborted(AioOperation.Abort reason) {
             end();
         }
 

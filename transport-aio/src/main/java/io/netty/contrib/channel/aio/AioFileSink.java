@@ -365,7 +365,7 @@ public final class AioFileSink {
     private void waitForMemory() {
         if (!waitingForMemory) {
             waitingForMemory = true;
-            aio.whenMemoryReturns(() -> {
+            aio.memory().whenMemoryReturns(() -> {
                 waitingForMemory = false;
                 copyHeld();
                 pump();
@@ -431,12 +431,12 @@ public final class AioFileSink {
             if (aio.isClosed()) {
                 throw loopGone("written");
             }
-            if (aio.isShortOfMemory() && blockSize > SHORT_BLOCK_SIZE && SHORT_BLOCK_SIZE % alignment == 0) {
+            if (aio.memory().isShortOfMemory() && blockSize > SHORT_BLOCK_SIZE && SHORT_BLOCK_SIZE % alignment == 0) {
                 capacity = SHORT_BLOCK_SIZE;
             }
-            buf = aio.tryAllocate(capacity, memoryAlignment);
+            buf = aio.memory().tryAllocate(capacity, memoryAlignment);
             if (buf == null) {
-                if (aio.isOutOfDirectMemory()) {
+                if (aio.memory().isOutOfDirectMemory()) {
                     throw new IOException("no direct memory for a block of " + capacity + " bytes of " + file
                             + ": the JVM's direct memory is used up, and the loop holds none to give back");
                 }
@@ -452,7 +452,7 @@ public final class AioFileSink {
         Write w = new Write();
         w.buffer = buf;
         w.capacity = capacity;
-        w.index = AioLoop.alignedIndex(buf, memoryAlignment);
+        w.index = LoopMemory.alignedIndex(buf, memoryAlignment);
         buf.setIndex(w.index, w.index);
         return w;
     }
@@ -666,7 +666,7 @@ public final class AioFileSink {
         }
         boolean pause = failure == null && !result.isDone() && !closing
                 && (inFlight + queued.size() >= maxWritesInFlight || !held.isEmpty()
-                || inFlight > 0 && aio != null && aio.isShortOfMemory());
+                || inFlight > 0 && aio != null && aio.memory().isShortOfMemory());
         if (pause && !pausedReading) {
             if (channel.config().isAutoRead()) {
                 pausedReading = true;
@@ -696,7 +696,7 @@ public final class AioFileSink {
     }
 
     /** One block: its buffer is the sink's until the write takes it, then the write's until it completes. */
-    private final class Write extends AioLoop.Read {
+    private final class Write extends AioOperation {
         /** Bytes the block takes before it is sealed: the block size, or less while memory is short. */
         int capacity;
 
@@ -721,7 +721,7 @@ public final class AioFileSink {
         }
 
         @Override
-        void aborted(AioLoop.Abort reason) {
+        void aborted(AioOperation.Abort reason) {
             switch (reason) {
                 case SUBMIT_STARVED:
                     metrics.fallback(AioMetrics.Fallback.SUBMIT_EAGAIN, "io_submit kept refusing writes with EAGAIN");
@@ -775,7 +775,7 @@ public final class AioFileSink {
     }
 
     /** The final {@code fdatasync}/{@code fsync}. */
-    private final class SyncOp extends AioLoop.Read {
+    private final class SyncOp extends AioOperation {
 
         @Override
         void completed(long res) {
@@ -807,8 +807,8 @@ public final class AioFileSink {
         }
 
         @Override
-        void aborted(AioLoop.Abort reason) {
-            if (reason == AioLoop.Abort.SUBMIT_STARVED || reason == AioLoop.Abort.NO_AIO_SYNC) {
+        void aborted(AioOperation.Abort reason) {
+            if (reason == AioOperation.Abort.SUBMIT_STARVED || reason == AioOperation.Abort.NO_AIO_SYNC) {
                 syncBlocking();
             } else {
                 inFlight--;
@@ -834,7 +834,7 @@ public final class AioFileSink {
     }
 
     /** An {@code fsync} of a directory; the descriptor closes when it ends. */
-    private static final class DirectorySync extends AioLoop.Read {
+    private static final class DirectorySync extends AioOperation {
         private final File directory;
         private final AioFileDescriptor descriptor;
         private final Promise<Void> promise;
@@ -863,8 +863,8 @@ public final class AioFileSink {
         }
 
         @Override
-        void aborted(AioLoop.Abort reason) {
-            if (reason == AioLoop.Abort.SUBMIT_STARVED || reason == AioLoop.Abort.NO_AIO_SYNC) {
+        void aborted(AioOperation.Abort reason) {
+            if (reason == AioOperation.Abort.SUBMIT_STARVED || reason == AioOperation.Abort.NO_AIO_SYNC) {
                 closeQuietly(descriptor);
                 syncDirectoryBlocking(directory, promise);
             } else {

@@ -15,8 +15,9 @@
  */
 package io.netty.contrib.channel.aio;
 
-import io.netty.buffer.ByteBuf;
 import io.netty.channel.IoEventLoop;
+import io.netty.contrib.channel.aio.AioOperation.Abort;
+import io.netty.contrib.channel.aio.AioOperation.Kind;
 import io.netty.util.internal.logging.InternalLogger;
 import io.netty.util.internal.logging.InternalLoggerFactory;
 
@@ -31,7 +32,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The AIO state of one epoll or io_uring event loop: one {@link AioContext}, one eventfd watched by the loop through
- * a {@link CompletionSource}, and the reads in flight. Every method runs on the loop's thread.
+ * a {@link CompletionSource}, the submission queue and the operations ({@link AioOperation}) in flight, with the
+ * loop's chunk memory in its {@link LoopMemory} and what it knows of files in its {@link LoopFiles}. Every method runs
+ * on the loop's thread.
  * <p>
  * Reads asked for during one loop iteration are submitted together by a task that runs at the end of it (one
  * {@code io_submit}). On an eventfd wake-up, at most a budget of completions is handled (about
@@ -45,8 +48,6 @@ final class AioLoop {
     /** How long a refused io_submit (EAGAIN) is retried before the reads are given up as starved. */
     private static final long EAGAIN_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     private static final long SETUP_RETRY_NANOS = TimeUnit.SECONDS.toNanos(1);
-    /** When nothing of the budget is in use to come back, an allocation that failed is tried again after this. */
-    private static final long ALLOCATION_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
     /** How often the loop's lag is sampled: a task scheduled this far ahead measures how late it runs. */
     private static final long LAG_PROBE_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
@@ -54,80 +55,6 @@ final class AioLoop {
     private static final long PARKED_RECHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
     /** Events reaped per io_getevents call, at most. */
     private static final int MAX_REAP = 64;
-
-    /** Why a read ended without a result from the kernel. */
-    enum Abort {
-        /** The loop shut down before the read reached the kernel, or before its result could be reaped. */
-        LOOP_CLOSED,
-        /** Its owner gave up before it was submitted. */
-        CANCELLED,
-        /** {@code io_submit} kept refusing it with {@code EAGAIN}: the owner may read synchronously. */
-        SUBMIT_STARVED,
-        /**
-         * A sync that cannot go through AIO ({@code io_submit} refused it with {@code EINVAL}: no {@code fsync}
-         * operation, as in procfs; or its block could not be set up): the owner syncs with a blocking call.
-         */
-        NO_AIO_SYNC,
-        /**
-         * The memory budget had no room for it, and its owner said it can do without ({@link Read#mayDivert}): a
-         * region sent with {@code sendfile} reads it through the page cache instead of waiting.
-         */
-        NO_MEMORY
-    }
-
-    /**
-     * A read to do (or, with another {@link #opcode}, a write or a sync): the owner fills the fields, the loop ends it
-     * with exactly one call of {@link #completed} or {@link #aborted}, on the loop's thread (or, when the loop
-     * terminated without closing its registrations, on the thread that saw it terminate). The owner frees the buffer
-     * there, never before.
-     */
-    abstract static class Read {
-        /**
-         * {@code IOCB_CMD_PREAD} (0 in the kernel's ABI, so the default; left unset, the class needs no native library:
-         * a sink's blocking writes use it too), or {@code IOCB_CMD_PWRITE} (the owner gives the buffer) or
-         * {@code IOCB_CMD_FDSYNC} / {@code IOCB_CMD_FSYNC} (no buffer).
-         */
-        int opcode;
-        int fd;
-        /**
-         * Where the bytes go. Left {@code null}, the loop takes it from its {@link ChunkPool} when it submits the read,
-         * within its memory budget; {@link #index} is where the aligned bytes start. Its last {@code release()} gives
-         * the memory back.
-         */
-        ByteBuf buffer;
-        int index;
-        int length;
-        long offset;
-        int memoryAlignment = 1;
-        /**
-         * The owner can do without memory: when the budget has no room, the read is ended as
-         * {@link Abort#NO_MEMORY} instead of waiting behind the reads that need bytes.
-         */
-        boolean mayDivert;
-
-        /** The kernel's result: the bytes read, or {@code -errno} (also when {@code io_submit} refused this read). */
-        abstract void completed(long res);
-
-        /** The read got no result from the kernel. */
-        abstract void aborted(Abort reason);
-
-        /** {@code true} if the owner no longer wants the read: it is aborted as {@link Abort#CANCELLED} unsubmitted. */
-        abstract boolean isCancelled();
-
-        /**
-         * {@code true} while the owner's channel is not writable: what the read brings would wait in the channel for
-         * its peer, so it takes memory only from the half of the budget that is not kept for channels that make
-         * progress.
-         */
-        boolean isStalled() {
-            return false;
-        }
-
-        /** {@code true} for an {@code fsync} or {@code fdatasync}. */
-        final boolean isSync() {
-            return opcode == Native.IOCB_CMD_FSYNC || opcode == Native.IOCB_CMD_FDSYNC;
-        }
-    }
 
     /**
      * What uses the loop's AIO state and holds resources of its own meanwhile: a region's stream or a chunked input,
@@ -154,43 +81,33 @@ final class AioLoop {
     private final AioEventFd eventFd;
     private final CompletionSource source;
     private final AioControlBlock[] blocks;
-    private final Read[] reads;
+    private final AioOperation[] reads;
     private final int[] freeSlots;
     private int freeCount;
     private final AioControlBlock[] batch;
     private final AioEvent[] events = new AioEvent[MAX_REAP];
     /** Reads that still need a buffer: they take memory from the budget, first come, first served. */
-    private final ArrayDeque<Read> pending = new ArrayDeque<>();
+    private final ArrayDeque<AioOperation> pending = new ArrayDeque<>();
     /**
      * Operations whose memory is already in hand (writes, syncs, reads given their buffer): offered first, so that
      * a read waiting for memory never holds back a write whose completion would give memory back.
      */
-    private final ArrayDeque<Read> ready = new ArrayDeque<>();
+    private final ArrayDeque<AioOperation> ready = new ArrayDeque<>();
     private final Runnable submitTask = this::submitPending;
     private boolean submitScheduled;
-    private final ChunkPool pool;
-    /** Reads wait at the head of the queue for memory: a buffer given back, or a timer when none can come, resumes them. */
-    private boolean waitingForMemory;
+    private final LoopMemory memory;
     /**
-     * Reads of stalled channels ({@link Read#isStalled}) set aside while more than half of the budget is in use: the
-     * rest of it is for channels that make progress. They go back to the head of {@link #pending} when less is used.
+     * Reads of stalled channels ({@link AioOperation#isStalled}) set aside while more than half of the budget is in
+     * use: the rest of it is for channels that make progress. They go back to the head of {@link #pending} when less is used.
      */
-    private final ArrayDeque<Read> parked = new ArrayDeque<>();
+    private final ArrayDeque<AioOperation> parked = new ArrayDeque<>();
     private final Runnable parkedRecheck = this::recheckParked;
     private boolean parkedRecheckScheduled;
-    /** Others that wait for memory (file sinks), resumed once each when a buffer comes back. */
-    private final ArrayDeque<Runnable> memoryWaiters = new ArrayDeque<>();
-    private final Runnable runWaitersTask = this::runMemoryWaiters;
-    private boolean waitersScheduled;
     private long eagainSince;
     private int maxReadLength = 1;
-    private final DirectFileCache files;
-    /** Files asked for in the last 8,192 to 16,384 requests of this loop. */
-    private final RecentFiles recentFiles = new RecentFiles(8192);
-    private final Runnable trimTask = this::trimFiles;
+    private final LoopFiles files;
     private final Runnable lagProbe = this::probeLag;
     private long lagProbeDue;
-    private boolean trimScheduled;
     /** Attached {@link Owner}s: used on the loop's thread, and after it terminated by {@link #closeOnTermination}. */
     private final Set<Owner> owners = new HashSet<>();
     private boolean closed;
@@ -215,15 +132,15 @@ final class AioLoop {
         context = ctx;
         source = CompletionSource.create(loop, eventFd, this);
         blocks = new AioControlBlock[slots];
-        reads = new Read[slots];
+        reads = new AioOperation[slots];
         batch = new AioControlBlock[slots];
         freeSlots = new int[slots];
         for (int i = 0; i < slots; i++) {
             freeSlots[i] = slots - 1 - i;
         }
         freeCount = slots;
-        pool = new ChunkPool(loop, config.memoryBudgetBytes(), metrics, this::memoryReturned);
-        files = new DirectFileCache(config.openFiles(), config.openFileIdleTimeout().toNanos(), metrics);
+        memory = new LoopMemory(loop, config.memoryBudgetBytes(), metrics, this::memoryReturned);
+        files = new LoopFiles(loop, config, metrics);
     }
 
     /**
@@ -271,31 +188,9 @@ final class AioLoop {
         return metrics;
     }
 
-    /** The loop's cache of {@code O_DIRECT} descriptors; its idle files are closed by a task while it holds any. */
-    DirectFileCache files() {
-        if (!trimScheduled && !closed) {
-            trimScheduled = true;
-            loop.schedule(trimTask, Math.max(1, config.openFileIdleTimeout().toNanos() / 2), TimeUnit.NANOSECONDS);
-        }
+    /** What the loop knows of files: its {@code O_DIRECT} descriptors and the files asked for lately. */
+    LoopFiles files() {
         return files;
-    }
-
-    private void trimFiles() {
-        trimScheduled = false;
-        if (!closed) {
-            files.trim(System.nanoTime());
-            if (files.idleSize() > 0) {
-                files(); // files in use need no trim: their last release schedules it again
-            }
-        }
-    }
-
-    /**
-     * Records a request for a file and tells whether it was asked for before, recently enough to belong in the page
-     * cache: within the last 8,192 to 16,384 requests of this loop ({@link RecentFiles}).
-     */
-    boolean admit(FileStat stat) {
-        return recentFiles.add(stat.device * 0x9E3779B97F4A7C15L ^ stat.inode);
     }
 
     private void scheduleLagProbe() {
@@ -333,12 +228,12 @@ final class AioLoop {
     }
 
     /** Asks for a read; it is submitted at the end of this loop iteration. */
-    void read(Read read) {
+    void read(AioOperation read) {
         submit(read);
     }
 
-    /** Asks for a read, write or sync ({@link Read#opcode}); it is submitted at the end of this loop iteration. */
-    void submit(Read read) {
+    /** Asks for a read, write or sync ({@link AioOperation#kind()}); it is submitted at the end of this iteration. */
+    void submit(AioOperation read) {
         if (closed) {
             abort(read, Abort.LOOP_CLOSED);
             return;
@@ -350,8 +245,8 @@ final class AioLoop {
         scheduleSubmit();
     }
 
-    private ArrayDeque<Read> queueOf(Read read) {
-        return read.buffer == null && read.opcode == Native.IOCB_CMD_PREAD ? pending : ready;
+    private ArrayDeque<AioOperation> queueOf(AioOperation read) {
+        return read.buffer == null && read.kind() == Kind.READ ? pending : ready;
     }
 
     private boolean hasQueued() {
@@ -372,19 +267,19 @@ final class AioLoop {
             return;
         }
         int n = 0;
-        waitingForMemory = false;
+        memory.readsGo();
         boolean parkedNow = false;
         unpark();
         while (freeCount > 0 && hasQueued()) {
-            ArrayDeque<Read> queue = ready.isEmpty() ? pending : ready;
-            Read read = queue.peek();
+            ArrayDeque<AioOperation> queue = ready.isEmpty() ? pending : ready;
+            AioOperation read = queue.peek();
             if (read.isCancelled()) {
                 queue.poll();
                 abort(read, Abort.CANCELLED);
                 continue;
             }
             if (queue == pending && read.isStalled()
-                    && (parkedNow || !pool.fitsHalf(capacityFor(read.length, read.memoryAlignment)))) {
+                    && (parkedNow || !memory.fitsHalf(read.length, read.memoryAlignment))) {
                 // Once one is parked, later stalled reads are too: a later chunk of the same stream (smaller, say)
                 // must not take memory before it.
                 queue.poll();
@@ -393,13 +288,13 @@ final class AioLoop {
                 metrics.memoryParked();
                 continue;
             }
-            if (queue == pending && !allocate(read)) {
+            if (queue == pending && !memory.allocate(read)) {
                 if (divertWaiting()) {
                     // The head could do without memory: look again at what is left.
                     continue;
                 }
                 // First come, first served: the reads behind it wait too.
-                waitForMemory();
+                memory.readsWait();
                 break;
             }
             queue.poll();
@@ -440,7 +335,7 @@ final class AioLoop {
             } else {
                 // The first block was refused (EBADF, EINVAL, ...): it fails alone, the rest go on.
                 int slot = (int) batch[0].data();
-                Read read = reads[slot];
+                AioOperation read = reads[slot];
                 freeSlot(slot);
                 dropFront(1, remaining);
                 remaining--;
@@ -455,7 +350,7 @@ final class AioLoop {
             requeue(remaining);
         } else {
             eagainSince = 0;
-            if (hasQueued() && freeCount > 0 && !(waitingForMemory && ready.isEmpty())) {
+            if (hasQueued() && freeCount > 0 && !(memory.areReadsWaiting() && ready.isEmpty())) {
                 // Refused reads gave their slots back and no completion may come to submit the rest: go on now.
                 // (Reads that wait for memory are resumed by a buffer given back, or by the retry timer.)
                 scheduleSubmit();
@@ -475,7 +370,7 @@ final class AioLoop {
     private void countSubmitted(int n) {
         int writes = 0;
         for (int i = 0; i < n; i++) {
-            if (reads[(int) batch[i].data()].opcode != Native.IOCB_CMD_PREAD) {
+            if (reads[(int) batch[i].data()].kind() != Kind.READ) {
                 writes++;
             }
         }
@@ -484,32 +379,13 @@ final class AioLoop {
     }
 
     /**
-     * Gives {@code read} a buffer from the pool if the memory budget has room (or nothing of it is in use, so that a
-     * chunk larger than the budget still goes) and direct memory is not short.
-     */
-    private boolean allocate(Read read) {
-        ByteBuf buf = pool.allocate(capacityFor(read.length, read.memoryAlignment));
-        if (buf == null) {
-            return false;
-        }
-        read.buffer = buf;
-        read.index = alignedIndex(buf, read.memoryAlignment);
-        return true;
-    }
-
-    /** Pool buffers are page-aligned: only a larger memory alignment needs spare bytes to start at. */
-    static int capacityFor(int length, int memoryAlignment) {
-        return memoryAlignment <= ChunkPool.PAGE ? length : length + memoryAlignment;
-    }
-
-    /**
-     * Ends the waiting reads whose owners can do without memory ({@link Read#mayDivert}) as {@link Abort#NO_MEMORY};
-     * {@code true} if there were any.
+     * Ends the waiting reads whose owners can do without memory ({@link AioOperation#mayDivert}) as
+     * {@link Abort#NO_MEMORY}; {@code true} if there were any.
      */
     private boolean divertWaiting() {
-        List<Read> diverted = null;
-        for (Iterator<Read> it = pending.iterator(); it.hasNext(); ) {
-            Read read = it.next();
+        List<AioOperation> diverted = null;
+        for (Iterator<AioOperation> it = pending.iterator(); it.hasNext(); ) {
+            AioOperation read = it.next();
             if (read.mayDivert) {
                 it.remove();
                 if (diverted == null) {
@@ -522,7 +398,7 @@ final class AioLoop {
             return false;
         }
         metrics.memoryDiverted(diverted.size());
-        for (Read read : diverted) {
+        for (AioOperation read : diverted) {
             abort(read, Abort.NO_MEMORY);
         }
         return true;
@@ -536,9 +412,9 @@ final class AioLoop {
         if (parked.isEmpty()) {
             return;
         }
-        boolean room = !pool.isMoreThanHalfUsed();
-        for (Iterator<Read> it = parked.descendingIterator(); it.hasNext(); ) {
-            Read read = it.next();
+        boolean room = !memory.isMoreThanHalfUsed();
+        for (Iterator<AioOperation> it = parked.descendingIterator(); it.hasNext(); ) {
+            AioOperation read = it.next();
             if (room || !read.isStalled() || read.isCancelled()) {
                 it.remove();
                 pending.addFirst(read);
@@ -553,34 +429,9 @@ final class AioLoop {
         }
     }
 
-    private void waitForMemory() {
-        waitingForMemory = true;
-        metrics.memoryWait();
-        scheduleRetryIfNothingOut();
-    }
-
-    /** When no buffer is out, none will come back to resume what waits for memory: try again shortly. */
-    private void scheduleRetryIfNothingOut() {
-        if (pool.used() == 0) {
-            loop.schedule(this::memoryReturned, ALLOCATION_RETRY_NANOS, TimeUnit.NANOSECONDS);
-        }
-    }
-
-    /**
-     * A buffer of {@code length} bytes from the loop's pool for a copy out of the page cache or a file sink's block,
-     * aligned to {@code memoryAlignment} at {@link #alignedIndex}; {@code null} if reads wait for memory (a buffer
-     * taken now would jump the queue) or the budget has no room.
-     */
-    ByteBuf tryAllocate(int length, int memoryAlignment) {
-        return waitingForMemory || closed ? null : pool.allocate(capacityFor(length, memoryAlignment));
-    }
-
-    /**
-     * {@code true} when {@link #tryAllocate} refuses because the JVM's direct memory is used up and this loop holds
-     * none that could come back: a writer that needs a block fails rather than wait.
-     */
-    boolean isOutOfDirectMemory() {
-        return pool.isOutOfMemory();
+    /** The loop's chunk memory: its pool, within the budget, and what waits for it. */
+    LoopMemory memory() {
+        return memory;
     }
 
     /** {@code true} once the loop's AIO state has closed: nothing more can be read, written or allocated. */
@@ -588,55 +439,11 @@ final class AioLoop {
         return closed;
     }
 
-    /**
-     * Runs {@code waiter} once on the loop after a chunk buffer came back (or, when none is out, shortly): for what
-     * {@link #tryAllocate} refused.
-     */
-    void whenMemoryReturns(Runnable waiter) {
-        memoryWaiters.add(waiter);
-        metrics.memoryWait();
-        scheduleRetryIfNothingOut();
-    }
-
-    /** Runs the memory waiters of the moment, each once (those they add wait for the next buffer). */
-    private void runMemoryWaiters() {
-        waitersScheduled = false;
-        for (int n = memoryWaiters.size(); n > 0 && !memoryWaiters.isEmpty(); n--) {
-            Runnable waiter = memoryWaiters.poll();
-            try {
-                waiter.run();
-            } catch (Throwable t) {
-                logger.warn("A task waiting for chunk memory threw", t);
-            }
-        }
-    }
-
-    /** A chunk buffer came back to the pool: whatever waited for memory tries again. */
+    /** A chunk buffer came back to the pool: reads that wait for memory, or were set aside, may go now. */
     private void memoryReturned() {
-        if (closed) {
-            return;
-        }
-        if (waitingForMemory || !parked.isEmpty() && !pool.isMoreThanHalfUsed()) {
+        if (memory.areReadsWaiting() || !parked.isEmpty() && !memory.isMoreThanHalfUsed()) {
             scheduleSubmit();
         }
-        if (!memoryWaiters.isEmpty() && !waitersScheduled) {
-            // From a task of their own: a buffer comes back inside somebody's release(), in the middle of their work.
-            waitersScheduled = true;
-            loop.execute(runWaitersTask);
-        }
-    }
-
-    /** {@code true} while more than half of the memory budget is in use, or reads wait for it. */
-    boolean isShortOfMemory() {
-        return waitingForMemory || pool.isMoreThanHalfUsed();
-    }
-
-    static int alignedIndex(ByteBuf buf, int alignment) {
-        if (alignment <= 1) {
-            return 0;
-        }
-        long address = Buffers.address(buf, 0, buf.capacity());
-        return (int) ((alignment - (address & (alignment - 1))) & (alignment - 1));
     }
 
     private AioControlBlock block(int slot) {
@@ -657,7 +464,7 @@ final class AioLoop {
     private void requeue(int remaining) {
         for (int i = remaining - 1; i >= 0; i--) {
             int slot = (int) batch[i].data();
-            Read read = reads[slot];
+            AioOperation read = reads[slot];
             freeSlot(slot);
             queueOf(read).addFirst(read);
         }
@@ -669,11 +476,11 @@ final class AioLoop {
             // The kernel keeps refusing: give the reads back rather than let them wait without end.
             eagainSince = 0;
             // Only the reads waiting now: those their owners ask for while they read synchronously wait their turn.
-            List<Read> starved = new ArrayList<>(ready);
+            List<AioOperation> starved = new ArrayList<>(ready);
             starved.addAll(pending);
             ready.clear();
             pending.clear();
-            for (Read read : starved) {
+            for (AioOperation read : starved) {
                 abort(read, Abort.SUBMIT_STARVED);
             }
         } else if (context.inFlight() == 0) {
@@ -682,8 +489,8 @@ final class AioLoop {
         }
     }
 
-    private Read freeSlot(int slot) {
-        Read read = reads[slot];
+    private AioOperation freeSlot(int slot) {
+        AioOperation read = reads[slot];
         reads[slot] = null;
         freeSlots[freeCount++] = slot;
         return read;
@@ -728,7 +535,7 @@ final class AioLoop {
     private void dispatch(int n, boolean lost) {
         for (int i = 0; i < n; i++) {
             AioEvent event = events[i];
-            Read read = freeSlot((int) event.data());
+            AioOperation read = freeSlot((int) event.data());
             completed(read, event.res());
             if (lost) {
                 abort(read, Abort.LOOP_CLOSED);
@@ -738,15 +545,15 @@ final class AioLoop {
         }
     }
 
-    private void completed(Read read, long res) {
-        if (read.opcode == Native.IOCB_CMD_PREAD) {
+    private void completed(AioOperation read, long res) {
+        if (read.kind() == Kind.READ) {
             metrics.readCompleted(res);
         } else {
-            metrics.writeCompleted(read.opcode == Native.IOCB_CMD_PWRITE ? res : 0);
+            metrics.writeCompleted(read.kind() == Kind.WRITE ? res : 0);
         }
     }
 
-    private static void complete(Read read, long res) {
+    private static void complete(AioOperation read, long res) {
         try {
             read.completed(res);
         } catch (Throwable t) {
@@ -754,7 +561,7 @@ final class AioLoop {
         }
     }
 
-    private static void abort(Read read, Abort reason) {
+    private static void abort(AioOperation read, Abort reason) {
         try {
             read.aborted(reason);
         } catch (Throwable t) {
@@ -802,6 +609,7 @@ final class AioLoop {
             return;
         }
         closed = true;
+        memory.close();
         try {
             source.cancel();
             while (!ready.isEmpty()) {
@@ -825,10 +633,7 @@ final class AioLoop {
             }
             abortStranded();
             files.close();
-            // Buffers still out (in channels) free their memory when they are released.
-            pool.close();
-            // What waits for memory hears that none will come: a file sink fails.
-            runMemoryWaiters();
+            memory.free();
             // Last: nothing in flight can signal the eventfd now.
             source.release();
         }
@@ -855,7 +660,7 @@ final class AioLoop {
     private void abortStranded() {
         for (int slot = 0; slot < reads.length; slot++) {
             if (reads[slot] != null) {
-                Read read = freeSlot(slot);
+                AioOperation read = freeSlot(slot);
                 completed(read, 0);
                 abort(read, Abort.LOOP_CLOSED);
             }

@@ -69,12 +69,12 @@ final class DirectChunkReader implements ChunkReader {
 
     @Override
     public boolean isShortOfMemory() {
-        return aio.isShortOfMemory();
+        return aio.memory().isShortOfMemory();
     }
 
     @Override
     public int readAhead(int configured, boolean writable) {
-        if (!aio.isShortOfMemory()) {
+        if (!aio.memory().isShortOfMemory()) {
             return configured;
         }
         // Short of memory, every connection keeps one chunk under way, so that none starves the others; and one whose
@@ -96,7 +96,8 @@ final class DirectChunkReader implements ChunkReader {
      * Reads {@code [start, end)} with {@code O_DIRECT} AIO, whatever the page cache holds.
      *
      * @param mayDivert a region sent with {@code sendfile} need not wait for memory: when the budget has no room, the
-     *                  chunk is read ahead into the page cache and sent from there ({@link AioLoop.Abort#NO_MEMORY});
+     *                  chunk is read ahead into the page cache and sent from there
+     *                  ({@link AioOperation.Abort#NO_MEMORY});
      *                  only where {@code cachestat} can tell when it has arrived (with every page-cache policy: under
      *                  {@code ALWAYS_DIRECT} too, a client that stops reading must not hold the budget)
      */
@@ -144,7 +145,7 @@ final class DirectChunkReader implements ChunkReader {
             // Memory is taken in order: a later chunk does not jump ahead of an earlier one that waits for it.
             return false;
         }
-        ByteBuf buf = aio.tryAllocate(length, 1);
+        ByteBuf buf = aio.memory().tryAllocate(length, 1);
         if (buf == null) {
             return false;
         }
@@ -169,7 +170,7 @@ final class DirectChunkReader implements ChunkReader {
             aio.detach(owner);
             owner = null;
         }
-        aio.files().release(file);
+        aio.files().cache().release(file);
     }
 
     @Override
@@ -178,7 +179,7 @@ final class DirectChunkReader implements ChunkReader {
     }
 
     /** One aligned AIO read; its buffer is its own until the chunk takes it (or until it is freed, unwanted). */
-    private final class DirectRead extends AioLoop.Read {
+    private final class DirectRead extends AioOperation {
         private final long start;
         private final long end;
         private final Sink sink;
@@ -233,7 +234,7 @@ final class DirectChunkReader implements ChunkReader {
         }
 
         @Override
-        void aborted(AioLoop.Abort reason) {
+        void aborted(AioOperation.Abort reason) {
             switch (reason) {
                 case SUBMIT_STARVED:
                     metrics.fallback(AioMetrics.Fallback.SUBMIT_EAGAIN, "io_submit kept refusing reads with EAGAIN");
@@ -272,7 +273,7 @@ final class DirectChunkReader implements ChunkReader {
             if (buffer == null) {
                 // It starved before the loop gave it memory: a degraded path, outside the budget.
                 buffer = Unpooled.directBuffer(length + memoryAlignment);
-                index = AioLoop.alignedIndex(buffer, memoryAlignment);
+                index = LoopMemory.alignedIndex(buffer, memoryAlignment);
             }
             long total = 0;
             while (total < length) {

@@ -140,7 +140,7 @@ final class ReaderFactory {
         // Counted on every request, served from the page cache or not, so that popularity survives eviction. A region
         // that goes on from the channel's last one is the same request: it keeps that one's decision.
         boolean admitted = useCache && policy == AioFileRegionConfig.PageCachePolicy.ADMIT_REPEATED
-                && (sequence.continues(stat, start) ? sequence.admitted() : aio.admit(stat));
+                && (sequence.continues(stat, start) ? sequence.admitted() : aio.files().admit(stat));
         if (useCache && !needsBytes) {
             Residency residency = residency(open, stat, start, end);
             if (residency == Residency.ALL) {
@@ -157,7 +157,7 @@ final class ReaderFactory {
         sequence.routed(stat, end, admitted);
         DirectFile direct;
         try {
-            direct = aio.files().acquire(open.fd, stat);
+            direct = aio.files().cache().acquire(open.fd, stat);
         } catch (IOException e) {
             return fallback(AioMetrics.Fallback.DIRECT_IO_REFUSED, e.getMessage(), metrics, fallback);
         }
