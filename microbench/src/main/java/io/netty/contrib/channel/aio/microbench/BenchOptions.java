@@ -82,6 +82,9 @@ final class BenchOptions {
             "  --dir DIR          where the file sets are created and kept (default: microbench/target/load-bench)",
             "  --out DIR          where the report goes (default: docs/benchmarks/<date>[-label])",
             "  --label NAME       suffix of the report's directory",
+            "  --baseline CP      class path of another build of the project (its microbench/target/",
+            "                     load-bench.jar): a configuration with +base at the end (aio+base,",
+            "                     sendfile+base, ...) runs that build's server, to compare two builds in one run",
             "  --quick            a ~3-minute run: --reps 1 --duration 3 --zipf-duration 10 --configs aio,sendfile",
             "                     --sizes 64k,1m,16m --scale-connections 1024 (options after it override these)",
             "  --plan             print the cells and the estimated wall time, run nothing",
@@ -117,6 +120,8 @@ final class BenchOptions {
 
     Set<Workload> workloads = Workload.defaults();
     List<String> configs;
+    /** The class path of the build that {@code +base} configurations run ({@code --baseline}), or {@code null}. */
+    String baseline;
     int reps = 5;
     int duration = 3;
     int warmup = 1;
@@ -309,12 +314,20 @@ final class BenchOptions {
                 case "--label":
                     o.label = value(args, ++i, arg);
                     break;
+                case "--baseline":
+                    o.baseline = value(args, ++i, arg);
+                    break;
                 default:
                     throw new IllegalArgumentException("unknown option '" + arg + "' (try --help)");
             }
         }
         if (o.workloads.isEmpty()) {
             throw new IllegalArgumentException("--workloads: none given");
+        }
+        if (o.configs != null && o.baseline == null
+                && o.configs.stream().anyMatch(c -> c.endsWith(ServerConfig.BASELINE))) {
+            throw new IllegalArgumentException("--configs: a " + ServerConfig.BASELINE
+                    + " configuration needs --baseline CLASSPATH");
         }
         return o;
     }

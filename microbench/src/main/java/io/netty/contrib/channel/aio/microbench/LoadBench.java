@@ -292,7 +292,7 @@ public final class LoadBench {
             files.makeProbeHot();
             int wrkThreads = Math.min(options.wrkThreads, cell.connections);
             try (ServerProcess server = ServerProcess.start(config, options.dir, cell.threads, work,
-                    group == null ? null : group.procs());
+                    group == null ? null : group.procs(), options.baseline);
                  Evictor evictor = cell.cold && !cell.zipf() && !cell.firstTouch() ? new Evictor(files, work)
                          : null) {
                 // First touch: a fresh order per repetition, each file once; the warm-up has files of its own.

@@ -32,6 +32,9 @@ package io.netty.contrib.channel.aio.microbench;
  * </ul>
  */
 final class ServerConfig {
+    /** The suffix of a configuration run by the build given with {@code --baseline}. */
+    static final String BASELINE = "+base";
+
     /** Who makes the load. */
     enum Client {
         /** {@code wrk}, HTTP/1.1. */
@@ -50,9 +53,11 @@ final class ServerConfig {
     final String framework;
     final Client client;
     final boolean gzip;
+    /** The project's server of another build ({@code --baseline}): a name ending in {@code +base}. */
+    final boolean baseline;
 
     private ServerConfig(String name, String mode, String transport, boolean nginx, String framework, Client client,
-                         boolean gzip) {
+                         boolean gzip, boolean baseline) {
         this.name = name;
         this.mode = mode;
         this.transport = transport;
@@ -60,9 +65,23 @@ final class ServerConfig {
         this.framework = framework;
         this.client = client;
         this.gzip = gzip;
+        this.baseline = baseline;
+    }
+
+    private ServerConfig(String name, String mode, String transport, boolean nginx, String framework, Client client,
+                         boolean gzip) {
+        this(name, mode, transport, nginx, framework, client, gzip, false);
     }
 
     static ServerConfig parse(String name) {
+        if (name.endsWith(BASELINE)) {
+            ServerConfig c = parse(name.substring(0, name.length() - BASELINE.length()));
+            if (c.nginx || c.framework != null || c.baseline) {
+                throw new IllegalArgumentException("--configs: '" + name + "': only the project's server has a "
+                        + BASELINE + " variant");
+            }
+            return new ServerConfig(name, c.mode, c.transport, false, null, c.client, c.gzip, true);
+        }
         if (name.equals("nginx") || name.equals("nginx-threads")) {
             return new ServerConfig(name, name.equals("nginx") ? "sendfile" : "threads", null, true, null,
                     Client.WRK, false);

@@ -57,8 +57,8 @@ final class ServerProcess implements AutoCloseable {
      * Starts {@code config} serving {@code root} with {@code threads} event loops or workers; {@code cgroupProcs}
      * is the {@code cgroup.procs} file of the memory group to start it in, or {@code null}.
      */
-    static ServerProcess start(ServerConfig config, Path root, int threads, Path workDir, Path cgroupProcs)
-            throws IOException, InterruptedException {
+    static ServerProcess start(ServerConfig config, Path root, int threads, Path workDir, Path cgroupProcs,
+                               String baselineClassPath) throws IOException, InterruptedException {
         Files.createDirectories(workDir);
         int port = freePort();
         Path log = workDir.resolve("server.log");
@@ -72,7 +72,8 @@ final class ServerProcess implements AutoCloseable {
         } else {
             peak = workDir.resolve("direct-memory-peak");
             Files.deleteIfExists(peak);
-            command.addAll(List.of(javaExecutable(), "-Xmx1g", "-cp", classPath(),
+            command.addAll(List.of(javaExecutable(), "-Xmx1g", "-cp",
+                    config.baseline ? baselineClassPath : classPath(),
                     MeteredFileServer.class.getName(), peak.toString(), "--root", root.toString(), "--bind",
                     "127.0.0.1", "--port", Integer.toString(port), "--threads", Integer.toString(threads), "--mode",
                     config.mode, "--transport", config.transport));

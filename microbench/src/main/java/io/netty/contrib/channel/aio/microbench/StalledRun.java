@@ -98,7 +98,7 @@ final class StalledRun {
         requireOpenFiles(sockets + 100, openFileLimit(Paths.get("/proc/self/limits")), "this JVM");
         String curl = Tools.require("curl");
         files.dropCaches();
-        try (ServerProcess server = ServerProcess.start(config, o.dir, cell.threads, work, null)) {
+        try (ServerProcess server = ServerProcess.start(config, o.dir, cell.threads, work, null, o.baseline)) {
             // Each stalled response holds its file open, and the AIO server also the loop's O_DIRECT descriptor of
             // each file in use; a server short of descriptors would refuse the fetches instead of serving them.
             long serverFiles = sockets + stalled + Math.min(stalled, o.stalledFiles()) + 2L * o.stalledClients + 100;
