@@ -22,18 +22,15 @@ import io.netty.util.internal.logging.InternalLogger;
 import io.netty.util.internal.logging.InternalLoggerFactory;
 
 import java.io.IOException;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The AIO state of one epoll or io_uring event loop: one {@link AioContext}, one eventfd watched by the loop through
- * a {@link CompletionSource}, the submission queue and the operations ({@link AioOperation}) in flight, with the
- * loop's chunk memory in its {@link LoopMemory} and what it knows of files in its {@link LoopFiles}. Every method runs
+ * a {@link CompletionSource}, the operations ({@link AioOperation}) waiting in its {@link SubmissionQueue} and in
+ * flight, with the loop's chunk memory in its {@link LoopMemory} and what it knows of files in its {@link LoopFiles}. Every method runs
  * on the loop's thread.
  * <p>
  * Reads asked for during one loop iteration are submitted together by a task that runs at the end of it (one
@@ -86,21 +83,10 @@ final class AioLoop {
     private int freeCount;
     private final AioControlBlock[] batch;
     private final AioEvent[] events = new AioEvent[MAX_REAP];
-    /** Reads that still need a buffer: they take memory from the budget, first come, first served. */
-    private final ArrayDeque<AioOperation> pending = new ArrayDeque<>();
-    /**
-     * Operations whose memory is already in hand (writes, syncs, reads given their buffer): offered first, so that
-     * a read waiting for memory never holds back a write whose completion would give memory back.
-     */
-    private final ArrayDeque<AioOperation> ready = new ArrayDeque<>();
+    private final SubmissionQueue queue = new SubmissionQueue();
     private final Runnable submitTask = this::submitPending;
     private boolean submitScheduled;
     private final LoopMemory memory;
-    /**
-     * Reads of stalled channels ({@link AioOperation#isStalled}) set aside while more than half of the budget is in
-     * use: the rest of it is for channels that make progress. They go back to the head of {@link #pending} when less is used.
-     */
-    private final ArrayDeque<AioOperation> parked = new ArrayDeque<>();
     private final Runnable parkedRecheck = this::recheckParked;
     private boolean parkedRecheckScheduled;
     private long eagainSince;
@@ -241,16 +227,8 @@ final class AioLoop {
         if (read.length > maxReadLength) {
             maxReadLength = read.length;
         }
-        queueOf(read).add(read);
+        queue.add(read);
         scheduleSubmit();
-    }
-
-    private ArrayDeque<AioOperation> queueOf(AioOperation read) {
-        return read.buffer == null && read.kind() == Kind.READ ? pending : ready;
-    }
-
-    private boolean hasQueued() {
-        return !pending.isEmpty() || !ready.isEmpty();
     }
 
     private void scheduleSubmit() {
@@ -269,26 +247,29 @@ final class AioLoop {
         int n = 0;
         memory.readsGo();
         boolean parkedNow = false;
-        unpark();
-        while (freeCount > 0 && hasQueued()) {
-            ArrayDeque<AioOperation> queue = ready.isEmpty() ? pending : ready;
+        if (queue.hasParked()) {
+            // Stalled reads set aside while more than half of the budget is in use: the rest is for channels that
+            // make progress.
+            queue.unpark(!memory.isMoreThanHalfUsed());
+        }
+        while (freeCount > 0 && queue.hasWaiting()) {
             AioOperation read = queue.peek();
+            boolean needsMemory = queue.headNeedsMemory();
             if (read.isCancelled()) {
                 queue.poll();
                 abort(read, Abort.CANCELLED);
                 continue;
             }
-            if (queue == pending && read.isStalled()
+            if (needsMemory && read.isStalled()
                     && (parkedNow || !memory.fitsHalf(read.length, read.memoryAlignment))) {
                 // Once one is parked, later stalled reads are too: a later chunk of the same stream (smaller, say)
                 // must not take memory before it.
-                queue.poll();
-                parked.add(read);
+                queue.parkHead();
                 parkedNow = true;
                 metrics.memoryParked();
                 continue;
             }
-            if (queue == pending && !memory.allocate(read)) {
+            if (needsMemory && !memory.allocate(read)) {
                 if (divertWaiting()) {
                     // The head could do without memory: look again at what is left.
                     continue;
@@ -350,7 +331,7 @@ final class AioLoop {
             requeue(remaining);
         } else {
             eagainSince = 0;
-            if (hasQueued() && freeCount > 0 && !(memory.areReadsWaiting() && ready.isEmpty())) {
+            if (queue.hasWaiting() && freeCount > 0 && !(memory.areReadsWaiting() && !queue.hasReady())) {
                 // Refused reads gave their slots back and no completion may come to submit the rest: go on now.
                 // (Reads that wait for memory are resumed by a buffer given back, or by the retry timer.)
                 scheduleSubmit();
@@ -359,7 +340,7 @@ final class AioLoop {
         for (int i = 0; i < n; i++) {
             batch[i] = null;
         }
-        if (!parked.isEmpty() && !parkedRecheckScheduled) {
+        if (queue.hasParked() && !parkedRecheckScheduled) {
             // A parked read's channel may become writable while nothing else brings the loop back here.
             parkedRecheckScheduled = true;
             loop.schedule(parkedRecheck, PARKED_RECHECK_NANOS, TimeUnit.NANOSECONDS);
@@ -383,18 +364,8 @@ final class AioLoop {
      * {@link Abort#NO_MEMORY}; {@code true} if there were any.
      */
     private boolean divertWaiting() {
-        List<AioOperation> diverted = null;
-        for (Iterator<AioOperation> it = pending.iterator(); it.hasNext(); ) {
-            AioOperation read = it.next();
-            if (read.mayDivert) {
-                it.remove();
-                if (diverted == null) {
-                    diverted = new ArrayList<>();
-                }
-                diverted.add(read);
-            }
-        }
-        if (diverted == null) {
+        List<AioOperation> diverted = queue.takeDivertible();
+        if (diverted.isEmpty()) {
             return false;
         }
         metrics.memoryDiverted(diverted.size());
@@ -404,27 +375,9 @@ final class AioLoop {
         return true;
     }
 
-    /**
-     * Parked reads go back to the head of the queue, in their order: all of them once less than half of the budget is
-     * used, else those whose channel became writable again.
-     */
-    private void unpark() {
-        if (parked.isEmpty()) {
-            return;
-        }
-        boolean room = !memory.isMoreThanHalfUsed();
-        for (Iterator<AioOperation> it = parked.descendingIterator(); it.hasNext(); ) {
-            AioOperation read = it.next();
-            if (room || !read.isStalled() || read.isCancelled()) {
-                it.remove();
-                pending.addFirst(read);
-            }
-        }
-    }
-
     private void recheckParked() {
         parkedRecheckScheduled = false;
-        if (!closed && !parked.isEmpty()) {
+        if (!closed && queue.hasParked()) {
             scheduleSubmit();
         }
     }
@@ -441,7 +394,7 @@ final class AioLoop {
 
     /** A chunk buffer came back to the pool: reads that wait for memory, or were set aside, may go now. */
     private void memoryReturned() {
-        if (memory.areReadsWaiting() || !parked.isEmpty() && !memory.isMoreThanHalfUsed()) {
+        if (memory.areReadsWaiting() || queue.hasParked() && !memory.isMoreThanHalfUsed()) {
             scheduleSubmit();
         }
     }
@@ -466,7 +419,7 @@ final class AioLoop {
             int slot = (int) batch[i].data();
             AioOperation read = reads[slot];
             freeSlot(slot);
-            queueOf(read).addFirst(read);
+            queue.addFirst(read);
         }
         long now = System.nanoTime();
         if (eagainSince == 0) {
@@ -476,11 +429,7 @@ final class AioLoop {
             // The kernel keeps refusing: give the reads back rather than let them wait without end.
             eagainSince = 0;
             // Only the reads waiting now: those their owners ask for while they read synchronously wait their turn.
-            List<AioOperation> starved = new ArrayList<>(ready);
-            starved.addAll(pending);
-            ready.clear();
-            pending.clear();
-            for (AioOperation read : starved) {
+            for (AioOperation read : queue.takeWaiting()) {
                 abort(read, Abort.SUBMIT_STARVED);
             }
         } else if (context.inFlight() == 0) {
@@ -525,7 +474,7 @@ final class AioLoop {
         } catch (IOException e) {
             logger.warn("AIO completion handling failed on {}", loop, e);
         }
-        if (hasQueued()) {
+        if (queue.hasWaiting()) {
             scheduleSubmit();
         }
         return more;
@@ -612,14 +561,8 @@ final class AioLoop {
         memory.close();
         try {
             source.cancel();
-            while (!ready.isEmpty()) {
-                abort(ready.poll(), Abort.LOOP_CLOSED);
-            }
-            while (!pending.isEmpty()) {
-                abort(pending.poll(), Abort.LOOP_CLOSED);
-            }
-            while (!parked.isEmpty()) {
-                abort(parked.poll(), Abort.LOOP_CLOSED);
+            for (AioOperation op : queue.takeAll()) {
+                abort(op, Abort.LOOP_CLOSED);
             }
             drainInFlight(terminated);
         } catch (RuntimeException e) {
