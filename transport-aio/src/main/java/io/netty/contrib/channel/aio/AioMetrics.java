@@ -16,9 +16,9 @@
 package io.netty.contrib.channel.aio;
 
 import io.netty.channel.IoHandlerFactory;
+import io.netty.contrib.channel.aio.LoopRecorder.Figure;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.EventExecutorGroup;
-import io.netty.contrib.channel.aio.LoopRecorder.Figure;
 import io.netty.util.internal.ObjectUtil;
 
 import java.util.ArrayList;
@@ -37,10 +37,9 @@ import java.util.function.Function;
  *
  * <p>This is a read-only view: the transport records each loop's figures where the loop's thread writes them, and
  * stores each so that a read from any other thread (a metrics scraper, say) sees a whole, recent value (the
- * histograms bucket by bucket). Each figure is read on its own, so two figures read one
- * after the other are not one snapshot: {@link #readsCompleted()} may already count a read whose bytes
- * {@link #bytesRead()}, read a moment before, did not include. A group's figures are read loop by loop in the
- * same way.
+ * histograms bucket by bucket). Each figure is read on its own, so two figures read one after the other are not one
+ * snapshot: {@link #readsCompleted()} may already count a read whose bytes {@link #bytesRead()}, read a moment
+ * before, did not include. A group's figures are read loop by loop in the same way.
  */
 public final class AioMetrics {
 
