@@ -15,18 +15,10 @@
  */
 package io.netty.contrib.channel.aio.example.file;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.contrib.channel.aio.Aio;
-import io.netty.contrib.channel.aio.AioFileDescriptor;
-import io.netty.contrib.channel.aio.AioFiles;
-import io.netty.contrib.channel.aio.FileLookups;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -34,7 +26,6 @@ import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
@@ -44,29 +35,13 @@ import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.FileSystemException;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.function.BooleanSupplier;
 
-import static io.netty.handler.codec.http.HttpResponseStatus.BAD_REQUEST;
 import static io.netty.handler.codec.http.HttpResponseStatus.EXPECTATION_FAILED;
-import static io.netty.handler.codec.http.HttpResponseStatus.FORBIDDEN;
-import static io.netty.handler.codec.http.HttpResponseStatus.INTERNAL_SERVER_ERROR;
 import static io.netty.handler.codec.http.HttpResponseStatus.METHOD_NOT_ALLOWED;
-import static io.netty.handler.codec.http.HttpResponseStatus.MOVED_PERMANENTLY;
-import static io.netty.handler.codec.http.HttpResponseStatus.NOT_FOUND;
-import static io.netty.handler.codec.http.HttpResponseStatus.NOT_MODIFIED;
-import static io.netty.handler.codec.http.HttpResponseStatus.PRECONDITION_FAILED;
-import static io.netty.handler.codec.http.HttpResponseStatus.OK;
-import static io.netty.handler.codec.http.HttpResponseStatus.PARTIAL_CONTENT;
-import static io.netty.handler.codec.http.HttpResponseStatus.REQUESTED_RANGE_NOT_SATISFIABLE;
 import static io.netty.handler.codec.http.HttpResponseStatus.SERVICE_UNAVAILABLE;
 import static io.netty.handler.codec.http.HttpVersion.HTTP_1_1;
 
@@ -74,7 +49,9 @@ import static io.netty.handler.codec.http.HttpVersion.HTTP_1_1;
  * Answers GET and HEAD for files and directories under the root: Range (single, suffix, open and multiple ranges),
  * conditional requests, directory listings. File bodies are file regions or chunks, as {@link BodyWriter} decides
  * for the mode, the protocol (an HTTP/2 stream takes chunks) and {@code --gzip}. The same handler serves HTTP/1.1
- * connections and HTTP/2 streams (one request per stream; see {@link Http2ServerInitializer}).
+ * connections and HTTP/2 streams (one request per stream; see {@link Http2ServerInitializer}). The handler takes
+ * requests in and keeps them in order; {@link FileResponse} plans a file's response (validators, ranges, gzip),
+ * {@link ResponseWriter} writes it, and {@link AccessRecord} keeps its access-log line.
  *
  * <p>Pipelined requests are answered one at a time, in order: a response starts (and opens its file) when the one
  * before it has been written. At most {@code --max-pipelined} requests wait behind it; then {@link RequestFlow}
@@ -101,6 +78,8 @@ final class FileServerHandler extends ChannelInboundHandlerAdapter implements Up
     private boolean closing;
     /** The response being sent, for the access log: its request, status and body size; null between responses. */
     private AccessRecord record;
+    /** Writes the responses; made with {@link #record} when the handler is added. */
+    private ResponseWriter writer;
     /** Told when the responses are all written and none waits ({@link #onIdle}); or {@code null}. */
     private Runnable idleListener;
 
@@ -139,6 +118,7 @@ final class FileServerHandler extends ChannelInboundHandlerAdapter implements Up
         this.ctx = ctx;
         record = new AccessRecord(accessLog, ctx.channel().remoteAddress(),
                 ctx.channel() instanceof Http2StreamChannel);
+        writer = new ResponseWriter(ctx, bodies, log, record, maxRanges, this::complete);
     }
 
     @Override
@@ -228,7 +208,7 @@ final class FileServerHandler extends ChannelInboundHandlerAdapter implements Up
             // After a 417 the client may or may not send the body it announced: only a request without one leaves
             // the connection's framing known.
             boolean keep = refusal == EXPECTATION_FAILED && keepAlive && !RequestChecks.hasBody(request);
-            sendError(request, refusal, keep);
+            writer.sendError(request, refusal, keep);
             return;
         }
         if (HttpUtil.is100ContinueExpected(request) && RequestChecks.hasBody(request)) {
@@ -236,16 +216,16 @@ final class FileServerHandler extends ChannelInboundHandlerAdapter implements Up
         }
         HttpMethod method = request.method();
         if (!HttpMethod.GET.equals(method) && !HttpMethod.HEAD.equals(method)) {
-            FullHttpResponse res = errorResponse(METHOD_NOT_ALLOWED);
+            FullHttpResponse res = ResponseWriter.errorResponse(METHOD_NOT_ALLOWED);
             res.headers().set(HttpHeaderNames.ALLOW, allow);
-            send(request, res, keepAlive);
+            writer.send(request, res, keepAlive);
             return;
         }
         boolean keep = keepAlive;
         // The lookup runs here when the kernel's caches hold it, else on a metadata thread: then this response (and
         // the requests behind it) waits, and the answer continues on this loop.
         if (!metadata.open(root, request.uri(), dotfiles, ctx.executor(), opened -> answer(request, opened, keep))) {
-            sendError(request, SERVICE_UNAVAILABLE, keepAlive); // the metadata threads' queue is full
+            writer.sendError(request, SERVICE_UNAVAILABLE, keepAlive); // the metadata threads' queue is full
         }
     }
 
@@ -256,7 +236,7 @@ final class FileServerHandler extends ChannelInboundHandlerAdapter implements Up
             return;
         }
         try {
-            answerTarget(request, opened, keepAlive);
+            writer.answer(request, opened, keepAlive);
         } catch (RuntimeException e) {
             opened.close();
             if (serving) {
@@ -266,228 +246,6 @@ final class FileServerHandler extends ChannelInboundHandlerAdapter implements Up
             closing = true;
             ctx.close();
         }
-    }
-
-    private void answerTarget(HttpRequest request, OpenedTarget opened, boolean keepAlive) {
-        RequestTarget target = opened.target;
-        switch (target.kind()) {
-            case FILE:
-                sendFile(request, opened, keepAlive);
-                break;
-            case LISTING:
-                sendListing(request, target.path(), opened, keepAlive);
-                break;
-            case REDIRECT:
-                FullHttpResponse res = new DefaultFullHttpResponse(HTTP_1_1, MOVED_PERMANENTLY, Unpooled.EMPTY_BUFFER);
-                res.headers().set(HttpHeaderNames.LOCATION, target.location());
-                send(request, res, keepAlive);
-                break;
-            default:
-                // After a malformed target the connection's framing is not trusted: it is closed.
-                sendError(request, target.status(), keepAlive && target.status() != BAD_REQUEST);
-        }
-    }
-
-    private void sendFile(HttpRequest request, OpenedTarget opened, boolean keepAlive) {
-        if (opened.failure != null) {
-            sendError(request, failedOpen(opened.failedStep, opened.failure), keepAlive);
-            return;
-        }
-        FileChannel channel = opened.takeChannel();
-        boolean ownsChannel = true;
-        try {
-            Compression gzip = ctx.pipeline().get(Compression.class);
-            FileResponse plan = FileResponse.plan(request, opened.target.file(), opened.length, opened.modified,
-                    gzip, maxRanges);
-            boolean head = HttpMethod.HEAD.equals(request.method());
-            switch (plan.kind) {
-                case PRECONDITION_FAILED:
-                    sendError(request, PRECONDITION_FAILED, keepAlive);
-                    break;
-                case NOT_MODIFIED:
-                    send(request, plan.notModified(), keepAlive);
-                    break;
-                case RANGE_NOT_SATISFIABLE:
-                    FullHttpResponse res = errorResponse(REQUESTED_RANGE_NOT_SATISFIABLE);
-                    res.headers().set(HttpHeaderNames.CONTENT_RANGE, "bytes */" + plan.length);
-                    send(request, res, keepAlive);
-                    break;
-                case BODY:
-                    HttpResponse bodyHead = plan.head(request, keepAlive);
-                    record.began(request, bodyHead.status(), head ? 0 : plan.count);
-                    if (plan.compressed && !head) {
-                        record.compressedBy(gzip);
-                    }
-                    ctx.write(bodyHead);
-                    if (!head && plan.count > 0) {
-                        ownsChannel = false;
-                        writeBody(channel, plan.first, plan.count, plan.compressed);
-                    }
-                    complete(request, ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT), keepAlive);
-                    break;
-                default:
-                    record.began(request, PARTIAL_CONTENT, head ? 0 : plan.parts.contentLength());
-                    ctx.write(plan.head(request, keepAlive));
-                    if (head) {
-                        complete(request, ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT), keepAlive);
-                    } else {
-                        ownsChannel = false;
-                        writePart(request, plan.parts, 0, channel, keepAlive);
-                    }
-            }
-        } finally {
-            if (ownsChannel) {
-                closeQuietly(channel);
-            }
-        }
-    }
-
-    /**
-     * Writes part {@code i} with {@code channel} (then closed), and the next part, with a file opened again, only
-     * once this one has been sent: a response holds one open file at a time.
-     */
-    private void writePart(HttpRequest request, FileResponse.Multipart parts, int i, FileChannel channel,
-                           boolean keepAlive) {
-        long[] r = parts.ranges.get(i);
-        boolean last = i + 1 == parts.ranges.size();
-        FileChannel next = null;
-        if (!last) {
-            // The body's message owns (and closes) this channel: the next part gets its own, on the same open file.
-            try {
-                next = sameFile(channel, parts.file);
-            } catch (IOException e) {
-                closeQuietly(channel);
-                failedOpen("open", e); // the response has begun: its framing cannot be kept, the connection goes
-                ctx.close();
-                return;
-            }
-        }
-        ctx.write(new DefaultHttpContent(Unpooled.copiedBuffer(parts.partHeader(i), StandardCharsets.US_ASCII)));
-        ChannelFuture body = writeBody(channel, r[0], r[1] - r[0] + 1, false);
-        if (last) {
-            ctx.write(new DefaultHttpContent(Unpooled.copiedBuffer(parts.end(), StandardCharsets.US_ASCII)));
-            complete(request, ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT), keepAlive);
-            return;
-        }
-        ctx.flush();
-        FileChannel nextChannel = next;
-        body.addListener((ChannelFutureListener) f -> {
-            if (!f.isSuccess() || !ctx.channel().isActive()) {
-                closeQuietly(nextChannel);
-                return; // writeBody's listener has closed the connection
-            }
-            writePart(request, parts, i + 1, nextChannel, keepAlive);
-        });
-    }
-
-    /**
-     * A second channel on the file that {@code channel} has open (through {@code /proc/self/fd}: no path lookup, no
-     * disk wait), so that every part of a response comes from the file that was checked and opened, even if its path
-     * names another file by now. Without the native library, the path is opened again.
-     */
-    private static FileChannel sameFile(FileChannel channel, Path path) throws IOException {
-        if (Aio.isAvailable()) {
-            AioFileDescriptor again = AioFiles.reopen(channel, AioFiles.O_RDONLY | AioFiles.O_CLOEXEC);
-            try {
-                return FileLookups.readChannel(again);
-            } catch (UnsupportedOperationException e) {
-                again.close(); // this JDK's FileDescriptor cannot take a descriptor: the path, then
-            } catch (IOException | RuntimeException e) {
-                again.close();
-                throw e;
-            }
-        }
-        return FileChannel.open(path, StandardOpenOption.READ);
-    }
-
-    /**
-     * The status of a request whose file could not be opened or read: 404 and 403 for what the client asked, 503 (and
-     * a log line) when the server is out of file descriptors, 500 (and a log line) for other errors.
-     */
-    private HttpResponseStatus failedOpen(String what, IOException e) {
-        if (e instanceof NoSuchFileException) {
-            return NOT_FOUND;
-        }
-        if (e instanceof AccessDeniedException) {
-            return FORBIDDEN;
-        }
-        log.failed(ctx.channel(), what + " " + e.getMessage(), e);
-        if (e instanceof FileSystemException && String.valueOf(((FileSystemException) e).getReason())
-                .startsWith("Too many open files")) {
-            return SERVICE_UNAVAILABLE; // EMFILE or ENFILE: a moment later it may work
-        }
-        return INTERNAL_SERVER_ERROR;
-    }
-
-    private static void closeQuietly(FileChannel channel) {
-        try {
-            channel.close();
-        } catch (IOException ignore) {
-            // nothing was written through it
-        }
-    }
-
-    /**
-     * The file's bytes, as a region or as chunks (see {@link BodyWriter}); the channel is closed when they have been
-     * sent. {@code compressed}: the compressor encodes them, so they must be chunks.
-     */
-    private ChannelFuture writeBody(FileChannel channel, long position, long count, boolean compressed) {
-        ChannelFuture body;
-        try {
-            body = ctx.write(bodies.body(ctx, channel, position, count, compressed));
-        } catch (IOException e) {
-            ctx.close(); // the response has begun: its framing cannot be kept
-            return ctx.newFailedFuture(e);
-        }
-        // A body cut short (file truncated, read error) breaks the response's framing: the connection must go.
-        body.addListener((ChannelFutureListener) f -> {
-            if (!f.isSuccess()) {
-                log.failed(ctx.channel(), "body of " + count + " bytes at " + position, f.cause());
-                ctx.close();
-            }
-        });
-        return body;
-    }
-
-    private void sendListing(HttpRequest request, String path, OpenedTarget opened, boolean keepAlive) {
-        if (opened.failure != null) {
-            sendError(request, failedOpen(opened.failedStep, opened.failure), keepAlive);
-            return;
-        }
-        ByteBuf body = Unpooled.copiedBuffer(DirectoryListing.html(path, opened.entries), StandardCharsets.UTF_8);
-        FullHttpResponse res = new DefaultFullHttpResponse(HTTP_1_1, OK, body);
-        res.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/html; charset=utf-8");
-        send(request, res, keepAlive);
-    }
-
-    private static FullHttpResponse errorResponse(HttpResponseStatus status) {
-        ByteBuf body = Unpooled.copiedBuffer(status + "\n", StandardCharsets.UTF_8);
-        FullHttpResponse res = new DefaultFullHttpResponse(HTTP_1_1, status, body);
-        res.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
-        return res;
-    }
-
-    private void sendError(HttpRequest request, HttpResponseStatus status, boolean keepAlive) {
-        FullHttpResponse res = errorResponse(status);
-        if (status == SERVICE_UNAVAILABLE) {
-            res.headers().set(HttpHeaderNames.RETRY_AFTER, 1);
-        }
-        send(request, res, keepAlive);
-    }
-
-    private void send(HttpRequest request, FullHttpResponse res, boolean keepAlive) {
-        if (res.status().code() != NOT_MODIFIED.code()) {
-            HttpUtil.setContentLength(res, res.content().readableBytes());
-        }
-        FileResponse.headers(res, null, null, keepAlive);
-        if (HttpMethod.HEAD.equals(request.method())) {
-            // Same headers as GET, no body.
-            FullHttpResponse head = res.replace(Unpooled.EMPTY_BUFFER);
-            res.release();
-            res = head;
-        }
-        record.began(request, res.status(), res.content().readableBytes());
-        complete(request, ctx.writeAndFlush(res), keepAlive);
     }
 
     /**
