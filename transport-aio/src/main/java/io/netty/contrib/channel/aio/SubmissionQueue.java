@@ -106,15 +106,18 @@ final class SubmissionQueue {
 
     /** Removes and returns the reads waiting for memory whose owners can do without it (see {@code mayDivert}). */
     List<AioOperation> takeDivertible() {
-        List<AioOperation> divertible = new ArrayList<>();
+        List<AioOperation> divertible = null;
         for (Iterator<AioOperation> it = pending.iterator(); it.hasNext(); ) {
             AioOperation read = it.next();
             if (read.mayDivert) {
                 it.remove();
+                if (divertible == null) {
+                    divertible = new ArrayList<>();
+                }
                 divertible.add(read);
             }
         }
-        return divertible;
+        return divertible != null ? divertible : List.of();
     }
 
     /** Removes and returns every waiting operation, parked reads aside, in the order they would have gone. */
