@@ -382,7 +382,7 @@ class AioDeliveryTest {
         }
         assertNotNull(own.nextResult());
         assertEquals(contexts, LeakAndContextCheck.aioContexts(), "the loop's AIO context is destroyed with the loop");
-        // The loop's own eventfd and ours: both closed once it has terminated (ours by a termination listener).
+        // The loop's own eventfd and ours: both closed once it has terminated (ours as its AIO state ended).
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (eventFds() > eventFds && System.nanoTime() < deadline) {
             Thread.sleep(10);

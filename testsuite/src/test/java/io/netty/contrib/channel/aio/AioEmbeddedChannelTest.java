@@ -57,7 +57,7 @@ class AioEmbeddedChannelTest {
     @Test
     void theHandlerPassesRegionsOnAndCountsTheFallback() throws Exception {
         File file = TestFiles.create(TestFiles.directory("embedded"), "region.bin", 100_000, 3);
-        int registered = LoopRegistry.registeredLoops();
+        int registered = LoopRecorders.registeredLoops();
         for (int i = 0; i < 1000; i++) {
             EmbeddedChannel ch = new EmbeddedChannel(new AioFileRegionHandler());
             AioMetrics metrics = AioMetrics.of(ch.eventLoop());
@@ -70,7 +70,7 @@ class AioEmbeddedChannelTest {
             assertEquals(1, metrics.fallbacks(AioMetrics.Fallback.UNSUPPORTED_LOOP), metrics.toString());
             assertFalse(ch.finish());
         }
-        assertEquals(registered, LoopRegistry.registeredLoops(), "no registry entry per embedded channel");
+        assertEquals(registered, LoopRecorders.registeredLoops(), "no registry entry per embedded channel");
     }
 
     @Test

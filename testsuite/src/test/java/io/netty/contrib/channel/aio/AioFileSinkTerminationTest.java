@@ -21,6 +21,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoEventLoop;
+import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.util.concurrent.Future;
 import org.junit.jupiter.api.AfterEach;
@@ -72,9 +73,17 @@ class AioFileSinkTerminationTest {
     private Socket client;
     private TransportWarnings warnings;
 
+    /** The loop's AIO settings in the test that needs one operation in the kernel at a time. */
+    static final AioLoopConfig ONE_IN_FLIGHT = AioLoopConfig.builder().maxInFlight(1).build();
+
     /** The transport of the loop that the sink's channel is on. */
     TestServer.Transport transport() {
         return TestServer.Transport.EPOLL;
+    }
+
+    /** The I/O handlers of the server's loop: the transport's own. */
+    IoHandlerFactory factory(TestServer.Transport transport) {
+        return transport.factory();
     }
 
     @BeforeEach
@@ -141,8 +150,7 @@ class AioFileSinkTerminationTest {
         ch.eventLoop().execute(() -> {
             try {
                 // One operation in the kernel at a time: the sink's second write waits in the loop's queue.
-                assertNotNull(AioLoop.get((IoEventLoop) ch.eventLoop(),
-                        AioLoopConfig.builder().maxInFlight(1).build()));
+                assertNotNull(AioLoop.get((IoEventLoop) ch.eventLoop(), ONE_IN_FLIGHT));
                 AioFileSink sink = AioFileSink.builder(ch, file).blockSize(BLOCK).maxWritesInFlight(2).open();
                 // At the end of this iteration one block goes to the kernel and one waits for a slot; three wait in
                 // the sink, and one is partly filled.
@@ -176,7 +184,7 @@ class AioFileSinkTerminationTest {
         assertTrue(ch.isOpen(), "the loop terminated without closing the channel");
     }
 
-    /** The result failed, from the thread that saw the loop terminate, saying why. */
+    /** The result failed, as the loop ended, saying why. */
     private static void assertLoopTerminationFailed(Future<Long> result, File file) throws InterruptedException {
         assertTrue(result.await(10, TimeUnit.SECONDS), "the sink's result completes");
         assertFalse(result.isSuccess(), "the sink's result failed");
@@ -202,7 +210,7 @@ class AioFileSinkTerminationTest {
     /** A channel accepted on a new one-thread loop, connected to a client that sends nothing. */
     private Channel connect() throws Exception {
         TestServer.Transport transport = transport();
-        group = new MultiThreadIoEventLoopGroup(1, transport.factory());
+        group = new MultiThreadIoEventLoopGroup(1, factory(transport));
         CompletableFuture<Channel> accepted = new CompletableFuture<>();
         Channel server = new ServerBootstrap().group(group).channel(transport.serverChannel())
                 .childHandler(new ChannelInitializer<Channel>() {

@@ -21,8 +21,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Every test of {@link AioLoopTerminationTest} on an io_uring loop: the same termination without closing the channels,
- * with the ring (and the poll of the AIO eventfd that it may still hold) torn down before the termination listener
- * runs.
+ * with the ring (and the poll of the AIO eventfd that it may still hold) torn down before the loop's AIO state
+ * ends.
  */
 class AioIoUringLoopTerminationTest extends AioLoopTerminationTest {
 

@@ -109,7 +109,7 @@ class AioLoopTest {
         try (AioFileDescriptor direct = AioFiles.open(file, AioFiles.O_RDONLY | AioFiles.O_DIRECT);
              AioFileDescriptor writeOnly = AioFiles.open(file, AioFiles.O_WRONLY)) {
             List<TestRead> reads = new ArrayList<>();
-            AioMetrics metrics = LoopRegistry.of(loop).recorder.view;
+            AioMetrics metrics = LoopRecorders.of(loop).view;
             loop.submit(() -> {
                 AioLoop aio = AioLoop.get(loop, AioLoopConfig.DEFAULT);
                 assertNotNull(aio);
@@ -147,7 +147,7 @@ class AioLoopTest {
         // A region configuration that names no loop settings takes the loop's as they are, without a warning.
         assertNull(AioFileRegionConfig.DEFAULT.requestedLoopConfig());
         assertSame(other, AioFileRegionConfig.builder().loopConfig(other).build().requestedLoopConfig());
-        AioMetrics metrics = LoopRegistry.of(loop).recorder.view;
+        AioMetrics metrics = LoopRecorders.of(loop).view;
         try (TransportWarnings warnings = TransportWarnings.collect()) {
             loop.submit(() -> {
                 AioLoop aio = AioLoop.get(loop, first);
@@ -170,7 +170,7 @@ class AioLoopTest {
         File file = TestFiles.create(TestFiles.directory("loop"), "pass.bin", 1 << 20, 32);
         try (AioFileDescriptor direct = AioFiles.open(file, AioFiles.O_RDONLY | AioFiles.O_DIRECT)) {
             List<TestRead> reads = new ArrayList<>();
-            AioMetrics metrics = LoopRegistry.of(loop).recorder.view;
+            AioMetrics metrics = LoopRecorders.of(loop).view;
             CompletableFuture<Long> firstPass = new CompletableFuture<>();
             loop.submit(() -> {
                 AioLoop aio = AioLoop.get(loop, AioLoopConfig.DEFAULT);
@@ -199,7 +199,7 @@ class AioLoopTest {
         AioLoopConfig config = AioLoopConfig.builder().completionBudgetBytes(4096).build();
         try (AioFileDescriptor direct = AioFiles.open(file, AioFiles.O_RDONLY | AioFiles.O_DIRECT)) {
             List<TestRead> reads = new ArrayList<>();
-            AioMetrics metrics = LoopRegistry.of(loop).recorder.view;
+            AioMetrics metrics = LoopRecorders.of(loop).view;
             loop.submit(() -> {
                 AioLoop aio = AioLoop.get(loop, config);
                 assertNotNull(aio);
@@ -224,7 +224,7 @@ class AioLoopTest {
         try (AioFileDescriptor direct = AioFiles.open(file, AioFiles.O_RDONLY | AioFiles.O_DIRECT);
              AioFileDescriptor writeOnly = AioFiles.open(file, AioFiles.O_WRONLY)) {
             List<TestRead> refused = new ArrayList<>();
-            AioMetrics metrics = LoopRegistry.of(loop).recorder.view;
+            AioMetrics metrics = LoopRecorders.of(loop).view;
             TestRead[] good = new TestRead[1];
             loop.submit(() -> {
                 AioLoop aio = AioLoop.get(loop, AioLoopConfig.DEFAULT);
@@ -268,7 +268,7 @@ class AioLoopTest {
                 loop.execute(() -> group.shutdownGracefully(0, 1000, TimeUnit.MILLISECONDS));
             }).sync();
             assertTrue(group.awaitTermination(30, TimeUnit.SECONDS));
-            // The loop's AIO state is closed by a termination listener, which may still be running.
+            // The loop's AIO state was closed on its thread before it terminated; the check waits for it anyway.
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (reads.stream().anyMatch(r -> r.ends.get() == 0) && System.nanoTime() < deadline) {
                 Thread.sleep(10);

@@ -73,7 +73,7 @@ class RouteTest {
         return loop.submit(() -> {
             try (FileChannel channel = FileChannel.open(file.toPath(), StandardOpenOption.READ)) {
                 DefaultFileRegion region = new DefaultFileRegion(channel, 0, file.length());
-                LoopRecorder recorder = LoopRegistry.of(loop).recorder;
+                LoopRecorder recorder = LoopRecorders.of(loop);
                 ChunkReader copy = needsBytes ? new RegionChunkReader(region, ByteBufAllocator.DEFAULT, recorder)
                         : null;
                 Route route = ReaderFactory.route(loop, true, region, config, recorder, needsBytes, copy,
@@ -150,7 +150,7 @@ class RouteTest {
         try (FileChannel channel = FileChannel.open(file.toPath(), StandardOpenOption.READ)) {
             DefaultFileRegion region = new DefaultFileRegion(channel, 0, file.length());
             Route chunked = ReaderFactory.bytesRoute(loop, true, region, AioFileRegionConfig.DEFAULT,
-                    LoopRegistry.of(loop).recorder);
+                    LoopRecorders.of(loop));
             assertEquals(Route.Kind.COPY, chunked.kind());
             assertEquals(Fallback.UNSUPPORTED_LOOP, chunked.reason());
             assertNull(chunked.reader(), "the chunked input reads itself");

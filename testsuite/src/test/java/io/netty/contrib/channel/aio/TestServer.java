@@ -118,9 +118,15 @@ final class TestServer implements AutoCloseable {
     }
 
     TestServer(Path root, Transport transport, boolean tls, AioFileRegionConfig config) throws Exception {
+        this(root, transport, transport.factory(), tls, config);
+    }
+
+    /** A server whose loop is made with {@code factory} (the transport's, wrapped), not the transport's own. */
+    TestServer(Path root, Transport transport, IoHandlerFactory factory, boolean tls, AioFileRegionConfig config)
+            throws Exception {
         this.root = root;
         this.transport = transport;
-        group = new MultiThreadIoEventLoopGroup(1, transport.factory());
+        group = new MultiThreadIoEventLoopGroup(1, factory);
         SslContext ssl = tls ? SslContextBuilder.forServer(CERT.toKeyManagerFactory()).build() : null;
         ServerBootstrap b = new ServerBootstrap().group(group)
                 .channel(transport.serverChannel())

@@ -57,7 +57,7 @@ class AioGroupMetricsTest {
 
     /** Runs {@code writes} on the loop's own thread, the only one that writes its counters. */
     private static void onLoop(EventExecutor loop, Consumer<LoopRecorder> writes) throws Exception {
-        LoopRecorder recorder = LoopRegistry.of(loop).recorder;
+        LoopRecorder recorder = LoopRecorders.of(loop);
         loop.submit(() -> writes.accept(recorder)).sync();
     }
 
@@ -219,7 +219,7 @@ class AioGroupMetricsTest {
     void anotherThreadSeesTheCountsRiseInOrder() throws Exception {
         int reads = 200_000;
         EventExecutor loop = loops.get(0);
-        LoopRecorder metrics = LoopRegistry.of(loop).recorder;
+        LoopRecorder metrics = LoopRecorders.of(loop);
         AioMetrics view = AioMetrics.of(group);
         Future<?> writer = loop.submit(() -> {
             for (int i = 0; i < reads; i++) {

@@ -196,11 +196,11 @@ public class AioChunkedInput implements ChunkedInput<ByteBuf> {
         }
         EventLoop loop = channel.eventLoop();
         if (reader != null && !loop.inEventLoop()) {
-            // The reader's state belongs to the loop, and once the loop is gone, to the thread that saw it terminate.
+            // The reader's state belongs to the loop.
             try {
                 loop.execute(this::closeNow);
             } catch (RejectedExecutionException e) {
-                // The loop is going away and runs nothing more: its termination ends the input (AioLoop.Owner).
+                // The loop is going away and runs nothing more: its end ends the input (AioLoop.Owner).
             }
             return;
         }
@@ -303,7 +303,7 @@ public class AioChunkedInput implements ChunkedInput<ByteBuf> {
     private void start() throws IOException {
         started = true;
         EventLoop loop = channel.eventLoop();
-        metrics = LoopRegistry.of(loop).recorder;
+        metrics = LoopRecorders.of(loop);
         metrics.regionStarted();
         try {
             // Completions arrive on the channel's loop: a ChunkedWriteHandler elsewhere gets the synchronous path.
@@ -471,7 +471,7 @@ public class AioChunkedInput implements ChunkedInput<ByteBuf> {
             if (isAbandoned()) {
                 return;
             }
-            if (channel.eventLoop().isTerminated()) {
+            if (LoopSlot.hasEnded(channel.eventLoop())) {
                 // The loop is gone: no one will ask for a chunk or close the input any more.
                 closeNow();
                 return;

@@ -120,7 +120,7 @@ public final class AioFileRegionConfig {
 
     /**
      * The settings of an event loop's AIO state, used when a region of this configuration is the first to need it on
-     * its loop (see {@link AioLoopConfig}).
+     * a loop not made with {@link AioIoHandler} (see {@link AioLoopConfig}).
      *
      * @return the settings of an event loop's AIO state
      */
@@ -219,8 +219,8 @@ public final class AioFileRegionConfig {
 
         /**
          * The settings of the event loops' AIO state (default {@link AioLoopConfig#DEFAULT}, used where this
-         * configuration's region is the first to need it; without this call, a loop set up otherwise is taken as it
-         * is, without a warning).
+         * configuration's region is the first to need it on a loop not made with {@link AioIoHandler}; without this
+         * call, a loop set up otherwise is taken as it is, without a warning).
          *
          * @param loopConfig the settings of the event loops' AIO state
          * @return this builder

@@ -103,7 +103,7 @@ public class AioFileRegionHandler extends ChannelDuplexHandler {
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
         queued = new PendingWriteQueue(ctx);
-        metrics = LoopRegistry.of(ctx.executor()).recorder;
+        metrics = LoopRecorders.of(ctx.executor());
         PlacementCheck.probe(ctx, () -> sawRegion);
     }
 

@@ -65,11 +65,11 @@ import java.util.ArrayDeque;
  * ahead for {@link Builder#expectedLength}); deleting it is the caller's decision. Messages name the file.
  * <p>
  * <b>Loop termination.</b> If the event loop terminates without closing the channel (a shutdown with a zero quiet
- * period can end a loop that way), a sink that writes through AIO ({@link #isAio()}) is ended by the termination, on
- * the thread that saw it, whatever it waited for (more data, a write, a timer of the loop): {@link #result()} fails
- * with an {@link IOException} that says the loop terminated, the descriptors close and every buffer is freed, without
- * touching the channel. A thread waiting on {@link #result()} sees the failure; its listeners cannot run, their loop
- * being gone. The file is left as after any failure.
+ * period can end a loop that way), a sink that writes through AIO ({@link #isAio()}) is ended as the loop ends, on the
+ * loop's thread after its last task, whatever it waited for (more data, a write, a timer of the loop):
+ * {@link #result()} fails with an {@link IOException} that says the loop terminated, the descriptors close and every
+ * buffer is freed, without touching the channel. The result's listeners run then, on that thread: the loop takes no
+ * more tasks, so a listener must not use the channel. The file is left as after any failure.
  * <p>
  * Every method must be called on the channel's event loop.
  *
@@ -156,7 +156,7 @@ public final class AioFileSink {
         maxWritesInFlight = b.maxWritesInFlight;
         sync = b.sync;
         expectedLength = b.expectedLength;
-        metrics = LoopRegistry.of(loop).recorder;
+        metrics = LoopRecorders.of(loop);
         result = loop.newPromise();
         aio = aioLoop(loop, metrics, b.loopConfig);
         raf = new RandomAccessFile(file, "rw");
@@ -626,8 +626,8 @@ public final class AioFileSink {
     }
 
     /**
-     * The loop terminated without closing the channel ({@link AioLoop.Owner}), on the thread that saw it: every write
-     * and sync of the sink has ended (each freeing its own block), and nothing runs on the loop any more. Frees the
+     * The loop ended without closing the channel ({@link AioLoop.Owner}), on its thread after its last task: every
+     * write and sync of the sink has ended (each freeing its own block), and nothing runs on the loop any more. Frees the
      * block being filled and those waiting, fails the result and closes the descriptors. Not called if the sink let go
      * of its descriptors first, so that nothing is freed twice.
      */
@@ -639,7 +639,7 @@ public final class AioFileSink {
 
     /** Why the sink failed when its loop went away while it was being {@code doing}. */
     private IOException loopGone(String doing) {
-        return new IOException("the event loop " + loop + (loop.isTerminated() ? " terminated" : " shut down")
+        return new IOException("the event loop " + loop + (LoopSlot.hasEnded(loop) ? " terminated" : " shut down")
                 + " while " + file + " was being " + doing + " (" + received + " bytes received)");
     }
 
@@ -659,9 +659,9 @@ public final class AioFileSink {
      * ends.
      */
     private void updateReading() {
-        if (!loop.inEventLoop()) {
-            // The loop terminated without closing the channel, and this is the thread that saw it: the channel is no
-            // longer the sink's to touch (and autoRead would hand a task to a loop that takes none).
+        if (LoopSlot.hasEnded(loop)) {
+            // The loop ended without closing the channel: the channel is no longer the sink's to touch (its I/O
+            // handler is gone, and autoRead would hand a task to a loop that takes none).
             return;
         }
         boolean pause = failure == null && !result.isDone() && !closing
@@ -953,10 +953,10 @@ public final class AioFileSink {
         }
 
         /**
-         * The settings of the event loop's AIO state, for a sink that is the first to use AIO on its loop (without
-         * them, {@link AioLoopConfig#DEFAULT} then; a loop already set up keeps its own). A loop has one
-         * configuration: give the same as its handlers' {@link AioFileRegionConfig#loopConfig()}; another one is
-         * logged once and not used.
+         * The settings of the event loop's AIO state, for a sink that is the first to use AIO on a loop not made
+         * with {@link AioIoHandler} (without them, {@link AioLoopConfig#DEFAULT} then; a loop already set up keeps its
+         * own). A loop has one configuration: give the same as its handlers' {@link AioFileRegionConfig#loopConfig()};
+         * another one is logged once and not used.
          *
          * @param loopConfig the loop's AIO settings
          * @return this builder

@@ -36,9 +36,8 @@ import java.util.function.Consumer;
  * not more than half in use). Memory per connection is therefore at most {@code readAhead} chunk buffers of the loop's
  * {@link ChunkPool} besides the channel's own outbound buffer; and all streams of a loop together stay within the
  * loop's memory budget ({@link AioLoopConfig#memoryBudgetBytes()}): a chunk's buffer is in use until the channel
- * releases it. Chunks served from the page cache may be parts of the region, sent with {@code sendfile}. Every method runs on the channel's event loop (or,
- * once the loop has terminated without closing the channel, on the thread that saw it terminate: see
- * {@link AioLoop.Owner}).
+ * releases it. Chunks served from the page cache may be parts of the region, sent with {@code sendfile}. Every method runs on the channel's event loop (also
+ * when the loop ends without closing the channel: see {@link AioLoop.Owner}).
  */
 final class AioFileStream implements ChunkWindow.Listener {
 
@@ -151,7 +150,7 @@ final class AioFileStream implements ChunkWindow.Listener {
 
     /**
      * Stops the stream and frees what it holds; a buffer under a read is freed by that read's completion. Alone (when
-     * the channel's loop terminated without closing the channel) nothing is written or notified any more.
+     * the channel's loop ended without closing the channel) nothing is written or notified any more.
      */
     private void abandon() {
         finished = true;
@@ -177,7 +176,7 @@ final class AioFileStream implements ChunkWindow.Listener {
         if (finished) {
             return;
         }
-        if (ctx.executor().isTerminated()) {
+        if (LoopSlot.hasEnded(ctx.executor())) {
             // The loop is gone: there is no one to notify.
             abandon();
             return;

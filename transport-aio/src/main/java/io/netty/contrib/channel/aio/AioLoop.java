@@ -58,15 +58,15 @@ final class AioLoop {
      * with its file, its {@code O_DIRECT} descriptor and the chunks it has read; a file sink, with its descriptors and
      * blocks. Between its reads it may wait on a timer of the loop (a prefetched chunk) or on its channel (writability,
      * a write's completion, more data). If the loop terminates without closing its channels, neither ever comes back;
-     * its reads are ended by the loop, and the owner itself by {@link #closeOnTermination()}. Attached from the loop's
-     * thread while it holds its resources.
+     * its reads are ended by the loop, and the owner itself by {@link #loopEnded()}. Attached from the loop's thread
+     * while it holds its resources.
      */
     interface Owner {
         /**
-         * The loop terminated without closing the owner's channel ({@link Abort#LOOP_CLOSED}): free everything, and
-         * ask nothing of the loop (nothing runs on it any more; a future of the loop may be failed, but its listeners
-         * cannot run). Called at most once, after every read of the loop has ended, on the thread that saw the loop
-         * terminate.
+         * The loop ended without closing the owner's channel ({@link Abort#LOOP_CLOSED}): free everything, and touch
+         * neither the loop nor the channel ({@link LoopSlot#hasEnded} says {@code true} now; the loop takes no more
+         * tasks and its I/O handler is gone). A future may be failed: its listeners run at once, on this thread.
+         * Called at most once, after every read of the loop has ended, on the loop's thread as it ends.
          */
         void aborted(Abort reason);
     }
@@ -94,9 +94,10 @@ final class AioLoop {
     private final LoopFiles files;
     private final Runnable lagProbe = this::probeLag;
     private long lagProbeDue;
-    /** Attached {@link Owner}s: used on the loop's thread, and after it terminated by {@link #closeOnTermination}. */
+    /** Attached {@link Owner}s, ended by {@link #loopEnded} if still there. */
     private final Set<Owner> owners = new HashSet<>();
     private boolean closed;
+    private boolean loopGone;
     /** Another configuration than {@link #config} was asked for, and logged. */
     private boolean configConflictLogged;
 
@@ -130,44 +131,62 @@ final class AioLoop {
     }
 
     /**
-     * The loop's AIO state, created on first use with {@code config} ({@link AioLoopConfig#DEFAULT} for
-     * {@code null}); {@code null} (after counting the fallback) if AIO cannot be used on this loop now. A loop has
-     * one configuration, its first user's: another one given later is logged once, at WARN, and not used. Call on
-     * the loop's thread.
+     * The loop's AIO state, created on first use; {@code null} (after counting the fallback) if AIO cannot be used on
+     * this loop now. A loop made with {@link AioIoHandler#newFactory} has the configuration given there; any other
+     * loop has its first user's ({@link AioLoopConfig#DEFAULT} for {@code null}). Another configuration asked for
+     * than the one the loop has is logged once, at WARN, and not used. Call on the loop's thread.
      *
      * @param config the settings asked for, or {@code null} for whatever the loop has
      */
     static AioLoop get(IoEventLoop loop, AioLoopConfig config) {
-        LoopRegistry.LoopState state = LoopRegistry.of(loop);
-        AioLoop aio = state.aio;
+        LoopSlot slot = LoopSlot.of(loop);
+        if (slot == null) {
+            LoopRecorders.of(loop).fallback(AioMetrics.Fallback.UNSUPPORTED_LOOP,
+                    "the thread of " + loop + " holds the AIO state of another event loop");
+            return null;
+        }
+        AioLoop aio = slot.aio;
         if (aio != null) {
-            if (config != null && !aio.configConflictLogged && !config.equals(aio.config)) {
-                aio.configConflictLogged = true;
-                logger.warn("AIO on {} was set up with {}; {} asked for later is not used (one configuration per"
-                        + " event loop, its first user's: give every handler, chunked input and sink of a loop the"
-                        + " same AioLoopConfig)", loop, aio.config, config);
-            }
+            aio.checkAskedFor(config, slot);
             return aio.closed ? null : aio;
         }
-        if (loop.isShuttingDown()) {
+        if (loop.isShuttingDown() || slot.isEnded()) {
             return null;
         }
-        if (state.setupFailedAt != 0 && System.nanoTime() - state.setupFailedAt < SETUP_RETRY_NANOS) {
-            state.recorder.fallback(AioMetrics.Fallback.SETUP_FAILED, "io_setup failed less than a second ago");
+        if (slot.setupFailedAt != 0 && System.nanoTime() - slot.setupFailedAt < SETUP_RETRY_NANOS) {
+            slot.recorder.fallback(AioMetrics.Fallback.SETUP_FAILED, "io_setup failed less than a second ago");
             return null;
         }
+        AioLoopConfig chosen = slot.config != null ? slot.config : config != null ? config : AioLoopConfig.DEFAULT;
         try {
-            aio = new AioLoop(loop, config == null ? AioLoopConfig.DEFAULT : config, state.recorder);
+            aio = new AioLoop(loop, chosen, slot.recorder);
         } catch (IOException | RuntimeException e) {
-            state.setupFailedAt = System.nanoTime();
-            state.recorder.fallback(AioMetrics.Fallback.SETUP_FAILED, e);
+            slot.setupFailedAt = System.nanoTime();
+            slot.recorder.fallback(AioMetrics.Fallback.SETUP_FAILED, e);
             return null;
         }
-        state.setupFailedAt = 0;
-        state.aio = aio;
+        slot.setupFailedAt = 0;
+        slot.aio = aio;
         aio.source.register();
         aio.scheduleLagProbe();
+        aio.checkAskedFor(config, slot);
         return aio;
+    }
+
+    /** Logs once, at WARN, that {@code asked} (if given) is not the configuration the loop uses. */
+    private void checkAskedFor(AioLoopConfig asked, LoopSlot slot) {
+        if (asked != null && !configConflictLogged && !asked.equals(config)) {
+            configConflictLogged = true;
+            logger.warn("AIO on {} is set up with {}; {} asked for is not used (one configuration per event loop: {})",
+                    loop, config, asked, slot.config != null ? "the one its AioIoHandler was made with"
+                            : "its first user's; give every handler, chunked input and sink of a loop the same"
+                            + " AioLoopConfig, or make the loop with AioIoHandler.newFactory");
+        }
+    }
+
+    /** The settings the loop's AIO state was made with. */
+    AioLoopConfig config() {
+        return config;
     }
 
     LoopRecorder metrics() {
@@ -196,7 +215,7 @@ final class AioLoop {
     }
 
     /**
-     * Has {@code owner} ended by {@link #closeOnTermination()} if the loop terminates before the owner is
+     * Has {@code owner} ended by {@link #loopEnded()} if the loop ends before the owner is
      * {@link #detach detached}. Call on the loop's thread.
      */
     void attach(Owner owner) {
@@ -527,17 +546,23 @@ final class AioLoop {
     }
 
     /**
-     * The loop terminated. Normally it closed its registrations first ({@link #close()}), and with them its channels,
-     * whose owners have let go. A loop ended early with a zero quiet period does not: its thread is gone, every read
-     * is aborted (its real result having nowhere to go), and then every owner still attached is ended, whatever it
-     * waited for (a timer of the loop, which will never run, or its channel). Runs on the thread that saw the loop
-     * terminate: the loop's thread is gone, so nothing else touches this state any more.
+     * The loop has run its last task and its I/O handler is gone ({@link LoopSlot}). Normally it closed its
+     * registrations first ({@link #close()}), and with them its channels, whose owners have let go. A loop ended early
+     * with a zero quiet period does not: every read is aborted (its real result having nowhere to go), and then every
+     * owner still attached is ended, whatever it waited for (a timer of the loop, which will never run, or its
+     * channel). Runs on the loop's thread, its last use of this state.
      */
-    void closeOnTermination() {
+    void loopEnded() {
+        loopGone = true;
         close(true);
         endOwners();
         // An io_uring ring that never handed back its poll is gone with the loop: the eventfd can close now.
         source.release();
+    }
+
+    /** {@code true} once {@link #loopEnded()} began: the loop's I/O handler is gone, its registrations with it. */
+    boolean isLoopGone() {
+        return loopGone;
     }
 
     /** Ends each attached owner once; an owner detaches itself as it frees its resources. */
@@ -548,7 +573,7 @@ final class AioLoop {
             try {
                 owner.aborted(Abort.LOOP_CLOSED);
             } catch (Throwable t) {
-                logger.warn("An owner of AIO reads failed to end when {} terminated", loop, t);
+                logger.warn("An owner of AIO reads failed to end when {} ended", loop, t);
             }
         }
     }

@@ -27,9 +27,11 @@ import java.util.Objects;
  * Settings of the AIO state of one event loop: one AIO context, one eventfd and the reads in flight, shared by every
  * channel of the loop. Immutable and validated when built; {@link #DEFAULT} needs no tuning.
  * <p>
- * The state of a loop is created by the first region that needs it, with the {@link AioLoopConfig} of that
- * region's {@link AioFileRegionConfig}; later configurations do not change a loop that already has its state. Give
- * every handler of a server the same configuration.
+ * A loop made with {@link AioIoHandler#newFactory(io.netty.channel.IoHandlerFactory, AioLoopConfig)} has the
+ * configuration given there. On any other epoll or io_uring loop the state is created by the first region (chunked
+ * input, sink) that needs it, with the {@link AioLoopConfig} of that region's {@link AioFileRegionConfig}. Later
+ * configurations do not change a loop that already has its state (one asked for is logged once at WARN): give every
+ * handler of a server the same configuration, or give it to the loops.
  * <p>
  * The defaults can be changed for a whole JVM with system properties, read once:
  * {@code io.netty.contrib.aio.maxInFlight}, {@code io.netty.contrib.aio.contextEvents} and

@@ -94,7 +94,7 @@ public final class AioMetrics {
      */
     public static AioMetrics of(EventExecutor loop) {
         ObjectUtil.checkNotNull(loop, "loop");
-        return LoopRegistry.of(loop).recorder.view;
+        return LoopRecorders.of(loop).view;
     }
 
     /**
@@ -118,7 +118,7 @@ public final class AioMetrics {
         }
         List<LoopRecorder> members = new ArrayList<>();
         for (EventExecutor loop : group) {
-            members.add(LoopRegistry.of(loop).recorder);
+            members.add(LoopRecorders.of(loop));
         }
         return new AioMetrics(members.toArray(new LoopRecorder[0]));
     }

@@ -19,9 +19,8 @@ import io.netty.buffer.ByteBuf;
 
 /**
  * One operation of the loop's AIO, a read, a write or a sync ({@link #kind()}): the owner fills the fields, the loop
- * ends it with exactly one call of {@link #completed} or {@link #aborted}, on the loop's thread (or, when the loop
- * terminated without closing its registrations, on the thread that saw it terminate). The owner frees the buffer
- * there, never before.
+ * ends it with exactly one call of {@link #completed} or {@link #aborted}, on the loop's thread (also when the loop
+ * ends without closing its registrations). The owner frees the buffer there, never before.
  */
 abstract class AioOperation {
 

@@ -211,7 +211,7 @@ final class ChunkPool {
     }
 
     /**
-     * The loop runs no more tasks (it terminated, and this thread saw it, or it is about to): the slab is freed here,
+     * The loop runs no more tasks (it terminated, or is about to): the slab is freed here,
      * under the pool's lock, as other threads may release buffers at the same time and the loop may still be closing.
      */
     private synchronized void freeAfterLoop(Slab slab) {

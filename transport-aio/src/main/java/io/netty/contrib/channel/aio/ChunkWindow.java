@@ -27,8 +27,8 @@ import java.util.ArrayDeque;
  * <p>
  * The window's rule: at most {@code readAhead} chunks (fewer when the reader is short of memory) are being read, ready,
  * or out; and no new chunk starts while the channel is not writable, unless none is under way at all, so that the disk
- * works while the socket drains. Used on the channel's event loop (or, once the loop has terminated without closing
- * the channel, on the thread that saw it terminate: see {@link AioLoop.Owner}).
+ * works while the socket drains. Used on the channel's event loop (also when the loop ends without closing the
+ * channel: see {@link AioLoop.Owner}).
  */
 final class ChunkWindow {
 

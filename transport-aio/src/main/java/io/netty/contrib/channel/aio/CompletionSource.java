@@ -94,7 +94,7 @@ abstract class CompletionSource {
     /** Registers with the loop and starts watching the eventfd. Call on the loop's thread. */
     abstract void register();
 
-    /** Stops watching: the loop's AIO state is closing. Call on the loop's thread, or after the loop terminated. */
+    /** Stops watching: the loop's AIO state is closing. Call on the loop's thread. */
     abstract void cancel();
 
     /**

@@ -78,7 +78,7 @@ final class EpollCompletionSource extends CompletionSource implements EpollIoHan
     @Override
     void cancel() {
         cancelled = true;
-        if (registration != null && !loop.isTerminated()) {
+        if (registration != null && !aio.isLoopGone()) {
             registration.cancel();
         }
     }

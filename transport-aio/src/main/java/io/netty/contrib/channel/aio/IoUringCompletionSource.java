@@ -43,8 +43,8 @@ import io.netty.util.internal.logging.InternalLoggerFactory;
  * Shutdown: the ring may still hold the poll when the loop's AIO state closes. {@link #cancel()} submits an
  * {@code IORING_OP_ASYNC_CANCEL} for it and cancels the registration; Netty removes the registration (and calls
  * {@link #unregistered()}) once the ring has delivered every completion of ours, and only then is the eventfd closed
- * ({@link #release()} waits for both). If the loop terminates first, its ring is gone with it and the termination
- * closes the eventfd.
+ * ({@link #release()} waits for both). If the loop ends first, its ring is gone with it, and its end
+ * ({@link AioLoop#loopEnded()}) closes the eventfd.
  */
 final class IoUringCompletionSource extends CompletionSource implements IoUringIoHandle {
 
@@ -135,7 +135,7 @@ final class IoUringCompletionSource extends CompletionSource implements IoUringI
         pollId = 0;
         if (cancelled || loop.isShutdown()) {
             // Closing, or a loop ended without closing its registrations (a zero quiet period): its ring hands back
-            // the poll while it is destroyed, when the loop takes no more tasks. The termination ends the reads.
+            // the poll while it is destroyed, when the loop takes no more tasks. Its end ends the reads.
             return;
         }
         if (event.res() < 0) {
@@ -158,7 +158,7 @@ final class IoUringCompletionSource extends CompletionSource implements IoUringI
     @Override
     void cancel() {
         cancelled = true;
-        if (loop.isTerminated()) {
+        if (aio.isLoopGone()) {
             ringDone = true;
             return;
         }
@@ -184,7 +184,7 @@ final class IoUringCompletionSource extends CompletionSource implements IoUringI
     @Override
     void release() {
         released = true;
-        if (loop.isTerminated()) {
+        if (aio.isLoopGone()) {
             ringDone = true;
         }
         if (ringDone) {

@@ -15,11 +15,9 @@
  */
 package io.netty.contrib.channel.aio;
 
-import io.netty.channel.IoHandle;
 import io.netty.channel.IoHandler;
 import io.netty.channel.IoHandlerContext;
 import io.netty.channel.IoHandlerFactory;
-import io.netty.channel.IoRegistration;
 import io.netty.channel.SingleThreadIoEventLoop;
 import io.netty.util.concurrent.ThreadAwareExecutor;
 
@@ -69,8 +67,7 @@ final class LoopMeter implements IoHandlerFactory {
         return "LoopMeter(" + factory + ')';
     }
 
-    private static final class MeasuredHandler implements IoHandler, IoHandlerContext {
-        private final IoHandler handler;
+    private static final class MeasuredHandler extends ForwardingIoHandler implements IoHandlerContext {
         private final SingleThreadIoEventLoop loop;
         /** The loop's metrics, looked up on its first iteration (the loop is still being built when this is made). */
         private LoopRecorder metrics;
@@ -82,7 +79,7 @@ final class LoopMeter implements IoHandlerFactory {
         private long runEnd;
 
         MeasuredHandler(IoHandler handler, SingleThreadIoEventLoop loop) {
-            this.handler = handler;
+            super(handler);
             this.loop = loop;
         }
 
@@ -90,7 +87,7 @@ final class LoopMeter implements IoHandlerFactory {
         public int run(IoHandlerContext context) {
             long start = System.nanoTime();
             if (metrics == null) {
-                metrics = LoopRegistry.of(loop).recorder;
+                metrics = LoopRecorders.of(loop);
             }
             // Shutting down, the loop sleeps in its quiet period between iterations: those are not its work.
             if (runEnd != 0 && !loop.isShuttingDown()) {
@@ -143,31 +140,6 @@ final class LoopMeter implements IoHandlerFactory {
             // Also when the loop resumes after a suspension: the time it was suspended is no iteration.
             runEnd = 0;
             handler.initialize();
-        }
-
-        @Override
-        public void prepareToDestroy() {
-            handler.prepareToDestroy();
-        }
-
-        @Override
-        public void destroy() {
-            handler.destroy();
-        }
-
-        @Override
-        public IoRegistration register(IoHandle handle) throws Exception {
-            return handler.register(handle);
-        }
-
-        @Override
-        public void wakeup() {
-            handler.wakeup();
-        }
-
-        @Override
-        public boolean isCompatible(Class<? extends IoHandle> handleType) {
-            return handler.isCompatible(handleType);
         }
 
         @Override

@@ -55,7 +55,8 @@
  *   <li>{@link io.netty.contrib.channel.aio.AioFileRegionHandler}: streams {@code DefaultFileRegion}s and
  *   {@link io.netty.contrib.channel.aio.AioFileRegion}s through AIO, configured by
  *   {@link io.netty.contrib.channel.aio.AioFileRegionConfig} and, per event loop,
- *   {@link io.netty.contrib.channel.aio.AioLoopConfig};</li>
+ *   {@link io.netty.contrib.channel.aio.AioLoopConfig} (given to the loops themselves with
+ *   {@link io.netty.contrib.channel.aio.AioIoHandler});</li>
  *   <li>{@link io.netty.contrib.channel.aio.AioChunkedInput}: a {@code ChunkedInput<ByteBuf>} read by AIO, for
  *   HTTP/2, compression and other pipelines that need bytes;</li>
  *   <li>{@link io.netty.contrib.channel.aio.AioFileSink}: writes a stream of buffers to a file with AIO;</li>
