@@ -33,6 +33,7 @@ import io.netty.channel.uring.IoUringIoHandler;
 import io.netty.channel.uring.IoUringServerSocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.contrib.channel.aio.Aio;
+import io.netty.contrib.channel.aio.AioIoHandler;
 import io.netty.contrib.channel.aio.AioMetrics;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
@@ -116,8 +117,10 @@ public final class FileServer implements AutoCloseable {
         metadataLookup = new MetadataLookup(options.root, options.metadataLookup, options.metadataThreads,
                 options.metadataQueue);
         try {
-            // Measured: --stats and the line printed at stop report the loops' iteration times.
-            group = new MultiThreadIoEventLoopGroup(options.threads, AioMetrics.measured(factory));
+            // Each loop's AIO state is part of it, on the options' settings (the memory budget); measured: --stats and
+            // the line printed at stop report the loops' iteration times.
+            group = new MultiThreadIoEventLoopGroup(options.threads,
+                    AioMetrics.measured(AioIoHandler.newFactory(factory, options.aio.loopConfig())));
         } catch (RuntimeException e) {
             metadataLookup.shutdown(0);
             closeAccessLog();
