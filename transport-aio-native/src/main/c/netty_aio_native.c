@@ -141,6 +141,38 @@ static jint netty_aio_ioGetEvents0(JNIEnv* env, jclass clazz, jlong ctx, jint mi
                                          (int64_t) timeoutNanos);
 }
 
+/* The header of the completion ring that io_setup(2) maps into the process at the context's address (struct aio_ring,
+ * fs/aio.c): the kernel writes events at tail, the reader consumes them from head. */
+struct netty_aio_ring {
+    unsigned id;
+    unsigned nr;
+    unsigned head;
+    unsigned tail;
+    unsigned magic;
+    unsigned compat_features;
+    unsigned incompat_features;
+    unsigned header_length;
+};
+
+#define NETTY_AIO_RING_MAGIC 0xa10a10a1
+
+/* The ring of 'ctx' (a context of this process) as a direct buffer, header and events; NULL if 'ctx' is not one, or
+ * its header is not the layout described above (the events are then only to be had from io_getevents). */
+static jobject netty_aio_ringBuffer0(JNIEnv* env, jclass clazz, jlong ctx) {
+    /* The kernel looks the context up in this process's table first: a value that is not one never reaches the read
+     * of its header below. */
+    if (netty_aio_io_getevents((aio_context_t) ctx, 0, 0, NULL, 0) < 0) {
+        return NULL;
+    }
+    struct netty_aio_ring* ring = (struct netty_aio_ring*) (intptr_t) ctx;
+    if (ring->magic != NETTY_AIO_RING_MAGIC || ring->incompat_features != 0
+            || ring->header_length != sizeof(struct netty_aio_ring) || ring->nr == 0) {
+        return NULL;
+    }
+    jlong size = (jlong) sizeof(struct netty_aio_ring) + (jlong) ring->nr * (jlong) sizeof(struct io_event);
+    return (*env)->NewDirectByteBuffer(env, ring, size);
+}
+
 static jint netty_aio_ioCancel0(JNIEnv* env, jclass clazz, jlong ctx, jlong iocb, jlong result) {
     return (jint) netty_aio_io_cancel((aio_context_t) ctx, (struct iocb*) (intptr_t) iocb,
                                       (struct io_event*) (intptr_t) result);
@@ -437,6 +469,7 @@ static const JNINativeMethod nativeMethods[] = {
     METHOD(ioSubmit0, "(JIJ)I"),
     METHOD(ioGetEvents0, "(JIIJJ)I"),
     METHOD(ioCancel0, "(JJJ)I"),
+    METHOD(ringBuffer0, "(J)Ljava/nio/ByteBuffer;"),
     METHOD(eventFd0, "(II)I"),
     METHOD(eventFdRead0, "(IJ)I"),
     METHOD(eventFdWrite0, "(IJ)I"),

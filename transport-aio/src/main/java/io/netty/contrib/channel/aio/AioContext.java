@@ -101,7 +101,7 @@ public final class AioContext implements AutoCloseable {
         cleanable = CLEANER.register(this, kernel);
     }
 
-    private static IOException ioSetupException(int maxEvents, long res) {
+    static IOException ioSetupException(int maxEvents, long res) {
         IOException cause = Native.newIOException("io_setup", res);
         if (res != -Native.EAGAIN) {
             return cause;

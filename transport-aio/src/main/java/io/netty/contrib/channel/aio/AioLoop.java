@@ -17,7 +17,6 @@ package io.netty.contrib.channel.aio;
 
 import io.netty.channel.IoEventLoop;
 import io.netty.contrib.channel.aio.AioOperation.Abort;
-import io.netty.contrib.channel.aio.AioOperation.Kind;
 import io.netty.util.internal.logging.InternalLogger;
 import io.netty.util.internal.logging.InternalLoggerFactory;
 
@@ -28,10 +27,10 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The AIO state of one epoll or io_uring event loop: one {@link AioContext}, one eventfd watched by the loop through
- * a {@link CompletionSource}, the operations ({@link AioOperation}) waiting in its {@link SubmissionQueue} and in
- * flight, with the loop's chunk memory in its {@link LoopMemory} and what it knows of files in its {@link LoopFiles}. Every method runs
- * on the loop's thread.
+ * The AIO state of one epoll or io_uring event loop: its kernel context ({@link LoopRing}), one eventfd watched by the
+ * loop through a {@link CompletionSource}, the operations ({@link AioOperation}) waiting in its {@link SubmissionQueue}
+ * and in flight, with the loop's chunk memory in its {@link LoopMemory} and what it knows of files in its
+ * {@link LoopFiles}. Every method runs on the loop's thread.
  * <p>
  * Reads asked for during one loop iteration are submitted together by a task that runs at the end of it (one
  * {@code io_submit}). On an eventfd wake-up, at most a budget of completions is handled (about
@@ -74,15 +73,9 @@ final class AioLoop {
     private final IoEventLoop loop;
     private final AioLoopConfig config;
     private final LoopRecorder metrics;
-    private final AioContext context;
+    private final LoopRing ring;
     private final AioEventFd eventFd;
     private final CompletionSource source;
-    private final AioControlBlock[] blocks;
-    private final AioOperation[] reads;
-    private final int[] freeSlots;
-    private int freeCount;
-    private final AioControlBlock[] batch;
-    private final AioEvent[] events = new AioEvent[MAX_REAP];
     private final SubmissionQueue queue = new SubmissionQueue();
     private final Runnable submitTask = this::submitPending;
     private boolean submitScheduled;
@@ -108,24 +101,14 @@ final class AioLoop {
         this.loop = loop;
         this.config = config;
         this.metrics = metrics;
-        int slots = config.maxInFlight();
-        AioContext ctx = new AioContext(config.contextEvents());
+        eventFd = new AioEventFd();
         try {
-            eventFd = new AioEventFd();
+            ring = new LoopRing(config.maxInFlight(), config.contextEvents(), MAX_REAP, eventFd.intValue(), metrics);
         } catch (IOException | RuntimeException e) {
-            ctx.close();
+            eventFd.close();
             throw e;
         }
-        context = ctx;
         source = CompletionSource.create(loop, eventFd, this);
-        blocks = new AioControlBlock[slots];
-        reads = new AioOperation[slots];
-        batch = new AioControlBlock[slots];
-        freeSlots = new int[slots];
-        for (int i = 0; i < slots; i++) {
-            freeSlots[i] = slots - 1 - i;
-        }
-        freeCount = slots;
         memory = new LoopMemory(loop, config.memoryBudgetBytes(), metrics, this::memoryReturned);
         files = new LoopFiles(loop, config, metrics);
     }
@@ -263,15 +246,25 @@ final class AioLoop {
         if (closed) {
             return;
         }
-        int n = 0;
         memory.readsGo();
+        stageWaiting();
+        submitStaged();
+        if (queue.hasParked() && !parkedRecheckScheduled) {
+            // A parked read's channel may become writable while nothing else brings the loop back here.
+            parkedRecheckScheduled = true;
+            loop.schedule(parkedRecheck, PARKED_RECHECK_NANOS, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /** Moves the waiting reads to the ring's free slots, in order, as far as memory allows. */
+    private void stageWaiting() {
         boolean parkedNow = false;
         if (queue.hasParked()) {
             // Stalled reads set aside while more than half of the budget is in use: the rest is for channels that
             // make progress.
             queue.unpark(!memory.isMoreThanHalfUsed());
         }
-        while (freeCount > 0 && queue.hasWaiting()) {
+        while (ring.hasRoom() && queue.hasWaiting()) {
             AioOperation read = queue.peek();
             boolean needsMemory = queue.headNeedsMemory();
             if (read.isCancelled()) {
@@ -298,47 +291,31 @@ final class AioLoop {
                 break;
             }
             queue.poll();
-            int slot = freeSlots[--freeCount];
-            AioControlBlock iocb = block(slot);
             try {
-                iocb.opcode(read.opcode).fd(read.fd).offset(read.offset);
-                if (read.buffer != null) {
-                    iocb.buffer(read.buffer, read.index, read.length);
-                } else {
-                    // A sync: no buffer, and none of an earlier operation of this slot may stay attached.
-                    iocb.buffer(0L, 0L);
-                }
+                ring.stage(read);
             } catch (RuntimeException e) {
-                freeSlots[freeCount++] = slot;
                 logger.warn("A read could not be set up: {}", read, e);
                 if (read.isSync()) {
                     abort(read, Abort.NO_AIO_SYNC); // done with a blocking call instead
                 } else {
                     complete(read, -Native.EINVAL);
                 }
-                continue;
             }
-            reads[slot] = read;
-            batch[n++] = iocb;
         }
-        int remaining = n;
-        while (remaining > 0) {
-            int res = context.submit(batch, remaining);
+    }
+
+    /** Submits what {@link #stageWaiting} staged: a refused first block fails alone, {@code EAGAIN} waits. */
+    private void submitStaged() {
+        while (ring.staged() > 0) {
+            int res = ring.submit();
             if (res > 0) {
-                countSubmitted(res);
-                dropFront(res, remaining);
-                remaining -= res;
                 eagainSince = 0;
             } else if (res == -Native.EAGAIN || res == 0) {
                 metrics.submitDeferred();
                 break;
             } else {
                 // The first block was refused (EBADF, EINVAL, ...): it fails alone, the rest go on.
-                int slot = (int) batch[0].data();
-                AioOperation read = reads[slot];
-                freeSlot(slot);
-                dropFront(1, remaining);
-                remaining--;
+                AioOperation read = ring.unstageFirst();
                 if (res == -Native.EINVAL && read.isSync()) {
                     abort(read, Abort.NO_AIO_SYNC);
                 } else {
@@ -346,36 +323,16 @@ final class AioLoop {
                 }
             }
         }
-        if (remaining > 0) {
-            requeue(remaining);
+        if (ring.staged() > 0) {
+            requeueStaged();
         } else {
             eagainSince = 0;
-            if (queue.hasWaiting() && freeCount > 0 && !(memory.areReadsWaiting() && !queue.hasReady())) {
+            if (queue.hasWaiting() && ring.hasRoom() && !(memory.areReadsWaiting() && !queue.hasReady())) {
                 // Refused reads gave their slots back and no completion may come to submit the rest: go on now.
                 // (Reads that wait for memory are resumed by a buffer given back, or by the retry timer.)
                 scheduleSubmit();
             }
         }
-        for (int i = 0; i < n; i++) {
-            batch[i] = null;
-        }
-        if (queue.hasParked() && !parkedRecheckScheduled) {
-            // A parked read's channel may become writable while nothing else brings the loop back here.
-            parkedRecheckScheduled = true;
-            loop.schedule(parkedRecheck, PARKED_RECHECK_NANOS, TimeUnit.NANOSECONDS);
-        }
-    }
-
-    /** Counts the first {@code n} blocks of the batch, just submitted, as reads or as writes and syncs. */
-    private void countSubmitted(int n) {
-        int writes = 0;
-        for (int i = 0; i < n; i++) {
-            if (reads[(int) batch[i].data()].kind() != Kind.READ) {
-                writes++;
-            }
-        }
-        metrics.readsSubmitted(n - writes);
-        metrics.writesSubmitted(writes);
     }
 
     /**
@@ -418,27 +375,10 @@ final class AioLoop {
         }
     }
 
-    private AioControlBlock block(int slot) {
-        AioControlBlock iocb = blocks[slot];
-        if (iocb == null) {
-            iocb = blocks[slot] = new AioControlBlock()
-                    .flags(AioControlBlock.IOCB_FLAG_RESFD).resFd(eventFd.intValue()).data(slot);
-        }
-        return iocb;
-    }
-
-    /** Drops the first {@code k} of the {@code remaining} blocks at the front of the batch. */
-    private void dropFront(int k, int remaining) {
-        System.arraycopy(batch, k, batch, 0, remaining - k);
-    }
-
-    /** Puts the reads of batch[0 .. remaining), refused with EAGAIN, back in front of the queue and retries later. */
-    private void requeue(int remaining) {
-        for (int i = remaining - 1; i >= 0; i--) {
-            int slot = (int) batch[i].data();
-            AioOperation read = reads[slot];
-            freeSlot(slot);
-            queue.addFirst(read);
+    /** Puts the staged reads, refused with EAGAIN, back in front of the queue and retries later. */
+    private void requeueStaged() {
+        while (ring.staged() > 0) {
+            queue.addFirst(ring.unstageLast());
         }
         long now = System.nanoTime();
         if (eagainSince == 0) {
@@ -451,17 +391,10 @@ final class AioLoop {
             for (AioOperation read : queue.takeWaiting()) {
                 abort(read, Abort.SUBMIT_STARVED);
             }
-        } else if (context.inFlight() == 0) {
+        } else if (ring.inFlight() == 0) {
             // No completion will come to retry from: try again shortly.
             loop.schedule(this::scheduleSubmit, 1, TimeUnit.MILLISECONDS);
         }
-    }
-
-    private AioOperation freeSlot(int slot) {
-        AioOperation read = reads[slot];
-        reads[slot] = null;
-        freeSlots[freeCount++] = slot;
-        return read;
     }
 
     /**
@@ -479,13 +412,13 @@ final class AioLoop {
             // Level-triggered: read the counter on every wake-up, before reaping.
             eventFd.read();
             int budget = Math.max(1, Math.min(MAX_REAP, config.completionBudgetBytes() / maxReadLength));
-            int n = context.getEvents(0, events, budget, 0);
+            int n = ring.reap(budget);
             if (n < 0) {
                 throw Native.newIOException("io_getevents", n);
             }
             dispatch(n, false);
             metrics.wakeUp(n);
-            if (n == budget && context.inFlight() > 0) {
+            if (n == budget && ring.inFlight() > 0) {
                 // More may be waiting: come back after the loop's other work.
                 eventFd.write(1);
                 more = true;
@@ -499,25 +432,15 @@ final class AioLoop {
         return more;
     }
 
-    /** Hands the first {@code n} reaped events to their reads; with {@code lost}, the result has nowhere to go. */
+    /** Hands the {@code n} operations just reaped their results; with {@code lost}, the result has nowhere to go. */
     private void dispatch(int n, boolean lost) {
         for (int i = 0; i < n; i++) {
-            AioEvent event = events[i];
-            AioOperation read = freeSlot((int) event.data());
-            completed(read, event.res());
+            AioOperation read = ring.takeReaped(i);
             if (lost) {
                 abort(read, Abort.LOOP_CLOSED);
             } else {
-                complete(read, event.res());
+                complete(read, ring.result(i));
             }
-        }
-    }
-
-    private void completed(AioOperation read, long res) {
-        if (read.kind() == Kind.READ) {
-            metrics.readCompleted(res);
-        } else {
-            metrics.writeCompleted(read.kind() == Kind.WRITE ? res : 0);
         }
     }
 
@@ -593,11 +516,10 @@ final class AioLoop {
         } catch (RuntimeException e) {
             logger.warn("Draining the AIO reads of {} failed", loop, e);
         } finally {
-            try {
-                // io_destroy waits for whatever is still in flight.
-                context.close();
-            } catch (IOException e) {
-                logger.warn("io_destroy failed on {}", loop, e);
+            // io_destroy waits for whatever is still in flight.
+            int res = ring.destroy();
+            if (res < 0) {
+                logger.warn("io_destroy failed on {}", loop, Native.newIOException("io_destroy", res));
             }
             abortStranded();
             files.close();
@@ -611,9 +533,8 @@ final class AioLoop {
         // io_cancel cannot stop file reads: wait for them (a disk read takes milliseconds), so that every buffer is
         // released after its read, never before.
         long deadline = System.nanoTime() + config.drainTimeout().toNanos();
-        while (context.inFlight() > 0 && System.nanoTime() - deadline < 0) {
-            int n = context.getEvents(1, events, Math.min(events.length, context.inFlight()),
-                    TimeUnit.MILLISECONDS.toNanos(100));
+        while (ring.inFlight() > 0 && System.nanoTime() - deadline < 0) {
+            int n = ring.await(ring.inFlight(), TimeUnit.MILLISECONDS.toNanos(100));
             if (n < 0) {
                 break;
             }
@@ -626,17 +547,13 @@ final class AioLoop {
      * io_destroy waited for them, but their results were not reaped. Their owners free their buffers now.
      */
     private void abortStranded() {
-        for (int slot = 0; slot < reads.length; slot++) {
-            if (reads[slot] != null) {
-                AioOperation read = freeSlot(slot);
-                completed(read, 0);
-                abort(read, Abort.LOOP_CLOSED);
-            }
+        for (AioOperation read : ring.takeStranded()) {
+            abort(read, Abort.LOOP_CLOSED);
         }
     }
 
     @Override
     public String toString() {
-        return "AioLoop(" + loop + ", " + context + ')';
+        return "AioLoop(" + loop + ", " + ring + ')';
     }
 }

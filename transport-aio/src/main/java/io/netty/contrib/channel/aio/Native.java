@@ -25,6 +25,8 @@ import io.netty.util.internal.PlatformDependent;
 import io.netty.util.internal.ThrowableUtil;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 
 import static io.netty.contrib.channel.aio.NativeStaticallyReferencedJniMethods.*;
@@ -158,6 +160,7 @@ final class Native {
     static native int ioSubmit0(long ctx, int nr, long iocbpp);
     static native int ioGetEvents0(long ctx, int minNr, int nr, long events, long timeoutNanos);
     static native int ioCancel0(long ctx, long iocb, long result);
+    static native ByteBuffer ringBuffer0(long ctx);
     static native int eventFd0(int initval, int flags);
     /** Stores the counter (an unsigned 64-bit value) at {@code out}; returns 0 or {@code -errno}. */
     static native int eventFdRead0(int fd, long out);
@@ -203,6 +206,16 @@ final class Native {
     /** {@code io_cancel(2)}, the event written at {@code result}: 0 or {@code -errno}. */
     static int ioCancel(long ctx, long iocb, long result) {
         return ioCancel0(ctx, iocb, result);
+    }
+
+    /**
+     * The completion ring that {@code io_setup(2)} mapped at {@code ctx}, header and events, as a direct buffer in
+     * native order; {@code null} if {@code ctx} is not a context of this process or its ring is not of the layout
+     * this binding knows (then the events are only to be had from {@code io_getevents}).
+     */
+    static ByteBuffer ringBuffer(long ctx) {
+        ByteBuffer ring = ringBuffer0(ctx);
+        return ring == null ? null : ring.order(ByteOrder.nativeOrder());
     }
 
     /** {@code eventfd(2)}: the descriptor, or {@code -errno}. */
