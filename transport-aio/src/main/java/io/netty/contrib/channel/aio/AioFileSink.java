@@ -18,7 +18,6 @@ package io.netty.contrib.channel.aio;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
-import io.netty.channel.IoEventLoop;
 import io.netty.channel.unix.Errors;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
@@ -31,7 +30,6 @@ import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayDeque;
 
 /**
@@ -158,7 +156,7 @@ public final class AioFileSink {
         expectedLength = b.expectedLength;
         metrics = LoopRecorders.of(loop);
         result = loop.newPromise();
-        aio = aioLoop(loop, metrics, b.loopConfig);
+        aio = ReaderFactory.aioLoop(loop, metrics, b.loopConfig);
         raf = new RandomAccessFile(file, "rw");
         AioFileDescriptor directFd = null;
         try {
@@ -197,20 +195,6 @@ public final class AioFileSink {
         }
     }
 
-    /** The loop's AIO, or {@code null} after counting the fallback in {@code metrics} (when not {@code null}). */
-    private static AioLoop aioLoop(EventLoop loop, LoopRecorder metrics, AioLoopConfig config) {
-        // The sink runs on the channel's loop.
-        AioMetrics.Fallback unusable = ReaderFactory.loopFallback(loop, true);
-        if (unusable != null) {
-            if (metrics != null) {
-                metrics.fallback(unusable, ReaderFactory.loopFallbackDetail(unusable, loop));
-            }
-            return null;
-        }
-        // Counts SETUP_FAILED itself when it returns null.
-        return AioLoop.get((IoEventLoop) loop, config);
-    }
-
     /**
      * A builder of a sink that writes {@code file} (created if missing, truncated if not) for {@code channel}, whose
      * reading it pauses when the disk falls behind.
@@ -236,20 +220,7 @@ public final class AioFileSink {
     public static Future<Void> syncDirectory(Channel channel, File directory) throws IOException {
         ObjectUtil.checkNotNull(channel, "channel");
         ObjectUtil.checkNotNull(directory, "directory");
-        EventLoop loop = channel.eventLoop();
-        if (!loop.inEventLoop()) {
-            throw new IllegalStateException("syncDirectory must be called on the channel's event loop " + loop);
-        }
-        Promise<Void> promise = loop.newPromise();
-        // The sink that wrote the file counted its fallback already.
-        AioLoop aio = aioLoop(loop, null, null);
-        if (aio == null) {
-            syncDirectoryBlocking(directory, promise); // also without the native library
-            return promise;
-        }
-        AioFileDescriptor fd = AioFiles.open(directory, AioFiles.O_RDONLY);
-        aio.submit(new DirectorySync(directory, fd, promise));
-        return promise;
+        return DirectorySync.sync(channel.eventLoop(), directory);
     }
 
     /**
@@ -814,63 +785,6 @@ public final class AioFileSink {
                 inFlight--;
                 fail(loopGone("synced"));
                 closeFilesIfIdle();
-            }
-        }
-
-        @Override
-        boolean isCancelled() {
-            return false;
-        }
-    }
-
-    /** A blocking {@code fsync} of {@code directory}, on the loop; its outcome completes {@code promise}. */
-    private static void syncDirectoryBlocking(File directory, Promise<Void> promise) {
-        try (FileChannel dir = FileChannel.open(directory.toPath(), StandardOpenOption.READ)) {
-            dir.force(true);
-            promise.trySuccess(null);
-        } catch (IOException e) {
-            promise.tryFailure(e);
-        }
-    }
-
-    /** An {@code fsync} of a directory; the descriptor closes when it ends. */
-    private static final class DirectorySync extends AioOperation {
-        private final File directory;
-        private final AioFileDescriptor descriptor;
-        private final Promise<Void> promise;
-
-        DirectorySync(File directory, AioFileDescriptor descriptor, Promise<Void> promise) {
-            this.directory = directory;
-            this.descriptor = descriptor;
-            this.promise = promise;
-            opcode = Native.IOCB_CMD_FSYNC;
-            fd = descriptor.intValue();
-        }
-
-        @Override
-        void completed(long res) {
-            try {
-                if (res < 0) {
-                    IOException cause = Errors.newIOException("fsync", (int) res);
-                    promise.tryFailure(new IOException("fsync of " + directory + " failed: " + cause.getMessage(),
-                            cause));
-                } else {
-                    promise.trySuccess(null);
-                }
-            } finally {
-                closeQuietly(descriptor);
-            }
-        }
-
-        @Override
-        void aborted(AioOperation.Abort reason) {
-            if (reason == AioOperation.Abort.SUBMIT_STARVED || reason == AioOperation.Abort.NO_AIO_SYNC) {
-                closeQuietly(descriptor);
-                syncDirectoryBlocking(directory, promise);
-            } else {
-                closeQuietly(descriptor);
-                promise.tryFailure(new IOException("the event loop shut down while " + directory
-                        + " was being synced"));
             }
         }
 

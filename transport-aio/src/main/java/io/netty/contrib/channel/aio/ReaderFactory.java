@@ -105,6 +105,22 @@ final class ReaderFactory {
         return null;
     }
 
+    /**
+     * The loop's AIO for a caller on its thread (a sink, a directory sync), or {@code null} after counting the fallback
+     * in {@code metrics} (when not {@code null}).
+     */
+    static AioLoop aioLoop(EventLoop loop, LoopRecorder metrics, AioLoopConfig config) {
+        AioMetrics.Fallback unusable = loopFallback(loop, true);
+        if (unusable != null) {
+            if (metrics != null) {
+                metrics.fallback(unusable, loopFallbackDetail(unusable, loop));
+            }
+            return null;
+        }
+        // Counts SETUP_FAILED itself when it returns null.
+        return AioLoop.get((IoEventLoop) loop, config);
+    }
+
     /** What the log says of a {@link #loopFallback}. */
     static Object loopFallbackDetail(AioMetrics.Fallback reason, EventLoop loop) {
         return reason == AioMetrics.Fallback.AIO_UNAVAILABLE ? Aio.unavailabilityCause() : "event loop " + loop;
