@@ -22,15 +22,14 @@ import io.netty.util.internal.logging.InternalLoggerFactory;
 
 import java.io.IOException;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The AIO state of one epoll or io_uring event loop: its kernel context ({@link LoopRing}), one eventfd watched by the
- * loop through a {@link CompletionSource}, the operations ({@link AioOperation}) waiting in its {@link SubmissionQueue}
- * and in flight, with the loop's chunk memory in its {@link LoopMemory} and what it knows of files in its
- * {@link LoopFiles}. Every method runs on the loop's thread.
+ * loop through a {@link CompletionSource}, the operations ({@link AioOperation}) on their way to the kernel
+ * ({@link LoopSubmitter}, with the loop's chunk memory) and what it knows of files ({@link LoopFiles}); the owners to
+ * end if the loop ends without closing their channels; the loop's lag probe. Every method runs on the loop's thread.
  * <p>
  * Reads asked for during one loop iteration are submitted together by a task that runs at the end of it (one
  * {@code io_submit}). On an eventfd wake-up, at most a budget of completions is handled (about
@@ -41,14 +40,10 @@ final class AioLoop {
 
     private static final InternalLogger logger = InternalLoggerFactory.getInstance(AioLoop.class);
 
-    /** How long a refused io_submit (EAGAIN) is retried before the reads are given up as starved. */
-    private static final long EAGAIN_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     private static final long SETUP_RETRY_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     /** How often the loop's lag is sampled: a task scheduled this far ahead measures how late it runs. */
     private static final long LAG_PROBE_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
-    /** How often parked reads are looked at again while nothing else runs the submit task. */
-    private static final long PARKED_RECHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
     /** Events reaped per io_getevents call, at most. */
     private static final int MAX_REAP = 64;
 
@@ -76,14 +71,7 @@ final class AioLoop {
     private final LoopRing ring;
     private final AioEventFd eventFd;
     private final CompletionSource source;
-    private final SubmissionQueue queue = new SubmissionQueue();
-    private final Runnable submitTask = this::submitPending;
-    private boolean submitScheduled;
-    private final LoopMemory memory;
-    private final Runnable parkedRecheck = this::recheckParked;
-    private boolean parkedRecheckScheduled;
-    private long eagainSince;
-    private int maxReadLength = 1;
+    private final LoopSubmitter submitter;
     private final LoopFiles files;
     private final Runnable lagProbe = this::probeLag;
     private long lagProbeDue;
@@ -109,7 +97,7 @@ final class AioLoop {
             throw e;
         }
         source = CompletionSource.create(loop, eventFd, this);
-        memory = new LoopMemory(loop, config.memoryBudgetBytes(), metrics, this::memoryReturned);
+        submitter = new LoopSubmitter(loop, ring, config.memoryBudgetBytes(), metrics);
         files = new LoopFiles(loop, config, metrics);
     }
 
@@ -217,184 +205,22 @@ final class AioLoop {
 
     /** Asks for a read; it is submitted at the end of this loop iteration. */
     void read(AioOperation read) {
-        submit(read);
+        submitter.submit(read);
     }
 
     /** Asks for a read, write or sync ({@link AioOperation#kind()}); it is submitted at the end of this iteration. */
-    void submit(AioOperation read) {
-        if (closed) {
-            abort(read, Abort.LOOP_CLOSED);
-            return;
-        }
-        if (read.length > maxReadLength) {
-            maxReadLength = read.length;
-        }
-        queue.add(read);
-        scheduleSubmit();
-    }
-
-    private void scheduleSubmit() {
-        if (!submitScheduled) {
-            submitScheduled = true;
-            loop.execute(submitTask);
-        }
-    }
-
-    /** Offers the queued reads to the kernel, as many as there are free slots, in one {@code io_submit}. */
-    private void submitPending() {
-        submitScheduled = false;
-        if (closed) {
-            return;
-        }
-        memory.readsGo();
-        stageWaiting();
-        submitStaged();
-        if (queue.hasParked() && !parkedRecheckScheduled) {
-            // A parked read's channel may become writable while nothing else brings the loop back here.
-            parkedRecheckScheduled = true;
-            loop.schedule(parkedRecheck, PARKED_RECHECK_NANOS, TimeUnit.NANOSECONDS);
-        }
-    }
-
-    /** Moves the waiting reads to the ring's free slots, in order, as far as memory allows. */
-    private void stageWaiting() {
-        boolean parkedNow = false;
-        if (queue.hasParked()) {
-            // Stalled reads set aside while more than half of the budget is in use: the rest is for channels that
-            // make progress.
-            queue.unpark(!memory.isMoreThanHalfUsed());
-        }
-        while (ring.hasRoom() && queue.hasWaiting()) {
-            AioOperation read = queue.peek();
-            boolean needsMemory = queue.headNeedsMemory();
-            if (read.isCancelled()) {
-                queue.poll();
-                abort(read, Abort.CANCELLED);
-                continue;
-            }
-            if (needsMemory && read.isStalled()
-                    && (parkedNow || !memory.fitsHalf(read.length, read.memoryAlignment))) {
-                // Once one is parked, later stalled reads are too: a later chunk of the same stream (smaller, say)
-                // must not take memory before it.
-                queue.parkHead();
-                parkedNow = true;
-                metrics.memoryParked();
-                continue;
-            }
-            if (needsMemory && !memory.allocate(read)) {
-                if (divertWaiting()) {
-                    // The head could do without memory: look again at what is left.
-                    continue;
-                }
-                // First come, first served: the reads behind it wait too.
-                memory.readsWait();
-                break;
-            }
-            queue.poll();
-            try {
-                ring.stage(read);
-            } catch (RuntimeException e) {
-                logger.warn("A read could not be set up: {}", read, e);
-                if (read.isSync()) {
-                    abort(read, Abort.NO_AIO_SYNC); // done with a blocking call instead
-                } else {
-                    complete(read, -Native.EINVAL);
-                }
-            }
-        }
-    }
-
-    /** Submits what {@link #stageWaiting} staged: a refused first block fails alone, {@code EAGAIN} waits. */
-    private void submitStaged() {
-        while (ring.staged() > 0) {
-            int res = ring.submit();
-            if (res > 0) {
-                eagainSince = 0;
-            } else if (res == -Native.EAGAIN || res == 0) {
-                metrics.submitDeferred();
-                break;
-            } else {
-                // The first block was refused (EBADF, EINVAL, ...): it fails alone, the rest go on.
-                AioOperation read = ring.unstageFirst();
-                if (res == -Native.EINVAL && read.isSync()) {
-                    abort(read, Abort.NO_AIO_SYNC);
-                } else {
-                    complete(read, res);
-                }
-            }
-        }
-        if (ring.staged() > 0) {
-            requeueStaged();
-        } else {
-            eagainSince = 0;
-            if (queue.hasWaiting() && ring.hasRoom() && !(memory.areReadsWaiting() && !queue.hasReady())) {
-                // Refused reads gave their slots back and no completion may come to submit the rest: go on now.
-                // (Reads that wait for memory are resumed by a buffer given back, or by the retry timer.)
-                scheduleSubmit();
-            }
-        }
-    }
-
-    /**
-     * Ends the waiting reads whose owners can do without memory ({@link AioOperation#mayDivert}) as
-     * {@link Abort#NO_MEMORY}; {@code true} if there were any.
-     */
-    private boolean divertWaiting() {
-        List<AioOperation> diverted = queue.takeDivertible();
-        if (diverted.isEmpty()) {
-            return false;
-        }
-        metrics.memoryDiverted(diverted.size());
-        for (AioOperation read : diverted) {
-            abort(read, Abort.NO_MEMORY);
-        }
-        return true;
-    }
-
-    private void recheckParked() {
-        parkedRecheckScheduled = false;
-        if (!closed && queue.hasParked()) {
-            scheduleSubmit();
-        }
+    void submit(AioOperation op) {
+        submitter.submit(op);
     }
 
     /** The loop's chunk memory: its pool, within the budget, and what waits for it. */
     LoopMemory memory() {
-        return memory;
+        return submitter.memory();
     }
 
     /** {@code true} once the loop's AIO state has closed: nothing more can be read, written or allocated. */
     boolean isClosed() {
         return closed;
-    }
-
-    /** A chunk buffer came back to the pool: reads that wait for memory, or were set aside, may go now. */
-    private void memoryReturned() {
-        if (memory.areReadsWaiting() || queue.hasParked() && !memory.isMoreThanHalfUsed()) {
-            scheduleSubmit();
-        }
-    }
-
-    /** Puts the staged reads, refused with EAGAIN, back in front of the queue and retries later. */
-    private void requeueStaged() {
-        while (ring.staged() > 0) {
-            queue.addFirst(ring.unstageLast());
-        }
-        long now = System.nanoTime();
-        if (eagainSince == 0) {
-            eagainSince = now;
-        }
-        if (now - eagainSince > EAGAIN_RETRY_NANOS) {
-            // The kernel keeps refusing: give the reads back rather than let them wait without end.
-            eagainSince = 0;
-            // Only the reads waiting now: those their owners ask for while they read synchronously wait their turn.
-            for (AioOperation read : queue.takeWaiting()) {
-                abort(read, Abort.SUBMIT_STARVED);
-            }
-        } else if (ring.inFlight() == 0) {
-            // No completion will come to retry from: try again shortly.
-            loop.schedule(this::scheduleSubmit, 1, TimeUnit.MILLISECONDS);
-        }
     }
 
     /**
@@ -411,7 +237,7 @@ final class AioLoop {
         try {
             // Level-triggered: read the counter on every wake-up, before reaping.
             eventFd.read();
-            int budget = Math.max(1, Math.min(MAX_REAP, config.completionBudgetBytes() / maxReadLength));
+            int budget = Math.max(1, Math.min(MAX_REAP, config.completionBudgetBytes() / submitter.maxReadLength()));
             int n = ring.reap(budget);
             if (n < 0) {
                 throw Native.newIOException("io_getevents", n);
@@ -426,9 +252,7 @@ final class AioLoop {
         } catch (IOException e) {
             logger.warn("AIO completion handling failed on {}", loop, e);
         }
-        if (queue.hasWaiting()) {
-            scheduleSubmit();
-        }
+        submitter.slotsReturned();
         return more;
     }
 
@@ -437,26 +261,10 @@ final class AioLoop {
         for (int i = 0; i < n; i++) {
             AioOperation read = ring.takeReaped(i);
             if (lost) {
-                abort(read, Abort.LOOP_CLOSED);
+                AioOperation.abort(read, Abort.LOOP_CLOSED);
             } else {
-                complete(read, ring.result(i));
+                AioOperation.complete(read, ring.result(i));
             }
-        }
-    }
-
-    private static void complete(AioOperation read, long res) {
-        try {
-            read.completed(res);
-        } catch (Throwable t) {
-            logger.warn("A read's completion handler threw", t);
-        }
-    }
-
-    private static void abort(AioOperation read, Abort reason) {
-        try {
-            read.aborted(reason);
-        } catch (Throwable t) {
-            logger.warn("A read's abort handler threw", t);
         }
     }
 
@@ -506,11 +314,12 @@ final class AioLoop {
             return;
         }
         closed = true;
+        LoopMemory memory = submitter.memory();
         memory.close();
         try {
             source.cancel();
-            for (AioOperation op : queue.takeAll()) {
-                abort(op, Abort.LOOP_CLOSED);
+            for (AioOperation op : submitter.close()) {
+                AioOperation.abort(op, Abort.LOOP_CLOSED);
             }
             drainInFlight(terminated);
         } catch (RuntimeException e) {
@@ -548,7 +357,7 @@ final class AioLoop {
      */
     private void abortStranded() {
         for (AioOperation read : ring.takeStranded()) {
-            abort(read, Abort.LOOP_CLOSED);
+            AioOperation.abort(read, Abort.LOOP_CLOSED);
         }
     }
 

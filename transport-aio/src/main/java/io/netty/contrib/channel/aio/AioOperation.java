@@ -16,6 +16,8 @@
 package io.netty.contrib.channel.aio;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.util.internal.logging.InternalLogger;
+import io.netty.util.internal.logging.InternalLoggerFactory;
 
 /**
  * One operation of the loop's AIO, a read, a write or a sync ({@link #kind()}): the owner fills the fields, the loop
@@ -23,6 +25,8 @@ import io.netty.buffer.ByteBuf;
  * ends without closing its registrations). The owner frees the buffer there, never before.
  */
 abstract class AioOperation {
+
+    private static final InternalLogger logger = InternalLoggerFactory.getInstance(AioOperation.class);
 
     /** Why a read ended without a result from the kernel. */
     enum Abort {
@@ -84,6 +88,24 @@ abstract class AioOperation {
      */
     boolean isStalled() {
         return false;
+    }
+
+    /** Hands {@code op} its result; a handler that throws is logged, so that the loop goes on with the others. */
+    static void complete(AioOperation op, long res) {
+        try {
+            op.completed(res);
+        } catch (Throwable t) {
+            logger.warn("An AIO operation's completion handler threw", t);
+        }
+    }
+
+    /** Ends {@code op} without a result; a handler that throws is logged, so that the loop goes on with the others. */
+    static void abort(AioOperation op, Abort reason) {
+        try {
+            op.aborted(reason);
+        } catch (Throwable t) {
+            logger.warn("An AIO operation's abort handler threw", t);
+        }
     }
 
     /** What the operation does, by its {@link #opcode}. */
