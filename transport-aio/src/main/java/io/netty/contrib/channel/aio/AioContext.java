@@ -16,22 +16,15 @@
 package io.netty.contrib.channel.aio;
 
 import io.netty.channel.unix.Buffer;
-import io.netty.util.collection.LongObjectHashMap;
-import io.netty.util.collection.LongObjectMap;
 import io.netty.util.internal.ObjectUtil;
 import io.netty.util.internal.logging.InternalLogger;
 import io.netty.util.internal.logging.InternalLoggerFactory;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.lang.ref.Cleaner;
 import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 
@@ -56,9 +49,6 @@ public final class AioContext implements AutoCloseable {
 
     private static final InternalLogger logger = InternalLoggerFactory.getInstance(AioContext.class);
 
-    private static final Path AIO_MAX_NR = Paths.get("/proc/sys/fs/aio-max-nr");
-    private static final Path AIO_NR = Paths.get("/proc/sys/fs/aio-nr");
-
     /**
      * No ring holds more events than this ({@code ioctx_alloc()} in fs/aio.c refuses larger ones), so neither
      * {@code io_submit} nor {@code io_getevents} can take or return more in one call.
@@ -70,7 +60,7 @@ public final class AioContext implements AutoCloseable {
     private static final AtomicReferenceFieldUpdater<AioContext, Thread> USER =
             AtomicReferenceFieldUpdater.newUpdater(AioContext.class, Thread.class, "user");
 
-    private final Kernel kernel;
+    private final ContextKernel kernel;
     private final Cleaner.Cleanable cleanable;
     private final int maxEvents;
     private final ByteBuffer cancelEvent;
@@ -94,44 +84,11 @@ public final class AioContext implements AutoCloseable {
         cancelEvent = ByteBuffer.allocateDirect(Native.SIZEOF_IO_EVENT).order(ByteOrder.nativeOrder());
         long res = Native.ioSetup(maxEvents);
         if (res < 0) {
-            throw ioSetupException(maxEvents, res);
+            throw AioSetup.failure(maxEvents, res);
         }
         this.maxEvents = maxEvents;
-        kernel = new Kernel(res, maxEvents);
+        kernel = new ContextKernel(res, maxEvents);
         cleanable = CLEANER.register(this, kernel);
-    }
-
-    static IOException ioSetupException(int maxEvents, long res) {
-        IOException cause = Native.newIOException("io_setup", res);
-        if (res != -Native.EAGAIN) {
-            return cause;
-        }
-        String max = readSysctl(AIO_MAX_NR);
-        if (isNumber(max) && maxEvents > Long.parseLong(max)) {
-            // fs/aio.c ioctx_alloc(): a request above aio-max-nr fails with EAGAIN, however few events are in use.
-            return new IOException("io_setup(" + maxEvents + ") failed: the request is larger than fs.aio-max-nr ("
-                    + max + "), the system-wide limit of AIO events; raise it with 'sysctl -w fs.aio-max-nr="
-                    + maxEvents + "' (or more) or ask for fewer events (" + cause.getMessage() + ')', cause);
-        }
-        return new IOException("io_setup(" + maxEvents + ") failed: the system-wide limit of AIO events is used"
-                + " up (fs.aio-nr " + readSysctl(AIO_NR) + " of fs.aio-max-nr " + max
-                + "); raise it with 'sysctl -w fs.aio-max-nr=N' or lower maxEvents (" + cause.getMessage() + ')',
-                cause);
-    }
-
-    private static boolean isNumber(String value) {
-        return !value.isEmpty() && value.length() < 19 && value.chars().allMatch(c -> c >= '0' && c <= '9');
-    }
-
-    private static String readSysctl(Path path) {
-        try {
-            // procfs files report a size of 0: read a line, not "all bytes".
-            try (BufferedReader reader = Files.newBufferedReader(path, StandardCharsets.US_ASCII)) {
-                return reader.readLine().trim();
-            }
-        } catch (IOException | RuntimeException e) {
-            return "?";
-        }
     }
 
     /**
@@ -457,66 +414,5 @@ public final class AioContext implements AutoCloseable {
     public String toString() {
         return kernel.name() + ", maxEvents: " + maxEvents + ", in flight: " + inFlight()
                 + (closed ? ", closed)" : ")");
-    }
-
-    /**
-     * The kernel side of a context and what must outlive the {@link AioContext} object: the blocks in flight, whose
-     * buffers the kernel may still be writing. It never refers to the {@link AioContext} (nor do blocks in flight,
-     * whose owner is this object), so that a context dropped without {@link #close()} can become unreachable; the
-     * {@link Cleaner} then runs {@link #run()} with everything the kernel uses still reachable from here.
-     */
-    private static final class Kernel implements Runnable {
-        final long ctx;
-        final int maxEvents;
-        final LongObjectMap<AioControlBlock> inFlight = new LongObjectHashMap<>();
-        private boolean destroyed;
-
-        Kernel(long ctx, int maxEvents) {
-            this.ctx = ctx;
-            this.maxEvents = maxEvents;
-        }
-
-        String name() {
-            return "AioContext(0x" + Long.toHexString(ctx);
-        }
-
-        private synchronized boolean markDestroyed() {
-            boolean first = !destroyed;
-            destroyed = true;
-            return first;
-        }
-
-        /**
-         * {@code io_destroy(2)} once (it returns when every operation in flight has completed), then the blocks'
-         * buffers are released; 0 or {@code -errno}.
-         */
-        int destroy() {
-            if (!markDestroyed()) {
-                return 0;
-            }
-            int res = Native.ioDestroy(ctx);
-            for (AioControlBlock iocb : inFlight.values()) {
-                iocb.markDone();
-            }
-            inFlight.clear();
-            return res;
-        }
-
-        /** The cleaner's action; after {@link AioContext#close()} it finds the context destroyed and does nothing. */
-        @Override
-        public void run() {
-            synchronized (this) {
-                if (destroyed) {
-                    return;
-                }
-            }
-            logger.error("LEAK: {}, maxEvents: {}) was not closed before it became unreachable; destroying its kernel"
-                    + " context now, after its {} operation(s) in flight complete. Call AioContext.close() when done"
-                    + " with a context.", name(), maxEvents, inFlight.size());
-            int res = destroy();
-            if (res < 0) {
-                logger.warn("io_destroy of a leaked {}) failed", name(), Native.newIOException("io_destroy", res));
-            }
-        }
     }
 }

@@ -82,7 +82,7 @@ final class LoopRing {
             throws IOException {
         long res = Native.ioSetup(contextEvents);
         if (res < 0) {
-            throw AioContext.ioSetupException(contextEvents, res);
+            throw AioSetup.failure(contextEvents, res);
         }
         ctx = res;
         ring = userSpace ? Native.ringBuffer(ctx) : null;
