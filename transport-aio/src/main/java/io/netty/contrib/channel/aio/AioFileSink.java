@@ -27,8 +27,6 @@ import io.netty.util.internal.logging.InternalLoggerFactory;
 
 import java.io.File;
 import java.io.IOException;
-import java.io.RandomAccessFile;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.util.ArrayDeque;
 
@@ -87,8 +85,6 @@ public final class AioFileSink {
     public static final int DEFAULT_MAX_WRITES_IN_FLIGHT = 4;
     /** The size of a block begun while the loop's memory budget is more than half in use. */
     private static final int SHORT_BLOCK_SIZE = 64 << 10;
-    /** Without a known length, the file is extended ahead of the writes by at least this many blocks at a time. */
-    private static final int EXTEND_BLOCKS = 8;
 
     /** How {@link #close()} makes the data durable. */
     public enum Sync {
@@ -104,17 +100,11 @@ public final class AioFileSink {
     private final LoopRecorder metrics;
     /** The loop's AIO state, or {@code null} for blocking writes. */
     private final AioLoop aio;
-    private final RandomAccessFile raf;
-    private final FileChannel fileChannel;
-    /** The {@code O_DIRECT} descriptor, or {@code null} when writes go through the page cache. */
-    private final AioFileDescriptor direct;
-    private final int fd;
-    private final int alignment;
-    private final int memoryAlignment;
+    /** The file, its descriptors and its alignment. */
+    private final SinkFile out;
     private final int blockSize;
     private final int maxWritesInFlight;
     private final Sync sync;
-    private final long expectedLength;
     private final Promise<Long> result;
     private final ArrayDeque<Write> queued = new ArrayDeque<>();
     /**
@@ -134,17 +124,12 @@ public final class AioFileSink {
     private boolean waitingForMemory;
     /** Bytes taken by {@link #write}: the file's final length. */
     private long received;
-    /** The file's size as extended ahead of the writes. */
-    private long extendedTo;
     /** Writes (and the final sync) handed to the kernel and not completed. */
     private int inFlight;
     private boolean closing;
     private boolean syncStarted;
-    private boolean filesClosed;
     private boolean pausedReading;
     private Throwable failure;
-    /** The lowest offset of a block that failed or was given up: a failed sink's file is cut there. */
-    private long lostFrom = Long.MAX_VALUE;
 
     private AioFileSink(Builder b) throws IOException {
         channel = b.channel;
@@ -153,43 +138,10 @@ public final class AioFileSink {
         blockSize = b.blockSize;
         maxWritesInFlight = b.maxWritesInFlight;
         sync = b.sync;
-        expectedLength = b.expectedLength;
         metrics = LoopRecorders.of(loop);
         result = loop.newPromise();
         aio = ReaderFactory.aioLoop(loop, metrics, b.loopConfig);
-        raf = new RandomAccessFile(file, "rw");
-        AioFileDescriptor directFd = null;
-        try {
-            fileChannel = raf.getChannel();
-            raf.setLength(0);
-            if (aio != null) {
-                try {
-                    directFd = AioFiles.reopen(fileChannel, AioFiles.O_WRONLY | AioFiles.O_DIRECT);
-                } catch (IOException e) {
-                    metrics.fallback(AioMetrics.Fallback.DIRECT_IO_REFUSED, e.getMessage());
-                }
-            }
-            if (directFd != null) {
-                AioFiles.DirectIoAlignment a = AioFiles.alignment(directFd);
-                alignment = a.offset();
-                memoryAlignment = a.memory();
-                if (blockSize % alignment != 0) {
-                    throw new IllegalArgumentException("blockSize " + blockSize + " is not a multiple of the file's "
-                            + "direct-I/O alignment " + alignment + " (" + file + ')');
-                }
-                fd = directFd.intValue();
-            } else {
-                alignment = 1;
-                memoryAlignment = 1;
-                // Blocking writes go through the FileChannel: no descriptor number (nor the native library) needed.
-                fd = aio != null ? AioFiles.fd(fileChannel) : -1;
-            }
-        } catch (IOException | RuntimeException e) {
-            closeQuietly(directFd);
-            closeQuietly(raf);
-            throw e;
-        }
-        direct = directFd;
+        out = new SinkFile(file, aio != null, blockSize, b.expectedLength, metrics);
         if (aio != null) {
             aio.attach(owner);
         }
@@ -238,7 +190,7 @@ public final class AioFileSink {
      * @return {@code true} for {@code O_DIRECT} AIO; {@code false} on a fallback path
      */
     public boolean isDirect() {
-        return direct != null;
+        return out.isDirect();
     }
 
     /**
@@ -402,10 +354,10 @@ public final class AioFileSink {
             if (aio.isClosed()) {
                 throw loopGone("written");
             }
-            if (aio.memory().isShortOfMemory() && blockSize > SHORT_BLOCK_SIZE && SHORT_BLOCK_SIZE % alignment == 0) {
+            if (aio.memory().isShortOfMemory() && blockSize > SHORT_BLOCK_SIZE && SHORT_BLOCK_SIZE % out.alignment == 0) {
                 capacity = SHORT_BLOCK_SIZE;
             }
-            buf = aio.memory().tryAllocate(capacity, memoryAlignment);
+            buf = aio.memory().tryAllocate(capacity, out.memoryAlignment);
             if (buf == null) {
                 if (aio.memory().isOutOfDirectMemory()) {
                     throw new IOException("no direct memory for a block of " + capacity + " bytes of " + file
@@ -423,7 +375,7 @@ public final class AioFileSink {
         Write w = new Write();
         w.buffer = buf;
         w.capacity = capacity;
-        w.index = LoopMemory.alignedIndex(buf, memoryAlignment);
+        w.index = LoopMemory.alignedIndex(buf, out.memoryAlignment);
         buf.setIndex(w.index, w.index);
         return w;
     }
@@ -438,7 +390,7 @@ public final class AioFileSink {
             w.free();
             return;
         }
-        int padded = (data + alignment - 1) / alignment * alignment;
+        int padded = (int) out.roundUp(data);
         buf.writeZero(padded - data);
         w.length = padded;
         w.offset = received - data;
@@ -450,7 +402,7 @@ public final class AioFileSink {
         try {
             while (failure == null && !queued.isEmpty() && inFlight < maxWritesInFlight) {
                 Write w = queued.peek();
-                extendFor(w.offset + w.length);
+                out.extendFor(w.offset + w.length);
                 queued.poll();
                 start(w);
             }
@@ -464,41 +416,17 @@ public final class AioFileSink {
         updateReading();
     }
 
-    /**
-     * Makes sure the file reaches {@code end} before an {@code O_DIRECT} write up to there is submitted: a write that
-     * extends the file is done synchronously inside {@code io_submit} on ext4 (measured: about 700 µs per 1 MiB
-     * against 40 µs inside the file's size).
-     */
-    private void extendFor(long end) throws IOException {
-        if (direct == null || end <= extendedTo) {
-            return;
-        }
-        long target = expectedLength >= 0 && roundUp(expectedLength) >= end ? roundUp(expectedLength)
-                : Math.max(end, Math.max(extendedTo * 2, (long) EXTEND_BLOCKS * blockSize));
-        try {
-            raf.setLength(target);
-        } catch (IOException e) {
-            throw new IOException("cannot extend " + file + " to " + target + " bytes (for a write up to " + end
-                    + "): " + e.getMessage(), e);
-        }
-        extendedTo = target;
-    }
-
-    private long roundUp(long n) {
-        return (n + alignment - 1) / alignment * alignment;
-    }
-
     private void start(Write w) throws IOException {
         inFlight++;
         if (aio != null) {
             w.opcode = Native.IOCB_CMD_PWRITE;
-            w.fd = fd;
+            w.fd = out.fd;
             aio.submit(w);
             return;
         }
         long res;
         try {
-            res = writeBlocking(w);
+            res = out.write(w.buffer, w.index, w.length, w.offset);
         } catch (IOException | RuntimeException e) {
             inFlight--;
             w.free();
@@ -508,26 +436,15 @@ public final class AioFileSink {
         w.completed(res);
     }
 
-    private long writeBlocking(Write w) throws IOException {
-        ByteBuffer nio = w.buffer.nioBuffer(w.index, w.length);
-        long written = 0;
-        while (nio.hasRemaining()) {
-            written += fileChannel.write(nio, w.offset + written);
-        }
-        return written;
-    }
-
     /** Every block is written: the file gets its exact length, then is synced. */
     private void finish() throws IOException {
         syncStarted = true;
-        if (fileChannel.size() != received) {
-            raf.setLength(received);
-        }
+        out.cutTo(received);
         inFlight++;
         SyncOp op = new SyncOp();
         if (aio != null) {
             op.opcode = sync == Sync.FSYNC ? Native.IOCB_CMD_FSYNC : Native.IOCB_CMD_FDSYNC;
-            op.fd = fd;
+            op.fd = out.fd;
             aio.submit(op);
         } else {
             op.syncBlocking();
@@ -566,7 +483,7 @@ public final class AioFileSink {
     }
 
     private void lost(long offset) {
-        lostFrom = Math.min(lostFrom, offset);
+        out.lost(offset);
     }
 
     /** The descriptors close once nothing is in flight (so that a synchronous retry still finds them open). */
@@ -578,21 +495,8 @@ public final class AioFileSink {
 
     /** Closes the descriptors, once; the sink then holds nothing, and the loop's termination need not end it. */
     private void closeFiles() {
-        if (!filesClosed) {
-            filesClosed = true;
-            if (failure != null) {
-                // The file keeps what was written before the first block lost, not its length as extended ahead.
-                try {
-                    raf.setLength(Math.min(lostFrom, received));
-                } catch (IOException e) {
-                    logger.debug("Could not cut {} to what was written", this, e);
-                }
-            }
-            closeQuietly(direct);
-            closeQuietly(raf);
-            if (aio != null) {
-                aio.detach(owner);
-            }
+        if (out.close(failure != null, received) && aio != null) {
+            aio.detach(owner);
         }
     }
 
@@ -612,16 +516,6 @@ public final class AioFileSink {
     private IOException loopGone(String doing) {
         return new IOException("the event loop " + loop + (LoopSlot.hasEnded(loop) ? " terminated" : " shut down")
                 + " while " + file + " was being " + doing + " (" + received + " bytes received)");
-    }
-
-    private static void closeQuietly(AutoCloseable c) {
-        if (c != null) {
-            try {
-                c.close();
-            } catch (Exception e) {
-                logger.debug("Could not close {}", c, e);
-            }
-        }
     }
 
     /**
@@ -663,7 +557,7 @@ public final class AioFileSink {
     @Override
     public String toString() {
         return "AioFileSink(" + file + ", received: " + received + ", in flight: " + inFlight
-                + (direct != null ? ", O_DIRECT" : aio != null ? ", buffered AIO" : ", blocking") + ')';
+                + (out.isDirect() ? ", O_DIRECT" : aio != null ? ", buffered AIO" : ", blocking") + ')';
     }
 
     /** One block: its buffer is the sink's until the write takes it, then the write's until it completes. */
@@ -698,7 +592,7 @@ public final class AioFileSink {
                     metrics.fallback(AioMetrics.Fallback.SUBMIT_EAGAIN, "io_submit kept refusing writes with EAGAIN");
                     long res;
                     try {
-                        res = failure != null ? length : writeBlocking(this);
+                        res = failure != null ? length : out.write(buffer, index, length, offset);
                     } catch (IOException | RuntimeException e) {
                         inFlight--;
                         lost(offset);
@@ -768,7 +662,7 @@ public final class AioFileSink {
         void syncBlocking() {
             inFlight--;
             try {
-                fileChannel.force(sync == Sync.FSYNC);
+                out.force(sync == Sync.FSYNC);
                 succeed();
             } catch (IOException e) {
                 fail(e);
