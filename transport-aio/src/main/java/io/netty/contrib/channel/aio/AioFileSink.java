@@ -28,7 +28,6 @@ import io.netty.util.internal.logging.InternalLoggerFactory;
 import java.io.File;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
-import java.util.ArrayDeque;
 
 /**
  * Writes a stream of {@link ByteBuf}s (for example an HTTP request body as it arrives) to a file with Linux AIO on
@@ -83,8 +82,6 @@ public final class AioFileSink {
     public static final int DEFAULT_BLOCK_SIZE = 1 << 20;
     /** The default number of blocks written at a time: 4. */
     public static final int DEFAULT_MAX_WRITES_IN_FLIGHT = 4;
-    /** The size of a block begun while the loop's memory budget is more than half in use. */
-    private static final int SHORT_BLOCK_SIZE = 64 << 10;
 
     /** How {@link #close()} makes the data durable. */
     public enum Sync {
@@ -106,24 +103,14 @@ public final class AioFileSink {
     private final int maxWritesInFlight;
     private final Sync sync;
     private final Promise<Long> result;
-    private final ArrayDeque<Write> queued = new ArrayDeque<>();
+    /** The data given, as blocks: waiting for memory, being filled, sealed and waiting to be written. */
+    private final SinkBlocks blocks;
     /**
      * Attached to the loop's AIO state while the sink holds its descriptors: ends the sink if the loop terminates
      * without closing the channel (nothing else would reach it again).
      */
     private final AioLoop.Owner owner = reason -> loopTerminated();
 
-    /** The block being filled, or {@code null}. */
-    private Write block;
-    /**
-     * Data given to {@link #write} that waits for a block: the loop's memory budget had no room. Reading pauses while
-     * there is any, so that it holds at most what one read of the channel brought.
-     */
-    private final ArrayDeque<ByteBuf> held = new ArrayDeque<>();
-    /** A wake-up is asked of the loop for when chunk memory comes back. */
-    private boolean waitingForMemory;
-    /** Bytes taken by {@link #write}: the file's final length. */
-    private long received;
     /** Writes (and the final sync) handed to the kernel and not completed. */
     private int inFlight;
     private boolean closing;
@@ -142,6 +129,10 @@ public final class AioFileSink {
         result = loop.newPromise();
         aio = ReaderFactory.aioLoop(loop, metrics, b.loopConfig);
         out = new SinkFile(file, aio != null, blockSize, b.expectedLength, metrics);
+        blocks = new SinkBlocks(channel, aio, out, blockSize, writes, () -> loopGone("written"), () -> {
+            copyHeld();
+            pump();
+        });
         if (aio != null) {
             aio.attach(owner);
         }
@@ -208,7 +199,7 @@ public final class AioFileSink {
      * @return the count of bytes received
      */
     public long received() {
-        return received;
+        return blocks.received();
     }
 
     /**
@@ -245,54 +236,27 @@ public final class AioFileSink {
             data.release();
             throw e;
         }
-        held.add(data);
+        blocks.hold(data);
         copyHeld();
         pump();
     }
 
     /**
-     * Copies the data waiting in {@link #held} into blocks, in order, sealing each full one. When no block can be had
-     * (the loop's memory budget is in use), the rest waits for memory to come back; reading stays paused meanwhile.
+     * Copies the data that waits into blocks ({@link SinkBlocks#copyHeld}); once the sink is closing and nothing
+     * waits, the last block is sealed.
      */
     private void copyHeld() {
-        while (failure == null && !held.isEmpty()) {
-            ByteBuf data = held.peek();
-            while (data.isReadable()) {
-                if (block == null) {
-                    try {
-                        block = newBlock();
-                    } catch (IOException | RuntimeException e) {
-                        fail(e);
-                        return;
-                    }
-                    if (block == null) {
-                        waitForMemory();
-                        return;
-                    }
-                }
-                ByteBuf buf = block.buffer;
-                int n = Math.min(data.readableBytes(), block.index + block.capacity - buf.writerIndex());
-                buf.writeBytes(data, n);
-                received += n;
-                if (buf.writerIndex() == block.index + block.capacity) {
-                    seal();
-                }
-            }
-            held.poll().release();
+        if (failure != null) {
+            return;
         }
-        if (closing && failure == null && held.isEmpty() && block != null) {
-            seal();
+        try {
+            blocks.copyHeld();
+        } catch (IOException | RuntimeException e) {
+            fail(e);
+            return;
         }
-    }
-
-    private void waitForMemory() {
-        if (!waitingForMemory) {
-            waitingForMemory = true;
-            aio.memory().whenMemoryReturns(() -> {
-                waitingForMemory = false;
-                copyHeld();
-                pump();
-            });
+        if (closing) {
+            blocks.sealLast();
         }
     }
 
@@ -308,8 +272,8 @@ public final class AioFileSink {
         checkLoop();
         if (!closing) {
             closing = true;
-            if (failure == null && held.isEmpty() && block != null) {
-                seal();
+            if (failure == null) {
+                blocks.sealLast();
             }
             pump();
         }
@@ -339,75 +303,16 @@ public final class AioFileSink {
         }
     }
 
-    /**
-     * A block to fill: through AIO, from the loop's chunk pool within its memory budget ({@code null} if it has no
-     * room now), of {@link #SHORT_BLOCK_SIZE} while the budget is more than half in use (an upload whose client pauses
-     * holds the block it is filling); for blocking writes, from the channel's allocator.
-     *
-     * @throws IOException if direct memory ran out (for a blocking write's block; for an AIO block when the loop
-     *         holds none that could come back), or the loop's AIO state closed
-     */
-    private Write newBlock() throws IOException {
-        ByteBuf buf;
-        int capacity = blockSize;
-        if (aio != null) {
-            if (aio.isClosed()) {
-                throw loopGone("written");
-            }
-            if (aio.memory().isShortOfMemory() && blockSize > SHORT_BLOCK_SIZE && SHORT_BLOCK_SIZE % out.alignment == 0) {
-                capacity = SHORT_BLOCK_SIZE;
-            }
-            buf = aio.memory().tryAllocate(capacity, out.memoryAlignment);
-            if (buf == null) {
-                if (aio.memory().isOutOfDirectMemory()) {
-                    throw new IOException("no direct memory for a block of " + capacity + " bytes of " + file
-                            + ": the JVM's direct memory is used up, and the loop holds none to give back");
-                }
-                return null;
-            }
-        } else {
-            try {
-                buf = channel.alloc().directBuffer(blockSize);
-            } catch (OutOfMemoryError e) {
-                throw new IOException("no direct memory for a block of " + blockSize + " bytes of " + file, e);
-            }
-        }
-        Write w = new Write();
-        w.buffer = buf;
-        w.capacity = capacity;
-        w.index = LoopMemory.alignedIndex(buf, out.memoryAlignment);
-        buf.setIndex(w.index, w.index);
-        return w;
-    }
-
-    /** The block being filled is done: it is queued for writing, padded to the alignment if it is the last. */
-    private void seal() {
-        Write w = block;
-        block = null;
-        ByteBuf buf = w.buffer;
-        int data = buf.readableBytes();
-        if (data == 0) {
-            w.free();
-            return;
-        }
-        int padded = (int) out.roundUp(data);
-        buf.writeZero(padded - data);
-        w.length = padded;
-        w.offset = received - data;
-        queued.add(w);
-    }
-
     /** Starts the writes the bound allows, then the final sync, and pauses or resumes reading. */
     private void pump() {
         try {
-            while (failure == null && !queued.isEmpty() && inFlight < maxWritesInFlight) {
-                Write w = queued.peek();
+            while (failure == null && blocks.peekQueued() != null && inFlight < maxWritesInFlight) {
+                SinkWrite w = blocks.peekQueued();
                 out.extendFor(w.offset + w.length);
-                queued.poll();
+                blocks.pollQueued();
                 start(w);
             }
-            if (failure == null && closing && !syncStarted && held.isEmpty() && queued.isEmpty() && inFlight == 0
-                    && block == null) {
+            if (failure == null && closing && !syncStarted && inFlight == 0 && blocks.isEmpty()) {
                 finish();
             }
         } catch (IOException | RuntimeException e) {
@@ -416,7 +321,7 @@ public final class AioFileSink {
         updateReading();
     }
 
-    private void start(Write w) throws IOException {
+    private void start(SinkWrite w) throws IOException {
         inFlight++;
         if (aio != null) {
             w.opcode = Native.IOCB_CMD_PWRITE;
@@ -439,7 +344,7 @@ public final class AioFileSink {
     /** Every block is written: the file gets its exact length, then is synced. */
     private void finish() throws IOException {
         syncStarted = true;
-        out.cutTo(received);
+        out.cutTo(blocks.received());
         inFlight++;
         SyncOp op = new SyncOp();
         if (aio != null) {
@@ -456,19 +361,7 @@ public final class AioFileSink {
             return;
         }
         failure = cause;
-        if (block != null) {
-            lost(received - block.buffer.readableBytes());
-            block.free();
-            block = null;
-        }
-        while (!queued.isEmpty()) {
-            Write w = queued.poll();
-            lost(w.offset);
-            w.free();
-        }
-        while (!held.isEmpty()) {
-            held.poll().release();
-        }
+        blocks.freeAll();
         result.tryFailure(cause);
         closeFilesIfIdle();
         updateReading();
@@ -476,7 +369,7 @@ public final class AioFileSink {
 
     private void succeed() {
         closeFilesIfIdle();
-        if (!result.trySuccess(received)) {
+        if (!result.trySuccess(blocks.received())) {
             logger.debug("{} was synced after it had been aborted", this);
         }
         updateReading();
@@ -495,7 +388,7 @@ public final class AioFileSink {
 
     /** Closes the descriptors, once; the sink then holds nothing, and the loop's termination need not end it. */
     private void closeFiles() {
-        if (out.close(failure != null, received) && aio != null) {
+        if (out.close(failure != null, blocks.received()) && aio != null) {
             aio.detach(owner);
         }
     }
@@ -515,7 +408,7 @@ public final class AioFileSink {
     /** Why the sink failed when its loop went away while it was being {@code doing}. */
     private IOException loopGone(String doing) {
         return new IOException("the event loop " + loop + (LoopSlot.hasEnded(loop) ? " terminated" : " shut down")
-                + " while " + file + " was being " + doing + " (" + received + " bytes received)");
+                + " while " + file + " was being " + doing + " (" + blocks.received() + " bytes received)");
     }
 
     /**
@@ -530,7 +423,7 @@ public final class AioFileSink {
             return;
         }
         boolean pause = failure == null && !result.isDone() && !closing
-                && (inFlight + queued.size() >= maxWritesInFlight || !held.isEmpty()
+                && (inFlight + blocks.queuedCount() >= maxWritesInFlight || blocks.hasHeld()
                 || inFlight > 0 && aio != null && aio.memory().isShortOfMemory());
         if (pause && !pausedReading) {
             if (channel.config().isAutoRead()) {
@@ -556,21 +449,18 @@ public final class AioFileSink {
 
     @Override
     public String toString() {
-        return "AioFileSink(" + file + ", received: " + received + ", in flight: " + inFlight
+        return "AioFileSink(" + file + ", received: " + blocks.received() + ", in flight: " + inFlight
                 + (out.isDirect() ? ", O_DIRECT" : aio != null ? ", buffered AIO" : ", blocking") + ')';
     }
 
-    /** One block: its buffer is the sink's until the write takes it, then the write's until it completes. */
-    private final class Write extends AioOperation {
-        /** Bytes the block takes before it is sealed: the block size, or less while memory is short. */
-        int capacity;
-
+    /** How each block's write ended: the sink goes on, or fails. */
+    private final SinkWrite.Listener writes = new SinkWrite.Listener() {
         @Override
-        void completed(long res) {
+        public void written(SinkWrite w, long res) {
             inFlight--;
-            long length = this.length;
-            long at = offset;
-            free();
+            long length = w.length;
+            long at = w.offset;
+            w.free();
             if (res < 0) {
                 metrics.error();
                 lost(at);
@@ -586,52 +476,32 @@ public final class AioFileSink {
         }
 
         @Override
-        void aborted(AioOperation.Abort reason) {
-            switch (reason) {
-                case SUBMIT_STARVED:
-                    metrics.fallback(AioMetrics.Fallback.SUBMIT_EAGAIN, "io_submit kept refusing writes with EAGAIN");
-                    long res;
-                    try {
-                        res = failure != null ? length : out.write(buffer, index, length, offset);
-                    } catch (IOException | RuntimeException e) {
-                        inFlight--;
-                        lost(offset);
-                        free();
-                        fail(e);
-                        closeFilesIfFailed();
-                        return;
-                    }
-                    completed(res);
-                    break;
-                case LOOP_CLOSED:
+        public void writeAborted(SinkWrite w, AioOperation.Abort reason) {
+            if (reason == AioOperation.Abort.SUBMIT_STARVED) {
+                metrics.fallback(AioMetrics.Fallback.SUBMIT_EAGAIN, "io_submit kept refusing writes with EAGAIN");
+                long res;
+                try {
+                    res = failure != null ? w.length : out.write(w.buffer, w.index, w.length, w.offset);
+                } catch (IOException | RuntimeException e) {
                     inFlight--;
-                    lost(offset);
-                    free();
-                    fail(loopGone("written"));
+                    lost(w.offset);
+                    w.free();
+                    fail(e);
                     closeFilesIfFailed();
-                    break;
-                default:
-                    inFlight--;
-                    lost(offset);
-                    free();
-                    closeFilesIfFailed();
-                    break;
+                    return;
+                }
+                written(w, res);
+                return;
             }
-        }
-
-        @Override
-        boolean isCancelled() {
-            return false;
-        }
-
-        void free() {
-            ByteBuf b = buffer;
-            if (b != null) {
-                buffer = null;
-                b.release();
+            inFlight--;
+            lost(w.offset);
+            w.free();
+            if (reason == AioOperation.Abort.LOOP_CLOSED) {
+                fail(loopGone("written"));
             }
+            closeFilesIfFailed();
         }
-    }
+    };
 
     private void closeFilesIfFailed() {
         if (failure != null) {
