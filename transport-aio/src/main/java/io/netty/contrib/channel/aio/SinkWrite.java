@@ -12,7 +12,8 @@
  * WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
  * License for the specific language governing permissions and limitations
  * under the License.
- */package io.netty.contrib.channel.aio;
+ */
+package io.netty.contrib.channel.aio;
 
 import io.netty.buffer.ByteBuf;
 
