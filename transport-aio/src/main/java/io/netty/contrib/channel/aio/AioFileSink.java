@@ -18,12 +18,8 @@ package io.netty.contrib.channel.aio;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
-import io.netty.channel.unix.Errors;
 import io.netty.util.concurrent.Future;
-import io.netty.util.concurrent.Promise;
 import io.netty.util.internal.ObjectUtil;
-import io.netty.util.internal.logging.InternalLogger;
-import io.netty.util.internal.logging.InternalLoggerFactory;
 
 import java.io.File;
 import java.io.IOException;
@@ -76,8 +72,6 @@ import java.nio.channels.FileChannel;
  */
 public final class AioFileSink {
 
-    private static final InternalLogger logger = InternalLoggerFactory.getInstance(AioFileSink.class);
-
     /** The default size of a block written with one AIO write: 1 MiB. */
     public static final int DEFAULT_BLOCK_SIZE = 1 << 20;
     /** The default number of blocks written at a time: 4. */
@@ -91,51 +85,16 @@ public final class AioFileSink {
         FSYNC
     }
 
-    private final Channel channel;
     private final EventLoop loop;
     private final File file;
-    private final LoopRecorder metrics;
-    /** The loop's AIO state, or {@code null} for blocking writes. */
-    private final AioLoop aio;
-    /** The file, its descriptors and its alignment. */
-    private final SinkFile out;
-    private final int blockSize;
-    private final int maxWritesInFlight;
-    private final Sync sync;
-    private final Promise<Long> result;
-    /** The data given, as blocks: waiting for memory, being filled, sealed and waiting to be written. */
-    private final SinkBlocks blocks;
-    /**
-     * Attached to the loop's AIO state while the sink holds its descriptors: ends the sink if the loop terminates
-     * without closing the channel (nothing else would reach it again).
-     */
-    private final AioLoop.Owner owner = reason -> loopTerminated();
-
-    /** Writes (and the final sync) handed to the kernel and not completed. */
-    private int inFlight;
-    private boolean closing;
-    private boolean syncStarted;
-    private boolean pausedReading;
-    private Throwable failure;
+    /** Everything the sink does with what it is given. */
+    private final SinkWriter writer;
 
     private AioFileSink(Builder b) throws IOException {
-        channel = b.channel;
-        loop = channel.eventLoop();
+        loop = b.channel.eventLoop();
         file = b.file;
-        blockSize = b.blockSize;
-        maxWritesInFlight = b.maxWritesInFlight;
-        sync = b.sync;
-        metrics = LoopRecorders.of(loop);
-        result = loop.newPromise();
-        aio = ReaderFactory.aioLoop(loop, metrics, b.loopConfig);
-        out = new SinkFile(file, aio != null, blockSize, b.expectedLength, metrics);
-        blocks = new SinkBlocks(channel, aio, out, blockSize, writes, () -> loopGone("written"), () -> {
-            copyHeld();
-            pump();
-        });
-        if (aio != null) {
-            aio.attach(owner);
-        }
+        writer = new SinkWriter(b.channel, b.file, b.blockSize, b.maxWritesInFlight, b.sync == Sync.FSYNC,
+                b.expectedLength, b.loopConfig);
     }
 
     /**
@@ -181,7 +140,7 @@ public final class AioFileSink {
      * @return {@code true} for {@code O_DIRECT} AIO; {@code false} on a fallback path
      */
     public boolean isDirect() {
-        return out.isDirect();
+        return writer.isDirect();
     }
 
     /**
@@ -190,7 +149,7 @@ public final class AioFileSink {
      * @return {@code true} for AIO (direct or buffered); {@code false} for blocking writes
      */
     public boolean isAio() {
-        return aio != null;
+        return writer.isAio();
     }
 
     /**
@@ -199,7 +158,7 @@ public final class AioFileSink {
      * @return the count of bytes received
      */
     public long received() {
-        return blocks.received();
+        return writer.received();
     }
 
     /**
@@ -209,7 +168,7 @@ public final class AioFileSink {
      * @return the sink's outcome
      */
     public Future<Long> result() {
-        return result;
+        return writer.result();
     }
 
     /**
@@ -225,39 +184,11 @@ public final class AioFileSink {
         ObjectUtil.checkNotNull(data, "data");
         try {
             checkLoop();
-            if (failure != null) {
-                data.release();
-                return;
-            }
-            if (closing) {
-                throw new IllegalStateException("the sink is closed: " + this);
-            }
         } catch (RuntimeException e) {
             data.release();
             throw e;
         }
-        blocks.hold(data);
-        copyHeld();
-        pump();
-    }
-
-    /**
-     * Copies the data that waits into blocks ({@link SinkBlocks#copyHeld}); once the sink is closing and nothing
-     * waits, the last block is sealed.
-     */
-    private void copyHeld() {
-        if (failure != null) {
-            return;
-        }
-        try {
-            blocks.copyHeld();
-        } catch (IOException | RuntimeException e) {
-            fail(e);
-            return;
-        }
-        if (closing) {
-            blocks.sealLast();
-        }
+        writer.write(data);
     }
 
     /**
@@ -270,14 +201,7 @@ public final class AioFileSink {
      */
     public Future<Long> close() {
         checkLoop();
-        if (!closing) {
-            closing = true;
-            if (failure == null) {
-                blocks.sealLast();
-            }
-            pump();
-        }
-        return result;
+        return writer.close();
     }
 
     /**
@@ -291,10 +215,7 @@ public final class AioFileSink {
     public void abort(Throwable cause) {
         ObjectUtil.checkNotNull(cause, "cause");
         checkLoop();
-        closing = true;
-        if (!result.isDone()) {
-            fail(cause);
-        }
+        writer.abort(cause);
     }
 
     private void checkLoop() {
@@ -303,259 +224,9 @@ public final class AioFileSink {
         }
     }
 
-    /** Starts the writes the bound allows, then the final sync, and pauses or resumes reading. */
-    private void pump() {
-        try {
-            while (failure == null && blocks.peekQueued() != null && inFlight < maxWritesInFlight) {
-                SinkWrite w = blocks.peekQueued();
-                out.extendFor(w.offset + w.length);
-                blocks.pollQueued();
-                start(w);
-            }
-            if (failure == null && closing && !syncStarted && inFlight == 0 && blocks.isEmpty()) {
-                finish();
-            }
-        } catch (IOException | RuntimeException e) {
-            fail(e);
-        }
-        updateReading();
-    }
-
-    private void start(SinkWrite w) throws IOException {
-        inFlight++;
-        if (aio != null) {
-            w.opcode = Native.IOCB_CMD_PWRITE;
-            w.fd = out.fd;
-            aio.submit(w);
-            return;
-        }
-        long res;
-        try {
-            res = out.write(w.buffer, w.index, w.length, w.offset);
-        } catch (IOException | RuntimeException e) {
-            inFlight--;
-            w.free();
-            throw e;
-        }
-        metrics.blockingWrite(res);
-        w.completed(res);
-    }
-
-    /** Every block is written: the file gets its exact length, then is synced. */
-    private void finish() throws IOException {
-        syncStarted = true;
-        out.cutTo(blocks.received());
-        inFlight++;
-        SyncOp op = new SyncOp();
-        if (aio != null) {
-            op.opcode = sync == Sync.FSYNC ? Native.IOCB_CMD_FSYNC : Native.IOCB_CMD_FDSYNC;
-            op.fd = out.fd;
-            aio.submit(op);
-        } else {
-            op.syncBlocking();
-        }
-    }
-
-    private void fail(Throwable cause) {
-        if (failure != null) {
-            return;
-        }
-        failure = cause;
-        blocks.freeAll();
-        result.tryFailure(cause);
-        closeFilesIfIdle();
-        updateReading();
-    }
-
-    private void succeed() {
-        closeFilesIfIdle();
-        if (!result.trySuccess(blocks.received())) {
-            logger.debug("{} was synced after it had been aborted", this);
-        }
-        updateReading();
-    }
-
-    private void lost(long offset) {
-        out.lost(offset);
-    }
-
-    /** The descriptors close once nothing is in flight (so that a synchronous retry still finds them open). */
-    private void closeFilesIfIdle() {
-        if (inFlight == 0) {
-            closeFiles();
-        }
-    }
-
-    /** Closes the descriptors, once; the sink then holds nothing, and the loop's termination need not end it. */
-    private void closeFiles() {
-        if (out.close(failure != null, blocks.received()) && aio != null) {
-            aio.detach(owner);
-        }
-    }
-
-    /**
-     * The loop ended without closing the channel ({@link AioLoop.Owner}), on its thread after its last task: every
-     * write and sync of the sink has ended (each freeing its own block), and nothing runs on the loop any more. Frees the
-     * block being filled and those waiting, fails the result and closes the descriptors. Not called if the sink let go
-     * of its descriptors first, so that nothing is freed twice.
-     */
-    private void loopTerminated() {
-        fail(loopGone("written"));
-        // Every operation of the loop has ended by now: nothing can use the descriptors again.
-        closeFiles();
-    }
-
-    /** Why the sink failed when its loop went away while it was being {@code doing}. */
-    private IOException loopGone(String doing) {
-        return new IOException("the event loop " + loop + (LoopSlot.hasEnded(loop) ? " terminated" : " shut down")
-                + " while " + file + " was being " + doing + " (" + blocks.received() + " bytes received)");
-    }
-
-    /**
-     * Reading pauses while {@code maxWritesInFlight} blocks (or more) are written or waiting, or while the loop's
-     * memory budget is short and a completion will come to resume it; it resumes when they drain, or when the sink
-     * ends.
-     */
-    private void updateReading() {
-        if (LoopSlot.hasEnded(loop)) {
-            // The loop ended without closing the channel: the channel is no longer the sink's to touch (its I/O
-            // handler is gone, and autoRead would hand a task to a loop that takes none).
-            return;
-        }
-        boolean pause = failure == null && !result.isDone() && !closing
-                && (inFlight + blocks.queuedCount() >= maxWritesInFlight || blocks.hasHeld()
-                || inFlight > 0 && aio != null && aio.memory().isShortOfMemory());
-        if (pause && !pausedReading) {
-            if (channel.config().isAutoRead()) {
-                pausedReading = true;
-                channel.config().setAutoRead(false);
-            }
-        } else if (!pause && pausedReading) {
-            pausedReading = false;
-            channel.config().setAutoRead(true);
-        }
-    }
-
-    private IOException ioFailure(String what, long res) {
-        IOException cause = Errors.newIOException(what, (int) res);
-        return new IOException(what + " of " + file + " failed: " + errnoText(cause), cause);
-    }
-
-    /** The errno's description in a native exception's message ("...: No space left on device"). */
-    static String errnoText(IOException nativeFailure) {
-        String message = String.valueOf(nativeFailure.getMessage());
-        return message.substring(message.lastIndexOf(": ") + 1).trim();
-    }
-
     @Override
     public String toString() {
-        return "AioFileSink(" + file + ", received: " + blocks.received() + ", in flight: " + inFlight
-                + (out.isDirect() ? ", O_DIRECT" : aio != null ? ", buffered AIO" : ", blocking") + ')';
-    }
-
-    /** How each block's write ended: the sink goes on, or fails. */
-    private final SinkWrite.Listener writes = new SinkWrite.Listener() {
-        @Override
-        public void written(SinkWrite w, long res) {
-            inFlight--;
-            long length = w.length;
-            long at = w.offset;
-            w.free();
-            if (res < 0) {
-                metrics.error();
-                lost(at);
-                fail(ioFailure("aio write at offset " + at, res));
-            } else if (res != length) {
-                metrics.error();
-                lost(at);
-                fail(new IOException("short write of " + file + " at offset " + at + ": " + res + " of " + length
-                        + " bytes"));
-            }
-            closeFilesIfFailed();
-            pump();
-        }
-
-        @Override
-        public void writeAborted(SinkWrite w, AioOperation.Abort reason) {
-            if (reason == AioOperation.Abort.SUBMIT_STARVED) {
-                metrics.fallback(AioMetrics.Fallback.SUBMIT_EAGAIN, "io_submit kept refusing writes with EAGAIN");
-                long res;
-                try {
-                    res = failure != null ? w.length : out.write(w.buffer, w.index, w.length, w.offset);
-                } catch (IOException | RuntimeException e) {
-                    inFlight--;
-                    lost(w.offset);
-                    w.free();
-                    fail(e);
-                    closeFilesIfFailed();
-                    return;
-                }
-                written(w, res);
-                return;
-            }
-            inFlight--;
-            lost(w.offset);
-            w.free();
-            if (reason == AioOperation.Abort.LOOP_CLOSED) {
-                fail(loopGone("written"));
-            }
-            closeFilesIfFailed();
-        }
-    };
-
-    private void closeFilesIfFailed() {
-        if (failure != null) {
-            closeFilesIfIdle();
-        }
-    }
-
-    /** The final {@code fdatasync}/{@code fsync}. */
-    private final class SyncOp extends AioOperation {
-
-        @Override
-        void completed(long res) {
-            inFlight--;
-            try {
-                if (res < 0) {
-                    metrics.error();
-                    fail(ioFailure(sync == Sync.FSYNC ? "aio fsync" : "aio fdatasync", res));
-                } else {
-                    succeed();
-                }
-            } finally {
-                // Also when the sink had already failed (aborted while the sync was under way).
-                closeFilesIfIdle();
-            }
-        }
-
-        /** The sync where AIO has none (no AIO, or a file system without AIO fsync): a blocking one on the loop. */
-        void syncBlocking() {
-            inFlight--;
-            try {
-                out.force(sync == Sync.FSYNC);
-                succeed();
-            } catch (IOException e) {
-                fail(e);
-            } finally {
-                closeFilesIfIdle();
-            }
-        }
-
-        @Override
-        void aborted(AioOperation.Abort reason) {
-            if (reason == AioOperation.Abort.SUBMIT_STARVED || reason == AioOperation.Abort.NO_AIO_SYNC) {
-                syncBlocking();
-            } else {
-                inFlight--;
-                fail(loopGone("synced"));
-                closeFilesIfIdle();
-            }
-        }
-
-        @Override
-        boolean isCancelled() {
-            return false;
-        }
+        return writer.toString();
     }
 
     /** Settings of one {@link AioFileSink}; every setter checks its argument. */
