@@ -17,6 +17,7 @@ package io.netty.contrib.channel.aio;
 
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoEventLoop;
+import io.netty.channel.ManualIoEventLoop;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.uring.IoUring;
@@ -39,6 +40,7 @@ import java.util.logging.LogRecord;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -132,6 +134,45 @@ class AioIoHandlerTest {
         assertTrue(LoopSlot.hasEnded(loop), "a terminated loop has ended, seen from any thread");
         assertEquals(contexts, LeakAndContextCheck.aioContexts(), "the loop's AIO context is destroyed");
         assertEquals(List.of(), warnings.records(), "nothing logged at WARNING");
+    }
+
+    @Test
+    void aManualLoopHasAioOnlyWhenMadeWithTheFactoryAndEndsItWhenDestroyed() throws Exception {
+        int contexts = LeakAndContextCheck.aioContexts();
+        // This thread owns both loops and runs them by hand.
+        ManualIoEventLoop plain = new ManualIoEventLoop(Thread.currentThread(), EpollIoHandler.newFactory());
+        try {
+            plain.runNow();
+            assertNull(AioLoop.get(plain, null), "nothing would end a plain manual loop's AIO state");
+            assertEquals(1, AioMetrics.of(plain).fallbacks(AioMetrics.Fallback.UNSUPPORTED_LOOP));
+        } finally {
+            terminate(plain);
+        }
+        ManualIoEventLoop made = new ManualIoEventLoop(Thread.currentThread(),
+                AioIoHandler.newFactory(EpollIoHandler.newFactory()));
+        List<String> ended = new ArrayList<>();
+        try {
+            made.runNow();
+            AioLoop aio = AioLoop.get(made, null);
+            assertNotNull(aio, "a manual loop made with the factory has AIO");
+            aio.attach(reason -> ended.add(reason + ", ended: " + LoopSlot.hasEnded(made)));
+            assertEquals(contexts + 1, LeakAndContextCheck.aioContexts(), "the loop's AIO context exists");
+        } finally {
+            terminate(made);
+        }
+        assertEquals(List.of("LOOP_CLOSED, ended: true"), ended, "ended once, as the loop's handler was destroyed");
+        assertEquals(contexts, LeakAndContextCheck.aioContexts(), "the loop's AIO context is destroyed");
+        assertEquals(List.of(), warnings.records(), "nothing logged at WARNING");
+    }
+
+    /** Shuts a manual loop down and runs it, on this thread, until it has terminated (10 s at most). */
+    private static void terminate(ManualIoEventLoop loop) {
+        loop.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!loop.isTerminated() && System.nanoTime() < deadline) {
+            loop.runNow();
+        }
+        assertTrue(loop.isTerminated(), "the manual loop terminated");
     }
 
     @Test

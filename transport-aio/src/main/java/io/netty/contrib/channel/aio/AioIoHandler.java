@@ -36,7 +36,9 @@ import io.netty.util.internal.ObjectUtil;
  * A loop made with this factory uses the configuration given here whatever its users ask for (a different one asked
  * for is logged once, at WARN); its AIO state is still made lazily, by the first file delivered or written (an
  * {@code io_setup} and an eventfd per loop that uses AIO, none for one that does not). A loop whose thread Netty does not
- * manage (a {@code ManualIoEventLoop}) should be made with this factory, so that its AIO state ends with it.
+ * end with it (a {@code ManualIoEventLoop}) has AIO only when made with this factory, which ends its AIO state in
+ * {@code destroy()}; without it, its regions, chunked inputs and sinks take their fallbacks, counted as
+ * {@link AioMetrics.Fallback#UNSUPPORTED_LOOP}.
  *
  * <p>The loop's handler is this wrapper: {@code isIoType(EpollIoHandler.class)} answers {@code false}; Netty's
  * channels ask {@code isCompatible}, which is passed through. It combines with {@link AioMetrics#measured}, in either

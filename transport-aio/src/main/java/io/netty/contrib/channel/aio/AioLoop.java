@@ -90,15 +90,21 @@ final class AioLoop {
         this.config = config;
         this.metrics = metrics;
         eventFd = new AioEventFd();
+        LoopRing r = null;
         try {
-            ring = new LoopRing(config.maxInFlight(), config.contextEvents(), MAX_REAP, eventFd.intValue(), metrics);
-        } catch (IOException | RuntimeException e) {
+            r = new LoopRing(config.maxInFlight(), config.contextEvents(), MAX_REAP, eventFd.intValue(), metrics);
+            source = CompletionSource.create(loop, eventFd, this);
+            submitter = new LoopSubmitter(loop, r, config.memoryBudgetBytes(), metrics);
+            files = new LoopFiles(loop, config, metrics);
+        } catch (Throwable t) {
+            // Nothing was submitted or registered yet: give the context and the eventfd back now.
+            if (r != null) {
+                r.destroy();
+            }
             eventFd.close();
-            throw e;
+            throw t;
         }
-        source = CompletionSource.create(loop, eventFd, this);
-        submitter = new LoopSubmitter(loop, ring, config.memoryBudgetBytes(), metrics);
-        files = new LoopFiles(loop, config, metrics);
+        ring = r;
     }
 
     /**
@@ -112,8 +118,7 @@ final class AioLoop {
     static AioLoop get(IoEventLoop loop, AioLoopConfig config) {
         LoopSlot slot = LoopSlot.of(loop);
         if (slot == null) {
-            LoopRecorders.of(loop).fallback(AioMetrics.Fallback.UNSUPPORTED_LOOP,
-                    "the thread of " + loop + " holds the AIO state of another event loop");
+            LoopRecorders.of(loop).fallback(AioMetrics.Fallback.UNSUPPORTED_LOOP, LoopSlot.whyNone(loop));
             return null;
         }
         AioLoop aio = slot.aio;

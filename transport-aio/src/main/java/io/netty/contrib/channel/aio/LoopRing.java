@@ -85,7 +85,15 @@ final class LoopRing {
             throw AioSetup.failure(contextEvents, res);
         }
         ctx = res;
-        ring = userSpace ? Native.ringBuffer(ctx) : null;
+        try {
+            ring = userSpace ? Native.ringBuffer(ctx) : null;
+            pointers = ByteBuffer.allocateDirect(slots * Long.BYTES).order(ByteOrder.nativeOrder());
+            events = ByteBuffer.allocateDirect(maxReap * Native.SIZEOF_IO_EVENT).order(ByteOrder.nativeOrder());
+        } catch (Throwable t) {
+            // Nothing is in flight yet: the context goes at once.
+            Native.ioDestroy(ctx);
+            throw t;
+        }
         this.metrics = metrics;
         this.resFd = resFd;
         blocks = new AioControlBlock[slots];
@@ -96,8 +104,6 @@ final class LoopRing {
         }
         freeCount = slots;
         batch = new int[slots];
-        pointers = ByteBuffer.allocateDirect(slots * Long.BYTES).order(ByteOrder.nativeOrder());
-        events = ByteBuffer.allocateDirect(maxReap * Native.SIZEOF_IO_EVENT).order(ByteOrder.nativeOrder());
         reaped = new AioOperation[maxReap];
         results = new long[maxReap];
     }
@@ -211,6 +217,10 @@ final class LoopRing {
      * @return how many, or {@code -errno}
      */
     int reap(int max) {
+        if (destroyed) {
+            // The ring is unmapped with the context: never read it again.
+            return -Native.EINVAL;
+        }
         int n = Math.min(max, reaped.length);
         return ring != null ? reapRing(n) : getEvents(0, n, 0);
     }

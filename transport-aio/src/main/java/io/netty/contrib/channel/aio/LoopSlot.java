@@ -18,6 +18,7 @@ package io.netty.contrib.channel.aio;
 import io.netty.channel.IoEventLoop;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.FastThreadLocal;
+import io.netty.util.concurrent.SingleThreadEventExecutor;
 import io.netty.util.internal.logging.InternalLogger;
 import io.netty.util.internal.logging.InternalLoggerFactory;
 
@@ -34,7 +35,8 @@ import io.netty.util.internal.logging.InternalLoggerFactory;
  * it can, ends every read and every owner still attached, and destroys the context, on the loop's thread.
  *
  * <p>One slot per thread: a thread that runs a second loop of its own ({@code ManualIoEventLoop}s sharing a thread)
- * has no AIO on the second.
+ * has no AIO on the second. A loop whose thread Netty does not end with it (a {@code ManualIoEventLoop}) gets no slot
+ * from its first user, as nothing would end it: it has AIO only when made with {@link AioIoHandler}.
  */
 final class LoopSlot {
 
@@ -70,17 +72,30 @@ final class LoopSlot {
     }
 
     /**
-     * The slot of {@code loop}, made for it if this thread has none; {@code null} if this thread holds another loop's.
-     * Call on the loop's thread.
+     * The slot of {@code loop}, made for it if this thread has none and Netty ends the thread's thread-locals with the
+     * loop; {@code null} otherwise ({@link #whyNone} says why). Call on the loop's thread.
      */
     static LoopSlot of(IoEventLoop loop) {
         LoopSlot slot = CURRENT.getIfExists();
         if (slot == null) {
+            if (!(loop instanceof SingleThreadEventExecutor)) {
+                // Nothing would end a slot made here (a ManualIoEventLoop's thread is its owner's).
+                return null;
+            }
             slot = new LoopSlot(loop, null);
             CURRENT.set(slot);
             return slot;
         }
         return slot.loop == loop ? slot : null;
+    }
+
+    /** Why {@link #of} found no slot for {@code loop}: for the fallback's log line. */
+    static String whyNone(IoEventLoop loop) {
+        if (CURRENT.getIfExists() != null) {
+            return "the thread of " + loop + " holds the AIO state of another event loop";
+        }
+        return loop + " does not end with its thread (a ManualIoEventLoop, say): make it with"
+                + " AioIoHandler.newFactory to read and write with AIO on it";
     }
 
     /**
