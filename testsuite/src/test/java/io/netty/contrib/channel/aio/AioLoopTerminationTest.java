@@ -281,7 +281,7 @@ class AioLoopTerminationTest {
                 read.buffer = buf;
                 read.index = (int) ((4096 - (buf.memoryAddress() & 4095)) & 4095);
                 read.length = 4096;
-                aio.read(read);
+                aio.submit(read);
                 // After the task that submits the read: the loop ends with the read on the disk (or just reaped).
                 loop.execute(() -> group.shutdownGracefully(0, 0, TimeUnit.SECONDS));
             });

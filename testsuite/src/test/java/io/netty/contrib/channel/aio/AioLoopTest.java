@@ -121,7 +121,7 @@ class AioLoopTest {
                     TestRead read = new TestRead(i == 1 ? writeOnly.intValue() : direct.intValue(), buf, index, 8192,
                             i * 65536L);
                     reads.add(read);
-                    aio.read(read);
+                    aio.submit(read);
                 }
             }).sync();
             assertEquals(8192L, reads.get(0).result.get(10, TimeUnit.SECONDS));
@@ -180,7 +180,7 @@ class AioLoopTest {
                     ByteBuf buf = alignedBuffer();
                     TestRead read = new TestRead(direct.intValue(), buf, index(buf), 4096, i * 4096L);
                     reads.add(read);
-                    aio.read(read);
+                    aio.submit(read);
                 }
                 // Runs right after the submit task that the first read scheduled.
                 loop.execute(() -> firstPass.complete(metrics.readsSubmitted()));
@@ -207,7 +207,7 @@ class AioLoopTest {
                     ByteBuf buf = alignedBuffer();
                     TestRead read = new TestRead(direct.intValue(), buf, index(buf), 4096, i * 8192L);
                     reads.add(read);
-                    aio.read(read);
+                    aio.submit(read);
                 }
             }).sync();
             for (TestRead read : reads) {
@@ -235,11 +235,11 @@ class AioLoopTest {
                     TestRead read = new TestRead(writeOnly.intValue(), alignedBuffer(), 0, 4096, 0);
                     read.index = index(read.buffer);
                     refused.add(read);
-                    aio.read(read);
+                    aio.submit(read);
                 }
                 ByteBuf buf = alignedBuffer();
                 good[0] = new TestRead(direct.intValue(), buf, index(buf), 4096, 8192);
-                aio.read(good[0]);
+                aio.submit(good[0]);
             }).sync();
             assertEquals(4096L, good[0].result.get(10, TimeUnit.SECONDS));
             for (TestRead read : refused) {
@@ -262,7 +262,7 @@ class AioLoopTest {
                     ByteBuf buf = PooledByteBufAllocator.DEFAULT.directBuffer((256 << 10) + 4096);
                     EndOnce read = new EndOnce(direct.intValue(), buf, index(buf), 256 << 10, (i % 256) * (256L << 10));
                     reads.add(read);
-                    aio.read(read);
+                    aio.submit(read);
                 }
                 // After the submit task: the loop shuts down with the reads on the disk.
                 loop.execute(() -> group.shutdownGracefully(0, 1000, TimeUnit.MILLISECONDS));

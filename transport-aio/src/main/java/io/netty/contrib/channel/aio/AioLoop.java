@@ -208,11 +208,6 @@ final class AioLoop {
         loop.schedule(task, nanos, TimeUnit.NANOSECONDS);
     }
 
-    /** Asks for a read; it is submitted at the end of this loop iteration. */
-    void read(AioOperation read) {
-        submitter.submit(read);
-    }
-
     /** Asks for a read, write or sync ({@link AioOperation#kind()}); it is submitted at the end of this iteration. */
     void submit(AioOperation op) {
         submitter.submit(op);

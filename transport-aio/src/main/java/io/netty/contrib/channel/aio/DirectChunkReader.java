@@ -110,7 +110,7 @@ final class DirectChunkReader implements ChunkReader {
         read.offset = alignedStart;
         read.memoryAlignment = memoryAlignment;
         read.mayDivert = mayDivert && !region.needsBytes && region.isPageCacheUsable();
-        aio.read(read);
+        aio.submit(read);
     }
 
     /**

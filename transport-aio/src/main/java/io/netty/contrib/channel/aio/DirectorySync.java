@@ -19,8 +19,6 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.unix.Errors;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
-import io.netty.util.internal.logging.InternalLogger;
-import io.netty.util.internal.logging.InternalLoggerFactory;
 
 import java.io.File;
 import java.io.IOException;
@@ -33,8 +31,6 @@ import java.nio.file.StandardOpenOption;
  * descriptor closes when the operation ends.
  */
 final class DirectorySync extends AioOperation {
-
-    private static final InternalLogger logger = InternalLoggerFactory.getInstance(DirectorySync.class);
 
     /** Syncs {@code directory} on {@code loop}, the caller's thread. */
     static Future<Void> sync(EventLoop loop, File directory) throws IOException {
@@ -86,17 +82,16 @@ final class DirectorySync extends AioOperation {
                 promise.trySuccess(null);
             }
         } finally {
-            closeQuietly(descriptor);
+            SinkFile.closeQuietly(descriptor);
         }
     }
 
     @Override
     void aborted(AioOperation.Abort reason) {
+        SinkFile.closeQuietly(descriptor);
         if (reason == AioOperation.Abort.SUBMIT_STARVED || reason == AioOperation.Abort.NO_AIO_SYNC) {
-            closeQuietly(descriptor);
             syncBlocking(directory, promise);
         } else {
-            closeQuietly(descriptor);
             promise.tryFailure(new IOException("the event loop shut down while " + directory
                     + " was being synced"));
         }
@@ -105,13 +100,5 @@ final class DirectorySync extends AioOperation {
     @Override
     boolean isCancelled() {
         return false;
-    }
-
-    private static void closeQuietly(AioFileDescriptor fd) {
-        try {
-            fd.close();
-        } catch (IOException e) {
-            logger.debug("Could not close {}", fd, e);
-        }
     }
 }

@@ -181,7 +181,8 @@ final class SinkFile {
         return true;
     }
 
-    private static void closeQuietly(AutoCloseable c) {
+    /** Closes {@code c} (if any), logging a failure at debug level. */
+    static void closeQuietly(AutoCloseable c) {
         if (c != null) {
             try {
                 c.close();

@@ -271,9 +271,10 @@ final class SinkWriter {
      * ends.
      */
     private void updateReading() {
-        if (LoopSlot.hasEnded(loop)) {
+        if (aio != null && aio.isLoopGone()) {
             // The loop ended without closing the channel: the channel is no longer the sink's to touch (its I/O
-            // handler is gone, and autoRead would hand a task to a loop that takes none).
+            // handler is gone, and autoRead would hand a task to a loop that takes none). A sink without AIO is not
+            // ended by the loop: it never gets here then.
             return;
         }
         boolean pause = failure == null && !result.isDone() && !closing
