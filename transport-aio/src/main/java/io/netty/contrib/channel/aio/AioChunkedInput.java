@@ -70,23 +70,11 @@ public class AioChunkedInput implements ChunkedInput<ByteBuf> {
     private final long start;
     private final long end;
     private LoopRecorder metrics;
-    /** Reads through AIO or the page cache; {@code null} before the first chunk, or when reading synchronously. */
-    private ChunkReader reader;
-    /** The chunks being read, ready, or handed out and not freed yet; with {@link #reader}. */
-    private ChunkWindow window;
+    /** The chunks read through AIO or the page cache; {@code null} before the first chunk, or when synchronous. */
+    private ChunkedReads reads;
     private boolean started;
-    /** Bytes of a chunk while the loop is short of memory (see {@link #copyOutOfBudget}). */
-    static final int SHORT_CHUNK_SIZE = 64 << 10;
-
-    private int chunkSize;
     /** The next byte to hand out. */
     private long offset;
-    /** Why reading failed, or {@code null}: thrown by the next {@link #readChunk}. */
-    private Throwable failure;
-    /** {@link #readChunk} returned {@code null} before the end: the handler waits to be resumed. */
-    private boolean waiting;
-    /** Inside {@link #readChunk} or {@link #startChunks}: a chunk that arrives now is seen without a resume. */
-    private boolean busy;
     private boolean closed;
     private boolean released;
 
@@ -195,8 +183,8 @@ public class AioChunkedInput implements ChunkedInput<ByteBuf> {
             return;
         }
         EventLoop loop = channel.eventLoop();
-        if (reader != null && !loop.inEventLoop()) {
-            // The reader's state belongs to the loop.
+        if (reads != null && !loop.inEventLoop()) {
+            // The reads' state belongs to the loop.
             try {
                 loop.execute(this::closeNow);
             } catch (RejectedExecutionException e) {
@@ -228,63 +216,32 @@ public class AioChunkedInput implements ChunkedInput<ByteBuf> {
         if (closed) {
             throw new IOException("AioChunkedInput is closed: " + this);
         }
-        if (reader != null && !channel.eventLoop().inEventLoop()) {
+        if (reads != null && !channel.eventLoop().inEventLoop()) {
             // Reading through AIO, its state belongs to the channel's loop (an input first read elsewhere reads
             // synchronously, and may go on doing so anywhere).
             throw new IllegalStateException("AioChunkedInput reads through AIO on its channel's event loop "
                     + channel.eventLoop() + "; readChunk was called on " + Thread.currentThread().getName());
         }
-        throwIfFailed();
+        if (reads != null) {
+            reads.throwIfFailed();
+        }
         if (offset >= end) {
             return null;
         }
         if (!started) {
             start();
         }
-        if (reader == null) {
+        if (reads == null) {
             return readSynchronously(allocator);
         }
-        startChunks();
-        throwIfFailed();
-        ChunkWindow.Chunk head = window.take();
-        if (head == null) {
-            waiting = true;
-            return null;
-        }
-        waiting = false;
-        offset = head.end;
-        ByteBuf buf = (ByteBuf) head.take();
-        if (offset == end) {
-            releaseResources();
-        }
-        if (reader.isShortOfMemory()) {
-            ByteBuf copy = copyOutOfBudget(allocator, buf);
-            if (copy != null) {
-                window.returned();
-                return copy;
+        ByteBuf chunk = reads.next(allocator);
+        if (chunk != null) {
+            offset = reads.handedOut();
+            if (offset == end) {
+                releaseResources();
             }
         }
-        return new ChunkView(allocator, buf, this);
-    }
-
-    /**
-     * A copy of {@code chunk} in the channel's allocator, {@code chunk} released; {@code null} (nothing released) if
-     * that allocator has no memory. While the loop is short of memory a chunk is not handed out from its budget: where
-     * the channel holds it until the peer reads (a client that stopped reading, an HTTP/2 stream at a zero window)
-     * it would stay out of the budget for that long, and enough such chunks would leave every other channel of the loop
-     * without memory. Chunks read while memory is short are small ({@link #SHORT_CHUNK_SIZE}), so the copy costs little;
-     * one read before may be a whole chunk.
-     */
-    private static ByteBuf copyOutOfBudget(ByteBufAllocator allocator, ByteBuf chunk) {
-        ByteBuf copy;
-        try {
-            copy = allocator.directBuffer(chunk.readableBytes());
-        } catch (OutOfMemoryError e) {
-            return null;
-        }
-        copy.writeBytes(chunk, chunk.readerIndex(), chunk.readableBytes());
-        chunk.release();
-        return copy;
+        return chunk;
     }
 
     /** The length of the range in bytes. */
@@ -305,6 +262,7 @@ public class AioChunkedInput implements ChunkedInput<ByteBuf> {
         EventLoop loop = channel.eventLoop();
         metrics = LoopRecorders.of(loop);
         metrics.regionStarted();
+        ChunkReader reader;
         try {
             // Completions arrive on the channel's loop: a ChunkedWriteHandler elsewhere gets the synchronous path.
             reader = ReaderFactory.bytesRoute(loop, loop.inEventLoop(), region, config, metrics).reader();
@@ -313,29 +271,7 @@ public class AioChunkedInput implements ChunkedInput<ByteBuf> {
             throw e;
         }
         if (reader != null) {
-            chunkSize = Math.max(config.chunkSize(), reader.alignment());
-            window = new ChunkWindow(reader, offset, end, config.readAhead(), new WindowListener());
-            // A loop that terminates without closing the channel closes the input: a chunk waiting on a timer of the
-            // loop, or an input that its handler never asks again, would otherwise hold the file for good.
-            reader.attach(reason -> closeNow());
-        }
-    }
-
-    /** Asks the reader for the chunks that the read-ahead window and the channel's writability allow. */
-    private void startChunks() {
-        if (busy) {
-            return;
-        }
-        busy = true;
-        try {
-            // Short of memory, chunks are small: they are copied out of the budget when handed out (see readChunk).
-            int size = reader.isShortOfMemory() ? Math.max(reader.alignment(), Math.min(chunkSize, SHORT_CHUNK_SIZE))
-                    : chunkSize;
-            if (!isAbandoned()) {
-                window.fill(size);
-            }
-        } finally {
-            busy = false;
+            reads = new ChunkedReads(channel, reader, offset, end, config, this::closeNow);
         }
     }
 
@@ -362,81 +298,13 @@ public class AioChunkedInput implements ChunkedInput<ByteBuf> {
         return buf;
     }
 
-    private void throwIfFailed() throws Exception {
-        Throwable cause = failure;
-        if (cause == null) {
-            return;
-        }
-        if (cause instanceof Exception) {
-            throw (Exception) cause;
-        }
-        throw new IOException(cause);
-    }
-
-    /** No chunk is wanted any more: the input was closed or a read failed. */
-    private boolean isAbandoned() {
-        return closed || failure != null;
-    }
-
-    /** A chunk arrived or a read failed: the handler goes on if it was waiting for this. */
-    private void arrived() {
-        if (!waiting || busy) {
-            return;
-        }
-        if (failure != null || window.isHeadReady()) {
-            waiting = false;
-            resume();
-        }
-    }
-
-    private void resume() {
-        ChunkedWriteHandler handler = channel.pipeline().get(ChunkedWriteHandler.class);
-        if (handler != null) {
-            handler.resumeTransfer();
-        } else {
-            // Whatever drives the input without a ChunkedWriteHandler goes on when flushed.
-            channel.flush();
-        }
-    }
-
-    /** A buffer handed out was freed, on any thread: the window has room again. */
-    void chunkFreed() {
-        EventLoop loop = channel.eventLoop();
-        if (loop.inEventLoop()) {
-            freed();
-            return;
-        }
-        try {
-            loop.execute(this::freed);
-        } catch (RejectedExecutionException e) {
-            // The loop is gone: nothing will be read any more.
-        }
-    }
-
-    private void freed() {
-        window.returned();
-        if (!isAbandoned()) {
-            startChunks();
-            arrived();
-        }
-    }
-
-    /** Fails the input: ready chunks are freed now; the failure is thrown by the next {@link #readChunk}. */
-    private void fail(Throwable cause) {
-        failure = cause;
-        window.stop();
-        arrived();
-    }
-
     private void closeNow() {
         if (closed) {
             return;
         }
         closed = true;
-        waiting = false;
-        if (window != null) {
-            // Frees the chunks that were read; those under a read are freed by their read's completion.
-            window.stop();
+        if (reads != null) {
+            reads.stop();
         }
         releaseResources();
     }
@@ -444,8 +312,8 @@ public class AioChunkedInput implements ChunkedInput<ByteBuf> {
     private void releaseResources() {
         if (!released) {
             released = true;
-            if (reader != null) {
-                reader.close();
+            if (reads != null) {
+                reads.close();
             }
             // Closes the file.
             region.release();
@@ -455,33 +323,6 @@ public class AioChunkedInput implements ChunkedInput<ByteBuf> {
     @Override
     public String toString() {
         return "AioChunkedInput(" + file + ", [" + start + ", " + end + "), offset: " + offset + ", "
-                + (reader != null ? window + ", " + reader : "synchronous") + ')';
-    }
-
-    /** What the window tells the input: a chunk arrived, a read failed; and what it asks: the channel's writability. */
-    private final class WindowListener implements ChunkWindow.Listener {
-
-        @Override
-        public void arrived() {
-            AioChunkedInput.this.arrived();
-        }
-
-        @Override
-        public void readFailed(Throwable cause) {
-            if (isAbandoned()) {
-                return;
-            }
-            if (LoopSlot.hasEnded(channel.eventLoop())) {
-                // The loop is gone: no one will ask for a chunk or close the input any more.
-                closeNow();
-                return;
-            }
-            fail(cause);
-        }
-
-        @Override
-        public boolean isWritable() {
-            return channel.isWritable();
-        }
+                + (reads != null ? reads : "synchronous") + ')';
     }
 }

@@ -22,18 +22,18 @@ import io.netty.buffer.UnpooledDirectByteBuf;
 /**
  * The bytes of one chunk as {@link AioChunkedInput} hands them out: a view of the chunk buffer (from the loop's
  * {@link ChunkPool}), freed by whoever wrote it (the channel, an {@code SslHandler}, an HTTP/2 flow controller).
- * Freeing the view frees the chunk buffer, whose memory goes back to the pool, and tells the input that its
+ * Freeing the view frees the chunk buffer, whose memory goes back to the pool, and tells the input's reads that their
  * read-ahead window has room again.
  */
 final class ChunkView extends UnpooledDirectByteBuf {
 
     private final ByteBuf chunk;
-    private final AioChunkedInput owner;
+    private final ChunkedReads owner;
 
     /**
      * @param chunk the chunk buffer, whose readable bytes are the chunk; released with this view
      */
-    ChunkView(ByteBufAllocator alloc, ByteBuf chunk, AioChunkedInput owner) {
+    ChunkView(ByteBufAllocator alloc, ByteBuf chunk, ChunkedReads owner) {
         super(alloc, chunk.nioBuffer(chunk.readerIndex(), chunk.readableBytes()), chunk.readableBytes());
         this.chunk = chunk;
         this.owner = owner;
