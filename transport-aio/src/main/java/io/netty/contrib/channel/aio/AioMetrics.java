@@ -23,7 +23,6 @@ import io.netty.util.internal.ObjectUtil;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Function;
 
 /**
  * Counters of file delivery through {@link AioFileRegionHandler}: AIO reads, bytes, what came from the page cache
@@ -32,8 +31,9 @@ import java.util.function.Function;
  * {@link #measured(IoHandlerFactory)}, the time of each of its iterations.
  *
  * <p>{@link #of(EventExecutor)} gives one event loop's counters; {@link #of(EventExecutorGroup)} gives a whole
- * group's, summed over its loops (each method says how it combines them). Both are live views: they count from the
- * loop's start, and a view taken once keeps counting.
+ * group's. Both are live views: counters count from the loop's start, and a view taken once keeps counting. A
+ * group's counters and gauges are the sums over its loops; its maxima and quantiles the highest of the loops' (the
+ * methods that differ say so).
  *
  * <p>This is a read-only view: the transport records each loop's figures where the loop's thread writes them, and
  * stores each so that a read from any other thread (a metrics scraper, say) sees a whole, recent value (the
@@ -42,8 +42,6 @@ import java.util.function.Function;
  * before, did not include. A group's figures are read loop by loop in the same way.
  */
 public final class AioMetrics {
-
-    private static final Fallback[] REASONS = Fallback.values();
 
     /**
      * Why a region was not (or not entirely) read through AIO, or an {@link AioFileSink} did not write with
@@ -71,18 +69,18 @@ public final class AioMetrics {
     }
 
     /** The loops this view reads: one, or a group's. */
-    private final LoopRecorder[] loops;
+    private final RecorderGroup loops;
     /** A group's view (it says how many loops it sums), not one loop's. */
     private final boolean group;
 
     /** One loop's view, made by its recorder. */
     AioMetrics(LoopRecorder loop) {
-        loops = new LoopRecorder[] {loop};
+        loops = new RecorderGroup(loop);
         group = false;
     }
 
     private AioMetrics(LoopRecorder[] loops) {
-        this.loops = loops;
+        this.loops = new RecorderGroup(loops);
         group = true;
     }
 
@@ -150,299 +148,196 @@ public final class AioMetrics {
         return new LoopMeter(ObjectUtil.checkNotNull(factory, "factory"));
     }
 
-    /**
-     * How many event loops these metrics cover.
-     *
-     * @return 1 for one loop's metrics, the group's size for a group's
-     */
+    /** {@return how many event loops these metrics cover: 1 for one loop's metrics, the group's size for a group's} */
     public int loopCount() {
-        return loops.length;
+        return loops.size();
     }
 
-    /**
-     * Regions handled (streamed through AIO, served from the page cache or passed on as a fallback); summed over a
-     * group.
-     *
-     * @return the count since the loop started
-     */
+    /** {@return regions handled (streamed through AIO, served from the page cache or passed on as a fallback)} */
     public long regions() {
         return figure(Figure.REGIONS);
     }
 
-    /**
-     * AIO reads submitted with {@code io_submit}; summed over a group.
-     *
-     * @return the count since the loop started
-     */
+    /** {@return AIO reads submitted with {@code io_submit}} */
     public long readsSubmitted() {
         return figure(Figure.READS_SUBMITTED);
     }
 
-    /**
-     * AIO reads whose completion was reaped; summed over a group.
-     *
-     * @return the count since the loop started
-     */
+    /** {@return AIO reads whose completion was reaped} */
     public long readsCompleted() {
         return figure(Figure.READS_COMPLETED);
     }
 
-    /**
-     * Bytes read by AIO (whole aligned reads, which may be a little more than the regions asked for); summed over a
-     * group.
-     *
-     * @return bytes since the loop started
-     */
+    /** {@return bytes read by AIO (whole aligned reads, which may be a little more than the regions asked for)} */
     public long bytesRead() {
         return figure(Figure.BYTES_READ);
     }
 
-    /**
-     * AIO writes and syncs submitted with {@code io_submit} (by {@link AioFileSink}); summed over a group.
-     *
-     * @return the count since the loop started
-     */
+    /** {@return AIO writes and syncs submitted with {@code io_submit} (by {@link AioFileSink})} */
     public long writesSubmitted() {
         return figure(Figure.WRITES_SUBMITTED);
     }
 
-    /**
-     * AIO writes and syncs whose completion was reaped; summed over a group.
-     *
-     * @return the count since the loop started
-     */
+    /** {@return AIO writes and syncs whose completion was reaped} */
     public long writesCompleted() {
         return figure(Figure.WRITES_COMPLETED);
     }
 
     /**
-     * Bytes the sinks wrote: by AIO (whole aligned blocks, so a little more than the sinks were given at their ends),
-     * and by the blocking writes of a sink that fell back; summed over a group.
-     *
-     * @return bytes since the loop started
+     * {@return bytes the sinks wrote: by AIO (whole aligned blocks, so a little more than the sinks were given at their
+     * ends), and by the blocking writes of a sink that fell back}
      */
     public long bytesWritten() {
         return figure(Figure.BYTES_WRITTEN);
     }
 
-    /**
-     * AIO operations (reads, writes, syncs) submitted and not reaped yet; summed over a group.
-     *
-     * @return operations in flight now
-     */
+    /** {@return AIO operations (reads, writes, syncs) submitted and not reaped yet, now} */
     public int inFlight() {
         return (int) figure(Figure.IN_FLIGHT);
     }
 
-    /**
-     * Chunks (or whole regions) served from the page cache without touching the disk; summed over a group.
-     *
-     * @return the count since the loop started
-     */
+    /** {@return chunks (or whole regions) served from the page cache without touching the disk} */
     public long pageCacheReads() {
         return figure(Figure.PAGE_CACHE_READS);
     }
 
-    /**
-     * Bytes served from the page cache; summed over a group.
-     *
-     * @return bytes since the loop started
-     */
+    /** {@return bytes served from the page cache} */
     public long pageCacheBytes() {
         return figure(Figure.PAGE_CACHE_BYTES);
     }
 
-    /**
-     * Reads that failed ({@code res < 0}, or a file that shrank); summed over a group.
-     *
-     * @return the count since the loop started
-     */
+    /** {@return reads that failed ({@code res < 0}, or a file that shrank)} */
     public long errors() {
         return figure(Figure.ERRORS);
     }
 
     /**
-     * How many times {@code io_submit} took none of the reads offered ({@code EAGAIN}): they waited for a completion
-     * and were offered again. Summed over a group.
-     *
-     * @return the count since the loop started
+     * {@return how many times {@code io_submit} took none of the reads offered ({@code EAGAIN}): they waited for a
+     * completion and were offered again}
      */
     public long submitsDeferred() {
         return figure(Figure.SUBMITS_DEFERRED);
     }
 
     /**
-     * Regions read through the page cache under the {@code ADMIT_REPEATED} policy: their file was asked for again, or
-     * most of the range was cached already (its missing pages are read ahead into the cache); summed over a group.
-     * A range wholly cached is not counted here but in {@link #pageCacheReads()}.
-     *
-     * @return the count since the loop started
+     * {@return regions read through the page cache under the {@code ADMIT_REPEATED} policy: their file was asked for
+     * again, or most of the range was cached already (its missing pages are read ahead into the cache). A range wholly
+     * cached is not counted here but in {@link #pageCacheReads()}}
      */
     public long admitted() {
         return figure(Figure.ADMITTED);
     }
 
-    /**
-     * Bytes handed to the kernel's read-ahead to bring admitted files into the page cache; summed over a group.
-     *
-     * @return bytes since the loop started
-     */
+    /** {@return bytes handed to the kernel's read-ahead to bring admitted files into the page cache} */
     public long prefetchedBytes() {
         return figure(Figure.PREFETCHED_BYTES);
     }
 
-    /**
-     * Prefetched chunks that had not arrived in the page cache by their deadline and were read with AIO; summed
-     * over a group.
-     *
-     * @return the count since the loop started
-     */
+    /** {@return prefetched chunks that had not arrived in the page cache by their deadline and were read with AIO} */
     public long prefetchesLate() {
         return figure(Figure.PREFETCHES_LATE);
     }
 
-    /**
-     * Regions whose {@code O_DIRECT} descriptor came from the loop's open-file cache; summed over a group.
-     *
-     * @return the count since the loop started
-     */
+    /** {@return regions whose {@code O_DIRECT} descriptor came from the loop's open-file cache} */
     public long openFileHits() {
         return figure(Figure.OPEN_FILE_HITS);
     }
 
-    /**
-     * Regions whose file had to be opened with {@code O_DIRECT}; summed over a group.
-     *
-     * @return the count since the loop started
-     */
+    /** {@return regions whose file had to be opened with {@code O_DIRECT}} */
     public long openFileMisses() {
         return figure(Figure.OPEN_FILE_MISSES);
     }
 
     /**
-     * The loop's memory budget for chunk buffers, in bytes (0 before the loop's AIO state exists); summed over a
-     * group (the loops whose AIO state exists).
-     *
-     * @return the budget in bytes
+     * {@return the loop's memory budget for chunk buffers, in bytes: 0 before the loop's AIO state exists; for a
+     * group, the sum over the loops whose AIO state exists}
      */
     public long memoryBudget() {
         return figure(Figure.MEMORY_BUDGET);
     }
 
-    /**
-     * Bytes of the memory budget in use now: chunk buffers read or being read and not yet written. Summed over a
-     * group.
-     *
-     * @return bytes in use now
-     */
+    /** {@return bytes of the memory budget in use now: chunk buffers read or being read and not yet written} */
     public long memoryUsed() {
         return figure(Figure.MEMORY_USED);
     }
 
     /**
-     * The most bytes of the memory budget ever in use at once. For a group, the highest of the loops' (each loop
-     * has a budget of its own, and their peaks need not have been at the same time).
-     *
-     * @return bytes
+     * {@return the most bytes of the memory budget ever in use at once. For a group, the highest of the loops' (each
+     * loop has a budget of its own, and their peaks need not have been at the same time)}
      */
     public long maxMemoryUsed() {
         return figure(Figure.MAX_MEMORY_USED);
     }
 
-    /**
-     * How many times reads waited for memory (the budget was in use, or the allocator had none); summed over a group.
-     *
-     * @return the count since the loop started
-     */
+    /** {@return how many times reads waited for memory (the budget was in use, or the allocator had none)} */
     public long memoryWaits() {
         return figure(Figure.MEMORY_WAITS);
     }
 
     /**
-     * Allocations of chunk buffers that failed for want of direct memory; the reads waited and went on later. Summed
-     * over a group.
-     *
-     * @return the count since the loop started
+     * {@return allocations of chunk buffers that failed for want of direct memory; the reads waited and went on later}
      */
     public long allocationFailures() {
         return figure(Figure.ALLOCATION_FAILURES);
     }
 
     /**
-     * Reads that did not wait for memory when the budget had no room: chunks of regions sent with {@code sendfile}
-     * (no handler below needs their bytes) that were read ahead into the page cache and sent from there instead.
-     * Summed over a group.
-     *
-     * @return the count since the loop started
+     * {@return reads that did not wait for memory when the budget had no room: chunks of regions sent with
+     * {@code sendfile} (no handler below needs their bytes) that were read ahead into the page cache and sent from
+     * there instead}
      */
     public long memoryDiversions() {
         return figure(Figure.MEMORY_DIVERSIONS);
     }
 
     /**
-     * Reads set aside because their channel was not writable while more than half of the memory budget was in use:
-     * they wait for less to be used, so that clients that stopped reading (or HTTP/2 streams at a zero window) leave
-     * the other half to the channels that make progress. Summed over a group.
-     *
-     * @return the count since the loop started
+     * {@return reads set aside because their channel was not writable while more than half of the memory budget was in
+     * use: they wait for less to be used, so that clients that stopped reading (or HTTP/2 streams at a zero window)
+     * leave the other half to the channels that make progress}
      */
     public long memoryParks() {
         return figure(Figure.MEMORY_PARKS);
     }
 
     /**
-     * Bytes of chunk memory the loop holds: buffers in use ({@link #memoryUsed()}) and slabs kept idle for reuse
-     * (freed after an idle period, or to make room for another size). Summed over a group.
-     *
-     * @return bytes held now
+     * {@return bytes of chunk memory the loop holds now: buffers in use ({@link #memoryUsed()}) and slabs kept idle for
+     * reuse (freed after an idle period, or to make room for another size)}
      */
     public long chunkMemoryHeld() {
         return figure(Figure.MEMORY_USED) + figure(Figure.CHUNK_MEMORY_IDLE);
     }
 
     /**
-     * Fresh chunk memory: slabs allocated because no idle one of the size asked for was kept. In a steady state it
-     * stops growing; every one costs page faults and zeroing. Summed over a group.
-     *
-     * @return the count since the loop started
+     * {@return fresh chunk memory: slabs allocated because no idle one of the size asked for was kept. In a steady
+     * state it stops growing; every one costs page faults and zeroing}
      */
     public long chunkSlabsAllocated() {
         return figure(Figure.CHUNK_SLABS_ALLOCATED);
     }
 
     /**
-     * Slabs of chunk memory freed: idle for a whole trim interval, freed to make room for a slab of another size, or
-     * when the loop's AIO state closed. Summed over a group.
-     *
-     * @return the count since the loop started
+     * {@return slabs of chunk memory freed: idle for a whole trim interval, freed to make room for a slab of another
+     * size, or when the loop's AIO state closed}
      */
     public long chunkSlabsFreed() {
         return figure(Figure.CHUNK_SLABS_FREED);
     }
 
     /**
-     * The most completions handled in one eventfd wake-up (bounded by the loop's completion budget); for a group,
-     * the highest of the loops'.
-     *
-     * @return completions
+     * {@return the most completions handled in one eventfd wake-up (bounded by the loop's completion budget); for a
+     * group, the highest of the loops'}
      */
     public int maxCompletionsPerWakeUp() {
         return (int) figure(Figure.MAX_COMPLETIONS_PER_WAKE_UP);
     }
 
     /**
-     * The loop's lag: every 10 ms a task is scheduled on the loop, and this is the longest it ran late, in
-     * nanoseconds. A request of another channel of the loop waits about as long. For a group, the highest of the
-     * loops'. (Sampled once the loop has delivered a file through AIO.)
-     *
-     * @return nanoseconds; 0 before the first sample
+     * {@return the loop's lag in nanoseconds, 0 before the first sample: every 10 ms a task is scheduled on the loop,
+     * and this is the longest it ran late} A request of another channel of the loop waits about as long. Sampled once
+     * the loop has delivered a file through AIO.
      */
     public long maxLoopLagNanos() {
-        long max = 0;
-        for (LoopRecorder loop : loops) {
-            max = Math.max(max, loop.lag().maxNanos());
-        }
-        return max;
+        return loops.maxLagNanos();
     }
 
     /**
@@ -456,110 +351,63 @@ public final class AioMetrics {
      */
     public long loopLagNanos(double quantile) {
         DurationHistogram.checkQuantile(quantile);
-        long max = 0;
-        for (LoopRecorder loop : loops) {
-            max = Math.max(max, loop.lag().nanosAt(quantile));
-        }
-        return max;
+        return loops.lagNanosAt(quantile);
     }
 
     /**
-     * The loop's lag samples since it started (see {@link #maxLoopLagNanos()}); for a window, subtract an earlier
-     * snapshot with {@link DurationHistogram#since}. For a group, the loops' samples together.
-     *
-     * @return a snapshot
+     * {@return a snapshot of the loop's lag samples (see {@link #maxLoopLagNanos()}); for a group, the loops'
+     * samples together} For a window, subtract an earlier snapshot with {@link DurationHistogram#since}.
      */
     public DurationHistogram loopLag() {
-        return each(LoopRecorder::lag);
+        return loops.histogram(LoopRecorder::lag);
     }
 
     /**
-     * The busy time of each iteration of the loop since it started: handling I/O events plus running tasks (see
-     * {@link #measured(IoHandlerFactory)}); empty for a loop not made with it. For a window, subtract an earlier
-     * snapshot with {@link DurationHistogram#since}. For a group, the loops' iterations together.
-     *
-     * @return a snapshot
+     * {@return a snapshot of the busy time of each iteration of the loop: handling I/O events plus running tasks (see
+     * {@link #measured(IoHandlerFactory)}), empty for a loop not made with it; for a group, the loops' iterations
+     * together} For a window, subtract an earlier snapshot with {@link DurationHistogram#since}.
      */
     public DurationHistogram loopIterations() {
-        return each(LoopRecorder::iterations);
+        return loops.histogram(LoopRecorder::iterations);
     }
 
     /**
-     * The time the loop spent handling I/O events, in all its measured iterations; summed over a group. Together
-     * with {@link #loopTaskNanos()} over the time elapsed, how busy the loop was.
-     *
-     * @return nanoseconds; 0 for a loop not made with {@link #measured(IoHandlerFactory)}
+     * {@return the nanoseconds the loop spent handling I/O events in all its measured iterations (0 for a loop not made
+     * with {@link #measured(IoHandlerFactory)}). Together with {@link #loopTaskNanos()} over the time elapsed, how busy
+     * the loop was}
      */
     public long loopIoNanos() {
         return figure(Figure.LOOP_IO_NANOS);
     }
 
     /**
-     * The time the loop spent running tasks, in all its measured iterations; summed over a group.
-     *
-     * @return nanoseconds; 0 for a loop not made with {@link #measured(IoHandlerFactory)}
+     * {@return the nanoseconds the loop spent running tasks in all its measured iterations (0 for a loop not made with
+     * {@link #measured(IoHandlerFactory)})}
      */
     public long loopTaskNanos() {
         return figure(Figure.LOOP_TASK_NANOS);
     }
 
     /**
-     * How many times the given fallback was taken; summed over a group.
+     * {@return how many times the given fallback was taken}
      *
      * @param reason the reason
-     * @return the count since the loop started
      */
     public long fallbacks(Fallback reason) {
-        ObjectUtil.checkNotNull(reason, "reason");
-        long total = 0;
-        for (LoopRecorder loop : loops) {
-            total += loop.fallbacks(reason);
-        }
-        return total;
+        return loops.fallbacks(ObjectUtil.checkNotNull(reason, "reason"));
     }
 
-    /**
-     * How many fallbacks were taken, all reasons together; summed over a group.
-     *
-     * @return the count since the loop started
-     */
+    /** {@return how many fallbacks were taken, all reasons together} */
     public long fallbacks() {
         long total = 0;
-        for (long n : fallbacksByReason()) {
+        for (long n : loops.fallbacksByReason()) {
             total += n;
         }
         return total;
     }
 
-    /** The fallback counts by {@link Fallback#ordinal()}. */
-    private long[] fallbacksByReason() {
-        long[] counts = new long[REASONS.length];
-        for (Fallback reason : REASONS) {
-            counts[reason.ordinal()] = fallbacks(reason);
-        }
-        return counts;
-    }
-
-    /** A figure of the loops: their sum, or for a maximum, the highest of theirs. */
     private long figure(Figure figure) {
-        long value = 0;
-        for (LoopRecorder loop : loops) {
-            long own = loop.get(figure);
-            value = figure.max ? Math.max(value, own) : value + own;
-        }
-        return value;
-    }
-
-    /** A histogram of the loops: one loop's, or theirs together. */
-    private DurationHistogram each(Function<LoopRecorder, DurationHistogram> histogram) {
-        if (loops.length == 1) {
-            return histogram.apply(loops[0]);
-        }
-        List<DurationHistogram> all = new ArrayList<>(loops.length);
-        for (LoopRecorder loop : loops) {
-            all.add(histogram.apply(loop));
-        }
-        return DurationHistogram.sum(all);
+        return loops.figure(figure);
     }
 
     /**
@@ -570,47 +418,6 @@ public final class AioMetrics {
      */
     @Override
     public String toString() {
-        StringBuilder sb = new StringBuilder("AioMetrics(");
-        if (group) {
-            sb.append("loops: ").append(loops.length).append(", ");
-        }
-        String sep = "";
-        for (Figure figure : Figure.values()) {
-            if (figure != Figure.LOOP_IO_NANOS && figure != Figure.LOOP_TASK_NANOS) {
-                sb.append(sep).append(figure.label).append(": ").append(figure(figure));
-                sep = ", ";
-            }
-        }
-        if (loopLag().count() > 0) {
-            sb.append(", loop lag p99: ").append(loopLagNanos(0.99) / 1000).append(" µs, max: ")
-                    .append(maxLoopLagNanos() / 1000).append(" µs");
-        } else {
-            sb.append(", loop lag: not measured");
-        }
-        DurationHistogram iterations = loopIterations();
-        if (iterations.count() > 0) {
-            sb.append(", loop iterations: ").append(iterations.count()).append(", p99: ")
-                    .append(iterations.nanosAt(0.99) / 1000).append(" µs, max: ").append(iterations.maxNanos() / 1000)
-                    .append(" µs, handling I/O: ").append(loopIoNanos() / 1000).append(" µs, running tasks: ")
-                    .append(loopTaskNanos() / 1000).append(" µs");
-        }
-        long[] byReason = fallbacksByReason();
-        long total = 0;
-        for (long n : byReason) {
-            total += n;
-        }
-        sb.append(", fallbacks: ").append(total);
-        if (total > 0) {
-            sep = " {";
-            for (Fallback reason : REASONS) {
-                long n = byReason[reason.ordinal()];
-                if (n > 0) {
-                    sb.append(sep).append(reason).append('=').append(n);
-                    sep = ", ";
-                }
-            }
-            sb.append('}');
-        }
-        return sb.append(')').toString();
+        return loops.summary(group);
     }
 }
