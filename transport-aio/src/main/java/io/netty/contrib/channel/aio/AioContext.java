@@ -91,29 +91,17 @@ public final class AioContext implements AutoCloseable {
         cleanable = CLEANER.register(this, kernel);
     }
 
-    /**
-     * The {@code maxEvents} this context was created with.
-     *
-     * @return the {@code maxEvents} this context was created with
-     */
+    /** {@return the {@code maxEvents} this context was created with} */
     public int maxEvents() {
         return maxEvents;
     }
 
-    /**
-     * How many submitted control blocks have not been reaped yet.
-     *
-     * @return how many submitted control blocks have not been reaped yet
-     */
+    /** {@return how many submitted control blocks have not been reaped yet} */
     public int inFlight() {
         return kernel.inFlight.size();
     }
 
-    /**
-     * {@code true} once {@link #close()} has been called.
-     *
-     * @return {@code true} once {@link #close()} has been called
-     */
+    /** {@return {@code true} once {@link #close()} has been called} */
     public boolean isClosed() {
         return closed;
     }

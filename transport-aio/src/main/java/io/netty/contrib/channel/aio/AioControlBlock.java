@@ -69,20 +69,12 @@ public final class AioControlBlock {
         address = Buffer.memoryAddress(iocb);
     }
 
-    /**
-     * The native address of the {@code struct iocb}: what {@link AioEvent#obj()} reports on completion.
-     *
-     * @return the native address of the {@code struct iocb}: what {@link AioEvent#obj()} reports on completion
-     */
+    /** {@return the native address of the {@code struct iocb}: what {@link AioEvent#obj()} reports on completion} */
     public long address() {
         return address;
     }
 
-    /**
-     * {@code true} between {@link AioContext#submit} and the reaping of its event.
-     *
-     * @return {@code true} between {@link AioContext#submit} and the reaping of its event
-     */
+    /** {@return {@code true} between {@link AioContext#submit} and the reaping of its event} */
     public boolean isInFlight() {
         return owner != null;
     }
@@ -99,20 +91,12 @@ public final class AioControlBlock {
         return this;
     }
 
-    /**
-     * {@code aio_data}.
-     *
-     * @return {@code aio_data}
-     */
+    /** {@return {@code aio_data}} */
     public long data() {
         return iocb.getLong(Native.IOCB_DATA);
     }
 
-    /**
-     * {@code aio_key}: set by the kernel on submit.
-     *
-     * @return {@code aio_key}: set by the kernel on submit
-     */
+    /** {@return {@code aio_key}: set by the kernel on submit} */
     public int key() {
         return iocb.getInt(Native.IOCB_KEY);
     }
@@ -129,11 +113,7 @@ public final class AioControlBlock {
         return this;
     }
 
-    /**
-     * {@code aio_rw_flags}.
-     *
-     * @return {@code aio_rw_flags}
-     */
+    /** {@return {@code aio_rw_flags}} */
     public int rwFlags() {
         return iocb.getInt(Native.IOCB_RW_FLAGS);
     }
@@ -151,11 +131,7 @@ public final class AioControlBlock {
         return this;
     }
 
-    /**
-     * {@code aio_lio_opcode}.
-     *
-     * @return {@code aio_lio_opcode}
-     */
+    /** {@return {@code aio_lio_opcode}} */
     public int opcode() {
         return iocb.getShort(Native.IOCB_OPCODE) & 0xFFFF;
     }
@@ -173,11 +149,7 @@ public final class AioControlBlock {
         return this;
     }
 
-    /**
-     * {@code aio_reqprio}.
-     *
-     * @return {@code aio_reqprio}
-     */
+    /** {@return {@code aio_reqprio}} */
     public int reqPrio() {
         return iocb.getShort(Native.IOCB_REQPRIO);
     }
@@ -195,11 +167,7 @@ public final class AioControlBlock {
         return this;
     }
 
-    /**
-     * {@code aio_fildes}.
-     *
-     * @return {@code aio_fildes}
-     */
+    /** {@return {@code aio_fildes}} */
     public int fd() {
         return iocb.getInt(Native.IOCB_FD);
     }
@@ -217,11 +185,7 @@ public final class AioControlBlock {
         return this;
     }
 
-    /**
-     * {@code aio_offset}.
-     *
-     * @return {@code aio_offset}
-     */
+    /** {@return {@code aio_offset}} */
     public long offset() {
         return iocb.getLong(Native.IOCB_OFFSET);
     }
@@ -238,11 +202,7 @@ public final class AioControlBlock {
         return this;
     }
 
-    /**
-     * {@code aio_flags}.
-     *
-     * @return {@code aio_flags}
-     */
+    /** {@return {@code aio_flags}} */
     public int flags() {
         return iocb.getInt(Native.IOCB_FLAGS);
     }
@@ -260,11 +220,7 @@ public final class AioControlBlock {
         return this;
     }
 
-    /**
-     * {@code aio_resfd}.
-     *
-     * @return {@code aio_resfd}
-     */
+    /** {@return {@code aio_resfd}} */
     public int resFd() {
         return iocb.getInt(Native.IOCB_RESFD);
     }
@@ -329,29 +285,17 @@ public final class AioControlBlock {
         return this;
     }
 
-    /**
-     * {@code aio_buf}: the address of the buffer (or what the opcode puts there).
-     *
-     * @return {@code aio_buf}: the address of the buffer (or what the opcode puts there)
-     */
+    /** {@return {@code aio_buf}: the address of the buffer (or what the opcode puts there)} */
     public long bufferAddress() {
         return iocb.getLong(Native.IOCB_BUF);
     }
 
-    /**
-     * {@code aio_nbytes}: the buffer's length in bytes (or iovec count for the vectored opcodes).
-     *
-     * @return {@code aio_nbytes}: the buffer's length in bytes (or iovec count for the vectored opcodes)
-     */
+    /** {@return {@code aio_nbytes}: the buffer's length in bytes (or iovec count for the vectored opcodes)} */
     public long bufferLength() {
         return iocb.getLong(Native.IOCB_NBYTES);
     }
 
-    /**
-     * The buffer object last given to a {@code buffer(..)} setter, or {@code null}.
-     *
-     * @return the buffer object last given to a {@code buffer(..)} setter, or {@code null}
-     */
+    /** {@return the buffer object last given to a {@code buffer(..)} setter, or {@code null}} */
     public Object bufferObject() {
         return buffer;
     }

@@ -41,38 +41,22 @@ public final class AioEvent {
         this.controlBlock = controlBlock;
     }
 
-    /**
-     * The {@code aio_data} of the control block that completed.
-     *
-     * @return the {@code aio_data} of the control block that completed
-     */
+    /** {@return the {@code aio_data} of the control block that completed} */
     public long data() {
         return data;
     }
 
-    /**
-     * The user-space address of the {@code struct iocb} that completed.
-     *
-     * @return the user-space address of the {@code struct iocb} that completed
-     */
+    /** {@return the user-space address of the {@code struct iocb} that completed} */
     public long obj() {
         return obj;
     }
 
-    /**
-     * The result: bytes transferred, or {@code -errno}.
-     *
-     * @return the result: bytes transferred, or {@code -errno}
-     */
+    /** {@return the result: bytes transferred, or {@code -errno}} */
     public long res() {
         return res;
     }
 
-    /**
-     * The secondary result (0 for reads and writes).
-     *
-     * @return the secondary result (0 for reads and writes)
-     */
+    /** {@return the secondary result (0 for reads and writes)} */
     public long res2() {
         return res2;
     }

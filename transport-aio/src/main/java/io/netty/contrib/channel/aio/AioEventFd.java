@@ -65,29 +65,17 @@ public final class AioEventFd implements Closeable {
         counterAddress = Buffer.memoryAddress(counter);
     }
 
-    /**
-     * The descriptor, to register with epoll or to put in {@link AioControlBlock#resFd(int)}.
-     *
-     * @return the descriptor, to register with epoll or to put in {@link AioControlBlock#resFd(int)}
-     */
+    /** {@return the descriptor, to register with epoll or to put in {@link AioControlBlock#resFd(int)}} */
     public FileDescriptor fd() {
         return fd;
     }
 
-    /**
-     * The descriptor's number.
-     *
-     * @return the descriptor's number
-     */
+    /** {@return the descriptor's number} */
     public int intValue() {
         return fd.intValue();
     }
 
-    /**
-     * {@code false} once {@link #close()} has been called.
-     *
-     * @return {@code false} once {@link #close()} has been called
-     */
+    /** {@return {@code false} once {@link #close()} has been called} */
     public boolean isOpen() {
         return fd.isOpen();
     }

@@ -81,11 +81,7 @@ public final class AioFileRegionConfig {
         return new Builder();
     }
 
-    /**
-     * Bytes per AIO read and per buffer written to the channel.
-     *
-     * @return bytes per AIO read and per buffer written to the channel
-     */
+    /** {@return bytes per AIO read and per buffer written to the channel} */
     public int chunkSize() {
         return chunkSize;
     }

@@ -277,29 +277,17 @@ public final class AioFiles {
             this.source = source;
         }
 
-        /**
-         * Alignment of buffer addresses, in bytes.
-         *
-         * @return alignment of buffer addresses, in bytes
-         */
+        /** {@return alignment of buffer addresses, in bytes} */
         public int memory() {
             return memory;
         }
 
-        /**
-         * Alignment of file offsets and lengths, in bytes.
-         *
-         * @return alignment of file offsets and lengths, in bytes
-         */
+        /** {@return alignment of file offsets and lengths, in bytes} */
         public int offset() {
             return offset;
         }
 
-        /**
-         * Where the numbers came from: {@code statx}, {@code block device} or {@code default}.
-         *
-         * @return where the numbers came from: {@code statx}, {@code block device} or {@code default}
-         */
+        /** {@return where the numbers came from: {@code statx}, {@code block device} or {@code default}} */
         public String source() {
             return source;
         }

@@ -60,11 +60,7 @@ public final class AioLoopConfig {
         memoryBudgetBytes = builder.memoryBudgetBytes;
     }
 
-    /**
-     * A builder that starts from the defaults.
-     *
-     * @return a builder that starts from the defaults
-     */
+    /** {@return a builder that starts from the defaults} */
     public static Builder builder() {
         return new Builder();
     }
@@ -119,11 +115,7 @@ public final class AioLoopConfig {
         return openFiles;
     }
 
-    /**
-     * How long an unused file stays in the loop's open-file cache (default 10 s).
-     *
-     * @return how long an unused file stays in the loop's open-file cache (default 10 s)
-     */
+    /** {@return how long an unused file stays in the loop's open-file cache (default 10 s)} */
     public Duration openFileIdleTimeout() {
         return openFileIdleTimeout;
     }
