@@ -69,6 +69,8 @@ public class AioChunkedInput implements ChunkedInput<ByteBuf> {
     private final AioFileRegionConfig config;
     private final long start;
     private final long end;
+    /** The reader a test gives, or {@code null}: the loop's route decides on the first chunk. */
+    private final ChunkReader givenReader;
     private LoopRecorder metrics;
     /** The chunks read through AIO or the page cache; {@code null} before the first chunk, or when synchronous. */
     private ChunkedReads reads;
@@ -146,6 +148,13 @@ public class AioChunkedInput implements ChunkedInput<ByteBuf> {
      */
     public AioChunkedInput(Channel channel, FileChannel file, long position, long count,
                            AioFileRegionConfig config) {
+        this(channel, file, position, count, config, null);
+    }
+
+    /** An input whose chunks {@code reader} reads, if not {@code null}: for tests of the input over a fake reader. */
+    AioChunkedInput(Channel channel, FileChannel file, long position, long count, AioFileRegionConfig config,
+                    ChunkReader reader) {
+        givenReader = reader;
         this.channel = ObjectUtil.checkNotNull(channel, "channel");
         this.file = ObjectUtil.checkNotNull(file, "file");
         this.config = ObjectUtil.checkNotNull(config, "config");
@@ -265,7 +274,8 @@ public class AioChunkedInput implements ChunkedInput<ByteBuf> {
         ChunkReader reader;
         try {
             // Completions arrive on the channel's loop: a ChunkedWriteHandler elsewhere gets the synchronous path.
-            reader = ReaderFactory.bytesRoute(loop, loop.inEventLoop(), region, config, metrics).reader();
+            reader = givenReader != null ? givenReader
+                    : ReaderFactory.bytesRoute(loop, loop.inEventLoop(), region, config, metrics).reader();
         } catch (IOException | RuntimeException e) {
             metrics.error();
             throw e;

@@ -64,12 +64,22 @@ class ChunkWindowTest {
 
     /** One read asked of the reader. */
     record Read(long start, long end, ChunkReader.Sink sink) {
-        /** Completes the read with a buffer of the chunk's length, and returns that buffer. */
+        /**
+         * Completes the read with a direct buffer of the chunk's bytes (the byte at file position {@code p} is
+         * {@link #byteAt}), and returns that buffer.
+         */
         ByteBuf complete() {
-            ByteBuf buf = Unpooled.buffer((int) (end - start));
-            buf.writeZero((int) (end - start));
+            ByteBuf buf = Unpooled.directBuffer((int) (end - start));
+            for (long p = start; p < end; p++) {
+                buf.writeByte(byteAt(p));
+            }
             sink.filled(buf);
             return buf;
+        }
+
+        /** The byte the reader gives for file position {@code p}. */
+        static byte byteAt(long p) {
+            return (byte) (p % 251);
         }
     }
 
