@@ -18,6 +18,9 @@ package io.netty.contrib.channel.aio;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
+import io.netty.channel.ChannelProgressiveFuture;
+import io.netty.channel.ChannelProgressiveFutureListener;
+import io.netty.channel.ChannelProgressivePromise;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.DefaultFileRegion;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -30,6 +33,7 @@ import java.io.File;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -41,8 +45,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A region streamed to an {@link EmbeddedChannel} through a reader whose reads complete when the test says so: the
- * chunks are written in file order, the channel's writability holds reads back, and a failed read fails the region,
- * frees its chunks and closes the channel.
+ * chunks are written in file order, the channel's writability and writes that have not completed hold reads back,
+ * and a failed read or write fails the region and frees its chunks.
  */
 class AioFileStreamTest {
 
@@ -50,7 +54,42 @@ class AioFileStreamTest {
     private static final AioFileRegionConfig CONFIG = AioFileRegionConfig.builder().chunkSize(CHUNK).readAhead(4)
             .build();
 
+    /** Between the stream and the channel: holds the chunks written while {@link #holding}, as a slow socket would. */
+    static final class HeldWrites extends ChannelOutboundHandlerAdapter {
+        final ArrayDeque<ByteBuf> messages = new ArrayDeque<>();
+        final ArrayDeque<ChannelPromise> promises = new ArrayDeque<>();
+        boolean holding;
+        ChannelHandlerContext ctx;
+
+        @Override
+        public void handlerAdded(ChannelHandlerContext ctx) {
+            this.ctx = ctx;
+        }
+
+        @Override
+        public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+            if (holding && msg instanceof ByteBuf) {
+                messages.add((ByteBuf) msg);
+                promises.add(promise);
+            } else {
+                ctx.write(msg, promise);
+            }
+        }
+
+        /** Lets the oldest held write through to the channel, which completes it. */
+        void letThrough() {
+            ctx.writeAndFlush(messages.poll(), promises.poll());
+        }
+
+        /** Fails the oldest held write, freeing its chunk as the channel would. */
+        void fail(Throwable cause) {
+            messages.poll().release();
+            promises.poll().setFailure(cause);
+        }
+    }
+
     private final ManualReader reader = new ManualReader();
+    private final HeldWrites held = new HeldWrites();
     private final List<Object> done = new ArrayList<>();
     private File file;
     private EmbeddedChannel channel;
@@ -60,9 +99,9 @@ class AioFileStreamTest {
     void setUp() throws IOException {
         file = File.createTempFile("aio-file-stream", ".bin");
         try (RandomAccessFile raf = new RandomAccessFile(file, "rw")) {
-            raf.setLength(4 * CHUNK);
+            raf.setLength(8 * CHUNK);
         }
-        channel = new EmbeddedChannel(new ChannelOutboundHandlerAdapter() {
+        channel = new EmbeddedChannel(held, new ChannelOutboundHandlerAdapter() {
             @Override
             public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
                 stream = new AioFileStream(ctx, (DefaultFileRegion) msg, promise, reader, CONFIG);
@@ -73,6 +112,7 @@ class AioFileStreamTest {
 
     @AfterEach
     void tearDown() throws IOException {
+        held.messages.forEach(ByteBuf::release);
         channel.finishAndReleaseAll();
         Files.delete(file.toPath());
     }
@@ -140,5 +180,67 @@ class AioFileStreamTest {
         ByteBuf late = reader.reads.get(2).complete();
         assertEquals(0, late.refCnt(), "a chunk that arrives after the failure is freed");
         assertNull(channel.readOutbound());
+    }
+
+    @Test
+    void writesThatHaveNotCompletedHoldTheWindowAndProgressFollowsThem() {
+        held.holding = true;
+        List<Long> progress = new ArrayList<>();
+        ChannelProgressivePromise promise = channel.newProgressivePromise();
+        promise.addListener(new ChannelProgressiveFutureListener() {
+            @Override
+            public void operationProgressed(ChannelProgressiveFuture future, long sent, long total) {
+                progress.add(sent);
+            }
+
+            @Override
+            public void operationComplete(ChannelProgressiveFuture future) {
+            }
+        });
+        channel.writeAndFlush(new DefaultFileRegion(file, 0, 4 * CHUNK), promise);
+        for (int i = 0; i < 4; i++) {
+            reader.reads.get(i).complete();
+        }
+        assertEquals(4, held.messages.size());
+        assertTrue(progress.isEmpty(), "no write has completed");
+        assertEquals(List.of("done"), done, "every chunk is written: the stream no longer needs the channel");
+        assertFalse(promise.isDone(), "the promise waits for the writes");
+        for (int i = 1; i <= 4; i++) {
+            held.letThrough();
+            ((ByteBuf) channel.readOutbound()).release();
+            assertEquals((long) i * CHUNK, progress.get(progress.size() - 1));
+        }
+        assertTrue(promise.isSuccess());
+    }
+
+    @Test
+    void writesThatHaveNotCompletedHoldTheReadAheadWindow() {
+        held.holding = true;
+        writeRegion(0, 8 * CHUNK);
+        assertEquals(4, reader.reads.size(), "the window");
+        for (int i = 0; i < 4; i++) {
+            reader.reads.get(i).complete();
+        }
+        assertEquals(4, held.messages.size());
+        assertEquals(4, reader.reads.size(), "four chunks on their way to the peer: nothing more is read");
+        held.letThrough();
+        ((ByteBuf) channel.readOutbound()).release();
+        assertEquals(5, reader.reads.size(), "one write completed: one more read");
+    }
+
+    @Test
+    void aFailedWriteFailsTheRegionAndFreesWhatArrivesAfter() {
+        held.holding = true;
+        ChannelPromise promise = writeRegion(0, 4 * CHUNK);
+        reader.reads.get(0).complete();
+        assertEquals(1, held.messages.size());
+        IOException cause = new IOException("Connection reset by peer");
+        held.fail(cause);
+        assertSame(cause, promise.cause());
+        assertEquals(List.of(cause), done);
+        assertTrue(reader.closed);
+        ByteBuf late = reader.reads.get(1).complete();
+        assertEquals(0, late.refCnt(), "a chunk that arrives after the failure is freed");
+        assertTrue(held.messages.isEmpty(), "nothing is written after the failure");
     }
 }
