@@ -99,9 +99,11 @@ final class StalledRun {
         String curl = Tools.require("curl");
         files.dropCaches();
         try (ServerProcess server = ServerProcess.start(config, o.dir, cell.threads, work, null, o.baseline)) {
-            // Each stalled response holds its file open, and the AIO server also the loop's O_DIRECT descriptor of
-            // each file in use; a server short of descriptors would refuse the fetches instead of serving them.
-            long serverFiles = sockets + stalled + Math.min(stalled, o.stalledFiles()) + 2L * o.stalledClients + 100;
+            // The stalled responses of one file share its descriptor over HTTP/1.1 (regions); an HTTP/2 stream's
+            // chunked input holds its own. The AIO server also keeps the loop's O_DIRECT descriptor of each file in
+            // use. A server short of descriptors would refuse the fetches instead of serving them.
+            long shared = Math.min(stalled, o.stalledFiles());
+            long serverFiles = sockets + (h2 ? stalled : shared) + shared + 2L * o.stalledClients + 100;
             requireOpenFiles(serverFiles, openFileLimit(Paths.get("/proc", Long.toString(server.pids().get(0)),
                     "limits")), "the server");
             List<String> paths = new ArrayList<>();

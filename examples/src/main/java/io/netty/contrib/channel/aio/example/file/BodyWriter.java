@@ -52,10 +52,15 @@ final class BodyWriter {
 
     private final FileServerOptions.Mode mode;
     private final AioFileRegionConfig aio;
+    private final SharedFiles files;
 
-    BodyWriter(FileServerOptions.Mode mode, AioFileRegionConfig aio) {
+    /**
+     * @param files the server's files open for regions, shared by the responses that send the same file
+     */
+    BodyWriter(FileServerOptions.Mode mode, AioFileRegionConfig aio, SharedFiles files) {
         this.aio = aio;
         this.mode = mode;
+        this.files = files;
     }
 
     /**
@@ -80,14 +85,15 @@ final class BodyWriter {
 
     /**
      * The message that carries {@code count} bytes of {@code file} from {@code position} on {@code ctx}'s channel. It
-     * owns {@code file} from now on: the file is closed when the message has been written or dropped.
+     * owns {@code file} from now on: the file is closed when the message has been written or dropped (a region's file
+     * may be closed at once, when a region of another response already has the same file open: {@link SharedFiles}).
      *
      * @throws IOException if a chunked input cannot be made (the file is closed then)
      */
     Object body(ChannelHandlerContext ctx, FileChannel file, long position, long count, boolean compressed)
             throws IOException {
         if (!chunks(ctx.channel(), compressed, position + count)) {
-            return new DefaultFileRegion(file, position, count);
+            return files.region(file, position, count);
         }
         if (mode == FileServerOptions.Mode.AIO) {
             // Reads on the loop of the channel the chunks are written to: on an HTTP/2 stream, the connection's.

@@ -85,6 +85,8 @@ public final class FileServer implements AutoCloseable {
     private final FailureLog failureLog = new FailureLog();
     private final AccessLog accessLog;
     private final MetadataLookup metadataLookup;
+    /** The files open for the regions being sent, each once. */
+    private final SharedFiles sharedFiles = new SharedFiles();
     private final ServerStats stats;
     /** {@code GET /metrics} of {@code --metrics}, or {@code null}. */
     private MetricsEndpoint metrics;
@@ -391,6 +393,10 @@ public final class FileServer implements AutoCloseable {
     /** Where path lookups run, and how many ran where. */
     MetadataLookup metadataLookup() {
         return metadataLookup;
+    }
+
+    SharedFiles sharedFiles() {
+        return sharedFiles;
     }
 
     private static long left(long end) {

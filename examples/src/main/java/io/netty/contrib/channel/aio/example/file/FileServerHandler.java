@@ -85,11 +85,12 @@ final class FileServerHandler extends ChannelInboundHandlerAdapter implements Up
 
     /**
      * @param accessLog where a line per response goes, or {@code null}
+     * @param files the server's files open for regions
      */
     FileServerHandler(FileServerOptions options, BooleanSupplier stopping, RequestFlow flow, FailureLog log,
-                      AccessLog accessLog, MetadataLookup metadata) {
+                      AccessLog accessLog, MetadataLookup metadata, SharedFiles files) {
         root = options.root;
-        bodies = new BodyWriter(options.mode, options.aio);
+        bodies = new BodyWriter(options.mode, options.aio, files);
         maxPipelined = options.maxPipelined;
         maxRanges = options.maxRanges;
         dotfiles = options.dotfiles;

@@ -100,7 +100,7 @@ final class FileServerInitializer extends ChannelInitializer<SocketChannel> impl
     /** Adds the request handlers (uploads when enabled, then files) at the end of a connection or stream pipeline. */
     private void handlers(ChannelPipeline p, RequestFlow flow) {
         FileServerHandler files = new FileServerHandler(server.options(), server::isStopping, flow,
-                server.failureLog(), server.accessLog(), server.metadataLookup());
+                server.failureLog(), server.accessLog(), server.metadataLookup(), server.sharedFiles());
         if (server.options().uploads) {
             p.addLast(new UploadHandler(server.options(), server::isStopping, files, flow, server.failureLog(),
                     server.metadataLookup()));

@@ -59,6 +59,8 @@ class HostileClientTest {
 
     private static Path root;
     private static File big;
+    /** Larger than what a socket that is not read takes in (its send and receive buffers) and the read-ahead. */
+    private static File huge;
     private static final AtomicInteger infoLines = new AtomicInteger();
     private static final Handler COUNT_INFO = new Handler() {
         @Override
@@ -83,6 +85,7 @@ class HostileClientTest {
     static void files() throws Exception {
         root = TestFiles.directory("hostile");
         big = TestFiles.create(root, "big.bin", 3_000_017, 11);
+        huge = TestFiles.create(root, "huge.bin", (16 << 20) + 3, 13);
         Files.write(root.resolve("hello.txt"), "hello, world\n".getBytes(StandardCharsets.UTF_8));
         SERVER_LOG.addHandler(COUNT_INFO);
     }
@@ -307,5 +310,34 @@ class HostileClientTest {
         } catch (IOException e) {
             return true; // reset
         }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"aio", "sendfile"})
+    void clientsThatStopReadingOneFileHoldOneDescriptorOfIt(String mode) throws Exception {
+        start(mode);
+        Path file = huge.toPath().toAbsolutePath();
+        List<RawHttp> stalled = new ArrayList<>();
+        try {
+            for (int i = 0; i < 20; i++) {
+                RawHttp r = new RawHttp(server.port());
+                stalled.add(r);
+                r.send(RawHttp.get("/huge.bin"));
+                assertEquals(200, r.readHeaders().status, "the response has begun; its body is not read");
+            }
+            assertEquals(1, TestServers.ownAndDirectFilesUnder(file)[0],
+                    "20 responses of one file under way share its descriptor");
+            wellBehavedClientIsServed(false);
+            assertEquals(1, TestServers.ownAndDirectFilesUnder(file)[0]);
+        } finally {
+            for (RawHttp r : stalled) {
+                r.close();
+            }
+        }
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (TestServers.ownAndDirectFilesUnder(file)[0] > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertEquals(0, TestServers.ownAndDirectFilesUnder(file)[0], "closed with the last response");
     }
 }

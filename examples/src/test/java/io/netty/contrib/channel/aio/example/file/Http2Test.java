@@ -33,10 +33,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -60,9 +58,6 @@ class Http2Test {
 
     @RegisterExtension
     static final LeakAndContextCheck CHECK = LeakAndContextCheck.perClass();
-
-    /** {@code O_DIRECT} in the (octal) flags of {@code /proc/<pid>/fdinfo}: 040000 on x86-64, 0200000 on aarch64. */
-    private static final int O_DIRECT = "aarch64".equals(System.getProperty("os.arch")) ? 0200000 : 040000;
 
     private static Path root;
     private static File big;
@@ -295,39 +290,13 @@ class Http2Test {
         }
     }
 
-    /**
-     * This process's descriptors of files under {@code dir}: {@code [0]} opened without {@code O_DIRECT} (a response's
-     * own), {@code [1]} with it (the open-file cache of a loop keeps those of recently served files).
-     */
-    private static int[] openFilesUnder(Path dir) throws IOException {
-        int[] open = new int[2];
-        try (DirectoryStream<Path> fds = Files.newDirectoryStream(Paths.get("/proc/self/fd"))) {
-            for (Path fd : fds) {
-                try {
-                    if (!Files.readSymbolicLink(fd).startsWith(dir)) {
-                        continue;
-                    }
-                    for (String line : Files.readAllLines(Paths.get("/proc/self/fdinfo/" + fd.getFileName()))) {
-                        if (line.startsWith("flags:")) {
-                            boolean direct = (Integer.parseInt(line.substring(6).trim(), 8) & O_DIRECT) != 0;
-                            open[direct ? 1 : 0]++;
-                        }
-                    }
-                } catch (IOException e) {
-                    // closed since it was listed
-                }
-            }
-        }
-        return open;
-    }
-
     @ParameterizedTest
     @ValueSource(strings = {"aio", "aio+tls", "chunked", "aio@nio"})
     void aStreamResetMidFileLeavesTheOthersServedAndNothingOpen(String mode) throws Exception {
         FileServer server = server(mode);
         String expected = TestFiles.sha256(big, 0, big.length());
         PageCache.evict(big);
-        int[] before = openFilesUnder(root);
+        int[] before = TestServers.ownAndDirectFilesUnder(root);
         try (Http2TestClient h2 = Http2TestClient.connect(server, mode.endsWith("+tls"))) {
             List<CompletableFuture<Http2TestClient.Response>> whole = new ArrayList<>();
             List<CompletableFuture<Http2TestClient.Response>> cut = new ArrayList<>();
@@ -350,10 +319,10 @@ class Http2Test {
             // The responses' own descriptors are closed; this server's open-file cache may keep one O_DIRECT
             // descriptor per file served (big.bin, hello.txt).
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (openFilesUnder(root)[0] > before[0] && System.nanoTime() < deadline) {
+            while (TestServers.ownAndDirectFilesUnder(root)[0] > before[0] && System.nanoTime() < deadline) {
                 Thread.sleep(20);
             }
-            int[] open = openFilesUnder(root);
+            int[] open = TestServers.ownAndDirectFilesUnder(root);
             assertEquals(before[0], open[0], "files left open by the reset streams");
             assertTrue(open[1] <= before[1] + 2, "O_DIRECT descriptors: " + open[1] + ", before: " + before[1]);
         }

@@ -255,6 +255,36 @@ final class TestServers {
         return n;
     }
 
+    /** {@code O_DIRECT} in the (octal) flags of {@code /proc/<pid>/fdinfo}: 040000 on x86-64, 0200000 on aarch64. */
+    private static final int O_DIRECT = "aarch64".equals(System.getProperty("os.arch")) ? 0200000 : 040000;
+
+    /**
+     * This process's descriptors of files under {@code dir} (or of {@code dir}, a file): {@code [0]} opened without
+     * {@code O_DIRECT} (a response's own, or one that responses share), {@code [1]} with it (the open-file cache of a
+     * loop keeps those of recently served files).
+     */
+    static int[] ownAndDirectFilesUnder(Path dir) throws IOException {
+        int[] open = new int[2];
+        try (DirectoryStream<Path> fds = Files.newDirectoryStream(Paths.get("/proc/self/fd"))) {
+            for (Path fd : fds) {
+                try {
+                    if (!Files.readSymbolicLink(fd).startsWith(dir)) {
+                        continue;
+                    }
+                    for (String line : Files.readAllLines(Paths.get("/proc/self/fdinfo/" + fd.getFileName()))) {
+                        if (line.startsWith("flags:")) {
+                            boolean direct = (Integer.parseInt(line.substring(6).trim(), 8) & O_DIRECT) != 0;
+                            open[direct ? 1 : 0]++;
+                        }
+                    }
+                } catch (IOException e) {
+                    // closed since it was listed
+                }
+            }
+        }
+        return open;
+    }
+
     /** The file descriptors of process {@code pid} open on {@code dir} itself (a server's root). */
     static int openOn(long pid, Path dir) {
         int n = 0;
