@@ -306,19 +306,19 @@ static jint netty_aio_openat2_0(JNIEnv* env, jclass clazz, jint dirfd, jbyteArra
     return (jint) netty_aio_openat2(dirfd, buf, flags, (uint64_t) (unsigned int) resolve);
 }
 
-/* out: [mode, size, mtimeSec, mtimeNsec, atimeSec, atimeNsec]
+/* out: [mode, size, mtimeSec, mtimeNsec, atimeSec, atimeNsec, dev, ino]
  * IMPORTANT: this needs to be consistent with FileAttributes.SLOTS and its constructor. */
 static jint netty_aio_fstat0(JNIEnv* env, jclass clazz, jint fd, jlongArray out) {
-    if (!check_out_array(env, out, 6)) {
+    if (!check_out_array(env, out, 8)) {
         return -EFAULT;
     }
     struct stat st;
     if (fstat(fd, &st) < 0) {
         return -errno;
     }
-    jlong values[6] = { (jlong) st.st_mode, (jlong) st.st_size, (jlong) st.st_mtim.tv_sec, (jlong) st.st_mtim.tv_nsec,
-                        (jlong) st.st_atim.tv_sec, (jlong) st.st_atim.tv_nsec };
-    (*env)->SetLongArrayRegion(env, out, 0, 6, values);
+    jlong values[8] = { (jlong) st.st_mode, (jlong) st.st_size, (jlong) st.st_mtim.tv_sec, (jlong) st.st_mtim.tv_nsec,
+                        (jlong) st.st_atim.tv_sec, (jlong) st.st_atim.tv_nsec, (jlong) st.st_dev, (jlong) st.st_ino };
+    (*env)->SetLongArrayRegion(env, out, 0, 8, values);
     return 0;
 }
 

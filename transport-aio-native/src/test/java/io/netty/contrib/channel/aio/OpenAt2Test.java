@@ -44,6 +44,7 @@ import static io.netty.contrib.channel.aio.FileLookups.RESOLVE_NO_SYMLINKS;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -121,6 +122,11 @@ class OpenAt2Test {
                 assertTrue(AioFiles.fd(channel) >= 0);
                 try (AioFileDescriptor direct = AioFiles.reopen(channel, O_RDONLY | AioFiles.O_DIRECT)) {
                     assertTrue(direct.isOpen());
+                    assertEquals(attrs.fileKey(), FileLookups.attributes(direct).fileKey(),
+                            "two descriptors of one file: one key");
+                }
+                try (AioFileDescriptor parent = root()) {
+                    assertNotEquals(attrs.fileKey(), FileLookups.attributes(parent).fileKey(), "another file");
                 }
                 DefaultFileRegion region = new DefaultFileRegion(channel, 0, 10_000);
                 assertEquals(10_000, region.count());

@@ -36,8 +36,8 @@ import java.util.function.Consumer;
  * not more than half in use). Memory per connection is therefore at most {@code readAhead} chunk buffers of the loop's
  * {@link ChunkPool} besides the channel's own outbound buffer; and all streams of a loop together stay within the
  * loop's memory budget ({@link AioLoopConfig#memoryBudgetBytes()}): a chunk's buffer is in use until the channel
- * releases it. Chunks served from the page cache may be parts of the region, sent with {@code sendfile}. Every method runs on the channel's event loop (also
- * when the loop ends without closing the channel: see {@link AioLoop.Owner}).
+ * releases it. Chunks served from the page cache may be parts of the region, sent with {@code sendfile}. Every method
+ * runs on the channel's event loop (also when the loop ends without closing the channel: see {@link AioLoop.Owner}).
  */
 final class AioFileStream implements ChunkWindow.Listener {
 

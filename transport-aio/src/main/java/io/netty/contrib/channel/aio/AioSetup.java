@@ -31,7 +31,10 @@ final class AioSetup {
     private AioSetup() {
     }
 
-    /** Why {@code io_setup(maxEvents)} failed with {@code res}; for {@code EAGAIN}, which system limit and how to raise it. */
+    /**
+     * Why {@code io_setup(maxEvents)} failed with {@code res}; for {@code EAGAIN}, which system limit and how to raise
+     * it.
+     */
     static IOException failure(int maxEvents, long res) {
         IOException cause = Native.newIOException("io_setup", res);
         if (res != -Native.EAGAIN) {

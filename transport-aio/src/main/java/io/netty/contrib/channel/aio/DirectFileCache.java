@@ -34,9 +34,9 @@ final class DirectFileCache {
     private final int capacity;
     private final long idleNanos;
     /** Files with at least one reader. */
-    private final HashMap<Key, DirectFile> inUse = new HashMap<>();
+    private final HashMap<FileKey, DirectFile> inUse = new HashMap<>();
     /** Files with no reader, the longest idle first. */
-    private final LinkedHashMap<Key, DirectFile> idle = new LinkedHashMap<>();
+    private final LinkedHashMap<FileKey, DirectFile> idle = new LinkedHashMap<>();
     private final LoopRecorder metrics;
 
     DirectFileCache(int capacity, long idleNanos, LoopRecorder metrics) {
@@ -52,7 +52,7 @@ final class DirectFileCache {
      * @throws IOException if the file cannot be opened with {@code O_DIRECT} (the file system refuses it)
      */
     DirectFile acquire(int bufferedFd, FileStat stat) throws IOException {
-        Key key = new Key(stat.device, stat.inode);
+        FileKey key = new FileKey(stat.device, stat.inode);
         DirectFile file = inUse.get(key);
         if (file == null) {
             file = idle.remove(key);
@@ -91,7 +91,7 @@ final class DirectFileCache {
         if (!file.released()) {
             return;
         }
-        Key key = new Key(file.stat().device, file.stat().inode);
+        FileKey key = new FileKey(file.stat().device, file.stat().inode);
         if (inUse.get(key) == file) {
             inUse.remove(key);
             file.lastUsed = System.nanoTime();
@@ -128,25 +128,5 @@ final class DirectFileCache {
         }
         inUse.clear();
         idle.clear();
-    }
-
-    private static final class Key {
-        private final long device;
-        private final long inode;
-
-        Key(long device, long inode) {
-            this.device = device;
-            this.inode = inode;
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Key && ((Key) o).device == device && ((Key) o).inode == inode;
-        }
-
-        @Override
-        public int hashCode() {
-            return Long.hashCode(inode * 31 + device);
-        }
     }
 }

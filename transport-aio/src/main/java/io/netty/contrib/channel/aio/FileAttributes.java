@@ -26,7 +26,7 @@ import java.util.concurrent.TimeUnit;
 final class FileAttributes implements BasicFileAttributes {
 
     /** The slots that {@code Native.fstat0} fills. */
-    static final int SLOTS = 6;
+    static final int SLOTS = 8;
 
     /** {@code S_IFMT} and the file types of {@code inode(7)}. */
     private static final int S_IFMT = 0170000;
@@ -40,6 +40,7 @@ final class FileAttributes implements BasicFileAttributes {
     private final long mtimeNanos;
     private final long atimeSeconds;
     private final long atimeNanos;
+    private final FileKey key;
 
     FileAttributes(long[] out) {
         // IMPORTANT: the layout of out needs to be consistent with netty_aio_fstat0 in netty_aio_native.c.
@@ -49,6 +50,7 @@ final class FileAttributes implements BasicFileAttributes {
         mtimeNanos = out[3];
         atimeSeconds = out[4];
         atimeNanos = out[5];
+        key = new FileKey(out[6], out[7]);
     }
 
     private static FileTime time(long seconds, long nanos) {
@@ -97,10 +99,10 @@ final class FileAttributes implements BasicFileAttributes {
         return size;
     }
 
-    /** {@code null}: not needed by the callers of {@link FileLookups#attributes}. */
+    /** The file's device and inode: equal for two descriptors of the same file, as the JDK's own file keys are. */
     @Override
     public Object fileKey() {
-        return null;
+        return key;
     }
 
     @Override

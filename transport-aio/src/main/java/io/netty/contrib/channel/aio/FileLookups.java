@@ -185,8 +185,8 @@ public final class FileLookups {
 
     /**
      * The type, size and times of an open file: one {@code fstat(2)}, which needs no disk read (the inode of an open
-     * file is in memory). {@link BasicFileAttributes#fileKey()} is {@code null}; the creation time is the modification
-     * time.
+     * file is in memory). {@link BasicFileAttributes#fileKey()} is the file's device and inode (equal for two
+     * descriptors of one file); the creation time is the modification time.
      *
      * @param fd an open descriptor of the file, also one opened with {@link AioFiles#O_PATH}
      * @return the attributes, read once: a snapshot

@@ -31,8 +31,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * only with that other one (bytes read with their completion), while the writer pays for no fence (on x86 both are
  * plain moves). Fallbacks may be counted by any thread (a chunked input read elsewhere) and are added atomically.
  *
- * <p>Adding a figure: a {@link Figure} constant (its label is what {@code AioMetrics.toString} prints, through {@link RecorderGroup}), the method
- * here that records it, and the getter of {@link AioMetrics} that reads it.
+ * <p>Adding a figure: a {@link Figure} constant (its label is what {@code AioMetrics.toString} prints, through
+ * {@link RecorderGroup}), the method here that records it, and the getter of {@link AioMetrics} that reads it.
  */
 final class LoopRecorder {
 

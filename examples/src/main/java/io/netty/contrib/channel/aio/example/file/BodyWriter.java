@@ -88,12 +88,14 @@ final class BodyWriter {
      * owns {@code file} from now on: the file is closed when the message has been written or dropped (a region's file
      * may be closed at once, when a region of another response already has the same file open: {@link SharedFiles}).
      *
+     * @param fileKey the file's device and inode, or {@code null} if unknown (the region keeps {@code file})
+     *
      * @throws IOException if a chunked input cannot be made (the file is closed then)
      */
-    Object body(ChannelHandlerContext ctx, FileChannel file, long position, long count, boolean compressed)
-            throws IOException {
+    Object body(ChannelHandlerContext ctx, FileChannel file, Object fileKey, long position, long count,
+                boolean compressed) throws IOException {
         if (!chunks(ctx.channel(), compressed, position + count)) {
-            return files.region(file, position, count);
+            return files.region(file, fileKey, position, count);
         }
         if (mode == FileServerOptions.Mode.AIO) {
             // Reads on the loop of the channel the chunks are written to: on an HTTP/2 stream, the connection's.

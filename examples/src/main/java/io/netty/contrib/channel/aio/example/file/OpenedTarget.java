@@ -45,18 +45,24 @@ final class OpenedTarget {
     /** The file's size and modification time (ms), when it was opened and stat-ed. */
     final long length;
     final long modified;
+    /**
+     * The open file's device and inode, from the {@code fstat} of its descriptor ({@link SharedFiles}); {@code null}
+     * when it was opened by path.
+     */
+    final Object fileKey;
     /** The sorted entries of a listing, or {@code null}. */
     final List<DirectoryListing.Entry> entries;
     /** What failed ({@code open}, {@code stat} or {@code list}) and how, or {@code null}s. */
     final String failedStep;
     final IOException failure;
 
-    private OpenedTarget(RequestTarget target, FileChannel channel, long length, long modified,
+    private OpenedTarget(RequestTarget target, FileChannel channel, long length, long modified, Object fileKey,
                          List<DirectoryListing.Entry> entries, String failedStep, IOException failure) {
         this.target = target;
         this.channel = channel;
         this.length = length;
         this.modified = modified;
+        this.fileKey = fileKey;
         this.entries = entries;
         this.failedStep = failedStep;
         this.failure = failure;
@@ -72,18 +78,21 @@ final class OpenedTarget {
             return openTarget(root, uri, dotfiles);
         } catch (RuntimeException e) {
             logger.warn("lookup of {} failed", uri, e);
-            return new OpenedTarget(RequestTarget.refusal(INTERNAL_SERVER_ERROR), null, 0, 0, null, null, null);
+            return new OpenedTarget(RequestTarget.refusal(INTERNAL_SERVER_ERROR), null, 0, 0, null, null, null, null);
         }
     }
 
     /** A target whose response needs nothing from the file system: a refusal or a redirect. */
     static OpenedTarget answered(RequestTarget target) {
-        return new OpenedTarget(target, null, 0, 0, null, null, null);
+        return new OpenedTarget(target, null, 0, 0, null, null, null, null);
     }
 
-    /** A file target with its open {@code channel} (now this object's), its size and modification time (ms). */
-    static OpenedTarget opened(RequestTarget target, FileChannel channel, long length, long modified) {
-        return new OpenedTarget(target, channel, length, modified, null, null, null);
+    /**
+     * A file target with its open {@code channel} (now this object's), its size and modification time (ms), and its
+     * device and inode ({@code fileKey}).
+     */
+    static OpenedTarget opened(RequestTarget target, FileChannel channel, long length, long modified, Object fileKey) {
+        return new OpenedTarget(target, channel, length, modified, fileKey, null, null, null);
     }
 
     private static OpenedTarget openTarget(Path root, String uri, boolean dotfiles) {
@@ -93,15 +102,15 @@ final class OpenedTarget {
                 return openFile(target);
             case LISTING:
                 try {
-                    return new OpenedTarget(target, null, 0, 0, DirectoryListing.read(target.file(), dotfiles), null,
-                            null);
+                    return new OpenedTarget(target, null, 0, 0, null, DirectoryListing.read(target.file(), dotfiles),
+                            null, null);
                 } catch (IOException e) {
                     return failed(target, "list", e);
                 } catch (DirectoryIteratorException e) {
                     return failed(target, "list", e.getCause());
                 }
             default:
-                return new OpenedTarget(target, null, 0, 0, null, null, null);
+                return new OpenedTarget(target, null, 0, 0, null, null, null, null);
         }
     }
 
@@ -115,7 +124,7 @@ final class OpenedTarget {
         try {
             long length = channel.size();
             long modified = Files.getLastModifiedTime(target.file()).toMillis();
-            return new OpenedTarget(target, channel, length, modified, null, null, null);
+            return new OpenedTarget(target, channel, length, modified, null, null, null, null);
         } catch (IOException e) {
             closeQuietly(channel);
             return failed(target, "stat", e);
@@ -123,7 +132,7 @@ final class OpenedTarget {
     }
 
     private static OpenedTarget failed(RequestTarget target, String step, IOException e) {
-        return new OpenedTarget(target, null, 0, 0, null, step, e);
+        return new OpenedTarget(target, null, 0, 0, null, null, step, e);
     }
 
     /** The open file, now the caller's to close; {@code null} if there is none or it was taken. */

@@ -142,7 +142,7 @@ final class ResponseWriter {
                     ctx.write(bodyHead);
                     if (!head && plan.count > 0) {
                         ownsChannel = false;
-                        writeBody(channel, plan.first, plan.count, plan.compressed);
+                        writeBody(channel, opened.fileKey, plan.first, plan.count, plan.compressed);
                     }
                     completion.complete(request, ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT), keepAlive);
                     break;
@@ -153,7 +153,7 @@ final class ResponseWriter {
                         completion.complete(request, ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT), keepAlive);
                     } else {
                         ownsChannel = false;
-                        writePart(request, plan.parts, 0, channel, keepAlive);
+                        writePart(request, plan.parts, 0, channel, opened.fileKey, keepAlive);
                     }
             }
         } finally {
@@ -168,7 +168,7 @@ final class ResponseWriter {
      * once this one has been sent: a response holds one open file at a time.
      */
     private void writePart(HttpRequest request, FileResponse.Multipart parts, int i, FileChannel channel,
-                           boolean keepAlive) {
+                           Object fileKey, boolean keepAlive) {
         long[] r = parts.ranges.get(i);
         boolean last = i + 1 == parts.ranges.size();
         FileChannel next = null;
@@ -184,7 +184,7 @@ final class ResponseWriter {
             }
         }
         ctx.write(new DefaultHttpContent(Unpooled.copiedBuffer(parts.partHeader(i), StandardCharsets.US_ASCII)));
-        ChannelFuture body = writeBody(channel, r[0], r[1] - r[0] + 1, false);
+        ChannelFuture body = writeBody(channel, fileKey, r[0], r[1] - r[0] + 1, false);
         if (last) {
             ctx.write(new DefaultHttpContent(Unpooled.copiedBuffer(parts.end(), StandardCharsets.US_ASCII)));
             completion.complete(request, ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT), keepAlive);
@@ -197,7 +197,7 @@ final class ResponseWriter {
                 closeQuietly(nextChannel);
                 return; // writeBody's listener has closed the connection
             }
-            writePart(request, parts, i + 1, nextChannel, keepAlive);
+            writePart(request, parts, i + 1, nextChannel, fileKey, keepAlive);
         });
     }
 
@@ -252,10 +252,11 @@ final class ResponseWriter {
      * The file's bytes, as a region or as chunks (see {@link BodyWriter}); the channel is closed when they have been
      * sent. {@code compressed}: the compressor encodes them, so they must be chunks.
      */
-    private ChannelFuture writeBody(FileChannel channel, long position, long count, boolean compressed) {
+    private ChannelFuture writeBody(FileChannel channel, Object fileKey, long position, long count,
+                                    boolean compressed) {
         ChannelFuture body;
         try {
-            body = ctx.write(bodies.body(ctx, channel, position, count, compressed));
+            body = ctx.write(bodies.body(ctx, channel, fileKey, position, count, compressed));
         } catch (IOException e) {
             ctx.close(); // the response has begun: its framing cannot be kept
             return ctx.newFailedFuture(e);

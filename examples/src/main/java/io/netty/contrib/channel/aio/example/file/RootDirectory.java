@@ -191,7 +191,7 @@ final class RootDirectory implements AutoCloseable {
                 long modified = attrs.lastModifiedTime().toMillis();
                 FileChannel channel = FileLookups.readChannel(file);
                 return Lookup.answered(OpenedTarget.opened(RequestTarget.file(real, parsed.path), channel,
-                        attrs.size(), modified));
+                        attrs.size(), modified, attrs.fileKey()));
             }
             closeQuietly(file);
             if (directory) {

@@ -16,14 +16,9 @@
 package io.netty.contrib.channel.aio.example.file;
 
 import io.netty.channel.DefaultFileRegion;
-import io.netty.contrib.channel.aio.Aio;
-import io.netty.contrib.channel.aio.AioFiles;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -36,8 +31,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the lookup that opens each request's file, and its checks, are unchanged, and a file replaced under its name (a new
  * inode) is never served from the old one's descriptor.
  *
- * <p>Shared by all the loops of a server. Without the native library a file's descriptor number is not known, and
- * every response keeps its own.
+ * <p>Shared by all the loops of a server. The key is the device and inode from the {@code fstat} the lookup made of
+ * the descriptor ({@link OpenedTarget#fileKey}); a file opened by path (one with a symbolic link on its way, or
+ * without the native library) has none, and its response keeps its own descriptor.
  */
 final class SharedFiles {
 
@@ -47,9 +43,11 @@ final class SharedFiles {
      * A region of {@code count} bytes of {@code file} from {@code position}, which owns {@code file} from now on: it
      * is closed now if another response's descriptor of the same file serves the region, else when the last region
      * on it has been released.
+     *
+     * @param key the file's device and inode ({@code fileKey()} of the {@code fstat} of {@code file}), or {@code null}
+     *        if unknown: the region then keeps {@code file} to itself
      */
-    DefaultFileRegion region(FileChannel file, long position, long count) {
-        Object key = key(file);
+    DefaultFileRegion region(FileChannel file, Object key, long position, long count) {
         if (key == null) {
             return new DefaultFileRegion(file, position, count);
         }
@@ -69,20 +67,6 @@ final class SharedFiles {
     /** How many files are open for responses now. */
     int size() {
         return open.size();
-    }
-
-    /** The file's device and inode ({@link BasicFileAttributes#fileKey()}), or {@code null} if they cannot be read. */
-    private static Object key(FileChannel file) {
-        if (!Aio.isAvailable()) {
-            return null;
-        }
-        try {
-            // stat(2) of the descriptor's link in procfs: the open file's own inode, whatever its path names now.
-            return Files.readAttributes(Path.of("/proc/self/fd/" + AioFiles.fd(file)), BasicFileAttributes.class)
-                    .fileKey();
-        } catch (IOException | RuntimeException e) {
-            return null;
-        }
     }
 
     private static void closeQuietly(FileChannel file) {

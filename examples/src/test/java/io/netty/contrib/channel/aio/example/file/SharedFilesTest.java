@@ -16,6 +16,9 @@
 package io.netty.contrib.channel.aio.example.file;
 
 import io.netty.channel.DefaultFileRegion;
+import io.netty.channel.unix.FileDescriptor;
+import io.netty.contrib.channel.aio.AioFiles;
+import io.netty.contrib.channel.aio.FileLookups;
 import io.netty.contrib.channel.aio.TestFiles;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -62,6 +65,12 @@ class SharedFilesTest {
         return FileChannel.open(path, StandardOpenOption.READ);
     }
 
+    /** A region of {@code file}, keyed as the file server keys it: by the {@code fstat} of its descriptor. */
+    private DefaultFileRegion region(FileChannel file, long position, long count) throws IOException {
+        Object key = FileLookups.attributes(new FileDescriptor(AioFiles.fd(file))).fileKey();
+        return files.region(file, key, position, count);
+    }
+
     /** The region's bytes, as a socket would get them. */
     private static byte[] sent(DefaultFileRegion region) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -77,8 +86,8 @@ class SharedFilesTest {
     void regionsOfOneFileShareTheFirstResponsesDescriptorUntilTheLastIsReleased() throws IOException {
         FileChannel first = open(file.toPath());
         FileChannel second = open(file.toPath());
-        DefaultFileRegion a = files.region(first, 0, 100);
-        DefaultFileRegion b = files.region(second, 50_000, 50_003);
+        DefaultFileRegion a = region(first, 0, 100);
+        DefaultFileRegion b = region(second, 50_000, 50_003);
         assertFalse(second.isOpen(), "the second response's own descriptor is closed at once");
         assertTrue(first.isOpen());
         assertEquals(1, files.size());
@@ -92,7 +101,7 @@ class SharedFilesTest {
         assertEquals(0, files.size());
 
         FileChannel third = open(file.toPath());
-        DefaultFileRegion c = files.region(third, 0, 100);
+        DefaultFileRegion c = region(third, 0, 100);
         assertTrue(third.isOpen(), "a file no region sends is opened afresh");
         assertArrayEquals(TestFiles.read(file, 0, 100), sent(c));
         c.release();
@@ -104,13 +113,13 @@ class SharedFilesTest {
         Path path = dir.resolve("replaced.bin");
         File old = TestFiles.create(dir, "replaced.bin", 4096, 5);
         byte[] oldBytes = TestFiles.read(old, 0, 4096);
-        DefaultFileRegion before = files.region(open(path), 0, 4096);
+        DefaultFileRegion before = region(open(path), 0, 4096);
         File next = TestFiles.create(dir, "next.bin", 4096, 6);
         byte[] newBytes = TestFiles.read(next, 0, 4096);
         Files.move(next.toPath(), path, StandardCopyOption.REPLACE_EXISTING);
 
         FileChannel mine = open(path);
-        DefaultFileRegion after = files.region(mine, 0, 4096);
+        DefaultFileRegion after = region(mine, 0, 4096);
         assertTrue(mine.isOpen(), "another inode: a descriptor of its own");
         assertEquals(2, files.size());
         assertArrayEquals(newBytes, sent(after));
@@ -129,7 +138,7 @@ class SharedFilesTest {
             for (int t = 0; t < 4; t++) {
                 done.add(threads.submit(() -> {
                     for (int i = 0; i < 2000; i++) {
-                        DefaultFileRegion region = files.region(open(file.toPath()), 1000, 64);
+                        DefaultFileRegion region = region(open(file.toPath()), 1000, 64);
                         try {
                             assertArrayEquals(expected, sent(region));
                         } finally {
