@@ -35,11 +35,12 @@ public final class AioFileRegionConfig {
     /** How the page cache takes part: which files are served from it, and which are brought into it. */
     public enum PageCachePolicy {
         /**
-         * The default: {@link #SERVE_RESIDENT}, and a file asked for again (its count in a small per-loop frequency
-         * sketch reaches two while counts fade with age) is admitted to the page cache: the parts of it that are not
-         * cached are handed to the kernel's read-ahead ({@code posix_fadvise(WILLNEED)}, which does not wait for the
-         * disk) and served from the page cache when they have arrived, so that popular files end up in RAM and are
-         * sent with {@code sendfile}. A file seen once is read with {@code O_DIRECT} and leaves the page cache alone.
+         * The default: {@link #SERVE_RESIDENT}, and a file asked for again (while its loop still remembers the first
+         * request: the last 8,192 to 16,384 requests, in two generations of a Bloom filter) is admitted to the page
+         * cache: the parts of it that are not cached are handed to the kernel's read-ahead ({@code
+         * posix_fadvise(WILLNEED)}, which does not wait for the disk) and served from the page cache when they have
+         * arrived, so that popular files end up in RAM and are sent with {@code sendfile}. A file seen once is read
+         * with {@code O_DIRECT} and leaves the page cache alone.
          */
         ADMIT_REPEATED,
         /**
@@ -88,7 +89,8 @@ public final class AioFileRegionConfig {
 
     /**
      * Chunks of one region read or waiting to be written, at most: the chunk buffers of one connection take at most
-     * this × (chunk size + one alignment unit), besides the channel's own outbound buffer.
+     * this × the chunk size (rounded up to the loop pool's size class, and one alignment unit more when the memory
+     * alignment is above 4 KiB), besides the channel's own outbound buffer.
      *
      * @return the most chunks of one region read or waiting to be written
      */
