@@ -29,6 +29,7 @@
 #include <unistd.h>
 #include <sys/eventfd.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/uio.h>
 #include <linux/fs.h>
 #include <jni.h>
@@ -306,7 +307,8 @@ static jint netty_aio_openat2_0(JNIEnv* env, jclass clazz, jint dirfd, jbyteArra
     return (jint) netty_aio_openat2(dirfd, buf, flags, (uint64_t) (unsigned int) resolve);
 }
 
-/* out: [mode, size, mtimeSec, mtimeNsec, atimeSec, atimeNsec, dev, ino]
+/* out: [mode, size, mtimeSec, mtimeNsec, atimeSec, atimeNsec, dev, ino], dev as major << 32 | minor (as FileStat
+ * makes it of statx's fields, so that both give a file the same key)
  * IMPORTANT: this needs to be consistent with FileAttributes.SLOTS and its constructor. */
 static jint netty_aio_fstat0(JNIEnv* env, jclass clazz, jint fd, jlongArray out) {
     if (!check_out_array(env, out, 8)) {
@@ -316,8 +318,9 @@ static jint netty_aio_fstat0(JNIEnv* env, jclass clazz, jint fd, jlongArray out)
     if (fstat(fd, &st) < 0) {
         return -errno;
     }
+    jlong dev = (jlong) major(st.st_dev) << 32 | (jlong) minor(st.st_dev);
     jlong values[8] = { (jlong) st.st_mode, (jlong) st.st_size, (jlong) st.st_mtim.tv_sec, (jlong) st.st_mtim.tv_nsec,
-                        (jlong) st.st_atim.tv_sec, (jlong) st.st_atim.tv_nsec, (jlong) st.st_dev, (jlong) st.st_ino };
+                        (jlong) st.st_atim.tv_sec, (jlong) st.st_atim.tv_nsec, dev, (jlong) st.st_ino };
     (*env)->SetLongArrayRegion(env, out, 0, 8, values);
     return 0;
 }

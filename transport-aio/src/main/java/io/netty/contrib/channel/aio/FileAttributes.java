@@ -50,7 +50,8 @@ final class FileAttributes implements BasicFileAttributes {
         mtimeNanos = out[3];
         atimeSeconds = out[4];
         atimeNanos = out[5];
-        key = new FileKey(out[6], out[7]);
+        // inode 0 is no file's: the slots were left empty (a native library older than this class)
+        key = out[7] == 0 ? null : new FileKey(out[6], out[7]);
     }
 
     private static FileTime time(long seconds, long nanos) {
@@ -99,7 +100,10 @@ final class FileAttributes implements BasicFileAttributes {
         return size;
     }
 
-    /** The file's device and inode: equal for two descriptors of the same file, as the JDK's own file keys are. */
+    /**
+     * The file's device and inode: equal for two descriptors of the same file, as the JDK's own file keys are;
+     * {@code null} if the native library did not report them.
+     */
     @Override
     public Object fileKey() {
         return key;
