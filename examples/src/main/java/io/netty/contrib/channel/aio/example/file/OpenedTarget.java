@@ -46,8 +46,8 @@ final class OpenedTarget {
     final long length;
     final long modified;
     /**
-     * The open file's device and inode, from the {@code fstat} of its descriptor ({@link SharedFiles}); {@code null}
-     * when it was opened by path.
+     * The open file's {@link SharedFiles#key}: its device and inode, from the {@code fstat} of its descriptor, with
+     * its size and modification time; {@code null} when it was opened by path.
      */
     final Object fileKey;
     /** The sorted entries of a listing, or {@code null}. */
@@ -89,10 +89,11 @@ final class OpenedTarget {
 
     /**
      * A file target with its open {@code channel} (now this object's), its size and modification time (ms), and its
-     * device and inode ({@code fileKey}).
+     * device and inode ({@code fileKey}, {@code null} if unknown).
      */
     static OpenedTarget opened(RequestTarget target, FileChannel channel, long length, long modified, Object fileKey) {
-        return new OpenedTarget(target, channel, length, modified, fileKey, null, null, null);
+        return new OpenedTarget(target, channel, length, modified, SharedFiles.key(fileKey, length, modified), null,
+                null, null);
     }
 
     private static OpenedTarget openTarget(Path root, String uri, boolean dotfiles) {

@@ -19,6 +19,7 @@ import io.netty.channel.DefaultFileRegion;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -31,21 +32,31 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the lookup that opens each request's file, and its checks, are unchanged, and a file replaced under its name (a new
  * inode) is never served from the old one's descriptor.
  *
- * <p>Shared by all the loops of a server. The key is the device and inode from the {@code fstat} the lookup made of
- * the descriptor ({@link OpenedTarget#fileKey}); a file opened by path (one with a symbolic link on its way, or
- * without the native library) has none, and its response keeps its own descriptor.
+ * <p>Shared by all the loops of a server. The key ({@link #key}) is the device and inode from the {@code fstat} the
+ * lookup made of the descriptor, with the file's size and modification time ({@link OpenedTarget#fileKey}); a file
+ * opened by path (one with a symbolic link on its way, or without the native library) has none, and its response
+ * keeps its own descriptor.
  */
 final class SharedFiles {
 
     private final ConcurrentHashMap<Object, Shared> open = new ConcurrentHashMap<>();
 
     /**
+     * The key of one version of a file: its device and inode ({@code fileKey}), size and modification time, or
+     * {@code null} if {@code fileKey} is. The size and time keep a new file that got an old one's inode number (a
+     * network file system may hand it out while the old file is still open here) off the old file's descriptor.
+     */
+    static Object key(Object fileKey, long length, long modified) {
+        return fileKey == null ? null : List.of(fileKey, length, modified);
+    }
+
+    /**
      * A region of {@code count} bytes of {@code file} from {@code position}, which owns {@code file} from now on: it
      * is closed now if another response's descriptor of the same file serves the region, else when the last region
      * on it has been released.
      *
-     * @param key the file's device and inode ({@code fileKey()} of the {@code fstat} of {@code file}), or {@code null}
-     *        if unknown: the region then keeps {@code file} to itself
+     * @param key the file's {@link #key} (of the {@code fstat} of {@code file}), or {@code null} if unknown: the
+     *        region then keeps {@code file} to itself
      */
     DefaultFileRegion region(FileChannel file, Object key, long position, long count) {
         if (key == null) {

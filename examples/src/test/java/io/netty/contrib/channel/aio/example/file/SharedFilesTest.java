@@ -33,6 +33,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -67,7 +69,8 @@ class SharedFilesTest {
 
     /** A region of {@code file}, keyed as the file server keys it: by the {@code fstat} of its descriptor. */
     private DefaultFileRegion region(FileChannel file, long position, long count) throws IOException {
-        Object key = FileLookups.attributes(new FileDescriptor(AioFiles.fd(file))).fileKey();
+        BasicFileAttributes attrs = FileLookups.attributes(new FileDescriptor(AioFiles.fd(file)));
+        Object key = SharedFiles.key(attrs.fileKey(), attrs.size(), attrs.lastModifiedTime().toMillis());
         return files.region(file, key, position, count);
     }
 
@@ -91,11 +94,12 @@ class SharedFilesTest {
         assertFalse(second.isOpen(), "the second response's own descriptor is closed at once");
         assertTrue(first.isOpen());
         assertEquals(1, files.size());
-        assertArrayEquals(TestFiles.read(file, 50_000, 50_003), sent(b), "the region reads the shared descriptor");
+        assertArrayEquals(TestFiles.read(file, 0, 100), sent(a));
 
         assertTrue(a.release());
         assertTrue(first.isOpen(), "another region still sends the file");
-        assertArrayEquals(TestFiles.read(file, 50_000, 50_003), sent(new DefaultFileRegion(first, 50_000, 50_003)));
+        assertArrayEquals(TestFiles.read(file, 50_000, 50_003), sent(b),
+                "the region reads the shared descriptor after the region that opened it is gone");
         assertTrue(b.release());
         assertFalse(first.isOpen(), "closed with the last region");
         assertEquals(0, files.size());
@@ -126,6 +130,30 @@ class SharedFilesTest {
         assertArrayEquals(oldBytes, sent(before));
         before.release();
         after.release();
+        assertEquals(0, files.size());
+    }
+
+    @Test
+    void aFileChangedInPlaceIsAnotherVersionWithADescriptorOfItsOwn() throws IOException {
+        Path path = dir.resolve("changed.bin");
+        File changed = TestFiles.create(dir, "changed.bin", 4096, 7);
+        FileChannel firstOpen = open(path);
+        DefaultFileRegion before = region(firstOpen, 0, 4096);
+        FileChannel sameVersion = open(path);
+        DefaultFileRegion again = region(sameVersion, 0, 4096);
+        assertFalse(sameVersion.isOpen(), "the same version: shared");
+
+        Files.setLastModifiedTime(path, FileTime.fromMillis(Files.getLastModifiedTime(path).toMillis() - 60_000));
+        FileChannel touched = open(path);
+        DefaultFileRegion after = region(touched, 0, 4096);
+        assertTrue(touched.isOpen(), "another modification time: not shared, though the inode is the same");
+        assertEquals(2, files.size());
+        assertArrayEquals(TestFiles.read(changed, 0, 4096), sent(after));
+        before.release();
+        again.release();
+        assertFalse(firstOpen.isOpen());
+        after.release();
+        assertFalse(touched.isOpen());
         assertEquals(0, files.size());
     }
 
