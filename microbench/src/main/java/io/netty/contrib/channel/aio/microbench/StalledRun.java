@@ -88,6 +88,23 @@ final class StalledRun {
         }
     }
 
+    /**
+     * The descriptors a server needs for a stalled cell, at most: the stalled sockets, the files of their responses,
+     * each loop's {@code O_DIRECT} descriptor of each file in use (AIO), the fetches' and 100 more. This build's file
+     * server sends a file as a region over HTTP/1.1 in the aio and sendfile modes, and its stalled responses of one
+     * file share one descriptor of it; a chunked response, an HTTP/2 stream, nginx, a framework's server and an older
+     * build ({@code +base}) hold one per response.
+     */
+    static long serverFiles(BenchOptions o, ServerConfig config, int threads) {
+        boolean h2 = config.client == ServerConfig.Client.H2LOAD_H2C;
+        int stalled = h2 ? o.stalledH2Streams : o.stalled;
+        int sockets = h2 ? Math.min(o.stalledH2Connections, stalled) : stalled;
+        long distinct = Math.min(stalled, o.stalledFiles());
+        boolean shares = !h2 && !config.nginx && config.framework == null && !config.baseline
+                && !"chunked".equals(config.mode);
+        return sockets + (shares ? distinct : stalled) + distinct * threads + 2L * o.stalledClients + 100;
+    }
+
     static void measure(BenchOptions o, Cell cell, ServerConfig config, CellResult result, Path work)
             throws IOException, InterruptedException {
         FileSet files = cell.files;
@@ -99,12 +116,8 @@ final class StalledRun {
         String curl = Tools.require("curl");
         files.dropCaches();
         try (ServerProcess server = ServerProcess.start(config, o.dir, cell.threads, work, null, o.baseline)) {
-            // The stalled responses of one file share its descriptor over HTTP/1.1 (regions); an HTTP/2 stream's
-            // chunked input holds its own. The AIO server also keeps the loop's O_DIRECT descriptor of each file in
-            // use. A server short of descriptors would refuse the fetches instead of serving them.
-            long shared = Math.min(stalled, o.stalledFiles());
-            long serverFiles = sockets + (h2 ? stalled : shared) + shared + 2L * o.stalledClients + 100;
-            requireOpenFiles(serverFiles, openFileLimit(Paths.get("/proc", Long.toString(server.pids().get(0)),
+            // A server short of descriptors would refuse the fetches instead of serving them.
+            requireOpenFiles(serverFiles(o, config, cell.threads), openFileLimit(Paths.get("/proc", Long.toString(server.pids().get(0)),
                     "limits")), "the server");
             List<String> paths = new ArrayList<>();
             for (int i = 0; i < stalled; i++) {

@@ -70,6 +70,21 @@ class StalledRunTest {
     }
 
     @Test
+    void onlyThisBuildsRegionsShareAFilesDescriptor() {
+        BenchOptions o = BenchOptions.parse("--workloads", "stalled", "--stalled", "10000", "--stalled-files",
+                "1000", "--stalled-clients", "4");
+        // 10,000 sockets, 1,000 shared files, one O_DIRECT descriptor per file and loop, 8 for the fetches, 100.
+        assertEquals(10_000 + 1_000 + 1_000 + 8 + 100, StalledRun.serverFiles(o, ServerConfig.parse("aio"), 1));
+        assertEquals(10_000 + 1_000 + 2_000 + 8 + 100, StalledRun.serverFiles(o, ServerConfig.parse("sendfile"), 2));
+        for (String own : List.of("chunked", "nginx", "aio+base", "reactor")) {
+            assertEquals(10_000 + 10_000 + 1_000 + 8 + 100, StalledRun.serverFiles(o, ServerConfig.parse(own), 1),
+                    own);
+        }
+        // h2c: 128 streams over 20 connections, each stream's chunked input with a descriptor of its own.
+        assertEquals(20 + 128 + 128 + 8 + 100, StalledRun.serverFiles(o, ServerConfig.parse("aio-h2c"), 1));
+    }
+
+    @Test
     void aServerShortOfDescriptorsFailsTheCell() throws Exception {
         StalledRun.requireOpenFiles(19_300, 20_000, "the server");
         StalledRun.requireOpenFiles(1_000_000, -1, "the server");
