@@ -52,7 +52,7 @@ final class DirectFileCache {
      * @throws IOException if the file cannot be opened with {@code O_DIRECT} (the file system refuses it)
      */
     DirectFile acquire(int bufferedFd, FileStat stat) throws IOException {
-        FileKey key = new FileKey(stat.device, stat.inode);
+        FileKey key = stat.key();
         DirectFile file = inUse.get(key);
         if (file == null) {
             file = idle.remove(key);
@@ -91,7 +91,7 @@ final class DirectFileCache {
         if (!file.released()) {
             return;
         }
-        FileKey key = new FileKey(file.stat().device, file.stat().inode);
+        FileKey key = file.stat().key();
         if (inUse.get(key) == file) {
             inUse.remove(key);
             file.lastUsed = System.nanoTime();

@@ -45,6 +45,11 @@ final class FileStat {
         mtimeNanos = out[8] * 1_000_000_000L + out[9];
     }
 
+    /** The file's device and inode, as {@link FileAttributes#fileKey()} gives them. */
+    FileKey key() {
+        return new FileKey(device, inode);
+    }
+
     /** {@code true} if both describe the same inode with the same size and modification time. */
     boolean sameVersion(FileStat other) {
         return device == other.device && inode == other.inode && size == other.size

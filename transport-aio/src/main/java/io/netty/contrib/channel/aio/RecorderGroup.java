@@ -21,6 +21,7 @@ import io.netty.contrib.channel.aio.LoopRecorder.Figure;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
+import java.util.function.ToLongFunction;
 
 /**
  * The loops an {@link AioMetrics} view reads, one or a group's, and how their figures combine: counters and gauges
@@ -71,18 +72,18 @@ final class RecorderGroup {
 
     /** The highest of the loops' longest lags. */
     long maxLagNanos() {
-        long max = 0;
-        for (LoopRecorder loop : loops) {
-            max = Math.max(max, loop.lag().maxNanos());
-        }
-        return max;
+        return highest(loop -> loop.lag().maxNanos());
     }
 
     /** The highest of the loops' lag quantiles, so that one lagging loop is not averaged away by idle ones. */
     long lagNanosAt(double quantile) {
+        return highest(loop -> loop.lag().nanosAt(quantile));
+    }
+
+    private long highest(ToLongFunction<LoopRecorder> value) {
         long max = 0;
         for (LoopRecorder loop : loops) {
-            max = Math.max(max, loop.lag().nanosAt(quantile));
+            max = Math.max(max, value.applyAsLong(loop));
         }
         return max;
     }
